@@ -1,0 +1,309 @@
+//! Imposition: turns card frames into sheets: an n-up grid on paper (or one
+//! card per page), with bleed, crop marks and the page boxes a press needs.
+
+use std::fmt;
+
+use crate::frame::{Frame, Point, Seg};
+use crate::units::{mm, Size};
+
+/// What the cards are printed on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SheetSpec {
+    /// One card per page, the page as small as bleed and marks allow.
+    Card,
+    /// Paper of this size (portrait; laminate turns it when more cards fit).
+    Paper(Size),
+}
+
+/// Imposition choices, lengths in pt.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ImposeOptions {
+    /// The sheet.
+    pub sheet: SheetSpec,
+    /// Bleed around each card in pt.
+    pub bleed: f64,
+    /// Draw crop marks.
+    pub crop_marks: bool,
+    /// Least distance from the paper edge to anything printed, in pt.
+    pub margin: f64,
+}
+
+/// Crop marks start this far outside the bleed (pt), so the cut never shows them.
+pub const MARK_OFFSET: f64 = 0.5 * crate::units::PT_PER_MM;
+/// Length of a crop mark in pt.
+pub const MARK_LENGTH: f64 = 3.0 * crate::units::PT_PER_MM;
+/// Line width of crop marks in pt.
+pub const MARK_WIDTH: f64 = 0.25;
+
+/// A rectangle in pt: left, bottom, right, top.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    /// Left in pt.
+    pub x0: f64,
+    /// Bottom in pt.
+    pub y0: f64,
+    /// Right in pt.
+    pub x1: f64,
+    /// Top in pt.
+    pub y1: f64,
+}
+
+impl Rect {
+    fn union(self, o: Rect) -> Rect {
+        Rect {
+            x0: self.x0.min(o.x0),
+            y0: self.y0.min(o.y0),
+            x1: self.x1.max(o.x1),
+            y1: self.y1.max(o.y1),
+        }
+    }
+
+    fn grow(self, d: f64) -> Rect {
+        Rect { x0: self.x0 - d, y0: self.y0 - d, x1: self.x1 + d, y1: self.y1 + d }
+    }
+}
+
+/// Where cards go on a sheet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    /// The sheet (media) size in pt.
+    pub sheet: Size,
+    /// The card (trim) size in pt.
+    pub card: Size,
+    /// Columns.
+    pub cols: usize,
+    /// Rows.
+    pub rows: usize,
+    /// Bottom-left trim corner of each slot, filled row by row from the top left.
+    pub slots: Vec<Point>,
+}
+
+/// A card that does not fit on the chosen sheet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DoesNotFit {
+    /// The card.
+    pub card: Size,
+    /// The sheet.
+    pub sheet: Size,
+}
+
+impl fmt::Display for DoesNotFit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a {} card with its bleed and crop marks does not fit on a {} sheet",
+            self.card, self.sheet
+        )
+    }
+}
+
+impl std::error::Error for DoesNotFit {}
+
+/// Space each card needs around its trim: bleed, then (with marks) a gap and the mark.
+fn surround(opts: &ImposeOptions) -> f64 {
+    opts.bleed + if opts.crop_marks { MARK_OFFSET + MARK_LENGTH } else { 0.0 }
+}
+
+/// Computes the grid for a card size: as many cards as fit inside the margins,
+/// each with room for its bleed and marks, the grid centred on the sheet.
+pub fn grid(card: Size, opts: &ImposeOptions) -> Result<Grid, DoesNotFit> {
+    let s = surround(opts);
+    let pitch = Size::new(card.w + 2.0 * s, card.h + 2.0 * s);
+    let (sheet, cols, rows) = match opts.sheet {
+        SheetSpec::Card => (Size::new(pitch.w, pitch.h), 1, 1),
+        SheetSpec::Paper(paper) => {
+            let fit = |sheet: Size| {
+                let cols =
+                    ((sheet.w - 2.0 * opts.margin + 1e-6) / pitch.w).floor().max(0.0) as usize;
+                let rows =
+                    ((sheet.h - 2.0 * opts.margin + 1e-6) / pitch.h).floor().max(0.0) as usize;
+                (sheet, cols, rows)
+            };
+            let portrait = fit(Size::new(paper.w.min(paper.h), paper.w.max(paper.h)));
+            let landscape = fit(portrait.0.swapped());
+            if landscape.1 * landscape.2 > portrait.1 * portrait.2 {
+                landscape
+            } else {
+                portrait
+            }
+        }
+    };
+    if cols == 0 || rows == 0 {
+        let paper = match opts.sheet {
+            SheetSpec::Paper(p) => p,
+            SheetSpec::Card => sheet,
+        };
+        return Err(DoesNotFit { card, sheet: paper });
+    }
+    let x0 = (sheet.w - cols as f64 * pitch.w) / 2.0 + s;
+    let y_top = sheet.h - (sheet.h - rows as f64 * pitch.h) / 2.0 - s;
+    let mut slots = Vec::with_capacity(cols * rows);
+    for r in 0..rows {
+        for c in 0..cols {
+            slots.push(Point::new(x0 + c as f64 * pitch.w, y_top - card.h - r as f64 * pitch.h));
+        }
+    }
+    Ok(Grid { sheet, card, cols, rows, slots })
+}
+
+/// A finished sheet: a page of the PDF.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sheet {
+    /// Media size in pt.
+    pub size: Size,
+    /// The trim box: the cards' trims together (ISO 32000 14.11.2).
+    pub trim: Rect,
+    /// The bleed box, when there is bleed.
+    pub bleed: Option<Rect>,
+    /// The cards with the bottom-left corner of their trim.
+    pub cards: Vec<(Point, Frame)>,
+    /// Crop mark lines in sheet coordinates.
+    pub marks: Vec<Seg>,
+}
+
+/// Fills sheets with cards as they come, one sheet at a time.
+pub struct Imposer {
+    opts: ImposeOptions,
+    grid: Option<Grid>,
+    cards: Vec<(Point, Frame)>,
+}
+
+impl Imposer {
+    /// An imposer with the given options.
+    pub fn new(opts: ImposeOptions) -> Self {
+        Imposer { opts, grid: None, cards: Vec::new() }
+    }
+
+    /// Places a card. Returns the sheets that this completes: the current
+    /// sheet when it is full, or when this card has another size (a sheet
+    /// holds one card size).
+    pub fn push(&mut self, frame: Frame) -> Result<Vec<Sheet>, DoesNotFit> {
+        let mut done = Vec::new();
+        if self.grid.as_ref().is_some_and(|g| !g.card.same_as(frame.size)) {
+            done.extend(self.flush());
+            self.grid = None;
+        }
+        if self.grid.is_none() {
+            self.grid = Some(grid(frame.size, &self.opts)?);
+        }
+        let grid = self.grid.as_ref().expect("set above");
+        let slot = grid.slots[self.cards.len()];
+        self.cards.push((slot, frame));
+        if self.cards.len() == grid.slots.len() {
+            done.extend(self.flush());
+        }
+        Ok(done)
+    }
+
+    /// The last, partly filled sheet, if any cards are waiting.
+    pub fn finish(mut self) -> Option<Sheet> {
+        self.flush()
+    }
+
+    fn flush(&mut self) -> Option<Sheet> {
+        if self.cards.is_empty() {
+            return None;
+        }
+        let grid = self.grid.as_ref()?;
+        let cards = std::mem::take(&mut self.cards);
+        let card = grid.card;
+        let trims: Vec<Rect> = cards
+            .iter()
+            .map(|(p, _)| Rect { x0: p.x, y0: p.y, x1: p.x + card.w, y1: p.y + card.h })
+            .collect();
+        let trim = trims.iter().skip(1).fold(trims[0], |a, b| a.union(*b));
+        let bleed = (self.opts.bleed > 0.0).then(|| trim.grow(self.opts.bleed));
+        let mut marks = Vec::new();
+        if self.opts.crop_marks {
+            let near = self.opts.bleed + MARK_OFFSET;
+            let far = near + MARK_LENGTH;
+            for r in &trims {
+                for (x, y, sx, sy) in [
+                    (r.x0, r.y0, -1.0, -1.0),
+                    (r.x1, r.y0, 1.0, -1.0),
+                    (r.x0, r.y1, -1.0, 1.0),
+                    (r.x1, r.y1, 1.0, 1.0),
+                ] {
+                    // Along each edge that meets the corner, outward from the bleed.
+                    marks.push(Seg::Move(x + sx * near, y));
+                    marks.push(Seg::Line(x + sx * far, y));
+                    marks.push(Seg::Move(x, y + sy * near));
+                    marks.push(Seg::Line(x, y + sy * far));
+                }
+            }
+        }
+        Some(Sheet { size: grid.sheet, trim, bleed, cards, marks })
+    }
+}
+
+/// The default least distance from the paper edge, in pt.
+pub fn default_margin() -> f64 {
+    mm(5.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::{mm, parse_card, to_mm, SHEETS};
+
+    fn opts(sheet: SheetSpec) -> ImposeOptions {
+        ImposeOptions { sheet, bleed: mm(3.0), crop_marks: true, margin: default_margin() }
+    }
+
+    fn a4() -> SheetSpec {
+        SheetSpec::Paper(Size::new(SHEETS[0].1, SHEETS[0].2))
+    }
+
+    #[test]
+    fn a4_takes_eight_cr80() {
+        let g = grid(parse_card("cr80").unwrap(), &opts(a4())).unwrap();
+        assert_eq!((g.cols, g.rows), (2, 4));
+        // Centred: equal space left and right of the grid.
+        let left = g.slots[0].x;
+        let right = g.sheet.w - (g.slots[1].x + g.card.w);
+        assert!((left - right).abs() < 1e-9);
+        // Neighbours are one card plus two surrounds apart: bleeds and marks never overlap.
+        let gap = g.slots[1].x - (g.slots[0].x + g.card.w);
+        assert!((to_mm(gap) - 13.0).abs() < 1e-9, "{}", to_mm(gap));
+    }
+
+    #[test]
+    fn turns_the_paper_when_more_fit() {
+        // 4 x 3 in portrait cards: A4 portrait holds 2 x 2; so does landscape; portrait is kept.
+        let g = grid(parse_card("4x3in").unwrap(), &opts(a4())).unwrap();
+        assert_eq!(g.cols * g.rows, 4);
+        assert!(g.sheet.h > g.sheet.w);
+        // A long thin card fits better across a landscape sheet.
+        let g = grid(Size::new(mm(250.0), mm(20.0)), &opts(a4())).unwrap();
+        assert!(g.sheet.w > g.sheet.h);
+    }
+
+    #[test]
+    fn card_sheet_is_card_plus_bleed_and_marks() {
+        let g = grid(parse_card("cr80").unwrap(), &opts(SheetSpec::Card)).unwrap();
+        assert!((to_mm(g.sheet.w) - (85.6 + 13.0)).abs() < 1e-9);
+        assert!((to_mm(g.slots[0].x) - 6.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn too_big_is_an_error() {
+        assert!(grid(Size::new(mm(300.0), mm(300.0)), &opts(a4())).is_err());
+    }
+
+    #[test]
+    fn last_partial_sheet_is_kept_and_boxes_nest() {
+        let card = parse_card("cr80").unwrap();
+        let mut imp = Imposer::new(opts(a4()));
+        let mut sheets = vec![];
+        for _ in 0..11 {
+            sheets.extend(imp.push(Frame { size: card, items: vec![] }).unwrap());
+        }
+        sheets.extend(imp.finish());
+        assert_eq!(sheets.iter().map(|s| s.cards.len()).collect::<Vec<_>>(), [8, 3]);
+        let s = &sheets[1];
+        let b = s.bleed.unwrap();
+        assert!(b.x0 < s.trim.x0 && b.y1 > s.trim.y1 && b.x0 >= 0.0 && b.y1 <= s.size.h);
+        // 3 cards x 4 corners x 2 lines x 2 points.
+        assert_eq!(s.marks.len(), 48);
+    }
+}

@@ -1,0 +1,467 @@
+//! Layout: turns a resolved Badge into a Frame of positioned items; what is
+//! the same on every pass of a type goes into shared art drawn once.
+
+use std::sync::OnceLock;
+
+use crate::colour::Colour;
+use crate::diag::Diagnostic;
+use crate::fonts::{FontBook, FontId};
+use crate::frame::{ArtId, Frame, Item, Layer, Paint, Point, Seg};
+use crate::resolve::Badge;
+use crate::security;
+use crate::template::{Align, BoxPt, Kind, Template, TemplateSet};
+use crate::text::{self, FitSpec, Shortfall, LEADING};
+use crate::units::Size;
+
+/// Layout choices that come from the command line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayoutOptions {
+    /// Bleed in pt: backgrounds touching the card edge run this far beyond it.
+    pub bleed: f64,
+    /// Leave out the security layer.
+    pub proof: bool,
+}
+
+/// The shared drawings of a run: per pass type its static base, its static
+/// security art and its guilloche rosette. Filled on first use.
+pub struct ArtBook {
+    slots: Vec<OnceLock<Frame>>,
+}
+
+const ARTS_PER_TEMPLATE: u32 = 3;
+
+impl ArtBook {
+    /// A shared drawing; present once a pass that uses it has been laid out.
+    pub fn get(&self, id: ArtId) -> Option<&Frame> {
+        self.slots.get(id.0 as usize).and_then(OnceLock::get)
+    }
+}
+
+/// Lays out the badges of one run.
+pub struct Layouter<'a> {
+    set: &'a TemplateSet,
+    fonts: &'a FontBook,
+    opts: LayoutOptions,
+    arts: ArtBook,
+}
+
+impl<'a> Layouter<'a> {
+    /// A layouter for a template set.
+    pub fn new(set: &'a TemplateSet, fonts: &'a FontBook, opts: LayoutOptions) -> Self {
+        let n = set.templates.len() * ARTS_PER_TEMPLATE as usize;
+        Layouter {
+            set,
+            fonts,
+            opts,
+            arts: ArtBook { slots: (0..n).map(|_| OnceLock::new()).collect() },
+        }
+    }
+
+    /// The shared drawings referenced by the frames made so far.
+    pub fn arts(&self) -> &ArtBook {
+        &self.arts
+    }
+
+    /// The frame of one pass, and warnings about text that did not fit.
+    pub fn layout(&self, badge: &Badge) -> (Frame, Vec<Diagnostic>) {
+        let t = &self.set.templates[badge.template];
+        let mut warnings = Vec::new();
+        let art = |k: u32| ArtId(badge.template as u32 * ARTS_PER_TEMPLATE + k);
+        // Shared art is the same for every pass of the type; the first pass builds it.
+        self.arts.slots[art(0).0 as usize].get_or_init(|| self.static_art(t, badge, false));
+        if !self.opts.proof {
+            self.arts.slots[art(1).0 as usize].get_or_init(|| self.static_art(t, badge, true));
+            self.arts.slots[art(2).0 as usize].get_or_init(|| {
+                let radius = t.card.w.max(t.card.h) * 0.45;
+                let colour = t.elements.iter().find_map(|e| match e.kind {
+                    Kind::Guilloche { colour } => Some(colour),
+                    _ => None,
+                });
+                Frame {
+                    size: Size::new(radius * 2.0, radius * 2.0),
+                    items: security::rosette(radius, colour.unwrap_or(Colour::BLACK)),
+                }
+            });
+        }
+        let mut items = vec![(Point::default(), Item::Art(art(0)))];
+        let mut under = Vec::new();
+        for (el, text) in t.elements.iter().zip(&badge.texts) {
+            let pos = corner(t, el.at);
+            match &el.kind {
+                Kind::Guilloche { colour } => {
+                    let seed = security::seed(&badge.payload);
+                    let mut g = Vec::new();
+                    for (x, y, angle, scale) in
+                        security::rosette_placements(&seed, el.at.w, el.at.h)
+                    {
+                        let (c, s) = (libm::cos(angle) * scale, libm::sin(angle) * scale);
+                        g.push((
+                            Point::default(),
+                            Item::Group {
+                                layer: None,
+                                transform: Some([c, s, -s, c, x, y]),
+                                clip: None,
+                                items: vec![(Point::default(), Item::Art(art(2)))],
+                            },
+                        ));
+                    }
+                    g.push((
+                        Point::default(),
+                        security::unique_curve(&seed, el.at.w, el.at.h, *colour),
+                    ));
+                    under.push((
+                        pos,
+                        Item::Group {
+                            layer: None,
+                            transform: None,
+                            clip: Some([0.0, 0.0, el.at.w, el.at.h]),
+                            items: g,
+                        },
+                    ));
+                }
+                Kind::Microtext { colour, size } => {
+                    if let Some(text) = text {
+                        under.extend(self.microtext(text, el.at, pos, *size, *colour, t));
+                    }
+                }
+                Kind::Text(style) if !style.is_per_type() => {
+                    if let Some(text) = text {
+                        let spec = FitSpec {
+                            width: el.at.w,
+                            height: el.at.h,
+                            max_size: style.size,
+                            min_size: style.min_size,
+                            max_lines: style.lines,
+                        };
+                        let (runs, fitted) = self.text_items(
+                            text,
+                            el.at,
+                            t,
+                            style.font,
+                            spec,
+                            style.align,
+                            style.colour,
+                        );
+                        items.extend(runs);
+                        if let Some(short) = fitted {
+                            let msg = match short {
+                                Shortfall::BelowMinimum(s) => format!(
+                                    "{} \"{text}\" shrunk to {s} pt to fit, below the template's minimum of {} pt",
+                                    el.name, style.min_size
+                                ),
+                                Shortfall::Cut => format!("{} \"{text}\" does not fit even at {} pt and was cut", el.name, text::FLOOR_PT),
+                            };
+                            warnings.push(
+                                Diagnostic::warning(badge.span, msg).entry(&badge.id).hint(
+                                    format!(
+                                "shorten it, or give the `{}` element of template \"{}\" more room",
+                                el.name, t.name
+                            ),
+                                ),
+                            );
+                        }
+                    }
+                }
+                Kind::Qr { colour } => items.extend(qr(&badge.payload, el.at, pos, *colour)),
+                Kind::Photo { radius, frame } => {
+                    if let (Some(photo), Some(path)) = (&badge.photo, &badge.photo_path) {
+                        let key = format!("{}@{}x{}", path.display(), photo.width, photo.height);
+                        let image =
+                            Item::Image { key, photo: photo.clone(), w: el.at.w, h: el.at.h };
+                        let clip_items = if *radius > 0.0 {
+                            vec![(
+                                Point::default(),
+                                Item::Group {
+                                    layer: None,
+                                    transform: None,
+                                    clip: Some([0.0, 0.0, el.at.w, el.at.h]),
+                                    items: vec![(Point::default(), image)],
+                                },
+                            )]
+                        } else {
+                            vec![(Point::default(), image)]
+                        };
+                        items.extend(clip_items.into_iter().map(|(_, i)| (pos, i)));
+                        if let Some(c) = frame {
+                            items.push((
+                                pos,
+                                Item::Path {
+                                    segs: security::rounded_rect(el.at.w, el.at.h, *radius),
+                                    paint: Paint::Stroke(*c, 0.5),
+                                },
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !self.opts.proof {
+            if !under.is_empty() {
+                // Under the holder's data, just above the static background.
+                items.insert(
+                    1,
+                    (
+                        Point::default(),
+                        Item::Group {
+                            layer: Some(Layer::Security),
+                            transform: None,
+                            clip: None,
+                            items: under,
+                        },
+                    ),
+                );
+            }
+            items.push((
+                Point::default(),
+                Item::Group {
+                    layer: Some(Layer::Security),
+                    transform: None,
+                    clip: None,
+                    items: vec![(Point::default(), Item::Art(art(1)))],
+                },
+            ));
+        }
+        (Frame { size: t.card, items }, warnings)
+    }
+
+    /// The static elements of a template: `security` picks the security ones
+    /// (hologram, raised writing) or the rest (backgrounds, fixed text, punch).
+    fn static_art(&self, t: &Template, badge: &Badge, security: bool) -> Frame {
+        let mut items = Vec::new();
+        for (el, text) in t.elements.iter().zip(&badge.texts) {
+            let pos = corner(t, el.at);
+            match (&el.kind, security) {
+                (Kind::Rect { fill, radius, bleed }, false) => {
+                    let mut b = self.opts.bleed;
+                    if !bleed {
+                        b = 0.0;
+                    }
+                    let eps = 0.01;
+                    let left = if el.at.x <= eps { b } else { 0.0 };
+                    let right = if el.at.x + el.at.w >= t.card.w - eps { b } else { 0.0 };
+                    let top = if el.at.y <= eps { b } else { 0.0 };
+                    let bottom = if el.at.y + el.at.h >= t.card.h - eps { b } else { 0.0 };
+                    items.push((
+                        Point::new(pos.x - left, pos.y - bottom),
+                        Item::Rect {
+                            w: el.at.w + left + right,
+                            h: el.at.h + top + bottom,
+                            radius: *radius,
+                            fill: *fill,
+                        },
+                    ));
+                }
+                (Kind::Text(style), false) if style.is_per_type() => {
+                    if let Some(text) = text {
+                        let spec = FitSpec {
+                            width: el.at.w,
+                            height: el.at.h,
+                            max_size: style.size,
+                            min_size: style.min_size,
+                            max_lines: style.lines,
+                        };
+                        items.extend(
+                            self.text_items(
+                                text,
+                                el.at,
+                                t,
+                                style.font,
+                                spec,
+                                style.align,
+                                style.colour,
+                            )
+                            .0,
+                        );
+                    }
+                }
+                (Kind::Punch { colour }, false) => {
+                    let r = el.at.h.min(el.at.w) / 2.0;
+                    items.push((
+                        pos,
+                        Item::Path {
+                            segs: security::rounded_rect(el.at.w, el.at.h, r),
+                            paint: Paint::Stroke(*colour, 0.4),
+                        },
+                    ));
+                    let (cx, cy) = (el.at.w / 2.0, el.at.h / 2.0);
+                    items.push((
+                        pos,
+                        Item::Path {
+                            segs: vec![
+                                Seg::Move(cx - 1.5, cy),
+                                Seg::Line(cx + 1.5, cy),
+                                Seg::Move(cx, cy - 1.5),
+                                Seg::Line(cx, cy + 1.5),
+                            ],
+                            paint: Paint::Stroke(*colour, 0.3),
+                        },
+                    ));
+                }
+                (Kind::Image { name, data }, false) => {
+                    if let Ok(photo) = crate::photo::from_bytes(data, el.at.w, el.at.h) {
+                        items.push((
+                            pos,
+                            Item::Image {
+                                key: format!("template:{}:{name}", t.name),
+                                photo: std::sync::Arc::new(photo),
+                                w: el.at.w,
+                                h: el.at.h,
+                            },
+                        ));
+                    }
+                }
+                (Kind::Hologram, true) => {
+                    let holo = security::hologram(el.at.w, el.at.h);
+                    items.push((
+                        pos,
+                        Item::Group { layer: None, transform: None, clip: None, items: holo },
+                    ));
+                }
+                (Kind::Raised { font, colour, .. }, true) => {
+                    if let Some(text) = text {
+                        let spec = FitSpec {
+                            width: el.at.w,
+                            height: el.at.h,
+                            max_size: el.at.h / LEADING,
+                            min_size: 4.0,
+                            max_lines: 1,
+                        };
+                        // Highlight up-left, shadow down-right, the letters in
+                        // the paper colour on top: an embossed look.
+                        for (dx, dy, c) in [
+                            (-0.35, 0.35, Colour::WHITE),
+                            (0.35, -0.35, Colour::Rgb(0.62, 0.62, 0.66)),
+                            (0.0, 0.0, *colour),
+                        ] {
+                            let (runs, _) =
+                                self.text_items(text, el.at, t, *font, spec, Align::Center, c);
+                            items.extend(
+                                runs.into_iter().map(|(p, i)| (Point::new(p.x + dx, p.y + dy), i)),
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Frame { size: t.card, items }
+    }
+
+    /// Text fitted into a box: the items, and how the fit fell short if it did.
+    #[allow(clippy::too_many_arguments)]
+    fn text_items(
+        &self,
+        text: &str,
+        at: BoxPt,
+        t: &Template,
+        font: FontId,
+        spec: FitSpec,
+        align: Align,
+        colour: Colour,
+    ) -> (Vec<(Point, Item)>, Option<Shortfall>) {
+        let fitted = text::fit(text, spec, &|s| self.fonts.width_em(font, s));
+        let cap = self.fonts.get(font).cap_height;
+        let line_h = fitted.size * LEADING;
+        let block = line_h * fitted.lines.len() as f64;
+        let top = at.y + (at.h - block) / 2.0;
+        let mut items = Vec::new();
+        for (i, line) in fitted.lines.iter().enumerate() {
+            let runs = self.fonts.runs(font, line);
+            let width: f64 = runs.iter().map(|r| r.width_em).sum::<f64>() * fitted.size;
+            let mut x = match align {
+                Align::Left => at.x,
+                Align::Center => at.x + (at.w - width) / 2.0,
+                Align::Right => at.x + at.w - width,
+            };
+            // Capitals centred in the line's slot.
+            let baseline = top + line_h * i as f64 + line_h / 2.0 + cap * fitted.size / 2.0;
+            for run in runs {
+                let advance = run.width_em * fitted.size;
+                items.push((
+                    Point::new(x, t.card.h - baseline),
+                    Item::Text {
+                        font: run.font,
+                        size: fitted.size,
+                        colour,
+                        glyphs: run.glyphs,
+                        text: run.text,
+                    },
+                ));
+                x += advance;
+            }
+        }
+        (items, fitted.shortfall)
+    }
+
+    fn microtext(
+        &self,
+        text: &str,
+        at: BoxPt,
+        pos: Point,
+        size: f64,
+        colour: Colour,
+        t: &Template,
+    ) -> Vec<(Point, Item)> {
+        let font = crate::fonts::REGULAR;
+        let unit = self.fonts.width_em(font, text) * size;
+        let repeats = if unit > 0.0 { (at.w / unit).ceil() as usize + 1 } else { 1 };
+        let line: String = text.repeat(repeats);
+        let mut runs = self.fonts.runs(font, &line);
+        // Cut the line at the box's right edge.
+        let mut width = 0.0;
+        for run in &mut runs {
+            let f = self.fonts.get(run.font);
+            let mut keep = 0;
+            for &g in &run.glyphs {
+                let adv = f.advance(g) * size;
+                if width + adv > at.w {
+                    break;
+                }
+                width += adv;
+                keep += 1;
+            }
+            run.glyphs.truncate(keep);
+            run.text = run.text.chars().take(keep).collect();
+        }
+        let baseline_y = pos.y + (at.h - size * self.fonts.get(font).cap_height) / 2.0;
+        let _ = t;
+        runs.into_iter()
+            .filter(|r| !r.glyphs.is_empty())
+            .scan(pos.x, |x, run| {
+                let p = Point::new(*x, baseline_y);
+                *x += run.glyphs.iter().map(|&g| self.fonts.get(run.font).advance(g)).sum::<f64>()
+                    * size;
+                Some((
+                    p,
+                    Item::Text { font: run.font, size, colour, glyphs: run.glyphs, text: run.text },
+                ))
+            })
+            .collect()
+    }
+}
+
+/// The bottom-left corner of an element's box, in frame coordinates (y up).
+fn corner(t: &Template, at: BoxPt) -> Point {
+    Point::new(at.x, t.card.h - at.y - at.h)
+}
+
+/// Quiet zone around a QR code, in modules (ISO/IEC 18004 asks for 4).
+pub const QUIET_ZONE: usize = 4;
+
+/// The QR code of a payload, centred in its box on a white square that
+/// includes the quiet zone.
+fn qr(payload: &str, at: BoxPt, pos: Point, colour: Colour) -> Vec<(Point, Item)> {
+    let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
+        .expect("payloads are short enough for a QR code");
+    let n = code.width();
+    let side = at.w.min(at.h);
+    let module = side / (n + 2 * QUIET_ZONE) as f64;
+    let origin = Point::new(pos.x + (at.w - side) / 2.0, pos.y + (at.h - side) / 2.0);
+    let dark = code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect();
+    let q = QUIET_ZONE as f64 * module;
+    vec![
+        (origin, Item::Rect { w: side, h: side, radius: 0.0, fill: Colour::WHITE }),
+        (Point::new(origin.x + q, origin.y + q), Item::Modules { n, module, dark, colour }),
+    ]
+}

@@ -1,0 +1,327 @@
+//! laminate: turns a YAML roster of people into print-ready PDF sheets of
+//! laminate passes.
+//!
+//! The pipeline, one module per stage:
+//! `roster` + `template` (input) -> `resolve` (Badge) -> `layout` (Frame)
+//! -> `impose` (Sheet) -> `pdf` (bytes). [`render`] runs all of it.
+
+pub mod colour;
+pub mod diag;
+pub mod fonts;
+pub mod frame;
+pub mod impose;
+pub mod layout;
+pub mod payload;
+pub mod pdf;
+pub mod photo;
+pub mod resolve;
+pub mod roster;
+pub mod security;
+pub mod template;
+pub mod text;
+pub mod units;
+pub mod yaml;
+
+use std::fmt;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use diag::{Diagnostic, Diagnostics, Sources, Span};
+use fonts::FontBook;
+use impose::{ImposeOptions, Imposer, SheetSpec};
+use layout::{LayoutOptions, Layouter};
+use resolve::Resolver;
+use template::{Origin, TemplateSet};
+
+/// What `render` and `validate` are asked to do.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// The roster file.
+    pub roster: PathBuf,
+    /// A template folder, or `None` for the built-in set.
+    pub templates: Option<PathBuf>,
+    /// The sheet to impose on.
+    pub sheet: SheetSpec,
+    /// Bleed in pt.
+    pub bleed: f64,
+    /// Draw crop marks.
+    pub crop_marks: bool,
+    /// Only these ids (empty: all).
+    pub only: Vec<String>,
+    /// Only these pass types (empty: all).
+    pub pass: Vec<String>,
+    /// Leave out the security layer.
+    pub proof: bool,
+    /// Creation time for the PDF, seconds since 1970.
+    pub epoch: i64,
+}
+
+/// What a successful run did.
+#[derive(Debug)]
+pub struct Report {
+    /// Passes rendered.
+    pub passes: usize,
+    /// Sheets (pages) written.
+    pub sheets: usize,
+    /// Bytes written.
+    pub bytes: usize,
+    /// Warnings, with the sources they point into.
+    pub warnings: Vec<Diagnostic>,
+    /// The input files, for printing warnings.
+    pub sources: Sources,
+}
+
+/// Why a run failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The input has problems; every one of them is listed (warnings too).
+    Input {
+        /// The input files, for printing.
+        sources: Sources,
+        /// Errors and warnings in input order.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// A file could not be read or written.
+    Io {
+        /// What was being done, e.g. "cannot write".
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+    /// The template folder could not be read.
+    Templates(template::SetError),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Input { diagnostics, .. } => {
+                let n = diagnostics.iter().filter(|d| d.severity == diag::Severity::Error).count();
+                write!(
+                    f,
+                    "{n} error{} in the input; nothing was written",
+                    if n == 1 { "" } else { "s" }
+                )
+            }
+            Failure::Io { action, path, source } => {
+                write!(f, "{action} {}: {source}", path.display())
+            }
+            Failure::Templates(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// Loads the templates of a run (for `laminate templates`).
+pub fn load_templates(dir: Option<&Path>) -> Result<TemplateSet, Failure> {
+    let mut sources = Sources::default();
+    let mut out = Vec::new();
+    let origin = dir.map_or(Origin::Builtin, |d| Origin::Dir(d.to_path_buf()));
+    let set = template::load(&origin, &mut sources, &mut out).map_err(Failure::Templates)?;
+    if !out.is_empty() {
+        let mut ds = Diagnostics::default();
+        out.into_iter().for_each(|d| ds.push(d));
+        return Err(Failure::Input { sources, diagnostics: ds.sorted() });
+    }
+    Ok(set)
+}
+
+/// Renders a roster to `output`, or with `None` runs every check without
+/// writing anything (`laminate validate`). The PDF is written to a temporary
+/// file beside `output` and renamed into place only when the whole run
+/// succeeded, so a failed run leaves no file behind and never a partial one.
+pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Failure> {
+    let mut sources = Sources::default();
+    let mut diags = Diagnostics::default();
+    let mut found = Vec::new();
+
+    let origin = opts.templates.as_ref().map_or(Origin::Builtin, |d| Origin::Dir(d.clone()));
+    let set = template::load(&origin, &mut sources, &mut found).map_err(Failure::Templates)?;
+
+    let bytes = std::fs::read(&opts.roster).map_err(|source| Failure::Io {
+        action: "cannot read the roster",
+        path: opts.roster.clone(),
+        source,
+    })?;
+    let shown = opts.roster.display().to_string();
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            let col =
+                String::from_utf8_lossy(valid).rsplit('\n').next().map_or(0, |l| l.chars().count())
+                    as u32;
+            let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned());
+            let file = sources.add(shown, lossy);
+            found.push(
+                Diagnostic::error(Span { file, line, col, len: 1 }, "the roster is not UTF-8 text")
+                    .hint("save the file as UTF-8 (spreadsheets: \"CSV UTF-8\"; editors: \"Save with encoding\")"),
+            );
+            return Err(input_failure(sources, diags, found));
+        }
+    };
+    let text: Arc<str> = Arc::from(text);
+    let file = sources.add(shown, text.clone());
+    let base_dir = opts.roster.parent().map(Path::to_path_buf).unwrap_or_default();
+    let roster = roster::load(&text, file, &base_dir, &mut found);
+    let Some(roster) =
+        roster.filter(|_| !found.iter().any(|d| d.severity == diag::Severity::Error))
+    else {
+        return Err(input_failure(sources, diags, found));
+    };
+    let whole = Span { file, line: 1, col: 0, len: 1 };
+    for id in &opts.only {
+        if !roster.entries.iter().any(|e| &e.id == id) {
+            found.push(Diagnostic::error(
+                whole,
+                format!("--only names \"{id}\", which is not an id in the roster"),
+            ));
+        }
+    }
+    for p in &opts.pass {
+        if set.find(p).is_none() {
+            found.push(
+                Diagnostic::error_nowhere(format!(
+                    "--pass names \"{p}\", which is not a pass type"
+                ))
+                .hint(format!("known pass types: {}", set.names().join(", "))),
+            );
+        }
+    }
+    if !found.is_empty() {
+        return Err(input_failure(sources, diags, found));
+    }
+    let selected = roster.entries.iter().enumerate().filter(|(_, e)| {
+        (opts.only.is_empty() || opts.only.contains(&e.id))
+            && (opts.pass.is_empty()
+                || opts
+                    .pass
+                    .iter()
+                    .any(|p| set.find(p).is_some() && set.find(p) == set.find(&e.pass)))
+    });
+
+    let book = FontBook::bundled();
+    let resolver = Resolver::new(&roster.event, &set, book);
+    let layouter =
+        Layouter::new(&set, book, LayoutOptions { bleed: opts.bleed, proof: opts.proof });
+    let mut imposer = Imposer::new(ImposeOptions {
+        sheet: opts.sheet,
+        bleed: opts.bleed,
+        crop_marks: opts.crop_marks,
+        margin: impose::default_margin(),
+    });
+
+    let (temp, sink): (Option<tempfile::NamedTempFile>, Box<dyn Write>) = match output {
+        Some(path) => {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let temp = tempfile::Builder::new()
+                .prefix(".laminate-")
+                .suffix(".pdf.part")
+                .tempfile_in(&dir)
+                .map_err(|source| Failure::Io {
+                    action: "cannot write",
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            let handle = temp.reopen().map_err(|source| Failure::Io {
+                action: "cannot write",
+                path: path.to_path_buf(),
+                source,
+            })?;
+            (Some(temp), Box::new(BufWriter::with_capacity(1 << 16, handle)))
+        }
+        None => (None, Box::new(io::sink())),
+    };
+    let out_path = output.map(Path::to_path_buf).unwrap_or_default();
+    let io_fail =
+        |source: io::Error| Failure::Io { action: "cannot write", path: out_path.clone(), source };
+    let info = pdf::DocInfo { title: format!("{}: passes", roster.event.name), epoch: opts.epoch };
+    let mut writer = pdf::PdfWriter::new(sink, book, info).map_err(io_fail)?;
+    let mut passes = 0;
+    let mut failed = false;
+    for (index, entry) in selected {
+        match resolver.resolve(index, entry) {
+            Ok(badge) => {
+                if failed {
+                    continue;
+                }
+                let (frame, warnings) = layouter.layout(&badge);
+                found.extend(warnings);
+                match imposer.push(frame) {
+                    Ok(sheets) => {
+                        for sheet in sheets {
+                            writer.write_sheet(&sheet, layouter.arts()).map_err(io_fail)?;
+                        }
+                    }
+                    Err(e) => {
+                        found.push(
+                            Diagnostic::error(set_span(&roster, index), e.to_string())
+                                .entry(&entry.id)
+                                .hint("choose a larger --sheet, or --sheet card"),
+                        );
+                        failed = true;
+                    }
+                }
+                passes += 1;
+            }
+            Err(errors) => {
+                failed = true;
+                found.extend(errors);
+            }
+        }
+    }
+    if failed || found.iter().any(|d| d.severity == diag::Severity::Error) {
+        return Err(input_failure(sources, diags, found));
+    }
+    if let Some(sheet) = imposer.finish() {
+        writer.write_sheet(&sheet, layouter.arts()).map_err(io_fail)?;
+    }
+    let (mut sink, written, sheets) = writer.finish().map_err(io_fail)?;
+    sink.flush().map_err(io_fail)?;
+    drop(sink);
+    if let (Some(temp), Some(path)) = (temp, output) {
+        temp.as_file().sync_all().map_err(io_fail)?;
+        temp.persist(path).map_err(|e| io_fail(e.error))?;
+    }
+    for d in found {
+        diags.push(d);
+    }
+    Ok(Report { passes, sheets, bytes: written, warnings: diags.sorted(), sources })
+}
+
+fn set_span(roster: &roster::Roster, index: usize) -> Span {
+    roster.entries[index].spans.entry
+}
+
+fn input_failure(sources: Sources, mut diags: Diagnostics, found: Vec<Diagnostic>) -> Failure {
+    for d in found {
+        diags.push(d);
+    }
+    Failure::Input { sources, diagnostics: diags.sorted() }
+}
+
+/// Reads `--sheet`: a paper name, `card`, or `WxH` with units.
+pub fn parse_sheet(text: &str) -> Result<SheetSpec, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    if lower == "card" {
+        return Ok(SheetSpec::Card);
+    }
+    if let Some(&(_, w, h)) = units::SHEETS.iter().find(|(n, _, _)| *n == lower) {
+        return Ok(SheetSpec::Paper(units::Size::new(w, h)));
+    }
+    units::parse_wxh(&lower).map(SheetSpec::Paper).map_err(|_| {
+        let names: Vec<&str> = units::SHEETS.iter().map(|s| s.0).collect();
+        format!(
+            "\"{text}\" is not a sheet: use {}, card, or WxH such as 300x200mm",
+            names.join(", ")
+        )
+    })
+}

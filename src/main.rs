@@ -1,0 +1,196 @@
+//! The `laminate` command: parses arguments and calls the library.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+use laminate::{diag, units, Failure, RenderOptions};
+
+/// Turns a YAML roster of people into print-ready PDF sheets of laminate passes.
+#[derive(Parser)]
+#[command(name = "laminate", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render a roster to a PDF of pass sheets.
+    Render {
+        #[command(flatten)]
+        run: RunArgs,
+        /// The PDF to write (written whole or not at all).
+        #[arg(short, long, value_name = "OUT.pdf")]
+        output: PathBuf,
+        /// Print nothing but errors and warnings.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Run every check of render and write nothing.
+    Validate {
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// List the pass types of a template set and the fields each uses.
+    Templates {
+        /// A template folder instead of the built-in set.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The roster (YAML).
+    #[arg(value_name = "ROSTER.yaml")]
+    roster: PathBuf,
+    /// A template folder instead of the built-in set.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Sheet: a4, letter, a3, sra3, tabloid, card (one pass per page), or WxH such as 320x450mm.
+    #[arg(long, default_value = "a4", value_parser = laminate::parse_sheet)]
+    sheet: laminate::impose::SheetSpec,
+    /// Bleed around each card, e.g. 3mm or 0.125in (0 for none).
+    #[arg(long, default_value = "3mm", value_parser = parse_bleed)]
+    bleed: f64,
+    /// Leave out the crop marks.
+    #[arg(long)]
+    no_crop_marks: bool,
+    /// Only these pass ids (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    only: Vec<String>,
+    /// Only these pass types (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "TYPE,...")]
+    pass: Vec<String>,
+    /// Proof: leave out the security layer.
+    #[arg(long)]
+    proof: bool,
+}
+
+fn parse_bleed(text: &str) -> Result<f64, String> {
+    let v = units::parse_length(text).map_err(|e| e.0)?;
+    if !(0.0..=units::mm(20.0)).contains(&v) {
+        return Err("bleed is between 0 and 20mm".into());
+    }
+    Ok(v)
+}
+
+/// Exit status for problems in the input (roster or templates).
+const EXIT_INPUT: u8 = 1;
+/// Exit status for files that cannot be read or written.
+const EXIT_IO: u8 = 3;
+
+fn options(run: RunArgs) -> RenderOptions {
+    // Reproducible builds convention: https://reproducible-builds.org/specs/source-date-epoch/
+    let epoch =
+        std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+    RenderOptions {
+        roster: run.roster,
+        templates: run.templates,
+        sheet: run.sheet,
+        bleed: run.bleed,
+        crop_marks: !run.no_crop_marks,
+        only: run.only,
+        pass: run.pass,
+        proof: run.proof,
+        epoch,
+    }
+}
+
+fn colour() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn print_diagnostics(sources: &diag::Sources, list: Vec<diag::Diagnostic>) {
+    let mut err = std::io::stderr().lock();
+    let _ = diag::emit(&mut err, sources, list, colour());
+}
+
+fn fail(f: Failure) -> ExitCode {
+    match f {
+        Failure::Input { sources, diagnostics } => {
+            let n = diagnostics.iter().filter(|d| d.severity == diag::Severity::Error).count();
+            print_diagnostics(&sources, diagnostics);
+            eprintln!("laminate: {n} error{}; nothing was written", if n == 1 { "" } else { "s" });
+            ExitCode::from(EXIT_INPUT)
+        }
+        Failure::Io { .. } | Failure::Templates(_) => {
+            eprintln!("laminate: error: {f}");
+            ExitCode::from(EXIT_IO)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Render { run, output, quiet } => {
+            let start = Instant::now();
+            match laminate::render(&options(run), Some(&output)) {
+                Ok(report) => {
+                    print_diagnostics(&report.sources, report.warnings);
+                    if !quiet {
+                        let per = if report.passes > 0 {
+                            report.bytes as f64 / report.passes as f64 / 1024.0
+                        } else {
+                            0.0
+                        };
+                        eprintln!(
+                            "laminate: wrote {}: {} passes on {} sheets, {:.1} KB ({per:.2} KB per pass) in {:.2} s",
+                            output.display(),
+                            report.passes,
+                            report.sheets,
+                            report.bytes as f64 / 1024.0,
+                            start.elapsed().as_secs_f64()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(f) => fail(f),
+            }
+        }
+        Command::Validate { run } => match laminate::render(&options(run), None) {
+            Ok(report) => {
+                let n = report.warnings.len();
+                print_diagnostics(&report.sources, report.warnings);
+                eprintln!(
+                    "laminate: {} passes ok{}",
+                    report.passes,
+                    if n > 0 { format!(", {n} warnings") } else { String::new() }
+                );
+                ExitCode::SUCCESS
+            }
+            Err(f) => fail(f),
+        },
+        Command::Templates { templates } => match laminate::load_templates(templates.as_deref()) {
+            Ok(set) => {
+                for t in &set.templates {
+                    let aliases = if t.aliases.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (also: {})", t.aliases.join(", "))
+                    };
+                    println!("{}{aliases}: {}", t.name, t.description);
+                    println!("  label:  {}", t.label);
+                    println!("  card:   {}", t.card);
+                    println!("  zones:  {}", t.zones.join(", "));
+                    println!(
+                        "  days:   {}",
+                        if t.days == laminate::template::Days::Single {
+                            "one day"
+                        } else {
+                            "a range of days"
+                        }
+                    );
+                    let fields: Vec<&str> = t.fields().iter().map(|f| f.name()).collect();
+                    println!("  fields: {}", fields.join(", "));
+                }
+                ExitCode::SUCCESS
+            }
+            Err(f) => fail(f),
+        },
+    }
+}

@@ -1,0 +1,283 @@
+//! Resolve: turns a roster entry and its pass type's template into a Badge
+//! that holds only decisions (dates, texts, zones, payload, photo).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use jiff::civil::Date;
+
+use crate::diag::{Diagnostic, Span};
+use crate::fonts::FontBook;
+use crate::payload::Payload;
+use crate::photo::{self, Photo};
+use crate::roster::{Entry, Event};
+use crate::template::{Days, Field, Kind, Pattern, Piece, Template, TemplateSet};
+
+/// A pass with every decision made: what layout needs and nothing to look up.
+#[derive(Clone, Debug)]
+pub struct Badge {
+    /// Position in the roster, from 0.
+    pub index: usize,
+    /// The pass id.
+    pub id: String,
+    /// Index of its template in the set.
+    pub template: usize,
+    /// First valid day.
+    pub valid_from: Date,
+    /// Last valid day.
+    pub valid_until: Date,
+    /// Zones granted.
+    pub zones: Vec<String>,
+    /// Per template element: the text to show (text, raised and microtext
+    /// elements), `None` where the element shows no text or its text is empty.
+    pub texts: Vec<Option<String>>,
+    /// The QR payload.
+    pub payload: String,
+    /// The photo, scaled for its box, if the entry has one and the template a place for it.
+    pub photo: Option<Arc<Photo>>,
+    /// The photo's file (identifies it for reuse in the PDF).
+    pub photo_path: Option<PathBuf>,
+    /// Where the entry is, for messages found during layout.
+    pub span: Span,
+}
+
+/// What resolving needs besides the entry.
+pub struct Resolver<'a> {
+    /// The event.
+    pub event: &'a Event,
+    /// The pass types.
+    pub set: &'a TemplateSet,
+    /// The fonts, to check that every character can be shown.
+    pub fonts: &'a FontBook,
+    photos: Mutex<HashMap<(PathBuf, u64, u64), Arc<Photo>>>,
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver for one run.
+    pub fn new(event: &'a Event, set: &'a TemplateSet, fonts: &'a FontBook) -> Self {
+        Resolver { event, set, fonts, photos: Mutex::new(HashMap::new()) }
+    }
+
+    /// Resolves one entry, or returns every problem with it.
+    pub fn resolve(&self, index: usize, e: &Entry) -> Result<Badge, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let err = |span: Span, msg: String| Diagnostic::error(span, msg).entry(&e.id);
+        let Some(template_index) = self.set.find(&e.pass) else {
+            let mut names: Vec<String> = self.set.names().iter().map(|s| s.to_string()).collect();
+            for t in &self.set.templates {
+                names.extend(t.aliases.iter().map(|a| format!("{a} (= {})", t.name)));
+            }
+            let known: Vec<&str> = names.iter().map(String::as_str).collect();
+            let mut d = err(e.spans.pass, format!("unknown pass type \"{}\"", e.pass));
+            if let Some(n) = crate::yaml::nearest(&e.pass, &known) {
+                d = d.hint(format!("did you mean \"{n}\"?"));
+            }
+            return Err(vec![d.hint(format!("known pass types: {}", known.join(", ")))]);
+        };
+        let t = &self.set.templates[template_index];
+        let from = e.valid_from.unwrap_or(self.event.starts);
+        let until = match (e.valid_until, t.days) {
+            (Some(u), _) => u,
+            (None, Days::Single) => from,
+            (None, Days::Range) => self.event.ends,
+        };
+        if until < from && e.valid_until.is_none() {
+            errors.push(
+                err(
+                    e.spans.valid_from,
+                    format!("valid_from ({from}) is after the event's last day ({until})"),
+                )
+                .hint("give valid_until as well, or correct the date"),
+            );
+        } else if until < from && e.valid_from.is_none() {
+            errors.push(
+                err(
+                    e.spans.valid_until,
+                    format!("valid_until ({until}) is before the event's first day ({from})"),
+                )
+                .hint("give valid_from as well, or correct the date"),
+            );
+        }
+        if t.days == Days::Single && from != until {
+            errors.push(
+                err(
+                    e.spans.valid_until,
+                    format!(
+                        "a {} pass is for one day, but this one runs {from} to {until}",
+                        t.name
+                    ),
+                )
+                .hint("give only valid_from (the day), or use a pass type for a range of days"),
+            );
+        }
+        let zones = e.zones.clone().unwrap_or_else(|| t.zones.clone());
+        let values = Values { e, t, event: self.event, from, until, zones: &zones };
+        let mut texts = Vec::with_capacity(t.elements.len());
+        let mut photo = None;
+        for el in &t.elements {
+            let text = match &el.kind {
+                Kind::Text(style) => {
+                    let parts: Vec<String> = style
+                        .parts
+                        .iter()
+                        .map(|p| values.render(p))
+                        .filter(|s| !s.trim().is_empty())
+                        .collect();
+                    let joined = parts.join(&style.separator);
+                    Some(if style.uppercase { joined.to_uppercase() } else { joined })
+                }
+                Kind::Raised { text, .. } => Some(values.render(text)),
+                Kind::Microtext { .. } => Some(format!("{} · {} · ", self.event.name, e.id)),
+                Kind::Photo { .. } => {
+                    if let Some(path) = &e.photo {
+                        match self.photo(path, el.at.w, el.at.h) {
+                            Ok(p) => photo = Some(p),
+                            Err(msg) => errors.push(
+                                err(e.spans.photo, format!("photo {}: {msg}", path.display()))
+                                    .hint(
+                                    "photos are PNG or JPEG files, relative to the roster's folder",
+                                ),
+                            ),
+                        }
+                    }
+                    None
+                }
+                _ => None,
+            };
+            if let Some(text) = &text {
+                let missing = self.fonts.missing(text);
+                if !missing.is_empty() {
+                    let list: Vec<String> =
+                        missing.iter().map(|c| format!("'{c}' (U+{:04X})", *c as u32)).collect();
+                    let span = if text.contains(&e.name) { e.spans.name } else { e.spans.entry };
+                    errors.push(
+                        err(span, format!("no bundled font has {}", list.join(", ")))
+                            .hint("the bundled fonts cover Latin, Greek and Cyrillic"),
+                    );
+                }
+            }
+            texts.push(text.filter(|s| !s.is_empty()));
+        }
+        if !errors.is_empty() {
+            errors.dedup();
+            return Err(errors);
+        }
+        let payload = Payload {
+            event: self.event.id.clone(),
+            id: e.id.clone(),
+            pass: t.name.clone(),
+            valid_from: from,
+            valid_until: until,
+            zones: zones.clone(),
+            reprint: 0,
+            signature: "U".into(),
+        }
+        .encode();
+        Ok(Badge {
+            index,
+            id: e.id.clone(),
+            template: template_index,
+            valid_from: from,
+            valid_until: until,
+            zones,
+            texts,
+            payload,
+            photo_path: photo.as_ref().and(e.photo.clone()),
+            photo,
+            span: e.spans.entry,
+        })
+    }
+
+    fn photo(&self, path: &PathBuf, w: f64, h: f64) -> Result<Arc<Photo>, String> {
+        let key = (path.clone(), w.to_bits(), h.to_bits());
+        if let Some(p) = self.photos.lock().expect("photo cache").get(&key) {
+            return Ok(p.clone());
+        }
+        let p = Arc::new(photo::load(path, w, h).map_err(|e| e.to_string())?);
+        self.photos.lock().expect("photo cache").insert(key, p.clone());
+        Ok(p)
+    }
+}
+
+struct Values<'v> {
+    e: &'v Entry,
+    t: &'v Template,
+    event: &'v Event,
+    from: Date,
+    until: Date,
+    zones: &'v [String],
+}
+
+impl Values<'_> {
+    fn render(&self, p: &Pattern) -> String {
+        let mut s = String::new();
+        for piece in &p.0 {
+            match piece {
+                Piece::Lit(l) => s.push_str(l),
+                Piece::Field(f, fmt) => s.push_str(&self.field(*f, fmt.as_deref())),
+            }
+        }
+        s
+    }
+
+    fn field(&self, f: Field, fmt: Option<&str>) -> String {
+        let date_fmt = fmt.unwrap_or(&self.t.date_format);
+        match f {
+            Field::Name => self.e.name.clone(),
+            Field::Organisation => self.e.organisation.clone().unwrap_or_default(),
+            Field::Role => self.e.role.clone().unwrap_or_default(),
+            Field::Access => self.t.label.clone(),
+            Field::Pass => self.t.name.clone(),
+            Field::Zones => self.zones.join(" · "),
+            Field::ValidFrom => format_date(self.from, date_fmt),
+            Field::ValidUntil => format_date(self.until, date_fmt),
+            Field::Dates => date_range(self.from, self.until, date_fmt),
+            Field::Event => self.event.name.clone(),
+            Field::Venue => self.event.venue.clone().unwrap_or_default(),
+            Field::Id => self.e.id.clone(),
+        }
+    }
+}
+
+/// Formats a date with a strftime format (checked when the template loaded).
+pub fn format_date(d: Date, fmt: &str) -> String {
+    let mut s = String::new();
+    match jiff::fmt::strtime::BrokenDownTime::from(d).format(fmt, &mut s) {
+        Ok(()) => s,
+        Err(_) => d.to_string(),
+    }
+}
+
+/// A range of days as people write it: "10 – 12 Jul 2026" when month and year
+/// agree (with the default format), one date when the range is one day.
+pub fn date_range(from: Date, until: Date, fmt: &str) -> String {
+    if from == until {
+        return format_date(from, fmt);
+    }
+    if fmt == "%d %b %Y" && from.year() == until.year() {
+        if from.month() == until.month() {
+            return format!("{} – {}", format_date(from, "%d"), format_date(until, fmt));
+        }
+        return format!("{} – {}", format_date(from, "%d %b"), format_date(until, fmt));
+    }
+    format!("{} – {}", format_date(from, fmt), format_date(until, fmt))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn ranges_read_naturally() {
+        let f = "%d %b %Y";
+        assert_eq!(date_range(date(2026, 7, 10), date(2026, 7, 12), f), "10 – 12 Jul 2026");
+        assert_eq!(date_range(date(2026, 7, 30), date(2026, 8, 2), f), "30 Jul – 02 Aug 2026");
+        assert_eq!(date_range(date(2026, 7, 10), date(2026, 7, 10), f), "10 Jul 2026");
+        assert_eq!(
+            date_range(date(2026, 12, 31), date(2027, 1, 1), "%Y-%m-%d"),
+            "2026-12-31 – 2027-01-01"
+        );
+    }
+}

@@ -1,0 +1,541 @@
+//! Roster: turns roster YAML into the event and its checked entries, with the
+//! place of every value kept for later messages.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::diag::{Diagnostic, FileId, Span};
+use crate::yaml::{known_keys, Node, Reader, Value};
+
+/// The event a roster is for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Display name, e.g. "Northern Lights Festival 2026".
+    pub name: String,
+    /// Where it happens, if given.
+    pub venue: Option<String>,
+    /// First day.
+    pub starts: Date,
+    /// Last day (not before `starts`).
+    pub ends: Date,
+    /// Short ASCII identifier carried in QR payloads, e.g. "NLF2026".
+    pub id: String,
+}
+
+/// One pass holder as written in the roster (defaults not yet applied).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// Unique within the roster; ASCII letters, digits, `-`, `_` and `.`.
+    pub id: String,
+    /// The holder's name, whitespace tidied.
+    pub name: String,
+    /// Company or band, if given.
+    pub organisation: Option<String>,
+    /// Job or function, if given.
+    pub role: Option<String>,
+    /// Pass type as written (may be an alias).
+    pub pass: String,
+    /// First valid day, if given.
+    pub valid_from: Option<Date>,
+    /// Last valid day, if given.
+    pub valid_until: Option<Date>,
+    /// Zones, if given (otherwise the pass type's).
+    pub zones: Option<Vec<String>>,
+    /// Photo path, resolved against the roster's folder.
+    pub photo: Option<PathBuf>,
+    /// Where each part was written.
+    pub spans: EntrySpans,
+}
+
+/// The places of an entry's values, for messages found after loading.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct EntrySpans {
+    /// The start of the entry.
+    pub entry: Span,
+    /// The `pass` value.
+    pub pass: Span,
+    /// The `name` value.
+    pub name: Span,
+    /// The `valid_from` value (or the entry when absent).
+    pub valid_from: Span,
+    /// The `valid_until` value (or the entry when absent).
+    pub valid_until: Span,
+    /// The `zones` value (or the entry when absent).
+    pub zones: Span,
+    /// The `photo` value (or the entry when absent).
+    pub photo: Span,
+}
+
+/// A loaded roster.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Roster {
+    /// The file it came from.
+    pub file: FileId,
+    /// The event.
+    pub event: Event,
+    /// The entries in roster order.
+    pub entries: Vec<Entry>,
+}
+
+const TOP_KEYS: &[&str] = &["event", "passes"];
+const EVENT_KEYS: &[&str] = &["name", "venue", "starts", "ends", "id"];
+/// Every key a pass entry may have.
+pub const ENTRY_KEYS: &[&str] =
+    &["id", "name", "organisation", "role", "pass", "valid_from", "valid_until", "zones", "photo"];
+
+/// Reads a roster. Every problem becomes a diagnostic; the roster comes back
+/// only when it is usable (entries with errors are left out of it, and the
+/// caller stops on any error anyway).
+pub fn load(
+    text: &str,
+    file: FileId,
+    base_dir: &Path,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Roster> {
+    match load_inner(text, file, base_dir, out) {
+        Ok(r) => r,
+        Err(d) => {
+            out.push(d);
+            None
+        }
+    }
+}
+
+fn load_inner(
+    text: &str,
+    file: FileId,
+    base_dir: &Path,
+    out: &mut Vec<Diagnostic>,
+) -> Result<Option<Roster>, Diagnostic> {
+    let mut reader = Reader::new(text, file);
+    let whole = Span { file, line: 1, col: 0, len: 1 };
+    if !reader.start_document()? {
+        out.push(
+            Diagnostic::error(whole, "the roster is empty")
+                .hint("a roster has an `event:` mapping and a `passes:` list; see the README"),
+        );
+        return Ok(None);
+    }
+    if reader.enter_map()?.is_none() {
+        let node = reader.read_node()?;
+        out.push(
+            Diagnostic::error(node.span, format!("the roster is {}, not a mapping", node.kind()))
+                .hint("a roster starts with `event:` and `passes:` at the left margin"),
+        );
+        return Ok(None);
+    }
+    let mut event = None;
+    let mut event_seen = false;
+    let mut passes_seen = false;
+    let mut entries = Vec::new();
+    let mut ids: HashMap<String, Span> = HashMap::new();
+    while !reader.at_end()? {
+        let key = reader.read_node()?;
+        let name = key.as_str().unwrap_or("");
+        match name {
+            "event" if !event_seen => {
+                event_seen = true;
+                let node = reader.read_node()?;
+                event = read_event(&node, out);
+            }
+            "passes" if !passes_seen => {
+                passes_seen = true;
+                if reader.enter_seq()?.is_none() {
+                    let node = reader.read_node()?;
+                    if !node.is_null() {
+                        out.push(Diagnostic::error(
+                            node.span,
+                            format!("`passes` must be a list of entries, not {}", node.kind()),
+                        ));
+                    }
+                    continue;
+                }
+                while !reader.at_end()? {
+                    let node = reader.read_node()?;
+                    if let Some(entry) = read_entry(&node, base_dir, &mut ids, out) {
+                        entries.push(entry);
+                    }
+                }
+            }
+            "event" | "passes" => {
+                out.push(Diagnostic::error(key.span, format!("key \"{name}\" appears twice")));
+                reader.read_node()?;
+            }
+            _ => {
+                let mut d =
+                    Diagnostic::error(key.span, format!("unknown key \"{name}\" in the roster"));
+                d = match crate::yaml::nearest(name, TOP_KEYS) {
+                    Some(k) => d.hint(format!("did you mean \"{k}\"?")),
+                    None => d.hint("a roster has the keys event and passes"),
+                };
+                out.push(d);
+                reader.read_node()?;
+            }
+        }
+    }
+    if !event_seen {
+        out.push(
+            Diagnostic::error(whole, "the roster has no `event:` section")
+                .hint("add `event:` with name, starts and ends (ISO dates such as 2026-07-10)"),
+        );
+    }
+    if !passes_seen {
+        out.push(Diagnostic::error(whole, "the roster has no `passes:` list"));
+    } else if entries.is_empty() && !out.iter().any(|d| d.entry.is_some()) {
+        out.push(Diagnostic::error(whole, "the roster's `passes:` list is empty"));
+    }
+    Ok(event.map(|event| Roster { file, event, entries }))
+}
+
+fn read_event(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Event> {
+    let Value::Map(pairs) = &node.value else {
+        out.push(Diagnostic::error(
+            node.span,
+            format!("`event` must be a mapping, not {}", node.kind()),
+        ));
+        return None;
+    };
+    let mut name = None;
+    let mut venue = None;
+    let (mut starts, mut ends, mut id) = (None, None, None);
+    for (key, k, v) in known_keys(pairs, EVENT_KEYS, "the event", None, out) {
+        match key {
+            "name" => name = text(v, "the event's name", None, out),
+            "venue" => venue = text(v, "the event's venue", None, out),
+            "starts" => starts = date(v, "starts", None, out).map(|d| (d, v.span)),
+            "ends" => ends = date(v, "ends", None, out).map(|d| (d, v.span)),
+            "id" => {
+                id = text(v, "the event's id", None, out).filter(|s| check_id(s, v.span, None, out))
+            }
+            _ => unreachable!("known_keys returns known keys only"),
+        }
+        let _ = k;
+    }
+    let mut missing = |what: &str| {
+        out.push(Diagnostic::error(node.span, format!("the event has no `{what}`")));
+    };
+    if name.is_none() {
+        missing("name");
+    }
+    if starts.is_none() {
+        missing("starts");
+    }
+    if ends.is_none() {
+        missing("ends");
+    }
+    let name = name?;
+    let (starts, _) = starts?;
+    let (ends, ends_span) = ends?;
+    if ends < starts {
+        out.push(
+            Diagnostic::error(
+                ends_span,
+                format!("the event ends ({ends}) before it starts ({starts})"),
+            )
+            .hint("swap `starts` and `ends`"),
+        );
+        return None;
+    }
+    let id = id.unwrap_or_else(|| event_id_from_name(&name));
+    Some(Event { name, venue, starts, ends, id })
+}
+
+/// A short ASCII id from an event name: initials of words, numbers kept whole
+/// ("Northern Lights Festival 2026" gives "NLF2026").
+pub fn event_id_from_name(name: &str) -> String {
+    let mut id = String::new();
+    for word in name.split_whitespace() {
+        if word.chars().all(|c| c.is_ascii_digit()) {
+            id.push_str(word);
+        } else if let Some(c) = word.chars().find(|c| c.is_ascii_alphanumeric()) {
+            id.push(c.to_ascii_uppercase());
+        }
+    }
+    if id.is_empty() {
+        id.push_str("EVENT");
+    }
+    id.truncate(16);
+    id
+}
+
+fn read_entry(
+    node: &Node,
+    base_dir: &Path,
+    ids: &mut HashMap<String, Span>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Entry> {
+    let Value::Map(pairs) = &node.value else {
+        out.push(
+            Diagnostic::error(
+                node.span,
+                format!("a pass entry must be a mapping, not {}", node.kind()),
+            )
+            .hint("each entry starts with `- id: ...` and has its keys indented below it"),
+        );
+        return None;
+    };
+    // The id comes first so that every other message can name the entry.
+    let id_node = pairs.iter().find(|(k, _)| k.as_str() == Some("id")).map(|(_, v)| v);
+    let id = id_node.and_then(|v| text(v, "id", None, out));
+    let id_ok = match (&id, id_node) {
+        (Some(id), Some(v)) => check_id(id, v.span, None, out),
+        _ => false,
+    };
+    let who = id.as_deref();
+    let errors_before = out.len();
+    let mut e = Entry {
+        id: id.clone().unwrap_or_default(),
+        name: String::new(),
+        organisation: None,
+        role: None,
+        pass: String::new(),
+        valid_from: None,
+        valid_until: None,
+        zones: None,
+        photo: None,
+        spans: EntrySpans {
+            entry: node.span,
+            pass: node.span,
+            name: node.span,
+            valid_from: node.span,
+            valid_until: node.span,
+            zones: node.span,
+            photo: node.span,
+        },
+    };
+    let (mut has_name, mut has_pass) = (false, false);
+    for (key, _, v) in known_keys(pairs, ENTRY_KEYS, "a pass entry", who, out) {
+        match key {
+            "id" => {}
+            "name" => {
+                e.spans.name = v.span;
+                if let Some(n) = text(v, "name", who, out) {
+                    e.name = n;
+                    has_name = true;
+                }
+            }
+            "organisation" => e.organisation = text(v, "organisation", who, out),
+            "role" => e.role = text(v, "role", who, out),
+            "pass" => {
+                e.spans.pass = v.span;
+                if let Some(p) = text(v, "pass", who, out) {
+                    e.pass = p;
+                    has_pass = true;
+                }
+            }
+            "valid_from" => {
+                e.spans.valid_from = v.span;
+                e.valid_from = date(v, "valid_from", who, out);
+            }
+            "valid_until" => {
+                e.spans.valid_until = v.span;
+                e.valid_until = date(v, "valid_until", who, out);
+            }
+            "zones" => {
+                e.spans.zones = v.span;
+                e.zones = zones(v, who, out);
+            }
+            "photo" => {
+                e.spans.photo = v.span;
+                e.photo = text(v, "photo", who, out).map(|p| base_dir.join(p));
+            }
+            _ => unreachable!("known_keys returns known keys only"),
+        }
+    }
+    let tag = |d: Diagnostic| match who {
+        Some(id) => d.entry(id),
+        None => d,
+    };
+    if id_node.is_none() {
+        out.push(tag(Diagnostic::error(node.span, "this pass entry has no `id`")
+            .hint("every entry needs a unique id, e.g. `id: NLF-0042`")));
+    }
+    if !has_name && !pairs.iter().any(|(k, _)| k.as_str() == Some("name")) {
+        out.push(tag(Diagnostic::error(node.span, "this pass entry has no `name`")));
+    }
+    if !has_pass && !pairs.iter().any(|(k, _)| k.as_str() == Some("pass")) {
+        out.push(tag(Diagnostic::error(node.span, "this pass entry has no `pass` type")
+            .hint("add e.g. `pass: crew`; `laminate templates` lists the pass types")));
+    }
+    if let (Some(from), Some(until)) = (e.valid_from, e.valid_until) {
+        if until < from {
+            out.push(tag(Diagnostic::error(
+                e.spans.valid_until,
+                format!("valid_until ({until}) is before valid_from ({from})"),
+            )
+            .hint("swap the two dates")));
+        }
+    }
+    if id_ok {
+        if let Some(first) = ids.get(&e.id) {
+            out.push(tag(Diagnostic::error(
+                id_node.map_or(node.span, |v| v.span),
+                format!("id \"{}\" is used twice", e.id),
+            )
+            .hint(format!("it was first used on line {}; ids must be unique", first.line))));
+            return None;
+        }
+        ids.insert(e.id.clone(), id_node.map_or(node.span, |v| v.span));
+    }
+    (id_ok && out.len() == errors_before && has_name && has_pass).then_some(e)
+}
+
+/// Checks an id: ASCII letters and digits, with `-`, `_` or `.` inside, at most
+/// 32 characters. Ids go into QR payloads, file names and `--only` lists.
+fn check_id(id: &str, span: Span, entry: Option<&str>, out: &mut Vec<Diagnostic>) -> bool {
+    let ok = !id.is_empty()
+        && id.len() <= 32
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    if !ok {
+        let mut d = Diagnostic::error(span, format!("id \"{id}\" is not a valid id")).hint(
+            "ids are 1 to 32 ASCII letters, digits, '-', '_' or '.', starting with a letter or digit",
+        );
+        if let Some(e) = entry {
+            d = d.entry(e);
+        }
+        out.push(d);
+    }
+    ok
+}
+
+/// A text value: a scalar, with runs of whitespace (stray tabs from
+/// spreadsheets) turned into single spaces. Control characters are refused.
+fn text(node: &Node, what: &str, entry: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<String> {
+    let tag = |d: Diagnostic| match entry {
+        Some(id) => d.entry(id),
+        None => d,
+    };
+    let raw = match &node.value {
+        Value::Scalar(s) => s,
+        Value::Null => {
+            out.push(tag(Diagnostic::error(node.span, format!("`{what}` is empty"))));
+            return None;
+        }
+        _ => {
+            out.push(tag(Diagnostic::error(
+                node.span,
+                format!("`{what}` must be a single value, not {}", node.kind()),
+            )));
+            return None;
+        }
+    };
+    let tidy = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(c) = tidy.chars().find(|c| c.is_control()) {
+        out.push(tag(Diagnostic::error(
+            node.span,
+            format!("`{what}` contains the control character U+{:04X}", c as u32),
+        )));
+        return None;
+    }
+    if tidy.is_empty() {
+        out.push(tag(Diagnostic::error(node.span, format!("`{what}` is empty"))));
+        return None;
+    }
+    Some(tidy)
+}
+
+fn date(node: &Node, what: &str, entry: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<Date> {
+    let s = text(node, what, entry, out)?;
+    let parsed =
+        if s.len() == 10 && s.as_bytes()[4] == b'-' { s.parse::<Date>().ok() } else { None };
+    if parsed.is_none() {
+        let mut d = Diagnostic::error(node.span, format!("`{what}`: \"{s}\" is not a date"))
+            .hint("write dates as YYYY-MM-DD, e.g. 2026-07-10");
+        if let Some(id) = entry {
+            d = d.entry(id);
+        }
+        out.push(d);
+    }
+    parsed
+}
+
+fn zones(node: &Node, entry: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+    let items: Vec<&Node> = match &node.value {
+        Value::Seq(items) => items.iter().collect(),
+        Value::Scalar(_) => vec![node],
+        _ => {
+            let mut d = Diagnostic::error(
+                node.span,
+                format!("`zones` must be a list, not {}", node.kind()),
+            )
+            .hint("write zones: [stage, backstage]");
+            if let Some(id) = entry {
+                d = d.entry(id);
+            }
+            out.push(d);
+            return None;
+        }
+    };
+    let before = out.len();
+    let zones: Vec<String> = items.iter().filter_map(|z| text(z, "zones", entry, out)).collect();
+    (out.len() == before).then_some(zones)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_str(text: &str) -> (Option<Roster>, Vec<Diagnostic>) {
+        let mut out = vec![];
+        let r = load(text, FileId(0), Path::new("/r"), &mut out);
+        (r, out)
+    }
+
+    const EVENT: &str =
+        "event:\n  name: Test Fest 2026\n  starts: 2026-07-10\n  ends: 2026-07-12\n";
+
+    #[test]
+    fn reads_a_good_roster() {
+        let (r, diags) = load_str(&format!(
+            "{EVENT}passes:\n  - id: A-1\n    name: \"  José \tMüller \"\n    pass: crew\n    zones: [stage]\n    photo: p/a.jpg\n"
+        ));
+        assert!(diags.is_empty(), "{diags:?}");
+        let r = r.unwrap();
+        assert_eq!(r.event.id, "TF2026");
+        let e = &r.entries[0];
+        assert_eq!(e.name, "José Müller");
+        assert_eq!(e.zones.as_deref(), Some(&["stage".to_string()][..]));
+        assert_eq!(e.photo.as_deref(), Some(Path::new("/r/p/a.jpg")));
+        assert_eq!(e.spans.entry.line, 6);
+    }
+
+    #[test]
+    fn collects_every_error_with_its_entry() {
+        let (_, diags) = load_str(&format!(
+            "{EVENT}passes:\n  - id: A\n    nmae: x\n    pass: crew\n  - id: B\n    name: [x]\n    pass: crew\n    valid_from: 2026-07-12\n    valid_until: 2026-07-10\n  - id: A\n    name: y\n    pass: crew\n  - name: z\n    pass: day\n    valid_from: 10/07/2026\n"
+        ));
+        let msgs: Vec<String> = diags.iter().map(|d| d.headline()).collect();
+        assert!(
+            msgs.contains(&"entry \"A\": unknown key \"nmae\" in a pass entry".into()),
+            "{msgs:#?}"
+        );
+        assert!(msgs.contains(&"entry \"A\": this pass entry has no `name`".into()), "{msgs:#?}");
+        assert!(msgs.contains(&"entry \"B\": `name` must be a single value, not a list".into()));
+        assert!(msgs.iter().any(|m| m.contains("valid_until (2026-07-10) is before")));
+        assert!(msgs.contains(&"entry \"A\": id \"A\" is used twice".into()), "{msgs:#?}");
+        assert!(msgs.contains(&"this pass entry has no `id`".into()), "{msgs:#?}");
+        assert!(msgs.iter().any(|m| m.contains("\"10/07/2026\" is not a date")));
+    }
+
+    #[test]
+    fn event_errors() {
+        let (_, d) =
+            load_str("event:\n  name: X\n  starts: 2026-07-12\n  ends: 2026-07-10\npasses: []\n");
+        assert!(d[0].message.contains("ends (2026-07-10) before it starts"));
+        let (_, d) = load_str("");
+        assert_eq!(d[0].message, "the roster is empty");
+        let (_, d) = load_str("- a\n- b\n");
+        assert!(d[0].message.contains("is a list, not a mapping"));
+        let (_, d) = load_str("evnt: {}\n");
+        assert_eq!(d[0].hints, ["did you mean \"event\"?"]);
+    }
+
+    #[test]
+    fn event_ids() {
+        assert_eq!(event_id_from_name("Northern Lights Festival 2026"), "NLF2026");
+        assert_eq!(event_id_from_name("Ølfestival Øst"), "LS");
+    }
+}

@@ -1,0 +1,176 @@
+//! Security art: turns a pass's id into guilloche curves, and a template's
+//! colours into the hologram patch; all of it simulated, printed artwork.
+//!
+//! Trigonometry goes through `libm` so that every machine computes the same
+//! curves, and coordinates are rounded to 0.01 pt so the bytes are the same.
+
+use sha2::{Digest, Sha256};
+
+use crate::colour::Colour;
+use crate::frame::{Item, Paint, Point, Seg};
+
+fn r(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// 32 bytes derived from a pass's identity, the seed of its unique art.
+pub fn seed(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+/// The shared rosette: concentric wavy rings around (0, 0), radius up to
+/// `radius` pt. Passes draw it turned and shifted by their own seed.
+pub fn rosette(radius: f64, colour: Colour) -> Vec<(Point, Item)> {
+    let mut segs = Vec::new();
+    let rings = 14;
+    let steps = 192;
+    for k in 0..rings {
+        let base = radius * (0.25 + 0.75 * k as f64 / (rings - 1) as f64);
+        let amp = radius * 0.035;
+        let lobes = 18.0 + (k % 3) as f64 * 6.0;
+        let phase = k as f64 * 0.37;
+        for i in 0..=steps {
+            let t = i as f64 / steps as f64 * std::f64::consts::TAU;
+            let rr = base + amp * libm::sin(lobes * t + phase);
+            let (x, y) = (r(rr * libm::cos(t)), r(rr * libm::sin(t)));
+            segs.push(if i == 0 { Seg::Move(x, y) } else { Seg::Line(x, y) });
+        }
+    }
+    vec![(Point::default(), Item::Path { segs, paint: Paint::Stroke(colour, 0.2) })]
+}
+
+/// Where the two rosette copies of a pass go inside a `w` x `h` box, with
+/// their turn: (x, y, angle in radians, scale), from the seed.
+pub fn rosette_placements(seed: &[u8; 32], w: f64, h: f64) -> [(f64, f64, f64, f64); 2] {
+    let u = |i: usize| seed[i] as f64 / 255.0;
+    [
+        (
+            r(w * (0.15 + 0.3 * u(0))),
+            r(h * (0.2 + 0.6 * u(1))),
+            r(u(2) * 6.283),
+            r(0.8 + 0.4 * u(3)),
+        ),
+        (
+            r(w * (0.55 + 0.3 * u(4))),
+            r(h * (0.2 + 0.6 * u(5))),
+            r(u(6) * 6.283),
+            r(0.8 + 0.4 * u(7)),
+        ),
+    ]
+}
+
+/// The curve that only this pass has: a Lissajous figure whose frequencies,
+/// phase and size come from the seed, spanning the `w` x `h` box.
+pub fn unique_curve(seed: &[u8; 32], w: f64, h: f64, colour: Colour) -> Item {
+    let p = 3.0 + (seed[8] % 5) as f64;
+    let q = 2.0 + (seed[9] % 7) as f64;
+    let phase = seed[10] as f64 / 255.0 * std::f64::consts::PI;
+    let skew = 0.2 + seed[11] as f64 / 255.0 * 0.6;
+    let steps = 160;
+    let mut segs = Vec::with_capacity(steps + 1);
+    for i in 0..=steps {
+        let t = i as f64 / steps as f64 * std::f64::consts::TAU;
+        let x = w / 2.0 + w * 0.46 * libm::sin(p * t + phase);
+        let y = h / 2.0
+            + h * 0.42 * (libm::sin(q * t) * (1.0 - skew) + libm::sin((q + 1.0) * t) * skew);
+        segs.push(if i == 0 { Seg::Move(r(x), r(y)) } else { Seg::Line(r(x), r(y)) });
+    }
+    Item::Path { segs, paint: Paint::Stroke(colour, 0.25) }
+}
+
+/// The hologram patch: an iridescent gradient in a rounded box, overlaid with
+/// fine white rings and waves that catch the eye like a foil would.
+pub fn hologram(w: f64, h: f64) -> Vec<(Point, Item)> {
+    let stops = vec![
+        Colour::Rgb(0.95, 0.75, 0.85),
+        Colour::Rgb(0.75, 0.85, 0.98),
+        Colour::Rgb(0.78, 0.97, 0.85),
+        Colour::Rgb(0.99, 0.95, 0.70),
+        Colour::Rgb(0.88, 0.78, 0.98),
+        Colour::Rgb(0.72, 0.92, 0.96),
+    ];
+    let radius = h.min(w) * 0.18;
+    let mut items = vec![(
+        Point::default(),
+        Item::Group {
+            layer: None,
+            transform: None,
+            clip: Some([0.0, 0.0, w, h]),
+            items: vec![(Point::default(), Item::Gradient { w, h, stops })],
+        },
+    )];
+    let mut segs = Vec::new();
+    let (cx, cy) = (w / 2.0, h / 2.0);
+    for k in 1..=6 {
+        let rr = h.min(w) * 0.07 * k as f64;
+        for i in 0..=72 {
+            let t = i as f64 / 72.0 * std::f64::consts::TAU;
+            let (x, y) = (r(cx + rr * 1.3 * libm::cos(t)), r(cy + rr * libm::sin(t)));
+            segs.push(if i == 0 { Seg::Move(x, y) } else { Seg::Line(x, y) });
+        }
+    }
+    for k in 0..7 {
+        let y0 = h * (k as f64 + 0.5) / 7.0;
+        for i in 0..=48 {
+            let x = w * i as f64 / 48.0;
+            let y = r(y0 + h * 0.04 * libm::sin(x / w * 12.566 + k as f64));
+            segs.push(if i == 0 { Seg::Move(r(x), y) } else { Seg::Line(r(x), y) });
+        }
+    }
+    items.push((
+        Point::default(),
+        Item::Group {
+            layer: None,
+            transform: None,
+            clip: Some([0.0, 0.0, w, h]),
+            items: vec![(
+                Point::default(),
+                Item::Path { segs, paint: Paint::Stroke(Colour::WHITE, 0.3) },
+            )],
+        },
+    ));
+    items.push((
+        Point::default(),
+        Item::Path {
+            segs: rounded_rect(w, h, radius),
+            paint: Paint::Stroke(Colour::Rgb(0.7, 0.7, 0.75), 0.3),
+        },
+    ));
+    items
+}
+
+/// A rectangle with rounded corners from (0, 0) to (w, h), as cubic segments.
+pub fn rounded_rect(w: f64, h: f64, radius: f64) -> Vec<Seg> {
+    let rr = radius.min(w / 2.0).min(h / 2.0);
+    let k = rr * 0.552_284_75; // circle approximation constant 4/3 (sqrt 2 - 1)
+    vec![
+        Seg::Move(rr, 0.0),
+        Seg::Line(w - rr, 0.0),
+        Seg::Cubic(w - rr + k, 0.0, w, rr - k, w, rr),
+        Seg::Line(w, h - rr),
+        Seg::Cubic(w, h - rr + k, w - rr + k, h, w - rr, h),
+        Seg::Line(rr, h),
+        Seg::Cubic(rr - k, h, 0.0, h - rr + k, 0.0, h - rr),
+        Seg::Line(0.0, rr),
+        Seg::Cubic(0.0, rr - k, rr - k, 0.0, rr, 0.0),
+        Seg::Close,
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pass_gets_its_own_curve() {
+        let a = unique_curve(&seed("NLF-0001"), 100.0, 50.0, Colour::BLACK);
+        let b = unique_curve(&seed("NLF-0002"), 100.0, 50.0, Colour::BLACK);
+        let a2 = unique_curve(&seed("NLF-0001"), 100.0, 50.0, Colour::BLACK);
+        assert_ne!(a, b);
+        assert_eq!(a, a2);
+        assert_ne!(
+            rosette_placements(&seed("A"), 10.0, 10.0),
+            rosette_placements(&seed("B"), 10.0, 10.0)
+        );
+    }
+}

@@ -1,0 +1,160 @@
+//! Text fitting: turns a string and a box into a font size and one or two lines.
+
+/// Line height as a multiple of the font size.
+pub const LEADING: f64 = 1.15;
+
+/// The smallest size laminate will shrink a text to before cutting it, in pt.
+pub const FLOOR_PT: f64 = 4.0;
+
+/// Sizes are chosen in steps of this many pt, so that a tiny change in a
+/// measurement cannot change the output.
+const STEP: f64 = 0.25;
+
+/// What a fitting asks for: the box and the size range, in pt.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FitSpec {
+    /// Box width in pt.
+    pub width: f64,
+    /// Box height in pt.
+    pub height: f64,
+    /// Largest size in pt.
+    pub max_size: f64,
+    /// Smallest size in pt the template allows.
+    pub min_size: f64,
+    /// Most lines (1 or 2).
+    pub max_lines: u8,
+}
+
+/// How a text was fitted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fitted {
+    /// Font size in pt.
+    pub size: f64,
+    /// The lines, top to bottom.
+    pub lines: Vec<String>,
+    /// How the fit fell short of the template's wishes, if it did.
+    pub shortfall: Option<Shortfall>,
+}
+
+/// A fit that needed more than the template allows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shortfall {
+    /// Set below the minimum size, at this size in pt.
+    BelowMinimum(f64),
+    /// Even at the floor size it did not fit and was cut.
+    Cut,
+}
+
+fn step_down(v: f64) -> f64 {
+    (v / STEP).floor() * STEP
+}
+
+/// Fits `text` into the box: the largest size between the maximum and the
+/// minimum on one line; failing that, two balanced lines; failing that, below
+/// the minimum (down to [`FLOOR_PT`]); failing that, cut with an ellipsis.
+/// `width_em` measures a string in em.
+pub fn fit(text: &str, spec: FitSpec, width_em: &dyn Fn(&str) -> f64) -> Fitted {
+    let one_line = |line_w: f64, lines: f64| {
+        let by_width = if line_w > 0.0 { spec.width / line_w } else { spec.max_size };
+        step_down(spec.max_size.min(by_width).min(spec.height / (lines * LEADING)))
+    };
+    let single = one_line(width_em(text), 1.0);
+    if single >= spec.min_size {
+        return Fitted { size: single, lines: vec![text.to_string()], shortfall: None };
+    }
+    let mut best = (single, vec![text.to_string()]);
+    if spec.max_lines >= 2 {
+        if let Some((a, b)) = balanced_break(text, width_em) {
+            let two = one_line(width_em(&a).max(width_em(&b)), 2.0);
+            if two >= spec.min_size {
+                return Fitted { size: two, lines: vec![a, b], shortfall: None };
+            }
+            if two > best.0 {
+                best = (two, vec![a, b]);
+            }
+        }
+    }
+    if best.0 >= FLOOR_PT {
+        return Fitted {
+            size: best.0,
+            lines: best.1,
+            shortfall: Some(Shortfall::BelowMinimum(best.0)),
+        };
+    }
+    // Cut: the longest prefix that fits at the floor size, plus an ellipsis.
+    let size = FLOOR_PT.min(step_down(spec.height / LEADING)).max(1.0);
+    let chars: Vec<char> = text.chars().collect();
+    let mut keep = chars.len();
+    while keep > 0 {
+        let candidate: String =
+            chars[..keep].iter().collect::<String>().trim_end().to_string() + "…";
+        if width_em(&candidate) * size <= spec.width {
+            return Fitted { size, lines: vec![candidate], shortfall: Some(Shortfall::Cut) };
+        }
+        keep -= 1;
+    }
+    Fitted { size, lines: vec!["…".to_string()], shortfall: Some(Shortfall::Cut) }
+}
+
+/// Splits at the space that makes the longer of the two lines shortest.
+fn balanced_break(text: &str, width_em: &dyn Fn(&str) -> f64) -> Option<(String, String)> {
+    text.char_indices()
+        .filter(|&(_, c)| c == ' ')
+        .map(|(i, _)| {
+            let (a, b) = (text[..i].trim_end(), text[i + 1..].trim_start());
+            (width_em(a).max(width_em(b)), a, b)
+        })
+        .min_by(|x, y| x.0.total_cmp(&y.0))
+        .map(|(_, a, b)| (a.to_string(), b.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every character half an em wide, like a monospace font.
+    fn mono(s: &str) -> f64 {
+        s.chars().count() as f64 * 0.5
+    }
+
+    fn spec(width: f64, max_lines: u8) -> FitSpec {
+        FitSpec { width, height: 40.0, max_size: 16.0, min_size: 8.0, max_lines }
+    }
+
+    #[test]
+    fn short_text_gets_the_maximum() {
+        let f = fit("Ann Lee", spec(200.0, 2), &mono);
+        assert_eq!((f.size, f.lines.len(), f.shortfall), (16.0, 1, None));
+    }
+
+    #[test]
+    fn shrinks_before_wrapping() {
+        // 20 chars = 10 em; at 100 pt width the size is 10 pt, above the minimum.
+        let f = fit("Abcdefghij Klmnopqrs", spec(100.0, 2), &mono);
+        assert_eq!((f.size, f.lines.len()), (10.0, 1));
+    }
+
+    #[test]
+    fn wraps_at_the_balanced_space() {
+        // 40 chars = 20 em; one line would need 5 pt; two lines of 19-20 chars fit at 10 pt.
+        let f = fit("Maximilian Alexander Ferdinand Augustus", spec(100.0, 2), &mono);
+        assert_eq!(f.lines, ["Maximilian Alexander", "Ferdinand Augustus"]);
+        assert_eq!(f.size, 10.0);
+        assert_eq!(f.shortfall, None);
+    }
+
+    #[test]
+    fn below_minimum_is_reported() {
+        let f = fit("Abcdefghijklmnopqrstuvwxyz", spec(60.0, 1), &mono);
+        assert_eq!(f.shortfall, Some(Shortfall::BelowMinimum(4.5)));
+        assert!(f.size * mono(&f.lines[0]) <= 60.0);
+    }
+
+    #[test]
+    fn cut_when_even_the_floor_is_too_big() {
+        let f = fit(&"x".repeat(100), spec(40.0, 2), &mono);
+        assert_eq!(f.shortfall, Some(Shortfall::Cut));
+        assert!(f.lines[0].ends_with('…'));
+        assert!(f.size * mono(&f.lines[0]) <= 40.0);
+    }
+}
