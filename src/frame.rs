@@ -145,3 +145,71 @@ pub enum Item {
         stops: Vec<Colour>,
     },
 }
+
+fn n(v: f64) -> String {
+    let s = format!("{v:.2}");
+    if s == "-0.00" {
+        "0.00".into()
+    } else {
+        s
+    }
+}
+
+/// A readable text form of items, one per line, indented by nesting, for
+/// reviewing changes to golden files. Paths show their segment count only.
+pub fn dump(items: &[(Point, Item)], depth: usize, out: &mut String) {
+    use std::fmt::Write;
+    let pad = "  ".repeat(depth);
+    for (p, item) in items {
+        let at = format!("{pad}@{},{} ", n(p.x), n(p.y));
+        let _ = match item {
+            Item::Group { layer, transform, clip, items } => {
+                let _ = writeln!(
+                    out,
+                    "{at}group{}{}{}",
+                    layer.map_or(String::new(), |l| format!(" layer={l:?}")),
+                    transform
+                        .map_or(String::new(), |m| format!(" transform=[{}]", m.map(n).join(" "))),
+                    clip.map_or(String::new(), |c| format!(" clip=[{}]", c.map(n).join(" "))),
+                );
+                dump(items, depth + 1, out);
+                Ok(())
+            }
+            Item::Art(id) => writeln!(out, "{at}art {}", id.0),
+            Item::Rect { w, h, radius, fill } => {
+                writeln!(out, "{at}rect {}x{} r={} {fill}", n(*w), n(*h), n(*radius))
+            }
+            Item::Path { segs, paint } => {
+                writeln!(out, "{at}path {} segments {paint:?}", segs.len())
+            }
+            Item::Text { font, size, colour, text, .. } => {
+                writeln!(out, "{at}text font={} size={} {colour} {text:?}", font.0, n(*size))
+            }
+            Item::Image { key, w, h, photo } => {
+                writeln!(
+                    out,
+                    "{at}image {key} {}x{} pt {}x{} px",
+                    n(*w),
+                    n(*h),
+                    photo.width,
+                    photo.height
+                )
+            }
+            Item::Modules { n: count, module, dark, colour } => {
+                let rows: Vec<String> = dark
+                    .chunks(*count)
+                    .map(|r| r.iter().map(|&d| if d { '#' } else { '.' }).collect())
+                    .collect();
+                writeln!(
+                    out,
+                    "{at}qr {count}x{count} module={} {colour}\n{pad}  {}",
+                    n(*module),
+                    rows.join(&format!("\n{pad}  "))
+                )
+            }
+            Item::Gradient { w, h, stops } => {
+                writeln!(out, "{at}gradient {}x{} {} stops", n(*w), n(*h), stops.len())
+            }
+        };
+    }
+}

@@ -161,6 +161,29 @@ pub struct Sheet {
     pub marks: Vec<Seg>,
 }
 
+impl Sheet {
+    /// A readable text form of the sheet: boxes, cards and their items.
+    pub fn dump(&self) -> String {
+        let r = |b: Rect| format!("[{:.2} {:.2} {:.2} {:.2}]", b.x0, b.y0, b.x1, b.y1);
+        let mut out = format!(
+            "sheet {:.2}x{:.2} trim={} bleed={} marks={}\n",
+            self.size.w,
+            self.size.h,
+            r(self.trim),
+            self.bleed.map_or("none".into(), r),
+            self.marks.len() / 2
+        );
+        for (at, frame) in &self.cards {
+            out.push_str(&format!(
+                "card at {:.2},{:.2} size {:.2}x{:.2}\n",
+                at.x, at.y, frame.size.w, frame.size.h
+            ));
+            crate::frame::dump(&frame.items, 1, &mut out);
+        }
+        out
+    }
+}
+
 /// Fills sheets with cards as they come, one sheet at a time.
 pub struct Imposer {
     opts: ImposeOptions,
@@ -269,8 +292,12 @@ mod tests {
 
     #[test]
     fn turns_the_paper_when_more_fit() {
-        // 4 x 3 in portrait cards: A4 portrait holds 2 x 2; so does landscape; portrait is kept.
+        // 4 x 3 in landscape cards: A4 portrait holds 1 x 3, landscape 2 x 2.
         let g = grid(parse_card("4x3in").unwrap(), &opts(a4())).unwrap();
+        assert_eq!((g.cols, g.rows), (2, 2));
+        assert!(g.sheet.w > g.sheet.h);
+        // Portrait 4 x 3 in cards: portrait A4 holds 2 x 2 and is kept on a tie.
+        let g = grid(parse_card("4x3in portrait").unwrap(), &opts(a4())).unwrap();
         assert_eq!(g.cols * g.rows, 4);
         assert!(g.sheet.h > g.sheet.w);
         // A long thin card fits better across a landscape sheet.

@@ -55,6 +55,8 @@ pub struct RenderOptions {
     pub proof: bool,
     /// Creation time for the PDF, seconds since 1970.
     pub epoch: i64,
+    /// Also return a readable text dump of the sheets (for golden files).
+    pub dump: bool,
 }
 
 /// What a successful run did.
@@ -70,6 +72,8 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// The input files, for printing warnings.
     pub sources: Sources,
+    /// The text dump of the sheets, when asked for.
+    pub dump: Option<String>,
 }
 
 /// Why a run failed.
@@ -169,9 +173,9 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
     let file = sources.add(shown, text.clone());
     let base_dir = opts.roster.parent().map(Path::to_path_buf).unwrap_or_default();
     let roster = roster::load(&text, file, &base_dir, &mut found);
-    let Some(roster) =
-        roster.filter(|_| !found.iter().any(|d| d.severity == diag::Severity::Error))
-    else {
+    // Entries with errors were left out of the roster; the others still go
+    // through every later check, so that one run reports every problem.
+    let Some(roster) = roster else {
         return Err(input_failure(sources, diags, found));
     };
     let whole = Span { file, line: 1, col: 0, len: 1 };
@@ -193,9 +197,7 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
             );
         }
     }
-    if !found.is_empty() {
-        return Err(input_failure(sources, diags, found));
-    }
+
     let selected = roster.entries.iter().enumerate().filter(|(_, e)| {
         (opts.only.is_empty() || opts.only.contains(&e.id))
             && (opts.pass.is_empty()
@@ -216,21 +218,10 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
         margin: impose::default_margin(),
     });
 
+    let mut failed = found.iter().any(|d| d.severity == diag::Severity::Error);
     let (temp, sink): (Option<tempfile::NamedTempFile>, Box<dyn Write>) = match output {
-        Some(path) => {
-            let dir = match path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            let temp = tempfile::Builder::new()
-                .prefix(".laminate-")
-                .suffix(".pdf.part")
-                .tempfile_in(&dir)
-                .map_err(|source| Failure::Io {
-                    action: "cannot write",
-                    path: path.to_path_buf(),
-                    source,
-                })?;
+        Some(path) if !failed => {
+            let temp = temp_beside(path)?;
             let handle = temp.reopen().map_err(|source| Failure::Io {
                 action: "cannot write",
                 path: path.to_path_buf(),
@@ -238,7 +229,7 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
             })?;
             (Some(temp), Box::new(BufWriter::with_capacity(1 << 16, handle)))
         }
-        None => (None, Box::new(io::sink())),
+        _ => (None, Box::new(io::sink())),
     };
     let out_path = output.map(Path::to_path_buf).unwrap_or_default();
     let io_fail =
@@ -246,7 +237,8 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
     let info = pdf::DocInfo { title: format!("{}: passes", roster.event.name), epoch: opts.epoch };
     let mut writer = pdf::PdfWriter::new(sink, book, info).map_err(io_fail)?;
     let mut passes = 0;
-    let mut failed = false;
+
+    let mut dump = opts.dump.then(String::new);
     for (index, entry) in selected {
         match resolver.resolve(index, entry) {
             Ok(badge) => {
@@ -258,6 +250,9 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
                 match imposer.push(frame) {
                     Ok(sheets) => {
                         for sheet in sheets {
+                            if let Some(d) = dump.as_mut() {
+                                d.push_str(&sheet.dump());
+                            }
                             writer.write_sheet(&sheet, layouter.arts()).map_err(io_fail)?;
                         }
                     }
@@ -282,6 +277,9 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
         return Err(input_failure(sources, diags, found));
     }
     if let Some(sheet) = imposer.finish() {
+        if let Some(d) = dump.as_mut() {
+            d.push_str(&sheet.dump());
+        }
         writer.write_sheet(&sheet, layouter.arts()).map_err(io_fail)?;
     }
     let (mut sink, written, sheets) = writer.finish().map_err(io_fail)?;
@@ -294,7 +292,32 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
     for d in found {
         diags.push(d);
     }
-    Ok(Report { passes, sheets, bytes: written, warnings: diags.sorted(), sources })
+    Ok(Report { passes, sheets, bytes: written, warnings: diags.sorted(), sources, dump })
+}
+
+/// A temporary file in the output's folder, so the final rename stays on one
+/// file system and is atomic.
+fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let fail = |source: io::Error| Failure::Io {
+        action: "cannot write",
+        path: path.to_path_buf(),
+        source,
+    };
+    if !dir.is_dir() {
+        return Err(fail(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("the folder {} does not exist", dir.display()),
+        )));
+    }
+    tempfile::Builder::new()
+        .prefix(".laminate-")
+        .suffix(".pdf.part")
+        .tempfile_in(&dir)
+        .map_err(|e| fail(io::Error::from(e.kind())))
 }
 
 fn set_span(roster: &roster::Roster, index: usize) -> Span {

@@ -68,6 +68,9 @@ struct RunArgs {
     /// Proof: leave out the security layer.
     #[arg(long)]
     proof: bool,
+    /// Also write a readable text dump of the laid-out sheets to FILE (for reviewing golden files).
+    #[arg(long, value_name = "FILE")]
+    dump: Option<PathBuf>,
 }
 
 fn parse_bleed(text: &str) -> Result<f64, String> {
@@ -83,20 +86,21 @@ const EXIT_INPUT: u8 = 1;
 /// Exit status for files that cannot be read or written.
 const EXIT_IO: u8 = 3;
 
-fn options(run: RunArgs) -> RenderOptions {
+fn options(run: &RunArgs) -> RenderOptions {
     // Reproducible builds convention: https://reproducible-builds.org/specs/source-date-epoch/
     let epoch =
         std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
     RenderOptions {
-        roster: run.roster,
-        templates: run.templates,
+        roster: run.roster.clone(),
+        templates: run.templates.clone(),
         sheet: run.sheet,
         bleed: run.bleed,
         crop_marks: !run.no_crop_marks,
-        only: run.only,
-        pass: run.pass,
+        only: run.only.clone(),
+        pass: run.pass.clone(),
         proof: run.proof,
         epoch,
+        dump: run.dump.is_some(),
     }
 }
 
@@ -129,8 +133,14 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Render { run, output, quiet } => {
             let start = Instant::now();
-            match laminate::render(&options(run), Some(&output)) {
+            match laminate::render(&options(&run), Some(&output)) {
                 Ok(report) => {
+                    if let (Some(path), Some(text)) = (&run.dump, &report.dump) {
+                        if let Err(e) = std::fs::write(path, text) {
+                            eprintln!("laminate: error: cannot write {}: {e}", path.display());
+                            return ExitCode::from(EXIT_IO);
+                        }
+                    }
                     print_diagnostics(&report.sources, report.warnings);
                     if !quiet {
                         let per = if report.passes > 0 {
@@ -152,7 +162,7 @@ fn main() -> ExitCode {
                 Err(f) => fail(f),
             }
         }
-        Command::Validate { run } => match laminate::render(&options(run), None) {
+        Command::Validate { run } => match laminate::render(&options(&run), None) {
             Ok(report) => {
                 let n = report.warnings.len();
                 print_diagnostics(&report.sources, report.warnings);

@@ -1,9 +1,8 @@
 //! Resolve: turns a roster entry and its pass type's template into a Badge
 //! that holds only decisions (dates, texts, zones, payload, photo).
 
-use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
@@ -50,13 +49,12 @@ pub struct Resolver<'a> {
     pub set: &'a TemplateSet,
     /// The fonts, to check that every character can be shown.
     pub fonts: &'a FontBook,
-    photos: Mutex<HashMap<(PathBuf, u64, u64), Arc<Photo>>>,
 }
 
 impl<'a> Resolver<'a> {
     /// A resolver for one run.
     pub fn new(event: &'a Event, set: &'a TemplateSet, fonts: &'a FontBook) -> Self {
-        Resolver { event, set, fonts, photos: Mutex::new(HashMap::new()) }
+        Resolver { event, set, fonts }
     }
 
     /// Resolves one entry, or returns every problem with it.
@@ -189,14 +187,8 @@ impl<'a> Resolver<'a> {
         })
     }
 
-    fn photo(&self, path: &PathBuf, w: f64, h: f64) -> Result<Arc<Photo>, String> {
-        let key = (path.clone(), w.to_bits(), h.to_bits());
-        if let Some(p) = self.photos.lock().expect("photo cache").get(&key) {
-            return Ok(p.clone());
-        }
-        let p = Arc::new(photo::load(path, w, h).map_err(|e| e.to_string())?);
-        self.photos.lock().expect("photo cache").insert(key, p.clone());
-        Ok(p)
+    fn photo(&self, path: &Path, w: f64, h: f64) -> Result<Arc<Photo>, String> {
+        photo::load(path, w, h).map(Arc::new).map_err(|e| e.to_string())
     }
 }
 

@@ -267,7 +267,7 @@ impl TemplateSet {
     /// A pass type by name or alias, ignoring case.
     pub fn find(&self, name: &str) -> Option<usize> {
         let lower = name.to_lowercase();
-        self.templates.iter().position(|t| t.name == lower || t.aliases.iter().any(|a| *a == lower))
+        self.templates.iter().position(|t| t.name == lower || t.aliases.contains(&lower))
     }
 
     /// All names and aliases, for hints.
@@ -678,10 +678,11 @@ fn colour_of(
         Ok(c) => Some(c),
         Err(msg) => {
             let names: Vec<&str> = colours.keys().map(String::as_str).collect();
-            out.push(
-                Diagnostic::error(node.span, msg)
-                    .hint(format!("colours defined here: {}", names.join(", "))),
-            );
+            let mut d = Diagnostic::error(node.span, msg);
+            if !names.is_empty() {
+                d = d.hint(format!("colours defined in this template: {}", names.join(", ")));
+            }
+            out.push(d);
             None
         }
     }

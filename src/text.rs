@@ -96,12 +96,18 @@ pub fn fit(text: &str, spec: FitSpec, width_em: &dyn Fn(&str) -> f64) -> Fitted 
     Fitted { size, lines: vec!["…".to_string()], shortfall: Some(Shortfall::Cut) }
 }
 
-/// Splits at the space that makes the longer of the two lines shortest.
+/// Splits at the space (or after the hyphen) that makes the longer of the
+/// two lines shortest. A space is dropped at the break; a hyphen stays on
+/// the first line, as in double-barrelled names.
 fn balanced_break(text: &str, width_em: &dyn Fn(&str) -> f64) -> Option<(String, String)> {
     text.char_indices()
-        .filter(|&(_, c)| c == ' ')
-        .map(|(i, _)| {
-            let (a, b) = (text[..i].trim_end(), text[i + 1..].trim_start());
+        .filter(|&(i, c)| c == ' ' || (c == '-' && i > 0 && i + 1 < text.len()))
+        .map(|(i, c)| {
+            let (a, b) = if c == ' ' {
+                (text[..i].trim_end(), text[i + 1..].trim_start())
+            } else {
+                (&text[..i + 1], &text[i + 1..])
+            };
             (width_em(a).max(width_em(b)), a, b)
         })
         .min_by(|x, y| x.0.total_cmp(&y.0))
@@ -141,6 +147,12 @@ mod tests {
         assert_eq!(f.lines, ["Maximilian Alexander", "Ferdinand Augustus"]);
         assert_eq!(f.size, 10.0);
         assert_eq!(f.shortfall, None);
+    }
+
+    #[test]
+    fn breaks_after_a_hyphen() {
+        let f = fit("Wolfeschlegelstein-Featherstonehaugh", spec(100.0, 2), &mono);
+        assert_eq!(f.lines, ["Wolfeschlegelstein-", "Featherstonehaugh"]);
     }
 
     #[test]

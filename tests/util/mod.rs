@@ -1,0 +1,67 @@
+//! Helpers for tests that run the built binary the way a user does.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What a run of the binary gave.
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `laminate` with `args` in `dir`, with a cleared environment (plus `env`).
+pub fn laminate_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_laminate"));
+    cmd.args(args).current_dir(dir).env_clear();
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("the laminate binary runs");
+    Run {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A fresh temporary folder, removed when dropped.
+pub fn temp() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("laminate-test-").tempdir().expect("temp dir")
+}
+
+/// True when an external tool is on PATH. When it is not, the test fails if
+/// `LAMINATE_REQUIRE_TOOLS` is set (as scripts/test and CI do), and is
+/// otherwise reported as skipped.
+pub fn have(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        assert!(
+            std::env::var_os("LAMINATE_REQUIRE_TOOLS").is_none(),
+            "{tool} is required (LAMINATE_REQUIRE_TOOLS is set) but not installed"
+        );
+        eprintln!("skipping: {tool} is not installed (scripts/test installs it)");
+    }
+    found
+}
+
+/// Runs an external tool and returns (success, stdout, stderr).
+pub fn tool(program: &str, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(program).args(args).output().expect("tool runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
