@@ -1,0 +1,192 @@
+//! The command line as users and their scripts meet it: exit codes,
+//! messages, what is (and is not) left on disk.
+
+mod util;
+
+use std::fs;
+
+use util::{laminate_in, root, temp};
+
+fn sample() -> String {
+    root().join("samples/festival.yaml").display().to_string()
+}
+
+#[test]
+fn renders_the_sample_and_says_what_it_did() {
+    let dir = temp();
+    let run = laminate_in(dir.path(), &["render", &sample(), "-o", "passes.pdf"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let pdf = fs::read(dir.path().join("passes.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-1.7"));
+    assert!(pdf.ends_with(b"%%EOF\n"));
+    assert!(
+        run.stderr.contains("laminate: wrote passes.pdf: 26 passes on 4 sheets"),
+        "{}",
+        run.stderr
+    );
+    // The one very long name is reported, naming its entry and line.
+    assert!(run.stderr.contains("warning: entry \"NLF-0005\": name"), "{}", run.stderr);
+    assert!(run.stderr.contains("samples/festival.yaml:31:5"), "{}", run.stderr);
+    // Nothing else is left in the folder (no temporary files).
+    let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["passes.pdf"]);
+}
+
+#[test]
+fn quiet_prints_nothing_on_a_clean_run() {
+    let dir = temp();
+    fs::write(
+        dir.path().join("r.yaml"),
+        "event: {name: E, starts: 2026-01-01, ends: 2026-01-01}\npasses:\n  - {id: A, name: Ann, pass: crew}\n",
+    )
+    .unwrap();
+    let run = laminate_in(dir.path(), &["render", "r.yaml", "-o", "o.pdf", "--quiet"], &[]);
+    assert_eq!((run.status, run.stderr.as_str(), run.stdout.as_str()), (0, "", ""));
+}
+
+#[test]
+fn same_input_same_bytes_and_dates_from_source_date_epoch() {
+    let dir = temp();
+    let a = laminate_in(dir.path(), &["render", &sample(), "-o", "a.pdf", "--quiet"], &[]);
+    let b = laminate_in(dir.path(), &["render", &sample(), "-o", "b.pdf", "--quiet"], &[]);
+    assert_eq!((a.status, b.status), (0, 0));
+    let (a, b) =
+        (fs::read(dir.path().join("a.pdf")).unwrap(), fs::read(dir.path().join("b.pdf")).unwrap());
+    assert!(a == b, "two renders of the same roster differ");
+    let text = String::from_utf8_lossy(&a);
+    assert!(text.contains("/CreationDate(D:19700101000000Z)"));
+    let c = laminate_in(
+        dir.path(),
+        &["render", &sample(), "-o", "c.pdf", "--quiet"],
+        &[("SOURCE_DATE_EPOCH", "1783641600")],
+    );
+    assert_eq!(c.status, 0);
+    let c = fs::read(dir.path().join("c.pdf")).unwrap();
+    assert!(String::from_utf8_lossy(&c).contains("/CreationDate(D:20260710000000Z)"));
+}
+
+#[test]
+fn validate_checks_everything_and_writes_nothing() {
+    let dir = temp();
+    let run = laminate_in(dir.path(), &["validate", &sample()], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stderr.ends_with("laminate: 26 passes ok, 1 warnings\n"), "{}", run.stderr);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn failed_run_keeps_the_old_output_and_leaves_no_partial_file() {
+    let dir = temp();
+    fs::write(dir.path().join("out.pdf"), b"previous good output").unwrap();
+    fs::write(
+        dir.path().join("bad.yaml"),
+        "event: {name: E, starts: 2026-01-01, ends: 2026-01-01}\npasses:\n  - {id: A, name: Ann, pass: nope}\n",
+    )
+    .unwrap();
+    let run = laminate_in(dir.path(), &["render", "bad.yaml", "-o", "out.pdf"], &[]);
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("bad.yaml:3:30"), "{}", run.stderr);
+    assert!(run.stderr.ends_with("laminate: 1 error; nothing was written\n"), "{}", run.stderr);
+    assert_eq!(fs::read(dir.path().join("out.pdf")).unwrap(), b"previous good output");
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn environment_errors_name_the_path_and_exit_3() {
+    let dir = temp();
+    let run = laminate_in(dir.path(), &["render", "missing.yaml", "-o", "o.pdf"], &[]);
+    assert_eq!(run.status, 3);
+    assert!(
+        run.stderr.starts_with("laminate: error: cannot read the roster missing.yaml:"),
+        "{}",
+        run.stderr
+    );
+    let run = laminate_in(dir.path(), &["render", &sample(), "-o", "no/such/folder/o.pdf"], &[]);
+    assert_eq!(run.status, 3);
+    assert_eq!(
+        run.stderr,
+        "laminate: error: cannot write no/such/folder/o.pdf: the folder no/such/folder does not exist\n"
+    );
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "-o", "o.pdf", "--templates", "nowhere"],
+        &[],
+    );
+    assert_eq!(run.status, 3);
+    assert!(run.stderr.starts_with("laminate: error: cannot read nowhere:"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_command_lines_exit_2() {
+    let dir = temp();
+    let run = laminate_in(dir.path(), &["render", &sample(), "-o", "o.pdf", "--sheet", "a5"], &[]);
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr.contains("\"a5\" is not a sheet: use a4, a3, sra3, letter, tabloid, card"),
+        "{}",
+        run.stderr
+    );
+    let run = laminate_in(dir.path(), &["render", &sample()], &[]);
+    assert_eq!(run.status, 2);
+}
+
+#[test]
+fn only_and_pass_select_entries() {
+    let dir = temp();
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "-o", "o.pdf", "--only", "NLF-0001,NLF-0010"],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(": 2 passes on 1 sheets"), "{}", run.stderr);
+    let run =
+        laminate_in(dir.path(), &["render", &sample(), "-o", "o.pdf", "--pass", "vip,day"], &[]);
+    assert!(run.stderr.contains(": 9 passes on 2 sheets"), "{}", run.stderr);
+    let run =
+        laminate_in(dir.path(), &["render", &sample(), "-o", "o.pdf", "--only", "NLF-9999"], &[]);
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("--only names \"NLF-9999\", which is not an id in the roster"));
+}
+
+#[test]
+fn sheet_sizes_are_exact() {
+    let dir = temp();
+    for (sheet, w, h) in
+        [("a4", 595.28, 841.89), ("letter", 612.0, 792.0), ("300x200mm", 850.39, 566.93)]
+    {
+        let run = laminate_in(
+            dir.path(),
+            &["render", &sample(), "-o", "o.pdf", "--sheet", sheet, "--quiet"],
+            &[],
+        );
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let pdf =
+            String::from_utf8_lossy(&fs::read(dir.path().join("o.pdf")).unwrap()).into_owned();
+        let at = pdf.find("/MediaBox[").expect("a MediaBox") + "/MediaBox[".len();
+        let nums: Vec<f64> =
+            pdf[at..].split(']').next().unwrap().split(' ').map(|n| n.parse().unwrap()).collect();
+        let (mw, mh) = (nums[2] - nums[0], nums[3] - nums[1]);
+        let same = |a: f64, b: f64| (a - b).abs() < 0.01;
+        assert!(
+            (same(mw, w) && same(mh, h)) || (same(mw, h) && same(mh, w)),
+            "{sheet}: {mw} x {mh}"
+        );
+    }
+}
+
+#[test]
+fn templates_lists_pass_types_and_fields() {
+    let dir = temp();
+    let run = laminate_in(dir.path(), &["templates"], &[]);
+    assert_eq!(run.status, 0);
+    for t in ["all-access:", "crew:", "day:", "limited (also: vip):", "sticky:"] {
+        assert!(run.stdout.contains(t), "{t} missing from\n{}", run.stdout);
+    }
+    assert!(run.stdout.contains("  card:   85.6 x 54 mm"));
+    assert!(
+        run.stdout.contains("fields: name, organisation, role, access, zones, dates, event, id"),
+        "{}",
+        run.stdout
+    );
+}

@@ -1,0 +1,248 @@
+//! Round trips through the tools print shops and door staff use: the PDF of
+//! each sample is checked by qpdf, poppler, zbar, Ghostscript and MuPDF.
+//! scripts/test (and so CI) installs the tools and makes these required.
+
+mod util;
+
+use std::fs;
+use std::path::Path;
+
+use laminate::diag::FileId;
+use laminate::payload::Payload;
+use util::{have, laminate_in, root, temp, tool};
+
+/// (roster, extra arguments) of every sample.
+fn samples() -> Vec<(&'static str, Vec<&'static str>)> {
+    let mut list = vec![("samples/festival.yaml", vec![])];
+    if root().join("samples/conference/roster.yaml").exists() {
+        list.push((
+            "samples/conference/roster.yaml",
+            vec!["--templates", "samples/conference/templates"],
+        ));
+    }
+    list
+}
+
+fn roster(path: &str) -> laminate::roster::Roster {
+    let full = root().join(path);
+    let text = fs::read_to_string(&full).unwrap();
+    let mut out = vec![];
+    let r = laminate::roster::load(&text, FileId(0), full.parent().unwrap(), &mut out);
+    assert!(out.is_empty(), "{out:?}");
+    r.unwrap()
+}
+
+fn render(dir: &Path, sample: &str, extra: &[&str]) -> String {
+    let out = dir.join("out.pdf").display().to_string();
+    let mut args = vec!["render", sample, "-o", &out, "--quiet"];
+    args.extend_from_slice(extra);
+    let run = laminate_in(&root(), &args, &[]);
+    assert_eq!(run.status, 0, "{sample}: {}", run.stderr);
+    out
+}
+
+#[test]
+fn qpdf_finds_no_errors() {
+    if !have("qpdf") {
+        return;
+    }
+    let dir = temp();
+    for (sample, extra) in samples() {
+        let pdf = render(dir.path(), sample, &extra);
+        let (ok, stdout, stderr) = tool("qpdf", &["--check", &pdf]);
+        assert!(
+            ok && stdout.contains("No syntax or stream encoding errors"),
+            "{sample}: {stdout}{stderr}"
+        );
+    }
+}
+
+#[test]
+fn every_font_is_embedded_subset_and_mapped_to_unicode() {
+    if !have("pdffonts") {
+        return;
+    }
+    let dir = temp();
+    for (sample, extra) in samples() {
+        let pdf = render(dir.path(), sample, &extra);
+        let (ok, stdout, _) = tool("pdffonts", &[&pdf]);
+        assert!(ok);
+        let rows: Vec<&str> = stdout.lines().skip(2).collect();
+        assert!(rows.len() >= 2, "{stdout}");
+        for row in rows {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            // name type... emb sub uni object ID
+            let n = cols.len();
+            assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "{sample}: {row}");
+            assert_eq!(cols[0].find('+'), Some(6), "subset tag missing: {row}");
+        }
+    }
+}
+
+#[test]
+fn every_name_can_be_extracted_as_text() {
+    if !have("pdftotext") {
+        return;
+    }
+    let dir = temp();
+    for (sample, extra) in samples() {
+        let pdf = render(dir.path(), sample, &extra);
+        let (ok, text, _) = tool("pdftotext", &[&pdf, "-"]);
+        assert!(ok);
+        // A name wrapped onto two lines comes back as two lines, and poppler
+        // joins a line ending in a hyphen with the next: compare the letters.
+        let compact: String = text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        for e in roster(sample).entries {
+            for word in e.name.split_whitespace() {
+                let word: String = word.chars().filter(|c| *c != '-').collect();
+                assert!(
+                    compact.contains(&word),
+                    "{sample}: \"{word}\" of {} not in the text",
+                    e.name
+                );
+            }
+            assert!(text.contains(&e.id), "{sample}: id {} not in the text", e.id);
+        }
+    }
+}
+
+#[test]
+fn every_qr_code_decodes_from_a_300_dpi_render() {
+    if !have("pdftoppm") || !have("zbarimg") {
+        return;
+    }
+    let dir = temp();
+    for (sample, extra) in samples() {
+        let pdf = render(dir.path(), sample, &extra);
+        let prefix = dir.path().join("page").display().to_string();
+        let (ok, _, err) = tool("pdftoppm", &["-r", "300", "-png", &pdf, &prefix]);
+        assert!(ok, "{err}");
+        let mut decoded = Vec::new();
+        let mut pages: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "png"))
+            .collect();
+        pages.sort();
+        for page in &pages {
+            let (_, out, _) = tool("zbarimg", &["-q", "--raw", &page.display().to_string()]);
+            decoded.extend(out.lines().map(str::to_string));
+            fs::remove_file(page).unwrap();
+        }
+        let r = roster(sample);
+        let mut ids: Vec<String> =
+            decoded.iter().map(|p| Payload::decode(p).expect("a laminate payload").id).collect();
+        ids.sort();
+        let mut want: Vec<String> = r.entries.iter().map(|e| e.id.clone()).collect();
+        want.sort();
+        assert_eq!(ids, want, "{sample}: decoded ids differ from the roster");
+        if sample.ends_with("festival.yaml") {
+            assert!(decoded.contains(
+                &"L1:NLF2026:NLF-0001:CREW:20260709:20260713:STAGE+BACKSTAGE:0:U".to_string()
+            ));
+        }
+    }
+}
+
+#[test]
+fn every_page_has_media_trim_and_bleed_boxes() {
+    if !have("pdfinfo") {
+        return;
+    }
+    let dir = temp();
+    let pdf = render(dir.path(), "samples/festival.yaml", &[]);
+    let (ok, out, _) = tool("pdfinfo", &["-box", "-f", "1", "-l", "99", &pdf]);
+    assert!(ok);
+    for b in ["MediaBox", "TrimBox", "BleedBox"] {
+        assert_eq!(out.matches(&format!("{b}:")).count(), 4, "{b} on every page:\n{out}");
+    }
+    let boxes: Vec<String> = out
+        .lines()
+        .filter(|l| l.starts_with("Page    1 "))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    // A4; the trim holds 2 x 4 CR80 cards and 1 gutter of 13 mm across,
+    // centred; the bleed is 3 mm (8.5 pt) outside the trim.
+    for want in [
+        "Page 1 MediaBox: 0.00 0.00 595.28 841.89",
+        "Page 1 TrimBox: 36.57 59.53 558.71 782.36",
+        "Page 1 BleedBox: 28.06 51.02 567.21 790.87",
+    ] {
+        assert!(boxes.iter().any(|b| b == want), "{want} not in {boxes:?}");
+    }
+}
+
+#[test]
+fn ghostscript_and_mupdf_render_it_cleanly() {
+    if !have("gs") || !have("mutool") {
+        return;
+    }
+    let dir = temp();
+    for (sample, extra) in samples() {
+        let pdf = render(dir.path(), sample, &extra);
+        let (ok, out, err) = tool("gs", &["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=nullpage", &pdf]);
+        assert!(ok && !out.contains("rror") && !err.contains("rror"), "{sample}: {out}{err}");
+        let png = dir.path().join("m.png").display().to_string();
+        let (ok, _, err) = tool("mutool", &["draw", "-q", "-r", "30", "-o", &png, &pdf, "1"]);
+        assert!(ok && !err.contains("error"), "{sample}: {err}");
+        // The security layer is an optional content group named Security.
+        let (ok, out, _) = tool("mutool", &["show", &pdf, "trailer/Root/OCProperties/OCGs"]);
+        assert!(ok, "{sample}: {out}");
+        let ocg = out
+            .trim()
+            .trim_start_matches('[')
+            .split_whitespace()
+            .next()
+            .expect("one OCG")
+            .to_string();
+        let (_, out, _) = tool("mutool", &["show", &pdf, &ocg]);
+        assert!(out.contains("/Type /OCG") && out.contains("/Name (Security)"), "{sample}: {out}");
+    }
+}
+
+#[test]
+fn crop_marks_print_on_all_four_plates() {
+    if !have("gs") {
+        return;
+    }
+    let dir = temp();
+    let pdf = render(dir.path(), "samples/festival.yaml", &["--only", "NLF-0001"]);
+    let out = dir.path().join("page.pam").display().to_string();
+    // Ghostscript's CMYK raster: one byte of ink per plate and pixel.
+    let (ok, _, err) = tool(
+        "gs",
+        &[
+            "-q",
+            "-dNOPAUSE",
+            "-dBATCH",
+            "-sDEVICE=pamcmyk32",
+            "-r144",
+            &format!("-sOutputFile={out}"),
+            &pdf,
+        ],
+    );
+    assert!(ok, "{err}");
+    let data = fs::read(&out).unwrap();
+    let header_end = data.windows(7).position(|w| w == b"ENDHDR\n").unwrap() + 7;
+    let header = String::from_utf8_lossy(&data[..header_end]).into_owned();
+    let width: usize =
+        header.lines().find_map(|l| l.strip_prefix("WIDTH ")).unwrap().parse().unwrap();
+    let pixels = &data[header_end..];
+    let ink = |x: usize, y: usize| -> [u8; 4] {
+        let i = (y * width + x) * 4;
+        [pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]]
+    };
+    // The first card's top-left horizontal mark runs along y = 782.36 pt
+    // (59.5 pt from the top) from x = 18.1 to 26.6 pt: at 144 dpi, y = 119.
+    let mut found = false;
+    for y in 116..123 {
+        for x in 38..52 {
+            if ink(x, y).iter().all(|&v| v > 200) {
+                found = true;
+            }
+        }
+    }
+    assert!(found, "no pixel of the crop mark has ink on all four plates");
+    // Outside the marks and cards the paper stays blank.
+    assert_eq!(ink(5, 5), [0, 0, 0, 0]);
+}
