@@ -36,6 +36,24 @@ pub struct Frame {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ArtId(pub u32);
 
+/// A clipping box from (0, 0) of a group's space, optionally with rounded corners.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Clip {
+    /// Width in pt.
+    pub w: f64,
+    /// Height in pt.
+    pub h: f64,
+    /// Corner radius in pt (0 for square corners).
+    pub radius: f64,
+}
+
+impl Clip {
+    /// A square-cornered clip of w x h pt.
+    pub fn rect(w: f64, h: f64) -> Self {
+        Clip { w, h, radius: 0.0 }
+    }
+}
+
 /// An optional-content layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layer {
@@ -69,14 +87,14 @@ pub enum Paint {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     /// Items drawn together: optionally on a layer, transformed (a b c d e f,
-    /// as in PDF) and clipped to a rectangle (x, y, w, h in the group's space).
+    /// as in PDF) and clipped.
     Group {
         /// Layer, if any.
         layer: Option<Layer>,
         /// Extra transform applied after moving to the position.
         transform: Option<[f64; 6]>,
         /// Clip rectangle.
-        clip: Option<[f64; 4]>,
+        clip: Option<Clip>,
         /// The items.
         items: Vec<(Point, Item)>,
     },
@@ -170,7 +188,12 @@ pub fn dump(items: &[(Point, Item)], depth: usize, out: &mut String) {
                     layer.map_or(String::new(), |l| format!(" layer={l:?}")),
                     transform
                         .map_or(String::new(), |m| format!(" transform=[{}]", m.map(n).join(" "))),
-                    clip.map_or(String::new(), |c| format!(" clip=[{}]", c.map(n).join(" "))),
+                    clip.map_or(String::new(), |c| format!(
+                        " clip={}x{} r={}",
+                        n(c.w),
+                        n(c.h),
+                        n(c.radius)
+                    )),
                 );
                 dump(items, depth + 1, out);
                 Ok(())

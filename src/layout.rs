@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use crate::colour::Colour;
 use crate::diag::Diagnostic;
 use crate::fonts::{FontBook, FontId};
-use crate::frame::{ArtId, Frame, Item, Layer, Paint, Point, Seg};
+use crate::frame::{ArtId, Clip, Frame, Item, Layer, Paint, Point, Seg};
 use crate::resolve::Badge;
 use crate::security;
 use crate::template::{Align, BoxPt, Kind, Template, TemplateSet};
@@ -114,7 +114,7 @@ impl<'a> Layouter<'a> {
                         Item::Group {
                             layer: None,
                             transform: None,
-                            clip: Some([0.0, 0.0, el.at.w, el.at.h]),
+                            clip: Some(Clip::rect(el.at.w, el.at.h)),
                             items: g,
                         },
                     ));
@@ -168,20 +168,16 @@ impl<'a> Layouter<'a> {
                         let key = format!("{}@{}x{}", path.display(), photo.width, photo.height);
                         let image =
                             Item::Image { key, photo: photo.clone(), w: el.at.w, h: el.at.h };
-                        let clip_items = if *radius > 0.0 {
-                            vec![(
-                                Point::default(),
-                                Item::Group {
-                                    layer: None,
-                                    transform: None,
-                                    clip: Some([0.0, 0.0, el.at.w, el.at.h]),
-                                    items: vec![(Point::default(), image)],
-                                },
-                            )]
-                        } else {
-                            vec![(Point::default(), image)]
-                        };
-                        items.extend(clip_items.into_iter().map(|(_, i)| (pos, i)));
+                        // The picture is clipped to the same rounded box as its frame.
+                        items.push((
+                            pos,
+                            Item::Group {
+                                layer: None,
+                                transform: None,
+                                clip: Some(Clip { w: el.at.w, h: el.at.h, radius: *radius }),
+                                items: vec![(Point::default(), image)],
+                            },
+                        ));
                         if let Some(c) = frame {
                             items.push((
                                 pos,

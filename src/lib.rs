@@ -241,7 +241,8 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
     let mut dump = opts.dump.then(String::new);
     for (index, entry) in selected {
         match resolver.resolve(index, entry) {
-            Ok(badge) => {
+            Ok((badge, warnings)) => {
+                found.extend(warnings);
                 if failed {
                     continue;
                 }
@@ -287,6 +288,16 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
     drop(sink);
     if let (Some(temp), Some(path)) = (temp, output) {
         temp.as_file().sync_all().map_err(io_fail)?;
+        // The temporary file is private (0600); the PDF is for sharing with
+        // the print shop, so it gets the mode of the file it replaces, or 0644.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+            temp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(mode))
+                .map_err(io_fail)?;
+        }
         temp.persist(path).map_err(|e| io_fail(e.error))?;
     }
     for d in found {

@@ -88,8 +88,15 @@ const EXIT_IO: u8 = 3;
 
 fn options(run: &RunArgs) -> RenderOptions {
     // Reproducible builds convention: https://reproducible-builds.org/specs/source-date-epoch/
-    let epoch =
-        std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+    let epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(s) => s.trim().parse().unwrap_or_else(|_| {
+            eprintln!(
+                "laminate: warning: SOURCE_DATE_EPOCH={s:?} is not a number of seconds; using 0 (1970-01-01)"
+            );
+            0
+        }),
+        Err(_) => 0,
+    };
     RenderOptions {
         roster: run.roster.clone(),
         templates: run.templates.clone(),
@@ -128,6 +135,24 @@ fn fail(f: Failure) -> ExitCode {
     }
 }
 
+fn write_dump(run: &RunArgs, report: &laminate::Report) -> Result<(), ExitCode> {
+    if let (Some(path), Some(text)) = (&run.dump, &report.dump) {
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("laminate: error: cannot write {}: {e}", path.display());
+            return Err(ExitCode::from(EXIT_IO));
+        }
+    }
+    Ok(())
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn plural_pass(n: usize) -> String {
+    format!("{n} pass{}", if n == 1 { "" } else { "es" })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -135,11 +160,8 @@ fn main() -> ExitCode {
             let start = Instant::now();
             match laminate::render(&options(&run), Some(&output)) {
                 Ok(report) => {
-                    if let (Some(path), Some(text)) = (&run.dump, &report.dump) {
-                        if let Err(e) = std::fs::write(path, text) {
-                            eprintln!("laminate: error: cannot write {}: {e}", path.display());
-                            return ExitCode::from(EXIT_IO);
-                        }
+                    if let Err(code) = write_dump(&run, &report) {
+                        return code;
                     }
                     print_diagnostics(&report.sources, report.warnings);
                     if !quiet {
@@ -149,10 +171,10 @@ fn main() -> ExitCode {
                             0.0
                         };
                         eprintln!(
-                            "laminate: wrote {}: {} passes on {} sheets, {:.1} KB ({per:.2} KB per pass) in {:.2} s",
+                            "laminate: wrote {}: {} on {}, {:.1} KB ({per:.2} KB per pass) in {:.2} s",
                             output.display(),
-                            report.passes,
-                            report.sheets,
+                            plural_pass(report.passes),
+                            plural(report.sheets, "sheet"),
                             report.bytes as f64 / 1024.0,
                             start.elapsed().as_secs_f64()
                         );
@@ -164,13 +186,14 @@ fn main() -> ExitCode {
         }
         Command::Validate { run } => match laminate::render(&options(&run), None) {
             Ok(report) => {
+                if let Err(code) = write_dump(&run, &report) {
+                    return code;
+                }
                 let n = report.warnings.len();
                 print_diagnostics(&report.sources, report.warnings);
-                eprintln!(
-                    "laminate: {} passes ok{}",
-                    report.passes,
-                    if n > 0 { format!(", {n} warnings") } else { String::new() }
-                );
+                let warned =
+                    if n > 0 { format!(", {}", plural(n, "warning")) } else { String::new() };
+                eprintln!("laminate: {} ok{warned}", plural_pass(report.passes));
                 ExitCode::SUCCESS
             }
             Err(f) => fail(f),

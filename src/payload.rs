@@ -8,7 +8,7 @@
 //! L1:NLF2026:NLF-0001:CREW:20260709:20260713:STAGE+BACKSTAGE:0:U
 //! ```
 //!
-//! Everything is ASCII and, apart from lower-case letters in ids, inside the
+//! Everything is ASCII and, apart from lower-case letters and `_` in ids, inside the
 //! QR alphanumeric set (0-9, A-Z, space, `$%*+-./:`), so the code stays small
 //! and scanners never have to guess an encoding. Event, type and zones are
 //! upper-cased; any other character is written `%XX` per UTF-8 byte. The last

@@ -263,8 +263,13 @@ impl<'a, W: Write> PdfWriter<'a, W> {
                     if let Some(m) = transform {
                         c.transform([f(m[0]), f(m[1]), f(m[2]), f(m[3]), f(m[4]), f(m[5])]);
                     }
-                    if let Some([x, y, w, h]) = clip {
-                        c.rect(f(*x), f(*y), f(*w), f(*h));
+                    if let Some(clip) = clip {
+                        if clip.radius > 0.0 {
+                            let segs = crate::security::rounded_rect(clip.w, clip.h, clip.radius);
+                            path(c, Point::default(), &segs);
+                        } else {
+                            c.rect(0.0, 0.0, f(clip.w), f(clip.h));
+                        }
                         c.clip_nonzero();
                         c.end_path();
                     }

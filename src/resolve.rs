@@ -57,8 +57,12 @@ impl<'a> Resolver<'a> {
         Resolver { event, set, fonts }
     }
 
-    /// Resolves one entry, or returns every problem with it.
-    pub fn resolve(&self, index: usize, e: &Entry) -> Result<Badge, Vec<Diagnostic>> {
+    /// Resolves one entry (with warnings about it), or returns every problem with it.
+    pub fn resolve(
+        &self,
+        index: usize,
+        e: &Entry,
+    ) -> Result<(Badge, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let err = |span: Span, msg: String| Diagnostic::error(span, msg).entry(&e.id);
         let Some(template_index) = self.set.find(&e.pass) else {
@@ -71,7 +75,12 @@ impl<'a> Resolver<'a> {
             if let Some(n) = crate::yaml::nearest(&e.pass, &known) {
                 d = d.hint(format!("did you mean \"{n}\"?"));
             }
-            return Err(vec![d.hint(format!("known pass types: {}", known.join(", ")))]);
+            d = if known.is_empty() {
+                d.hint("the template set has no usable pass type; fix the template errors first")
+            } else {
+                d.hint(format!("known pass types: {}", known.join(", ")))
+            };
+            return Err(vec![d]);
         };
         let t = &self.set.templates[template_index];
         let from = e.valid_from.unwrap_or(self.event.starts);
@@ -157,6 +166,23 @@ impl<'a> Resolver<'a> {
             }
             texts.push(text.filter(|s| !s.is_empty()));
         }
+        let mut warnings = Vec::new();
+        if let Some(path) = &e.photo {
+            if !t.elements.iter().any(|el| matches!(el.kind, Kind::Photo { .. })) {
+                if path.is_file() {
+                    warnings.push(
+                        Diagnostic::warning(e.spans.photo, format!("the photo is not shown: pass type \"{}\" has no photo element", t.name))
+                            .entry(&e.id)
+                            .hint("use a template set with a `type: photo` element (see samples/conference), or drop the photo key"),
+                    );
+                } else {
+                    errors.push(err(
+                        e.spans.photo,
+                        format!("photo {}: there is no such file", path.display()),
+                    ));
+                }
+            }
+        }
         if !errors.is_empty() {
             errors.dedup();
             return Err(errors);
@@ -172,19 +198,22 @@ impl<'a> Resolver<'a> {
             signature: "U".into(),
         }
         .encode();
-        Ok(Badge {
-            index,
-            id: e.id.clone(),
-            template: template_index,
-            valid_from: from,
-            valid_until: until,
-            zones,
-            texts,
-            payload,
-            photo_path: photo.as_ref().and(e.photo.clone()),
-            photo,
-            span: e.spans.entry,
-        })
+        Ok((
+            Badge {
+                index,
+                id: e.id.clone(),
+                template: template_index,
+                valid_from: from,
+                valid_until: until,
+                zones,
+                texts,
+                payload,
+                photo_path: photo.as_ref().and(e.photo.clone()),
+                photo,
+                span: e.spans.entry,
+            },
+            warnings,
+        ))
     }
 
     fn photo(&self, path: &Path, w: f64, h: f64) -> Result<Arc<Photo>, String> {

@@ -7,7 +7,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::colour::Colour;
-use crate::frame::{Item, Paint, Point, Seg};
+use crate::frame::{Clip, Item, Paint, Point, Seg};
 
 fn r(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
@@ -95,7 +95,7 @@ pub fn hologram(w: f64, h: f64) -> Vec<(Point, Item)> {
         Item::Group {
             layer: None,
             transform: None,
-            clip: Some([0.0, 0.0, w, h]),
+            clip: Some(Clip::rect(w, h)),
             items: vec![(Point::default(), Item::Gradient { w, h, stops })],
         },
     )];
@@ -122,7 +122,7 @@ pub fn hologram(w: f64, h: f64) -> Vec<(Point, Item)> {
         Item::Group {
             layer: None,
             transform: None,
-            clip: Some([0.0, 0.0, w, h]),
+            clip: Some(Clip::rect(w, h)),
             items: vec![(
                 Point::default(),
                 Item::Path { segs, paint: Paint::Stroke(Colour::WHITE, 0.3) },

@@ -989,9 +989,23 @@ fn element(
         }
         "hologram" => Kind::Hologram,
         "raised" => Kind::Raised {
-            text: get("text")
-                .and_then(|v| pattern(v, out))
-                .unwrap_or_else(|| Pattern(vec![Piece::Field(Field::Access, None)])),
+            text: match get("text").map(|v| (v, pattern(v, out))) {
+                None => Pattern(vec![Piece::Field(Field::Access, None)]),
+                Some((v, Some(p))) => {
+                    // Raised writing is drawn once per pass type and reused.
+                    if !p.is_per_type() {
+                        out.push(
+                            Diagnostic::error(
+                                v.span,
+                                "raised writing shows the same text on every pass of a type",
+                            )
+                            .hint("use {access}, {pass}, {event} or {venue}"),
+                        );
+                    }
+                    p
+                }
+                Some((_, None)) => Pattern::default(),
+            },
             font: font("font", crate::fonts::BOLD, out),
             colour: colour(
                 "colour",

@@ -70,7 +70,7 @@ fn validate_checks_everything_and_writes_nothing() {
     let dir = temp();
     let run = laminate_in(dir.path(), &["validate", &sample()], &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(run.stderr.ends_with("laminate: 26 passes ok, 1 warnings\n"), "{}", run.stderr);
+    assert!(run.stderr.ends_with("laminate: 26 passes ok, 1 warning\n"), "{}", run.stderr);
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
@@ -139,7 +139,7 @@ fn only_and_pass_select_entries() {
         &[],
     );
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(run.stderr.contains(": 2 passes on 1 sheets"), "{}", run.stderr);
+    assert!(run.stderr.contains(": 2 passes on 1 sheet,"), "{}", run.stderr);
     let run =
         laminate_in(dir.path(), &["render", &sample(), "-o", "o.pdf", "--pass", "vip,day"], &[]);
     assert!(run.stderr.contains(": 9 passes on 2 sheets"), "{}", run.stderr);
