@@ -35,14 +35,29 @@ pub struct Font {
     pub bbox: [f64; 4],
     /// Italic angle in degrees.
     pub italic_angle: f64,
+    /// Glyph and advance (in em) of the characters below [`CACHED`], looked
+    /// up once: names and microtext ask for the same few hundred characters
+    /// again and again.
+    cache: Vec<(u16, f32)>,
 }
+
+/// Characters below this are looked up once per font (Latin, Greek,
+/// Cyrillic, Hebrew, Arabic and general punctuation).
+const CACHED: u32 = 0x2100;
 
 impl Font {
     fn parse(postscript_name: &'static str, data: &'static [u8]) -> Font {
         let face = Face::parse(data, 0).expect("bundled font parses");
         let upm = face.units_per_em() as f64;
         let b = face.global_bounding_box();
+        let cache = (0..CACHED)
+            .map(|c| {
+                let g = char::from_u32(c).and_then(|ch| face.glyph_index(ch)).map_or(0, |g| g.0);
+                (g, face.glyph_hor_advance(GlyphId(g)).unwrap_or(0) as f32 / upm as f32)
+            })
+            .collect();
         Font {
+            cache,
             postscript_name,
             data,
             units_per_em: upm,
@@ -57,7 +72,19 @@ impl Font {
 
     /// The glyph for a character, if the font has one.
     pub fn glyph(&self, c: char) -> Option<u16> {
-        self.face.glyph_index(c).map(|g| g.0)
+        match self.cache.get(c as usize) {
+            Some(&(g, _)) => (g != 0).then_some(g),
+            None => self.face.glyph_index(c).map(|g| g.0),
+        }
+    }
+
+    /// The glyph for a character and its advance in em.
+    fn glyph_and_advance(&self, c: char) -> Option<(u16, f64)> {
+        match self.cache.get(c as usize) {
+            Some(&(0, _)) => None,
+            Some(&(g, adv)) => Some((g, adv as f64)),
+            None => self.glyph(c).map(|g| (g, self.advance(g))),
+        }
     }
 
     /// The advance width of a glyph, in em.
@@ -129,9 +156,8 @@ impl FontBook {
         for c in text.chars() {
             let found = std::iter::once(preferred)
                 .chain(self.iter().map(|(id, _)| id))
-                .find_map(|id| self.get(id).glyph(c).map(|g| (id, g)));
-            let Some((font, glyph)) = found else { continue };
-            let advance = self.get(font).advance(glyph);
+                .find_map(|id| self.get(id).glyph_and_advance(c).map(|(g, a)| (id, g, a)));
+            let Some((font, glyph, advance)) = found else { continue };
             match runs.last_mut() {
                 Some(run) if run.font == font => {
                     run.glyphs.push(glyph);

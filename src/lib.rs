@@ -31,6 +31,7 @@ use diag::{Diagnostic, Diagnostics, Sources, Span};
 use fonts::FontBook;
 use impose::{ImposeOptions, Imposer, SheetSpec};
 use layout::{LayoutOptions, Layouter};
+use rayon::prelude::*;
 use resolve::Resolver;
 use template::{Origin, TemplateSet};
 
@@ -57,7 +58,13 @@ pub struct RenderOptions {
     pub epoch: i64,
     /// Also return a readable text dump of the sheets (for golden files).
     pub dump: bool,
+    /// Worker threads (the output is the same for any number).
+    pub jobs: usize,
 }
+
+/// Passes resolved and laid out together before their sheets are written:
+/// enough to keep every thread busy, few enough to keep memory flat.
+const CHUNK: usize = 512;
 
 /// What a successful run did.
 #[derive(Debug)]
@@ -198,14 +205,19 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
         }
     }
 
-    let selected = roster.entries.iter().enumerate().filter(|(_, e)| {
-        (opts.only.is_empty() || opts.only.contains(&e.id))
-            && (opts.pass.is_empty()
-                || opts
-                    .pass
-                    .iter()
-                    .any(|p| set.find(p).is_some() && set.find(p) == set.find(&e.pass)))
-    });
+    let selected: Vec<(usize, &roster::Entry)> = roster
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            (opts.only.is_empty() || opts.only.contains(&e.id))
+                && (opts.pass.is_empty()
+                    || opts
+                        .pass
+                        .iter()
+                        .any(|p| set.find(p).is_some() && set.find(p) == set.find(&e.pass)))
+        })
+        .collect();
 
     let book = FontBook::bundled();
     let resolver = Resolver::new(&roster.event, &set, book);
@@ -237,52 +249,81 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
     let info = pdf::DocInfo { title: format!("{}: passes", roster.event.name), epoch: opts.epoch };
     let mut writer = pdf::PdfWriter::new(sink, book, info).map_err(io_fail)?;
     let mut passes = 0;
-
     let mut dump = opts.dump.then(String::new);
-    for (index, entry) in selected {
-        match resolver.resolve(index, entry) {
-            Ok((badge, warnings)) => {
-                found.extend(warnings);
-                if failed {
-                    continue;
-                }
-                let (frame, warnings) = layouter.layout(&badge);
-                found.extend(warnings);
-                match imposer.push(frame) {
-                    Ok(sheets) => {
-                        for sheet in sheets {
-                            if let Some(d) = dump.as_mut() {
-                                d.push_str(&sheet.dump());
-                            }
-                            writer.write_sheet(&sheet, layouter.arts()).map_err(io_fail)?;
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(opts.jobs.max(1)).build().map_err(|e| {
+            Failure::Io {
+                action: "cannot start worker threads for",
+                path: out_path.clone(),
+                source: io::Error::other(e),
+            }
+        })?;
+    let fonts = writer.font_count();
+    let mut write = |sheets: Vec<impose::Sheet>,
+                     writer: &mut pdf::PdfWriter<Box<dyn Write>>|
+     -> Result<(), Failure> {
+        // Content streams are made and compressed in parallel, then written in order.
+        let contents: Vec<pdf::Content> =
+            pool.install(|| sheets.par_iter().map(|s| pdf::sheet_content(s, fonts)).collect());
+        for (sheet, content) in sheets.iter().zip(contents) {
+            if let Some(d) = dump.as_mut() {
+                d.push_str(&sheet.dump());
+            }
+            writer.write_sheet(sheet, content, layouter.arts()).map_err(io_fail)?;
+        }
+        Ok(())
+    };
+    for chunk in selected.chunks(CHUNK) {
+        // Resolve and lay out in parallel; the results come back in roster order.
+        let skip_layout = failed;
+        type Laid = Result<(Option<frame::Frame>, Vec<Diagnostic>), Vec<Diagnostic>>;
+        let laid: Vec<Laid> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|&(index, entry)| {
+                    let (badge, mut warnings) = resolver.resolve(index, entry)?;
+                    if skip_layout {
+                        return Ok((None, warnings));
+                    }
+                    let (frame, more) = layouter.layout(&badge);
+                    warnings.extend(more);
+                    Ok((Some(frame), warnings))
+                })
+                .collect()
+        });
+        let mut sheets = Vec::new();
+        for (&(index, entry), result) in chunk.iter().zip(laid) {
+            match result {
+                Ok((frame, warnings)) => {
+                    found.extend(warnings);
+                    let Some(frame) = frame.filter(|_| !failed) else { continue };
+                    match imposer.push(frame) {
+                        Ok(done) => sheets.extend(done),
+                        Err(e) => {
+                            found.push(
+                                Diagnostic::error(set_span(&roster, index), e.to_string())
+                                    .entry(&entry.id)
+                                    .hint("choose a larger --sheet, or --sheet card"),
+                            );
+                            failed = true;
                         }
                     }
-                    Err(e) => {
-                        found.push(
-                            Diagnostic::error(set_span(&roster, index), e.to_string())
-                                .entry(&entry.id)
-                                .hint("choose a larger --sheet, or --sheet card"),
-                        );
-                        failed = true;
-                    }
+                    passes += 1;
                 }
-                passes += 1;
+                Err(errors) => {
+                    failed = true;
+                    found.extend(errors);
+                }
             }
-            Err(errors) => {
-                failed = true;
-                found.extend(errors);
-            }
+        }
+        if !failed {
+            write(sheets, &mut writer)?;
         }
     }
     if failed || found.iter().any(|d| d.severity == diag::Severity::Error) {
         return Err(input_failure(sources, diags, found));
     }
-    if let Some(sheet) = imposer.finish() {
-        if let Some(d) = dump.as_mut() {
-            d.push_str(&sheet.dump());
-        }
-        writer.write_sheet(&sheet, layouter.arts()).map_err(io_fail)?;
-    }
+    write(imposer.finish().into_iter().collect(), &mut writer)?;
     let (mut sink, written, sheets) = writer.finish().map_err(io_fail)?;
     sink.flush().map_err(io_fail)?;
     drop(sink);

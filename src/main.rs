@@ -68,6 +68,9 @@ struct RunArgs {
     /// Proof: leave out the security layer.
     #[arg(long)]
     proof: bool,
+    /// Worker threads (default: one per core); the output is the same for any number.
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
     /// Also write a readable text dump of the laid-out sheets to FILE (for reviewing golden files).
     #[arg(long, value_name = "FILE")]
     dump: Option<PathBuf>,
@@ -108,6 +111,9 @@ fn options(run: &RunArgs) -> RenderOptions {
         proof: run.proof,
         epoch,
         dump: run.dump.is_some(),
+        jobs: run
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
     }
 }
 

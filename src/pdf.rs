@@ -5,19 +5,21 @@
 //! out at once, so memory does not grow with the number of pages; the
 //! cross-reference table (ISO 32000 7.5.4) is written by hand at the end.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
-use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect, Ref, Str};
+use pdf_writer::{Chunk, Filter, Finish, Name, Rect, Ref, Str};
 use sha2::{Digest, Sha256};
 use subsetter::GlyphRemapper;
 
 use crate::colour::Colour;
 use crate::fonts::{FontBook, FontId};
-use crate::frame::{ArtId, Frame, Item, Layer, Paint, Point, Seg};
+use crate::frame::{ArtId, Item, Layer, Paint, Point, Seg};
 use crate::impose::{self, Sheet};
 use crate::layout::ArtBook;
+use crate::photo::Photo;
 
 /// Document-level facts.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,25 +46,246 @@ impl<W: Write> Out<W> {
     }
 }
 
-#[derive(Default)]
-struct FontUse {
-    remapper: Option<GlyphRemapper>,
-    /// New glyph id -> the character it shows.
-    chars: BTreeMap<u16, char>,
-    type0: Option<Ref>,
-}
-
-/// What one content stream uses, for its /Resources.
-#[derive(Default)]
-struct Res {
-    fonts: BTreeMap<u8, Ref>,
-    xobjects: BTreeMap<String, Ref>,
-    shadings: BTreeMap<String, Ref>,
+/// The content stream of a page or shared drawing, compressed, and what it
+/// needs from the rest of the file. Made by [`content`] without touching the
+/// file, so pages can be made on many threads and written in order.
+pub struct Content {
+    data: Vec<u8>,
+    /// Per font: glyph id -> the character it shows.
+    glyphs: Vec<BTreeMap<u16, char>>,
+    arts: BTreeSet<ArtId>,
+    /// Images in order of first use; the n-th is named In.
+    images: Vec<(String, Arc<Photo>)>,
+    /// Gradients in order of use; the n-th is named Sn (width, stops).
+    gradients: Vec<(f64, Vec<Colour>)>,
     registration: bool,
     security: bool,
 }
 
-/// Streams a PDF: create it, write sheets, finish.
+/// Builds the compressed content stream of items drawn at the origin.
+///
+/// Text is written with original glyph ids as CIDs (the fonts map CIDs to
+/// subset glyphs with a CIDToGIDMap), so content does not depend on which
+/// glyphs other pages used.
+pub fn content(items: &[(Point, Item)], fonts: usize) -> Content {
+    let mut b = Builder::new(fonts);
+    b.draw(Point::default(), items);
+    b.finish(&[])
+}
+
+/// The content of a sheet: its cards and crop marks.
+pub fn sheet_content(sheet: &Sheet, fonts: usize) -> Content {
+    let mut b = Builder::new(fonts);
+    for (at, frame) in &sheet.cards {
+        b.draw(*at, &frame.items);
+    }
+    b.finish(&sheet.marks)
+}
+
+struct Builder {
+    c: pdf_writer::Content,
+    out: Content,
+}
+
+impl Builder {
+    fn new(fonts: usize) -> Self {
+        Builder {
+            c: pdf_writer::Content::new(),
+            out: Content {
+                data: Vec::new(),
+                glyphs: vec![BTreeMap::new(); fonts],
+                arts: BTreeSet::new(),
+                images: Vec::new(),
+                gradients: Vec::new(),
+                registration: false,
+                security: false,
+            },
+        }
+    }
+
+    fn finish(mut self, marks: &[Seg]) -> Content {
+        if !marks.is_empty() {
+            // Crop marks in registration colour: they appear on every plate.
+            self.out.registration = true;
+            let c = &mut self.c;
+            c.save_state();
+            c.set_stroke_color_space(Name(b"Reg"));
+            c.set_stroke_color([1.0]);
+            c.set_line_width(f(impose::MARK_WIDTH));
+            path(c, Point::default(), marks);
+            c.stroke();
+            c.restore_state();
+        }
+        let mut out = self.out;
+        out.data = deflate(&self.c.finish());
+        out
+    }
+
+    fn draw(&mut self, at: Point, items: &[(Point, Item)]) {
+        for (p, item) in items {
+            let c = &mut self.c;
+            let pos = Point::new(at.x + p.x, at.y + p.y);
+            match item {
+                Item::Group { layer, transform, clip, items } => {
+                    c.save_state();
+                    if let Some(Layer::Security) = layer {
+                        self.out.security = true;
+                        c.begin_marked_content_with_properties(Name(b"OC"))
+                            .properties_named(Name(b"Sec"));
+                    }
+                    if pos != Point::default() {
+                        c.transform([1.0, 0.0, 0.0, 1.0, f(pos.x), f(pos.y)]);
+                    }
+                    if let Some(m) = transform {
+                        c.transform([f(m[0]), f(m[1]), f(m[2]), f(m[3]), f(m[4]), f(m[5])]);
+                    }
+                    if let Some(clip) = clip {
+                        if clip.radius > 0.0 {
+                            let segs = crate::security::rounded_rect(clip.w, clip.h, clip.radius);
+                            path(c, Point::default(), &segs);
+                        } else {
+                            c.rect(0.0, 0.0, f(clip.w), f(clip.h));
+                        }
+                        c.clip_nonzero();
+                        c.end_path();
+                    }
+                    self.draw(Point::default(), items);
+                    let c = &mut self.c;
+                    if layer.is_some() {
+                        c.end_marked_content();
+                    }
+                    c.restore_state();
+                }
+                Item::Art(id) => {
+                    self.out.arts.insert(*id);
+                    c.save_state();
+                    c.transform([1.0, 0.0, 0.0, 1.0, f(pos.x), f(pos.y)]);
+                    c.x_object(Name(format!("A{}", id.0).as_bytes()));
+                    c.restore_state();
+                }
+                Item::Rect { w, h, radius, fill } => {
+                    set_fill(c, *fill);
+                    if *radius > 0.0 {
+                        path(c, pos, &crate::security::rounded_rect(*w, *h, *radius));
+                    } else {
+                        c.rect(f(pos.x), f(pos.y), f(*w), f(*h));
+                    }
+                    c.fill_nonzero();
+                }
+                Item::Path { segs, paint } => {
+                    // Paths are written in tenths of a point, as integers: the
+                    // same precision in fewer bytes.
+                    c.save_state();
+                    c.transform([0.1, 0.0, 0.0, 0.1, f(pos.x), f(pos.y)]);
+                    path_tenths(c, segs);
+                    match paint {
+                        Paint::Fill(col) => {
+                            set_fill(c, *col);
+                            c.fill_nonzero();
+                        }
+                        Paint::Stroke(col, width) => {
+                            set_stroke(c, *col);
+                            c.set_line_width(f(*width * 10.0));
+                            c.stroke();
+                        }
+                    }
+                    c.restore_state();
+                }
+                Item::Text { font, size, colour, glyphs, text } => {
+                    let used = &mut self.out.glyphs[font.0 as usize];
+                    let mut bytes = Vec::with_capacity(glyphs.len() * 2);
+                    for (g, ch) in glyphs.iter().zip(text.chars()) {
+                        used.entry(*g).or_insert(ch);
+                        bytes.extend_from_slice(&g.to_be_bytes());
+                    }
+                    set_fill(c, *colour);
+                    c.begin_text();
+                    c.set_font(Name(format!("F{}", font.0).as_bytes()), f(*size));
+                    c.next_line(f(pos.x), f(pos.y));
+                    c.show(Str(&bytes));
+                    c.end_text();
+                }
+                Item::Image { key, photo, w, h } => {
+                    let n = match self.out.images.iter().position(|(k, _)| k == key) {
+                        Some(n) => n,
+                        None => {
+                            self.out.images.push((key.clone(), photo.clone()));
+                            self.out.images.len() - 1
+                        }
+                    };
+                    c.save_state();
+                    c.transform([f(*w), 0.0, 0.0, f(*h), f(pos.x), f(pos.y)]);
+                    c.x_object(Name(format!("I{n}").as_bytes()));
+                    c.restore_state();
+                }
+                Item::Modules { n, module, dark, colour } => {
+                    // In module units, row 0 at the top: every rectangle of
+                    // dark modules has integer corners (see `module_rects`).
+                    c.save_state();
+                    c.transform([f(*module), 0.0, 0.0, f(*module), f(pos.x), f(pos.y)]);
+                    set_fill(c, *colour);
+                    for (x, row, w, h) in module_rects(*n, dark) {
+                        c.rect(x as f32, (n - row - h) as f32, w as f32, h as f32);
+                    }
+                    c.fill_nonzero();
+                    c.restore_state();
+                }
+                Item::Gradient { w, h, stops } => {
+                    self.out.gradients.push((*w, stops.clone()));
+                    let name = format!("S{}", self.out.gradients.len() - 1);
+                    c.save_state();
+                    c.rect(f(pos.x), f(pos.y), f(*w), f(*h));
+                    c.clip_nonzero();
+                    c.end_path();
+                    c.transform([1.0, 0.0, 0.0, 1.0, f(pos.x), f(pos.y)]);
+                    c.shading(Name(name.as_bytes()));
+                    c.restore_state();
+                }
+            }
+        }
+    }
+}
+
+/// The dark modules of an n x n grid as rectangles (column, row, width,
+/// height; row 0 at the top): runs of dark modules in a row, and runs that
+/// repeat in the rows below merged into one taller rectangle. Fewer
+/// rectangles than one per run, so smaller content streams.
+pub fn module_rects(n: usize, dark: &[bool]) -> Vec<(usize, usize, usize, usize)> {
+    let runs = |row: usize| {
+        let mut out = Vec::new();
+        let mut col = 0;
+        while col < n {
+            if dark[row * n + col] {
+                let start = col;
+                while col < n && dark[row * n + col] {
+                    col += 1;
+                }
+                out.push((start, col - start));
+            } else {
+                col += 1;
+            }
+        }
+        out
+    };
+    let mut done = Vec::new();
+    // Open rectangles: (column, width) -> (top row, height).
+    let mut open: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
+    for row in 0..n {
+        let here = runs(row);
+        let mut next = BTreeMap::new();
+        for run in here {
+            let (top, h) = open.remove(&run).map_or((row, 1), |(top, h)| (top, h + 1));
+            next.insert(run, (top, h));
+        }
+        done.extend(open.into_iter().map(|((x, w), (top, h))| (x, top, w, h)));
+        open = next;
+    }
+    done.extend(open.into_iter().map(|((x, w), (top, h))| (x, top, w, h)));
+    done.sort_by_key(|&(x, top, _, _)| (top, x));
+    done
+}
+
+/// Streams a PDF: create it, write pages in order, finish.
 pub struct PdfWriter<'a, W: Write> {
     out: Out<W>,
     offsets: Vec<(i32, usize)>,
@@ -72,11 +295,11 @@ pub struct PdfWriter<'a, W: Write> {
     ocg: Ref,
     registration: Option<Ref>,
     pages: Vec<Ref>,
-    fonts: Vec<FontUse>,
+    /// Per font: every glyph used, with its character, and the font's object.
+    fonts: Vec<(BTreeMap<u16, char>, Ref)>,
     book: &'a FontBook,
     arts: HashMap<ArtId, Ref>,
     images: HashMap<String, Ref>,
-    shading_count: usize,
     info: DocInfo,
 }
 
@@ -85,24 +308,29 @@ fn f(v: f64) -> f32 {
 }
 
 fn deflate(data: &[u8]) -> Vec<u8> {
-    miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
+    let mut z = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(data.len() / 3),
+        flate2::Compression::new(6),
+    );
+    z.write_all(data).expect("writing to memory cannot fail");
+    z.finish().expect("writing to memory cannot fail")
 }
 
-fn set_fill(c: &mut Content, colour: Colour) {
+fn set_fill(c: &mut pdf_writer::Content, colour: Colour) {
     match colour {
         Colour::Rgb(r, g, b) => c.set_fill_rgb(r, g, b),
         Colour::Cmyk(cy, m, y, k) => c.set_fill_cmyk(cy, m, y, k),
     };
 }
 
-fn set_stroke(c: &mut Content, colour: Colour) {
+fn set_stroke(c: &mut pdf_writer::Content, colour: Colour) {
     match colour {
         Colour::Rgb(r, g, b) => c.set_stroke_rgb(r, g, b),
         Colour::Cmyk(cy, m, y, k) => c.set_stroke_cmyk(cy, m, y, k),
     };
 }
 
-fn path(c: &mut Content, at: Point, segs: &[Seg]) {
+fn path(c: &mut pdf_writer::Content, at: Point, segs: &[Seg]) {
     for s in segs {
         match *s {
             Seg::Move(x, y) => c.move_to(f(at.x + x), f(at.y + y)),
@@ -120,6 +348,25 @@ fn path(c: &mut Content, at: Point, segs: &[Seg]) {
     }
 }
 
+/// A path in a space scaled by 10, coordinates rounded to integers.
+fn path_tenths(c: &mut pdf_writer::Content, segs: &[Seg]) {
+    let t = |v: f64| (v * 10.0).round() as f32;
+    for s in segs {
+        match *s {
+            Seg::Move(x, y) => c.move_to(t(x), t(y)),
+            Seg::Line(x, y) => c.line_to(t(x), t(y)),
+            Seg::Cubic(x1, y1, x2, y2, x3, y3) => {
+                c.cubic_to(t(x1), t(y1), t(x2), t(y2), t(x3), t(y3))
+            }
+            Seg::Close => c.close_path(),
+        };
+    }
+}
+
+fn chunk() -> Chunk {
+    Chunk::with_settings(pdf_writer::Settings { pretty: false })
+}
+
 impl<'a, W: Write> PdfWriter<'a, W> {
     /// Starts a PDF on `inner`.
     pub fn new(inner: W, book: &'a FontBook, info: DocInfo) -> io::Result<Self> {
@@ -132,17 +379,22 @@ impl<'a, W: Write> PdfWriter<'a, W> {
             ocg: Ref::new(3),
             registration: None,
             pages: Vec::new(),
-            fonts: book.iter().map(|_| FontUse::default()).collect(),
+            fonts: Vec::new(),
             book,
             arts: HashMap::new(),
             images: HashMap::new(),
-            shading_count: 0,
             info,
         };
         w.next_id = 4;
+        w.fonts = book.iter().map(|_| (BTreeMap::new(), w.alloc())).collect();
         // PDF 1.7 header; the second line marks the file as binary (ISO 32000 7.5.2).
         w.out.put(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
         Ok(w)
+    }
+
+    /// How many fonts content may use (for [`content`]).
+    pub fn font_count(&self) -> usize {
+        self.fonts.len()
     }
 
     fn alloc(&mut self) -> Ref {
@@ -156,49 +408,33 @@ impl<'a, W: Write> PdfWriter<'a, W> {
         self.out.put(chunk.as_bytes())
     }
 
-    fn stream(
-        &mut self,
-        id: Ref,
-        data: &[u8],
-        build: impl FnOnce(&mut pdf_writer::Stream),
-    ) -> io::Result<()> {
+    fn stream(&mut self, id: Ref, data: &[u8]) -> io::Result<()> {
         let packed = deflate(data);
-        let mut chunk = Chunk::with_settings(pdf_writer::Settings { pretty: false });
-        let mut s = chunk.stream(id, &packed);
-        s.filter(Filter::FlateDecode);
-        build(&mut s);
-        s.finish();
+        self.packed_stream(id, &packed)
+    }
+
+    fn packed_stream(&mut self, id: Ref, packed: &[u8]) -> io::Result<()> {
+        let mut chunk = chunk();
+        chunk.stream(id, packed).filter(Filter::FlateDecode);
         self.emit(id, chunk)
     }
 
-    /// Writes one sheet as a page.
-    pub fn write_sheet(&mut self, sheet: &Sheet, arts: &ArtBook) -> io::Result<()> {
-        let mut c = Content::new();
-        let mut res = Res::default();
-        for (at, frame) in &sheet.cards {
-            self.draw(&mut c, &mut res, *at, &frame.items, arts)?;
-        }
-        if !sheet.marks.is_empty() {
-            // Crop marks in registration colour: they appear on every plate.
-            res.registration = true;
-            if self.registration.is_none() {
-                self.registration_space()?;
-            }
-            c.save_state();
-            c.set_stroke_color_space(Name(b"Reg"));
-            c.set_stroke_color([1.0]);
-            c.set_line_width(f(impose::MARK_WIDTH));
-            path(&mut c, Point::default(), &sheet.marks);
-            c.stroke();
-            c.restore_state();
-        }
-        let data = c.finish();
+    /// Writes one sheet as a page, with the content made for it by [`sheet_content`].
+    pub fn write_sheet(
+        &mut self,
+        sheet: &Sheet,
+        content: Content,
+        arts: &ArtBook,
+    ) -> io::Result<()> {
         let content_id = self.alloc();
-        self.stream(content_id, &data, |_| {})?;
+        self.packed_stream(content_id, &content.data)?;
+        let mut resources = Vec::new();
+        self.resources(&content, arts, &mut resources)?;
         let page_id = self.alloc();
-        let mut chunk = Chunk::with_settings(pdf_writer::Settings { pretty: false });
+        let mut chunk = chunk();
         let mut page = chunk.page(page_id);
         let r = |b: impose::Rect| Rect::new(f(b.x0), f(b.y0), f(b.x1), f(b.y1));
+        // Page boxes (ISO 32000 14.11.2): the sheet, the finished cards, their bleed.
         page.parent(self.page_tree)
             .media_box(Rect::new(0.0, 0.0, f(sheet.size.w), f(sheet.size.h)))
             .trim_box(r(sheet.trim))
@@ -206,214 +442,92 @@ impl<'a, W: Write> PdfWriter<'a, W> {
         if let Some(b) = sheet.bleed {
             page.bleed_box(r(b));
         }
-        self.resources(page.resources(), &res);
+        write_resources(page.resources(), &resources);
         page.finish();
         self.emit(page_id, chunk)?;
         self.pages.push(page_id);
         Ok(())
     }
 
-    fn resources(&mut self, mut r: pdf_writer::writers::Resources, res: &Res) {
-        if !res.fonts.is_empty() {
-            let mut d = r.fonts();
-            for (i, id) in &res.fonts {
-                d.pair(Name(format!("F{i}").as_bytes()), *id);
-            }
-        }
-        if !res.xobjects.is_empty() {
-            let mut d = r.x_objects();
-            for (n, id) in &res.xobjects {
-                d.pair(Name(n.as_bytes()), *id);
-            }
-        }
-        if !res.shadings.is_empty() {
-            let mut d = r.shadings();
-            for (n, id) in &res.shadings {
-                d.pair(Name(n.as_bytes()), *id);
-            }
-        }
-        if res.registration {
-            let reg = self.registration.expect("allocated when used");
-            r.color_spaces().pair(Name(b"Reg"), reg);
-        }
-        if res.security {
-            r.insert(Name(b"Properties")).dict().pair(Name(b"Sec"), self.ocg);
-        }
-    }
-
-    fn draw(
+    /// Makes sure everything a content stream refers to is in the file, and
+    /// lists its resources by name.
+    fn resources(
         &mut self,
-        c: &mut Content,
-        res: &mut Res,
-        at: Point,
-        items: &[(Point, Item)],
+        content: &Content,
         arts: &ArtBook,
+        out: &mut Vec<(&'static str, String, Ref)>,
     ) -> io::Result<()> {
-        for (p, item) in items {
-            let pos = Point::new(at.x + p.x, at.y + p.y);
-            match item {
-                Item::Group { layer, transform, clip, items } => {
-                    c.save_state();
-                    if let Some(Layer::Security) = layer {
-                        res.security = true;
-                        c.begin_marked_content_with_properties(Name(b"OC"))
-                            .properties_named(Name(b"Sec"));
-                    }
-                    c.transform([1.0, 0.0, 0.0, 1.0, f(pos.x), f(pos.y)]);
-                    if let Some(m) = transform {
-                        c.transform([f(m[0]), f(m[1]), f(m[2]), f(m[3]), f(m[4]), f(m[5])]);
-                    }
-                    if let Some(clip) = clip {
-                        if clip.radius > 0.0 {
-                            let segs = crate::security::rounded_rect(clip.w, clip.h, clip.radius);
-                            path(c, Point::default(), &segs);
-                        } else {
-                            c.rect(0.0, 0.0, f(clip.w), f(clip.h));
-                        }
-                        c.clip_nonzero();
-                        c.end_path();
-                    }
-                    self.draw(c, res, Point::default(), items, arts)?;
-                    if layer.is_some() {
-                        c.end_marked_content();
-                    }
-                    c.restore_state();
+        for (font, used) in content.glyphs.iter().enumerate() {
+            if !used.is_empty() {
+                let entry = &mut self.fonts[font];
+                for (g, ch) in used {
+                    entry.0.entry(*g).or_insert(*ch);
                 }
-                Item::Art(id) => {
-                    let Some(frame) = arts.get(*id) else { continue };
-                    let r = self.art(*id, frame, arts)?;
-                    let name = format!("A{}", id.0);
-                    res.xobjects.insert(name.clone(), r);
-                    c.save_state();
-                    c.transform([1.0, 0.0, 0.0, 1.0, f(pos.x), f(pos.y)]);
-                    c.x_object(Name(name.as_bytes()));
-                    c.restore_state();
-                }
-                Item::Rect { w, h, radius, fill } => {
-                    set_fill(c, *fill);
-                    if *radius > 0.0 {
-                        path(c, pos, &crate::security::rounded_rect(*w, *h, *radius));
-                    } else {
-                        c.rect(f(pos.x), f(pos.y), f(*w), f(*h));
-                    }
-                    c.fill_nonzero();
-                }
-                Item::Path { segs, paint } => {
-                    path(c, pos, segs);
-                    match paint {
-                        Paint::Fill(col) => {
-                            set_fill(c, *col);
-                            c.fill_nonzero();
-                        }
-                        Paint::Stroke(col, width) => {
-                            set_stroke(c, *col);
-                            c.set_line_width(f(*width));
-                            c.stroke();
-                        }
-                    }
-                }
-                Item::Text { font, size, colour, glyphs, text } => {
-                    let font_ref = self.font_ref(*font);
-                    res.fonts.insert(font.0, font_ref);
-                    let usage = &mut self.fonts[font.0 as usize];
-                    let remapper = usage.remapper.get_or_insert_with(GlyphRemapper::new);
-                    let mut bytes = Vec::with_capacity(glyphs.len() * 2);
-                    for (g, ch) in glyphs.iter().zip(text.chars()) {
-                        let cid = remapper.remap(*g);
-                        usage.chars.entry(cid).or_insert(ch);
-                        bytes.extend_from_slice(&cid.to_be_bytes());
-                    }
-                    set_fill(c, *colour);
-                    c.begin_text();
-                    c.set_font(Name(format!("F{}", font.0).as_bytes()), f(*size));
-                    c.next_line(f(pos.x), f(pos.y));
-                    c.show(Str(&bytes));
-                    c.end_text();
-                }
-                Item::Image { key, photo, w, h } => {
-                    let r = match self.images.get(key) {
-                        Some(r) => *r,
-                        None => {
-                            let r = self.alloc();
-                            let mut chunk =
-                                Chunk::with_settings(pdf_writer::Settings { pretty: false });
-                            let mut img = chunk.image_xobject(r, &photo.jpeg);
-                            img.filter(Filter::DctDecode);
-                            img.width(photo.width as i32);
-                            img.height(photo.height as i32);
-                            img.color_space().device_rgb();
-                            img.bits_per_component(8);
-                            img.finish();
-                            self.emit(r, chunk)?;
-                            self.images.insert(key.clone(), r);
-                            r
-                        }
-                    };
-                    let name = format!("I{}", r.get());
-                    res.xobjects.insert(name.clone(), r);
-                    c.save_state();
-                    c.transform([f(*w), 0.0, 0.0, f(*h), f(pos.x), f(pos.y)]);
-                    c.x_object(Name(name.as_bytes()));
-                    c.restore_state();
-                }
-                Item::Modules { n, module, dark, colour } => {
-                    // In module units, row 0 at the top: each run of dark
-                    // modules in a row is one rectangle with integer corners.
-                    c.save_state();
-                    c.transform([f(*module), 0.0, 0.0, f(*module), f(pos.x), f(pos.y)]);
-                    set_fill(c, *colour);
-                    for row in 0..*n {
-                        let y = (n - 1 - row) as f32;
-                        let mut col = 0;
-                        while col < *n {
-                            if dark[row * n + col] {
-                                let start = col;
-                                while col < *n && dark[row * n + col] {
-                                    col += 1;
-                                }
-                                c.rect(start as f32, y, (col - start) as f32, 1.0);
-                            } else {
-                                col += 1;
-                            }
-                        }
-                    }
-                    c.fill_nonzero();
-                    c.restore_state();
-                }
-                Item::Gradient { w, h, stops } => {
-                    let r = self.gradient(*w, stops)?;
-                    let name = format!("S{}", r.get());
-                    res.shadings.insert(name.clone(), r);
-                    c.save_state();
-                    c.rect(f(pos.x), f(pos.y), f(*w), f(*h));
-                    c.clip_nonzero();
-                    c.end_path();
-                    c.transform([1.0, 0.0, 0.0, 1.0, f(pos.x), f(pos.y)]);
-                    c.shading(Name(name.as_bytes()));
-                    c.restore_state();
-                }
+                out.push(("Font", format!("F{font}"), entry.1));
             }
+        }
+        for id in &content.arts {
+            let r = self.art(*id, arts)?;
+            out.push(("XObject", format!("A{}", id.0), r));
+        }
+        for (n, (key, photo)) in content.images.iter().enumerate() {
+            let r = self.image(key, photo)?;
+            out.push(("XObject", format!("I{n}"), r));
+        }
+        for (n, (w, stops)) in content.gradients.iter().enumerate() {
+            let r = self.gradient(*w, stops)?;
+            out.push(("Shading", format!("S{n}"), r));
+        }
+        if content.registration {
+            let r = match self.registration {
+                Some(r) => r,
+                None => self.registration_space()?,
+            };
+            out.push(("ColorSpace", "Reg".into(), r));
+        }
+        if content.security {
+            out.push(("Properties", "Sec".into(), self.ocg));
         }
         Ok(())
     }
 
+    fn image(&mut self, key: &str, photo: &Photo) -> io::Result<Ref> {
+        if let Some(r) = self.images.get(key) {
+            return Ok(*r);
+        }
+        let r = self.alloc();
+        let mut chunk = chunk();
+        let mut img = chunk.image_xobject(r, &photo.jpeg);
+        img.filter(Filter::DctDecode);
+        img.width(photo.width as i32);
+        img.height(photo.height as i32);
+        img.color_space().device_rgb();
+        img.bits_per_component(8);
+        img.finish();
+        self.emit(r, chunk)?;
+        self.images.insert(key.to_string(), r);
+        Ok(r)
+    }
+
     /// A shared drawing as a Form XObject (with the /BBox ISO 32000 8.10.2
     /// requires), written on first use.
-    fn art(&mut self, id: ArtId, frame: &Frame, arts: &ArtBook) -> io::Result<Ref> {
+    fn art(&mut self, id: ArtId, arts: &ArtBook) -> io::Result<Ref> {
         if let Some(r) = self.arts.get(&id) {
             return Ok(*r);
         }
-        let mut c = Content::new();
-        let mut res = Res::default();
-        self.draw(&mut c, &mut res, Point::default(), &frame.items, arts)?;
-        let data = deflate(&c.finish());
+        let frame = arts.get(id).ok_or_else(|| {
+            io::Error::other(format!("shared drawing {} was never laid out", id.0))
+        })?;
+        let content = content(&frame.items, self.fonts.len());
+        let mut resources = Vec::new();
+        self.resources(&content, arts, &mut resources)?;
         let r = self.alloc();
-        let mut chunk = Chunk::with_settings(pdf_writer::Settings { pretty: false });
-        let mut form = chunk.form_xobject(r, &data);
+        let mut chunk = chunk();
+        let mut form = chunk.form_xobject(r, &content.data);
         form.filter(Filter::FlateDecode);
         let (w, h) = (f(frame.size.w), f(frame.size.h));
         form.bbox(Rect::new(-w - 36.0, -h - 36.0, 2.0 * w + 36.0, 2.0 * h + 36.0));
-        self.resources(form.resources(), &res);
+        write_resources(form.resources(), &resources);
         form.finish();
         self.emit(r, chunk)?;
         self.arts.insert(id, r);
@@ -421,9 +535,8 @@ impl<'a, W: Write> PdfWriter<'a, W> {
     }
 
     fn gradient(&mut self, w: f64, stops: &[Colour]) -> io::Result<Ref> {
-        self.shading_count += 1;
         let r = self.alloc();
-        let mut chunk = Chunk::with_settings(pdf_writer::Settings { pretty: false });
+        let mut chunk = chunk();
         let mut d = chunk.indirect(r).dict();
         d.pair(Name(b"ShadingType"), 2);
         let cmyk = matches!(stops.first(), Some(Colour::Cmyk(..)));
@@ -460,10 +573,10 @@ impl<'a, W: Write> PdfWriter<'a, W> {
     }
 
     /// The registration colour: a Separation named All, which prints on every plate.
-    fn registration_space(&mut self) -> io::Result<()> {
+    fn registration_space(&mut self) -> io::Result<Ref> {
         let r = self.alloc();
         self.registration = Some(r);
-        let mut chunk = Chunk::with_settings(pdf_writer::Settings { pretty: false });
+        let mut chunk = chunk();
         let mut arr = chunk.indirect(r).array();
         arr.item(Name(b"Separation")).item(Name(b"All")).item(Name(b"DeviceCMYK"));
         let mut func = arr.push().dict();
@@ -474,44 +587,33 @@ impl<'a, W: Write> PdfWriter<'a, W> {
         func.pair(Name(b"N"), 1);
         func.finish();
         arr.finish();
-        self.emit(r, chunk)
-    }
-
-    fn font_ref(&mut self, font: FontId) -> Ref {
-        if let Some(r) = self.fonts[font.0 as usize].type0 {
-            return r;
-        }
-        let r = self.alloc();
-        self.fonts[font.0 as usize].type0 = Some(r);
-        r
+        self.emit(r, chunk)?;
+        Ok(r)
     }
 
     /// Writes fonts, page tree, catalog, cross-reference table and trailer.
-    /// Returns the writer and the number of bytes written.
+    /// Returns the writer, the number of bytes and the number of pages written.
     pub fn finish(mut self) -> io::Result<(W, usize, usize)> {
-        if self.registration.is_none() && self.pages.is_empty() {
-            // Nothing special; an empty document still gets a valid structure.
-        }
         for i in 0..self.fonts.len() {
             self.write_font(i)?;
         }
-        let mut chunk = Chunk::with_settings(pdf_writer::Settings { pretty: false });
-        chunk.pages(self.page_tree).kids(self.pages.iter().copied()).count(self.pages.len() as i32);
+        let mut c = chunk();
+        c.pages(self.page_tree).kids(self.pages.iter().copied()).count(self.pages.len() as i32);
         let tree = self.page_tree;
-        self.emit(tree, chunk)?;
+        self.emit(tree, c)?;
 
-        let mut chunk = Chunk::with_settings(pdf_writer::Settings { pretty: false });
-        let mut ocg = chunk.indirect(self.ocg).dict();
+        let mut c = chunk();
+        let mut ocg = c.indirect(self.ocg).dict();
         ocg.pair(Name(b"Type"), Name(b"OCG"));
         ocg.pair(Name(b"Name"), pdf_writer::TextStr("Security"));
         ocg.finish();
         let ocg_id = self.ocg;
-        self.emit(ocg_id, chunk)?;
+        self.emit(ocg_id, c)?;
 
         let info_id = self.alloc();
-        let mut chunk = Chunk::with_settings(pdf_writer::Settings { pretty: false });
+        let mut c = chunk();
         let date = pdf_date(self.info.epoch);
-        let mut info = chunk.indirect(info_id).dict();
+        let mut info = c.indirect(info_id).dict();
         info.pair(Name(b"Title"), pdf_writer::TextStr(&self.info.title));
         info.pair(
             Name(b"Producer"),
@@ -520,10 +622,10 @@ impl<'a, W: Write> PdfWriter<'a, W> {
         info.pair(Name(b"CreationDate"), Str(date.as_bytes()));
         info.pair(Name(b"ModDate"), Str(date.as_bytes()));
         info.finish();
-        self.emit(info_id, chunk)?;
+        self.emit(info_id, c)?;
 
-        let mut chunk = Chunk::with_settings(pdf_writer::Settings { pretty: false });
-        let mut cat = chunk.indirect(self.catalog).dict();
+        let mut c = chunk();
+        let mut cat = c.indirect(self.catalog).dict();
         cat.pair(Name(b"Type"), Name(b"Catalog"));
         cat.pair(Name(b"Pages"), self.page_tree);
         // The Security layer: on by default, listed so viewers offer a switch
@@ -538,9 +640,9 @@ impl<'a, W: Write> PdfWriter<'a, W> {
         oc.finish();
         cat.finish();
         let cat_id = self.catalog;
-        self.emit(cat_id, chunk)?;
+        self.emit(cat_id, c)?;
 
-        // Cross-reference table: one 20-byte line per object number.
+        // Cross-reference table (ISO 32000 7.5.4): one 20-byte line per object number.
         let xref_at = self.out.pos;
         let size = self.next_id as usize;
         let mut by_id = vec![None; size];
@@ -568,42 +670,43 @@ impl<'a, W: Write> PdfWriter<'a, W> {
         Ok((self.out.inner, self.out.pos, self.pages.len()))
     }
 
-    /// Embeds a font as a subset CIDFontType2 with Identity-H encoding, /W
-    /// widths and a ToUnicode map so text can be searched and copied.
+    /// Embeds a font as a subset CIDFontType2 with Identity-H encoding. CIDs
+    /// are the full font's glyph ids; a CIDToGIDMap (ISO 32000 9.7.4.2) maps
+    /// them to the subset's glyphs. /W gives widths and ToUnicode the text.
     fn write_font(&mut self, index: usize) -> io::Result<()> {
-        let (Some(remapper), Some(type0)) =
-            (self.fonts[index].remapper.take(), self.fonts[index].type0)
-        else {
+        let (used, type0) = (std::mem::take(&mut self.fonts[index].0), self.fonts[index].1);
+        if used.is_empty() {
             return Ok(());
-        };
+        }
         let font = self.book.get(FontId(index as u8));
+        let gids: Vec<u16> = used.keys().copied().collect();
+        let remapper = GlyphRemapper::new_from_glyphs_sorted(&gids);
         let subset = subsetter::subset(font.data, 0, &remapper)
             .map_err(|e| io::Error::other(format!("subsetting {}: {e}", font.postscript_name)))?;
         // The subset tag is a hash of the glyphs used, so equal input gives an equal tag.
-        let old: Vec<u16> = remapper.remapped_gids().collect();
         let mut h = Sha256::new();
         h.update(font.postscript_name.as_bytes());
-        for g in &old {
+        for g in &gids {
             h.update(g.to_be_bytes());
         }
         let digest = h.finalize();
         let tag: String = digest[..6].iter().map(|b| (b'A' + b % 26) as char).collect();
         let base = format!("{tag}+{}", font.postscript_name);
-        let (cid, desc, file, cmap) = (self.alloc(), self.alloc(), self.alloc(), self.alloc());
+        let (cid, desc, file, cmap, map) =
+            (self.alloc(), self.alloc(), self.alloc(), self.alloc(), self.alloc());
         let scale = 1000.0 / font.units_per_em;
 
-        let mut chunk = Chunk::with_settings(pdf_writer::Settings { pretty: false });
-        chunk
-            .type0_font(type0)
+        let mut c = chunk();
+        c.type0_font(type0)
             .base_font(Name(base.as_bytes()))
             .encoding_predefined(Name(b"Identity-H"))
             .descendant_font(cid)
             .to_unicode(cmap);
-        self.emit(type0, chunk)?;
+        self.emit(type0, c)?;
 
-        let mut chunk = Chunk::with_settings(pdf_writer::Settings { pretty: false });
-        let mut c = chunk.cid_font(cid);
-        c.subtype(CidFontType::Type2)
+        let mut c = chunk();
+        let mut cf = c.cid_font(cid);
+        cf.subtype(CidFontType::Type2)
             .base_font(Name(base.as_bytes()))
             .system_info(SystemInfo {
                 registry: Str(b"Adobe"),
@@ -611,16 +714,18 @@ impl<'a, W: Write> PdfWriter<'a, W> {
                 supplement: 0,
             })
             .font_descriptor(desc)
-            .cid_to_gid_map_predefined(Name(b"Identity"));
-        let widths: Vec<f32> = old.iter().map(|g| f(font.advance_units(*g) * scale)).collect();
-        c.widths().consecutive(0, widths);
-        c.finish();
-        self.emit(cid, chunk)?;
+            .cid_to_gid_map_stream(map);
+        let mut widths = cf.widths();
+        for g in &gids {
+            widths.consecutive(*g, [f(font.advance_units(*g) * scale)]);
+        }
+        widths.finish();
+        cf.finish();
+        self.emit(cid, c)?;
 
-        let mut chunk = Chunk::with_settings(pdf_writer::Settings { pretty: false });
+        let mut c = chunk();
         let b = font.bbox;
-        chunk
-            .font_descriptor(desc)
+        c.font_descriptor(desc)
             .name(Name(base.as_bytes()))
             .flags(FontFlags::NON_SYMBOLIC)
             .bbox(Rect::new(f(b[0] * scale), f(b[1] * scale), f(b[2] * scale), f(b[3] * scale)))
@@ -630,19 +735,40 @@ impl<'a, W: Write> PdfWriter<'a, W> {
             .cap_height(f(font.cap_height * 1000.0))
             .stem_v(if index == 1 { 140.0 } else { 80.0 })
             .font_file2(file);
-        self.emit(desc, chunk)?;
+        self.emit(desc, c)?;
 
-        self.stream(file, &subset, |_| {})?;
+        self.stream(file, &subset)?;
 
-        let mut map = UnicodeCmap::new(
+        let max = gids.last().copied().unwrap_or(0) as usize;
+        let mut cid_to_gid = vec![0u8; (max + 1) * 2];
+        for g in &gids {
+            let new = remapper.get(*g).unwrap_or(0);
+            cid_to_gid[*g as usize * 2..*g as usize * 2 + 2].copy_from_slice(&new.to_be_bytes());
+        }
+        self.stream(map, &cid_to_gid)?;
+
+        let mut unicode = UnicodeCmap::new(
             Name(b"Custom"),
             SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"UCS"), supplement: 0 },
         );
-        for (g, ch) in &self.fonts[index].chars {
-            map.pair(*g, *ch);
+        for (g, ch) in &used {
+            unicode.pair(*g, *ch);
         }
-        let data = map.finish();
-        self.stream(cmap, &data, |_| {})
+        let data = unicode.finish();
+        self.stream(cmap, &data)
+    }
+}
+
+fn write_resources(mut r: pdf_writer::writers::Resources, list: &[(&'static str, String, Ref)]) {
+    for kind in ["Font", "XObject", "Shading", "ColorSpace", "Properties"] {
+        let mut entries = list.iter().filter(|(k, _, _)| *k == kind).peekable();
+        if entries.peek().is_none() {
+            continue;
+        }
+        let mut d = r.insert(Name(kind.as_bytes())).dict();
+        for (_, name, id) in entries {
+            d.pair(Name(name.as_bytes()), *id);
+        }
     }
 }
 
@@ -664,6 +790,30 @@ pub fn pdf_date(epoch: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn module_rects_cover_exactly_the_dark_modules() {
+        let n = 4;
+        #[rustfmt::skip]
+        let dark = [
+            true, true, false, true,
+            true, true, false, true,
+            false, true, true, true,
+            true, false, false, false,
+        ].map(|d| d);
+        let rects = module_rects(n, &dark);
+        assert_eq!(rects, vec![(0, 0, 2, 2), (3, 0, 1, 2), (1, 2, 3, 1), (0, 3, 1, 1)]);
+        let mut covered = [false; 16];
+        for (x, y, w, h) in rects {
+            for r in y..y + h {
+                for c in x..x + w {
+                    assert!(!covered[r * n + c], "covered twice");
+                    covered[r * n + c] = true;
+                }
+            }
+        }
+        assert_eq!(covered, dark);
+    }
 
     #[test]
     fn dates() {

@@ -66,7 +66,7 @@ pub fn unique_curve(seed: &[u8; 32], w: f64, h: f64, colour: Colour) -> Item {
     let q = 2.0 + (seed[9] % 7) as f64;
     let phase = seed[10] as f64 / 255.0 * std::f64::consts::PI;
     let skew = 0.2 + seed[11] as f64 / 255.0 * 0.6;
-    let steps = 160;
+    let steps = 120;
     let mut segs = Vec::with_capacity(steps + 1);
     for i in 0..=steps {
         let t = i as f64 / steps as f64 * std::f64::consts::TAU;

@@ -190,3 +190,32 @@ fn templates_lists_pass_types_and_fields() {
         run.stdout
     );
 }
+
+#[test]
+fn one_thread_and_many_threads_write_the_same_bytes() {
+    // Guards the parallel pipeline: pages are made on many threads but must
+    // come out exactly as a one-thread run writes them.
+    let dir = temp();
+    let roster = dir.path().join("big.yaml");
+    let mut text = String::from(
+        "event: {name: Threads Fest, starts: 2026-07-10, ends: 2026-07-12}\npasses:\n",
+    );
+    let types = ["crew", "all-access", "vip", "sticky", "day"];
+    for i in 0..1300 {
+        text.push_str(&format!(
+            "  - {{id: T-{i:05}, name: Holder Ñumber {i}, pass: {}}}\n",
+            types[i % 5]
+        ));
+    }
+    fs::write(&roster, text).unwrap();
+    let r = roster.display().to_string();
+    let one =
+        laminate_in(dir.path(), &["render", &r, "-o", "one.pdf", "--jobs", "1", "--quiet"], &[]);
+    let four =
+        laminate_in(dir.path(), &["render", &r, "-o", "four.pdf", "--jobs", "4", "--quiet"], &[]);
+    assert_eq!((one.status, four.status), (0, 0), "{}{}", one.stderr, four.stderr);
+    let a = fs::read(dir.path().join("one.pdf")).unwrap();
+    let b = fs::read(dir.path().join("four.pdf")).unwrap();
+    assert!(a.len() > 1_000_000, "1300 passes make a real file");
+    assert!(a == b, "--jobs 1 and --jobs 4 differ");
+}
