@@ -14,9 +14,11 @@ pub mod layout;
 pub mod payload;
 pub mod pdf;
 pub mod photo;
+pub mod reprint;
 pub mod resolve;
 pub mod roster;
 pub mod security;
+pub mod sign;
 pub mod template;
 pub mod text;
 pub mod units;
@@ -60,6 +62,10 @@ pub struct RenderOptions {
     pub dump: bool,
     /// Worker threads (the output is the same for any number).
     pub jobs: usize,
+    /// Private key file to sign QR payloads with.
+    pub key: Option<PathBuf>,
+    /// Count this run as a reprint of the `only` ids (needs `only`).
+    pub reprint: bool,
 }
 
 /// Passes resolved and laid out together before their sheets are written:
@@ -104,6 +110,10 @@ pub enum Failure {
     },
     /// The template folder could not be read.
     Templates(template::SetError),
+    /// The signing key could not be read.
+    Key(sign::KeyError),
+    /// The reprint state file could not be read or written.
+    Reprints(reprint::StateError),
 }
 
 impl fmt::Display for Failure {
@@ -121,6 +131,8 @@ impl fmt::Display for Failure {
                 write!(f, "{action} {}: {source}", path.display())
             }
             Failure::Templates(e) => e.fmt(f),
+            Failure::Key(e) => e.fmt(f),
+            Failure::Reprints(e) => e.fmt(f),
         }
     }
 }
@@ -219,8 +231,23 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
         })
         .collect();
 
+    if opts.reprint && opts.only.is_empty() {
+        found.push(
+            Diagnostic::error_nowhere("--reprint needs --only with the ids to reprint")
+                .hint("e.g. laminate render roster.yaml --only NLF-0042 --reprint -o reprint.pdf"),
+        );
+    }
+    let key = opts.key.as_deref().map(sign::load_signing_key).transpose().map_err(Failure::Key)?;
+    let state = reprint::state_path(&opts.roster);
+    let mut reprints = reprint::load(&state).map_err(Failure::Reprints)?;
+    if opts.reprint {
+        for id in &opts.only {
+            *reprints.entry(id.clone()).or_insert(0) += 1;
+        }
+    }
+
     let book = FontBook::bundled();
-    let resolver = Resolver::new(&roster.event, &set, book);
+    let resolver = Resolver::new(&roster.event, &set, book, &reprints, key.as_ref());
     let layouter =
         Layouter::new(&set, book, LayoutOptions { bleed: opts.bleed, proof: opts.proof });
     let mut imposer = Imposer::new(ImposeOptions {
@@ -340,6 +367,17 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
                 .map_err(io_fail)?;
         }
         temp.persist(path).map_err(|e| io_fail(e.error))?;
+        if opts.reprint {
+            reprint::save(&state, &reprints).map_err(|e| {
+                Failure::Reprints(reprint::StateError {
+                    path: state.clone(),
+                    line: None,
+                    why: format!(
+                        "{e} (the PDF was written, but the reprint numbers were not saved)"
+                    ),
+                })
+            })?;
+        }
     }
     for d in found {
         diags.push(d);

@@ -34,6 +34,33 @@ enum Command {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// Make an Ed25519 key pair for signing QR payloads: KEYFILE (private,
+    /// mode 0600) and KEYFILE.pub (public, for door scanners).
+    Keygen {
+        /// Where to write the private key; the public key goes to KEYFILE.pub.
+        #[arg(long, value_name = "KEYFILE")]
+        out: PathBuf,
+    },
+    /// Check a scanned QR payload: signature, and optionally date, zone and revocations.
+    Verify {
+        /// The payload text, as a scanner reads it from the QR code.
+        payload: String,
+        /// The public key (KEYFILE.pub from `laminate keygen`).
+        #[arg(long, value_name = "FILE")]
+        public_key: PathBuf,
+        /// Check the pass is valid on this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        on: Option<jiff::civil::Date>,
+        /// Check the pass grants this zone.
+        #[arg(long, value_name = "ZONE")]
+        zone: Option<String>,
+        /// A list of revoked passes: one id, or id and reprint number, a line.
+        #[arg(long, value_name = "FILE")]
+        revoked: Option<PathBuf>,
+        /// Also explain how to compare the printed security art with the payload.
+        #[arg(long)]
+        art: bool,
+    },
     /// List the pass types of a template set and the fields each uses.
     Templates {
         /// A template folder instead of the built-in set.
@@ -68,12 +95,23 @@ struct RunArgs {
     /// Proof: leave out the security layer.
     #[arg(long)]
     proof: bool,
+    /// Sign every QR payload with this private key (from `laminate keygen`).
+    #[arg(long, value_name = "KEYFILE")]
+    key: Option<PathBuf>,
+    /// Count this run as a reprint of the --only ids: their reprint number
+    /// goes up by one (kept in ROSTER.reprints) and "REPRINT n" is printed.
+    #[arg(long, requires = "only")]
+    reprint: bool,
     /// Worker threads (default: one per core); the output is the same for any number.
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
     /// Also write a readable text dump of the laid-out sheets to FILE (for reviewing golden files).
     #[arg(long, value_name = "FILE")]
     dump: Option<PathBuf>,
+}
+
+fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    text.parse().map_err(|_| format!("\"{text}\" is not a date (write YYYY-MM-DD)"))
 }
 
 fn parse_bleed(text: &str) -> Result<f64, String> {
@@ -114,6 +152,8 @@ fn options(run: &RunArgs) -> RenderOptions {
         jobs: run
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        key: run.key.clone(),
+        reprint: run.reprint,
     }
 }
 
@@ -134,7 +174,7 @@ fn fail(f: Failure) -> ExitCode {
             eprintln!("laminate: {n} error{}; nothing was written", if n == 1 { "" } else { "s" });
             ExitCode::from(EXIT_INPUT)
         }
-        Failure::Io { .. } | Failure::Templates(_) => {
+        Failure::Io { .. } | Failure::Templates(_) | Failure::Key(_) | Failure::Reprints(_) => {
             eprintln!("laminate: error: {f}");
             ExitCode::from(EXIT_IO)
         }
@@ -157,6 +197,71 @@ fn plural(n: usize, word: &str) -> String {
 
 fn plural_pass(n: usize) -> String {
     format!("{n} pass{}", if n == 1 { "" } else { "es" })
+}
+
+fn verify(
+    text: &str,
+    public_key: &std::path::Path,
+    on: Option<jiff::civil::Date>,
+    zone: Option<&str>,
+    revoked: Option<&std::path::Path>,
+    art: bool,
+) -> ExitCode {
+    use laminate::sign;
+    let key = match sign::load_public_key(public_key) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("laminate: error: {e}");
+            return ExitCode::from(EXIT_IO);
+        }
+    };
+    let revocations = match revoked {
+        None => sign::Revocations::default(),
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| (0, e.to_string()))
+            .and_then(|t| sign::Revocations::parse(&t))
+        {
+            Ok(r) => r,
+            Err((line, why)) => {
+                eprintln!("laminate: error: {}:{line}: {why}", path.display());
+                return ExitCode::from(EXIT_IO);
+            }
+        },
+    };
+    if let Ok(p) = laminate::payload::Payload::decode(text) {
+        println!("id:          {}", p.id);
+        println!("event:       {}", p.event);
+        println!("pass type:   {}", p.pass);
+        println!("valid:       {} to {}", p.valid_from, p.valid_until);
+        println!("zones:       {}", p.zones.join(", "));
+        println!("reprint:     {}", p.reprint);
+        if let Some(name) = &p.name {
+            println!("name:        {name}");
+        }
+        if art {
+            println!("art seed:    {}", laminate::security::fingerprint(text));
+            println!();
+            println!("{}", laminate::security::ART_HELP);
+        }
+    }
+    match sign::verify(text, &key, on, zone, &revocations) {
+        Ok(_) => {
+            let mut checks = vec!["signature ok".to_string()];
+            if let Some(d) = on {
+                checks.push(format!("valid on {d}"));
+            }
+            if let Some(z) = zone {
+                checks.push(format!("grants {z}"));
+            }
+            println!("result:      VALID ({})", checks.join(", "));
+            ExitCode::SUCCESS
+        }
+        Err(refusal) => {
+            println!("result:      REFUSED");
+            eprintln!("laminate: {refusal}");
+            ExitCode::from(refusal.exit_status())
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -204,6 +309,23 @@ fn main() -> ExitCode {
             }
             Err(f) => fail(f),
         },
+        Command::Keygen { out } => match laminate::sign::keygen(&out) {
+            Ok((private, public)) => {
+                eprintln!(
+                    "laminate: wrote {} (private: keep it safe, mode 0600) and {} (public: give it to door scanners)",
+                    private.display(),
+                    public.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("laminate: error: {e}");
+                ExitCode::from(EXIT_IO)
+            }
+        },
+        Command::Verify { payload, public_key, on, zone, revoked, art } => {
+            verify(&payload, &public_key, on, zone.as_deref(), revoked.as_deref(), art)
+        }
         Command::Templates { templates } => match laminate::load_templates(templates.as_deref()) {
             Ok(set) => {
                 for t in &set.templates {

@@ -4,9 +4,13 @@
 //! Format (version 1), fields separated by `:`:
 //!
 //! ```text
-//! L1:<event>:<id>:<TYPE>:<from YYYYMMDD>:<until YYYYMMDD>:<ZONE+ZONE>:<reprint>:<signature>
+//! L1:<event>:<id>:<TYPE>:<from YYYYMMDD>:<until YYYYMMDD>:<ZONE+ZONE>:<reprint>[:<name>]:<signature>
 //! L1:NLF2026:NLF-0001:CREW:20260709:20260713:STAGE+BACKSTAGE:0:U
 //! ```
+//!
+//! The holder's name is carried only when the template asks for it
+//! (`qr_name: true`); it keeps its case, with `%XX` escapes for every
+//! character but ASCII letters, digits, space, `-` and `.`.
 //!
 //! Everything is ASCII and, apart from lower-case letters and `_` in ids, inside the
 //! QR alphanumeric set (0-9, A-Z, space, `$%*+-./:`), so the code stays small
@@ -36,6 +40,8 @@ pub struct Payload {
     pub zones: Vec<String>,
     /// 0 for the first print, n for the n-th reprint.
     pub reprint: u32,
+    /// The holder's name, when the template puts it in the payload.
+    pub name: Option<String>,
     /// `U` when unsigned, else the signature text.
     pub signature: String,
 }
@@ -56,9 +62,13 @@ impl fmt::Display for BadPayload {
 impl std::error::Error for BadPayload {}
 
 fn escape(text: &str) -> String {
+    escape_keeping_case(&text.to_uppercase())
+}
+
+fn escape_keeping_case(text: &str) -> String {
     let mut out = String::new();
-    for c in text.to_uppercase().chars() {
-        if c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, ' ' | '-' | '.') {
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '.') {
             out.push(c);
         } else {
             let mut buf = [0u8; 4];
@@ -109,8 +119,13 @@ impl Payload {
     /// The text that is signed: every field but the signature, with the trailing `:`.
     pub fn signed_part(&self) -> String {
         let zones: Vec<String> = self.zones.iter().map(|z| escape(z)).collect();
+        let name = self
+            .name
+            .as_deref()
+            .map(|n| format!("{}:", escape_keeping_case(n)))
+            .unwrap_or_default();
         format!(
-            "{PREFIX}:{}:{}:{}:{}:{}:{}:{}:",
+            "{PREFIX}:{}:{}:{}:{}:{}:{}:{}:{name}",
             escape(&self.event),
             self.id,
             escape(&self.pass),
@@ -132,11 +147,15 @@ impl Payload {
         if fields.first() != Some(&PREFIX) {
             return Err(BadPayload("not a laminate payload (it does not start with L1:)".into()));
         }
-        let [_, event, id, pass, from, until, zones, reprint, signature] = fields[..] else {
-            return Err(BadPayload(format!(
-                "a payload has 9 fields separated by ':', this one has {}",
-                fields.len()
-            )));
+        let (event, id, pass, from, until, zones, reprint, name, signature) = match fields[..] {
+            [_, e, i, p, f, u, z, r, s] => (e, i, p, f, u, z, r, None, s),
+            [_, e, i, p, f, u, z, r, n, s] => (e, i, p, f, u, z, r, Some(n), s),
+            _ => {
+                return Err(BadPayload(format!(
+                    "a payload has 9 or 10 fields separated by ':', this one has {}",
+                    fields.len()
+                )))
+            }
         };
         let zones = if zones.is_empty() {
             vec![]
@@ -153,6 +172,7 @@ impl Payload {
             reprint: reprint
                 .parse()
                 .map_err(|_| BadPayload(format!("reprint \"{reprint}\" is not a number")))?,
+            name: name.map(unescape).transpose()?,
             signature: signature.to_string(),
         })
     }
@@ -172,6 +192,7 @@ mod tests {
             valid_until: date(2026, 7, 13),
             zones: vec!["stage".into(), "Loge Süd".into(), "a:b+c".into()],
             reprint: 0,
+            name: None,
             signature: "U".into(),
         }
     }
@@ -193,6 +214,14 @@ mod tests {
             (back.id.as_str(), back.valid_until, back.reprint),
             ("NLF-0001", date(2026, 7, 13), 0)
         );
+    }
+
+    #[test]
+    fn name_only_when_asked_and_case_kept() {
+        let p = Payload { name: Some("José Ñ".into()), ..sample() };
+        let text = p.encode();
+        assert!(text.ends_with(":0:Jos%C3%A9 %C3%91:U"), "{text}");
+        assert_eq!(Payload::decode(&text).unwrap().name.as_deref(), Some("José Ñ"));
     }
 
     #[test]

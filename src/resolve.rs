@@ -10,8 +10,10 @@ use crate::diag::{Diagnostic, Span};
 use crate::fonts::FontBook;
 use crate::payload::Payload;
 use crate::photo::{self, Photo};
+use crate::reprint::Reprints;
 use crate::roster::{Entry, Event};
 use crate::template::{Days, Field, Kind, Pattern, Piece, Template, TemplateSet};
+use ed25519_dalek::SigningKey;
 
 /// A pass with every decision made: what layout needs and nothing to look up.
 #[derive(Clone, Debug)]
@@ -49,12 +51,22 @@ pub struct Resolver<'a> {
     pub set: &'a TemplateSet,
     /// The fonts, to check that every character can be shown.
     pub fonts: &'a FontBook,
+    /// Reprint numbers by id.
+    pub reprints: &'a Reprints,
+    /// The key that signs payloads, if passes are signed.
+    pub key: Option<&'a SigningKey>,
 }
 
 impl<'a> Resolver<'a> {
     /// A resolver for one run.
-    pub fn new(event: &'a Event, set: &'a TemplateSet, fonts: &'a FontBook) -> Self {
-        Resolver { event, set, fonts }
+    pub fn new(
+        event: &'a Event,
+        set: &'a TemplateSet,
+        fonts: &'a FontBook,
+        reprints: &'a Reprints,
+        key: Option<&'a SigningKey>,
+    ) -> Self {
+        Resolver { event, set, fonts, reprints, key }
     }
 
     /// Resolves one entry (with warnings about it), or returns every problem with it.
@@ -119,7 +131,8 @@ impl<'a> Resolver<'a> {
             );
         }
         let zones = e.zones.clone().unwrap_or_else(|| t.zones.clone());
-        let values = Values { e, t, event: self.event, from, until, zones: &zones };
+        let reprint = self.reprints.get(&e.id).copied().unwrap_or(0);
+        let values = Values { e, t, event: self.event, from, until, zones: &zones, reprint };
         let mut texts = Vec::with_capacity(t.elements.len());
         let mut photo = None;
         for el in &t.elements {
@@ -194,10 +207,15 @@ impl<'a> Resolver<'a> {
             valid_from: from,
             valid_until: until,
             zones: zones.clone(),
-            reprint: 0,
-            signature: "U".into(),
+            reprint,
+            name: t.qr_name.then(|| e.name.clone()),
+            signature: crate::sign::UNSIGNED.into(),
+        };
+        let mut payload = payload;
+        if let Some(key) = self.key {
+            crate::sign::sign(key, &mut payload);
         }
-        .encode();
+        let payload = payload.encode();
         Ok((
             Badge {
                 index,
@@ -228,6 +246,7 @@ struct Values<'v> {
     from: Date,
     until: Date,
     zones: &'v [String],
+    reprint: u32,
 }
 
 impl Values<'_> {
@@ -257,6 +276,8 @@ impl Values<'_> {
             Field::Event => self.event.name.clone(),
             Field::Venue => self.event.venue.clone().unwrap_or_default(),
             Field::Id => self.e.id.clone(),
+            Field::Reprint if self.reprint > 0 => format!("REPRINT {}", self.reprint),
+            Field::Reprint => String::new(),
         }
     }
 }

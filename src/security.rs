@@ -18,6 +18,22 @@ pub fn seed(text: &str) -> [u8; 32] {
     Sha256::digest(text.as_bytes()).into()
 }
 
+/// A short fingerprint of the art seed, printed by `laminate verify --art`.
+pub fn fingerprint(payload: &str) -> String {
+    seed(payload)[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What `laminate verify --art` says about comparing the printed art.
+pub const ART_HELP: &str = "\
+The guilloche on a laminate pass is computed from the whole QR payload,
+signature included (its seed is printed above). To check a pass, render the
+same payload's pass again (laminate render ROSTER --only ID) and lay the
+print over the new one: the curves must match exactly. Artwork copied from
+another pass belongs to another payload and does not match.
+This is a simulated security layer: printed artwork, not a physical
+hologram or foil. It makes casual copying visible; the signature is what
+proves a pass genuine.";
+
 /// The shared rosette: concentric wavy rings around (0, 0), radius up to
 /// `radius` pt. Passes draw it turned and shifted by their own seed.
 pub fn rosette(radius: f64, colour: Colour) -> Vec<(Point, Item)> {

@@ -40,6 +40,8 @@ pub enum Field {
     Venue,
     /// The pass id.
     Id,
+    /// "REPRINT n" on the n-th reprint, empty on the first print.
+    Reprint,
 }
 
 /// Field names as written in templates, in [`Field`] order.
@@ -56,6 +58,7 @@ pub const FIELDS: &[(&str, Field)] = &[
     ("event", Field::Event),
     ("venue", Field::Venue),
     ("id", Field::Id),
+    ("reprint", Field::Reprint),
 ];
 
 impl Field {
@@ -233,6 +236,8 @@ pub struct Template {
     pub date_format: String,
     /// Elements in drawing order.
     pub elements: Vec<Element>,
+    /// Put the holder's name in the QR payload (off by default: privacy).
+    pub qr_name: bool,
 }
 
 impl Template {
@@ -512,6 +517,7 @@ const TEMPLATE_KEYS: &[&str] = &[
     "date_format",
     "colours",
     "elements",
+    "qr_name",
 ];
 
 const ELEMENT_TYPES: &[&str] = &[
@@ -552,6 +558,7 @@ fn convert(
         days: Days::Range,
         date_format: "%d %b %Y".into(),
         elements: vec![],
+        qr_name: false,
     };
     let mut colours: BTreeMap<String, Colour> = BTreeMap::new();
     let mut elements_node = None;
@@ -606,6 +613,11 @@ fn convert(
                 }
             }
             "elements" => elements_node = Some(v),
+            "qr_name" => match scalar(v, out).as_deref() {
+                Some("true") => t.qr_name = true,
+                Some("false") => t.qr_name = false,
+                _ => out.push(Diagnostic::error(v.span, "`qr_name` is true or false")),
+            },
             _ => unreachable!("known_keys returns known keys only"),
         }
     }
