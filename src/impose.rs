@@ -189,18 +189,28 @@ pub struct Imposer {
     opts: ImposeOptions,
     grid: Option<Grid>,
     cards: Vec<(Point, Frame)>,
+    sheets_made: usize,
+}
+
+/// Where a card went: sheet and slot, both from 0, slots row by row from the top left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placement {
+    /// Sheet index.
+    pub sheet: usize,
+    /// Slot on the sheet.
+    pub slot: usize,
 }
 
 impl Imposer {
     /// An imposer with the given options.
     pub fn new(opts: ImposeOptions) -> Self {
-        Imposer { opts, grid: None, cards: Vec::new() }
+        Imposer { opts, grid: None, cards: Vec::new(), sheets_made: 0 }
     }
 
     /// Places a card. Returns the sheets that this completes: the current
     /// sheet when it is full, or when this card has another size (a sheet
     /// holds one card size).
-    pub fn push(&mut self, frame: Frame) -> Result<Vec<Sheet>, DoesNotFit> {
+    pub fn push(&mut self, frame: Frame) -> Result<(Vec<Sheet>, Placement), DoesNotFit> {
         let mut done = Vec::new();
         if self.grid.as_ref().is_some_and(|g| !g.card.same_as(frame.size)) {
             done.extend(self.flush());
@@ -210,12 +220,13 @@ impl Imposer {
             self.grid = Some(grid(frame.size, &self.opts)?);
         }
         let grid = self.grid.as_ref().expect("set above");
+        let placement = Placement { sheet: self.sheets_made, slot: self.cards.len() };
         let slot = grid.slots[self.cards.len()];
         self.cards.push((slot, frame));
         if self.cards.len() == grid.slots.len() {
             done.extend(self.flush());
         }
-        Ok(done)
+        Ok((done, placement))
     }
 
     /// The last, partly filled sheet, if any cards are waiting.
@@ -229,6 +240,7 @@ impl Imposer {
         }
         let grid = self.grid.as_ref()?;
         let cards = std::mem::take(&mut self.cards);
+        self.sheets_made += 1;
         let card = grid.card;
         let trims: Vec<Rect> = cards
             .iter()
@@ -322,9 +334,14 @@ mod tests {
         let card = parse_card("cr80").unwrap();
         let mut imp = Imposer::new(opts(a4()));
         let mut sheets = vec![];
+        let mut placements = vec![];
         for _ in 0..11 {
-            sheets.extend(imp.push(Frame { size: card, items: vec![] }).unwrap());
+            let (done, at) = imp.push(Frame { size: card, items: vec![] }).unwrap();
+            sheets.extend(done);
+            placements.push((at.sheet, at.slot));
         }
+        assert_eq!(placements[7], (0, 7));
+        assert_eq!(placements[8], (1, 0));
         sheets.extend(imp.finish());
         assert_eq!(sheets.iter().map(|s| s.cards.len()).collect::<Vec<_>>(), [8, 3]);
         let s = &sheets[1];

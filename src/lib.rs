@@ -5,12 +5,14 @@
 //! `roster` + `template` (input) -> `resolve` (Badge) -> `layout` (Frame)
 //! -> `impose` (Sheet) -> `pdf` (bytes). [`render`] runs all of it.
 
+pub mod atomic;
 pub mod colour;
 pub mod diag;
 pub mod fonts;
 pub mod frame;
 pub mod impose;
 pub mod layout;
+pub mod manifest;
 pub mod payload;
 pub mod pdf;
 pub mod photo;
@@ -58,8 +60,12 @@ pub struct RenderOptions {
     pub proof: bool,
     /// Creation time for the PDF, seconds since 1970.
     pub epoch: i64,
-    /// Also return a readable text dump of the sheets (for golden files).
-    pub dump: bool,
+    /// Also write a readable text dump of the sheets here (for golden files).
+    pub dump: Option<PathBuf>,
+    /// Write a manifest here (`.csv` or `.json`): one row per pass.
+    pub manifest: Option<PathBuf>,
+    /// Render only shard K of N (K from 1): a contiguous, balanced slice.
+    pub shard: Option<(usize, usize)>,
     /// Worker threads (the output is the same for any number).
     pub jobs: usize,
     /// Private key file to sign QR payloads with.
@@ -85,8 +91,6 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// The input files, for printing warnings.
     pub sources: Sources,
-    /// The text dump of the sheets, when asked for.
-    pub dump: Option<String>,
 }
 
 /// Why a run failed.
@@ -158,6 +162,15 @@ pub fn load_templates(dir: Option<&Path>) -> Result<TemplateSet, Failure> {
 /// file beside `output` and renamed into place only when the whole run
 /// succeeded, so a failed run leaves no file behind and never a partial one.
 pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Failure> {
+    render_with_progress(opts, output, &|_, _| {})
+}
+
+/// Like [`render`], calling `progress(done, total)` as passes are finished.
+pub fn render_with_progress(
+    opts: &RenderOptions,
+    output: Option<&Path>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Report, Failure> {
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
     let mut found = Vec::new();
@@ -180,11 +193,12 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
                 String::from_utf8_lossy(valid).rsplit('\n').next().map_or(0, |l| l.chars().count())
                     as u32;
             let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned());
-            let file = sources.add(shown, lossy);
-            found.push(
+            let file = sources.add(shown, lossy.clone());
+            found.push(roster::name_entry(
                 Diagnostic::error(Span { file, line, col, len: 1 }, "the roster is not UTF-8 text")
                     .hint("save the file as UTF-8 (spreadsheets: \"CSV UTF-8\"; editors: \"Save with encoding\")"),
-            );
+                &lossy,
+            ));
             return Err(input_failure(sources, diags, found));
         }
     };
@@ -230,6 +244,12 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
                         .any(|p| set.find(p).is_some() && set.find(p) == set.find(&e.pass)))
         })
         .collect();
+    let selected = match opts.shard {
+        Some((k, n)) => selected[manifest::shard_range(selected.len(), k, n)].to_vec(),
+        None => selected,
+    };
+    let shard = opts.shard.map(|(k, n)| format!("{k}/{n}"));
+    let file_name = output.map(|p| p.display().to_string()).unwrap_or_default();
 
     if opts.reprint && opts.only.is_empty() {
         found.push(
@@ -276,7 +296,18 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
     let info = pdf::DocInfo { title: format!("{}: passes", roster.event.name), epoch: opts.epoch };
     let mut writer = pdf::PdfWriter::new(sink, book, info).map_err(io_fail)?;
     let mut passes = 0;
-    let mut dump = opts.dump.then(String::new);
+    let mut dump = opts.dump.as_ref().map(|_| String::new());
+    let mut manifest = match (&opts.manifest, output.is_some() && !failed) {
+        (Some(path), true) => Some(manifest::Writer::create(path).map_err(|source| {
+            Failure::Io { action: "cannot write the manifest", path: path.clone(), source }
+        })?),
+        _ => None,
+    };
+    let manifest_fail = |source: io::Error| Failure::Io {
+        action: "cannot write the manifest",
+        path: opts.manifest.clone().unwrap_or_default(),
+        source,
+    };
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(opts.jobs.max(1)).build().map_err(|e| {
             Failure::Io {
@@ -303,7 +334,8 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
     for chunk in selected.chunks(CHUNK) {
         // Resolve and lay out in parallel; the results come back in roster order.
         let skip_layout = failed;
-        type Laid = Result<(Option<frame::Frame>, Vec<Diagnostic>), Vec<Diagnostic>>;
+        type Laid =
+            Result<(Option<(frame::Frame, manifest::Row)>, Vec<Diagnostic>), Vec<Diagnostic>>;
         let laid: Vec<Laid> = pool.install(|| {
             chunk
                 .par_iter()
@@ -314,7 +346,21 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
                     }
                     let (frame, more) = layouter.layout(&badge);
                     warnings.extend(more);
-                    Ok((Some(frame), warnings))
+                    let row = manifest::Row {
+                        id: badge.id.clone(),
+                        name: entry.name.clone(),
+                        pass: set.templates[badge.template].name.clone(),
+                        valid_from: badge.valid_from.to_string(),
+                        valid_until: badge.valid_until.to_string(),
+                        reprint: badge.reprint,
+                        file: file_name.clone(),
+                        sheet: 0,
+                        slot: 0,
+                        front_page: 0,
+                        back_page: None,
+                        shard: shard.clone(),
+                    };
+                    Ok((Some((frame, row)), warnings))
                 })
                 .collect()
         });
@@ -323,9 +369,17 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
             match result {
                 Ok((frame, warnings)) => {
                     found.extend(warnings);
-                    let Some(frame) = frame.filter(|_| !failed) else { continue };
+                    let Some((frame, mut row)) = frame.filter(|_| !failed) else { continue };
                     match imposer.push(frame) {
-                        Ok(done) => sheets.extend(done),
+                        Ok((done, at)) => {
+                            sheets.extend(done);
+                            row.sheet = at.sheet + 1;
+                            row.slot = at.slot + 1;
+                            row.front_page = at.sheet + 1;
+                            if let Some(m) = manifest.as_mut() {
+                                m.row(&row).map_err(manifest_fail)?;
+                            }
+                        }
                         Err(e) => {
                             found.push(
                                 Diagnostic::error(set_span(&roster, index), e.to_string())
@@ -346,6 +400,7 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
         if !failed {
             write(sheets, &mut writer)?;
         }
+        progress(passes, selected.len());
     }
     if failed || found.iter().any(|d| d.severity == diag::Severity::Error) {
         return Err(input_failure(sources, diags, found));
@@ -354,19 +409,20 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
     let (mut sink, written, sheets) = writer.finish().map_err(io_fail)?;
     sink.flush().map_err(io_fail)?;
     drop(sink);
+    // The side files go into place before the PDF, so a failure with them
+    // leaves no PDF either.
+    if let (Some(path), Some(text)) = (&opts.dump, &dump) {
+        atomic::write(path, text.as_bytes()).map_err(|source| Failure::Io {
+            action: "cannot write",
+            path: path.clone(),
+            source,
+        })?;
+    }
+    if let Some(m) = manifest {
+        m.finish().map_err(manifest_fail)?;
+    }
     if let (Some(temp), Some(path)) = (temp, output) {
-        temp.as_file().sync_all().map_err(io_fail)?;
-        // The temporary file is private (0600); the PDF is for sharing with
-        // the print shop, so it gets the mode of the file it replaces, or 0644.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
-            temp.as_file()
-                .set_permissions(std::fs::Permissions::from_mode(mode))
-                .map_err(io_fail)?;
-        }
-        temp.persist(path).map_err(|e| io_fail(e.error))?;
+        atomic::persist(temp, path).map_err(io_fail)?;
         if opts.reprint {
             reprint::save(&state, &reprints).map_err(|e| {
                 Failure::Reprints(reprint::StateError {
@@ -382,32 +438,16 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
     for d in found {
         diags.push(d);
     }
-    Ok(Report { passes, sheets, bytes: written, warnings: diags.sorted(), sources, dump })
+    Ok(Report { passes, sheets, bytes: written, warnings: diags.sorted(), sources })
 }
 
-/// A temporary file in the output's folder, so the final rename stays on one
-/// file system and is atomic.
+/// A temporary file for the PDF beside its final path.
 fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let fail = |source: io::Error| Failure::Io {
+    atomic::temp_beside(path, ".pdf.part").map_err(|source| Failure::Io {
         action: "cannot write",
         path: path.to_path_buf(),
         source,
-    };
-    if !dir.is_dir() {
-        return Err(fail(io::Error::new(
-            io::ErrorKind::NotFound,
-            format!("the folder {} does not exist", dir.display()),
-        )));
-    }
-    tempfile::Builder::new()
-        .prefix(".laminate-")
-        .suffix(".pdf.part")
-        .tempfile_in(&dir)
-        .map_err(|e| fail(io::Error::from(e.kind())))
+    })
 }
 
 fn set_span(roster: &roster::Roster, index: usize) -> Span {

@@ -95,6 +95,14 @@ struct RunArgs {
     /// Proof: leave out the security layer.
     #[arg(long)]
     proof: bool,
+    /// Write a manifest (FILE.csv or FILE.json): for every pass its id, name,
+    /// type, dates, file, sheet, slot and page. Not written by validate.
+    #[arg(long, value_name = "FILE", value_parser = parse_manifest)]
+    manifest: Option<PathBuf>,
+    /// Render only slice K of N of the roster (e.g. 3/8): contiguous,
+    /// balanced, the same on every machine, together covering every pass once.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
     /// Sign every QR payload with this private key (from `laminate keygen`).
     #[arg(long, value_name = "KEYFILE")]
     key: Option<PathBuf>,
@@ -108,6 +116,24 @@ struct RunArgs {
     /// Also write a readable text dump of the laid-out sheets to FILE (for reviewing golden files).
     #[arg(long, value_name = "FILE")]
     dump: Option<PathBuf>,
+}
+
+fn parse_manifest(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    laminate::manifest::Format::of(&path)
+        .map(|_| path)
+        .ok_or_else(|| format!("\"{text}\": a manifest file name ends in .csv or .json"))
+}
+
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("\"{text}\" is not a shard: write K/N with 1 <= K <= N, e.g. 3/8");
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) =
+        (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
@@ -148,7 +174,9 @@ fn options(run: &RunArgs) -> RenderOptions {
         pass: run.pass.clone(),
         proof: run.proof,
         epoch,
-        dump: run.dump.is_some(),
+        dump: run.dump.clone(),
+        manifest: run.manifest.clone(),
+        shard: run.shard,
         jobs: run
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
@@ -179,16 +207,6 @@ fn fail(f: Failure) -> ExitCode {
             ExitCode::from(EXIT_IO)
         }
     }
-}
-
-fn write_dump(run: &RunArgs, report: &laminate::Report) -> Result<(), ExitCode> {
-    if let (Some(path), Some(text)) = (&run.dump, &report.dump) {
-        if let Err(e) = std::fs::write(path, text) {
-            eprintln!("laminate: error: cannot write {}: {e}", path.display());
-            return Err(ExitCode::from(EXIT_IO));
-        }
-    }
-    Ok(())
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -269,11 +287,30 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Render { run, output, quiet } => {
             let start = Instant::now();
-            match laminate::render(&options(&run), Some(&output)) {
+            // A progress bar only for a person watching a terminal.
+            let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} {pos}/{len} passes [{bar:30}] {per_sec} ~{eta} left",
+                    )
+                    .expect("a valid template")
+                    .progress_chars("=> "),
+                );
+                bar
+            });
+            let progress = |done: usize, total: usize| {
+                if let Some(bar) = &bar {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                }
+            };
+            let result = laminate::render_with_progress(&options(&run), Some(&output), &progress);
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
+            match result {
                 Ok(report) => {
-                    if let Err(code) = write_dump(&run, &report) {
-                        return code;
-                    }
                     print_diagnostics(&report.sources, report.warnings);
                     if !quiet {
                         let per = if report.passes > 0 {
@@ -297,9 +334,6 @@ fn main() -> ExitCode {
         }
         Command::Validate { run } => match laminate::render(&options(&run), None) {
             Ok(report) => {
-                if let Err(code) = write_dump(&run, &report) {
-                    return code;
-                }
                 let n = report.warnings.len();
                 print_diagnostics(&report.sources, report.warnings);
                 let warned =

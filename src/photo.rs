@@ -59,11 +59,8 @@ fn decode_scaled(bytes: &[u8], w_pt: f64, h_pt: f64) -> Result<Photo, PhotoError
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| PhotoError::Decode(e.to_string()))?;
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
-    reader.limits(limits);
+    // The header alone gives the size; nothing is allocated before it is checked.
+    reader.no_limits();
     let (w, h) = reader.into_dimensions().map_err(|e| PhotoError::Decode(e.to_string()))?;
     if w > MAX_SIDE || h > MAX_SIDE {
         return Err(PhotoError::TooLarge(w, h));

@@ -86,14 +86,7 @@ pub fn save(path: &Path, map: &Reprints) -> std::io::Result<()> {
     for (id, n) in map {
         writeln!(temp, "{id} {n}")?;
     }
-    temp.as_file().sync_all()?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::atomic::persist(temp, path)
 }
 
 #[cfg(test)]

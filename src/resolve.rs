@@ -41,6 +41,8 @@ pub struct Badge {
     pub photo_path: Option<PathBuf>,
     /// Where the entry is, for messages found during layout.
     pub span: Span,
+    /// 0 for a first print, n for the n-th reprint.
+    pub reprint: u32,
 }
 
 /// What resolving needs besides the entry.
@@ -229,6 +231,7 @@ impl<'a> Resolver<'a> {
                 photo_path: photo.as_ref().and(e.photo.clone()),
                 photo,
                 span: e.spans.entry,
+                reprint,
             },
             warnings,
         ))

@@ -152,8 +152,8 @@ fn load_inner(
                     }
                     continue;
                 }
-                while !reader.at_end()? {
-                    let node = reader.read_node()?;
+                while !reader.at_end().map_err(|d| name_entry(d, text))? {
+                    let node = reader.read_node().map_err(|d| name_entry(d, text))?;
                     if let Some(entry) = read_entry(&node, base_dir, &mut ids, out) {
                         entries.push(entry);
                     }
@@ -382,6 +382,49 @@ fn read_entry(
     (id_ok && out.len() == errors_before && has_name && has_pass).then_some(e)
 }
 
+/// Names the entry a YAML-level error (syntax, nesting, aliases) sits in,
+/// which the parser cannot tell: the `id:` of the list item around its line.
+pub fn name_entry(d: Diagnostic, text: &str) -> Diagnostic {
+    if d.entry.is_some() {
+        return d;
+    }
+    let Some(span) = d.span else { return d };
+    match entry_id_at(text, span.line as usize) {
+        Some(id) => d.entry(id),
+        None => d,
+    }
+}
+
+/// The id of the pass entry that line `line` (from 1) belongs to, found by
+/// looking back to the entry's `- ` and forward to the next one.
+pub fn entry_id_at(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let last = line.min(lines.len()).checked_sub(1)?;
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let is_item = |l: &str| l.trim_start().starts_with("- ");
+    let id_in = |l: &str| -> Option<String> {
+        let t = l.trim_start().trim_start_matches("- ").trim_start_matches('{').trim_start();
+        let rest = t.strip_prefix("id:")?;
+        let value = rest.split([',', '}', '#']).next()?.trim().trim_matches(['"', '\'']);
+        (!value.is_empty()).then(|| value.to_string())
+    };
+    // Walk back through the list items around the line; the first whose
+    // extent (up to the next item as shallow as it) holds both the line and
+    // an `id:` is the entry. Nested items without an id are passed over.
+    for start in (0..=last).rev().filter(|&i| is_item(lines[i])) {
+        let end = (start + 1..lines.len())
+            .find(|&i| is_item(lines[i]) && indent(lines[i]) <= indent(lines[start]))
+            .unwrap_or(lines.len());
+        if end <= last {
+            return None;
+        }
+        if let Some(id) = lines[start..end].iter().find_map(|l| id_in(l)) {
+            return Some(id);
+        }
+    }
+    None
+}
+
 /// Checks an id: ASCII letters and digits, with `-`, `_` or `.` inside, at most
 /// 32 characters. Ids go into QR payloads, file names and `--only` lists.
 fn check_id(id: &str, span: Span, entry: Option<&str>, out: &mut Vec<Diagnostic>) -> bool {
@@ -531,6 +574,19 @@ mod tests {
         assert!(d[0].message.contains("is a list, not a mapping"));
         let (_, d) = load_str("evnt: {}\n");
         assert_eq!(d[0].hints, ["did you mean \"event\"?"]);
+    }
+
+    #[test]
+    fn yaml_errors_name_their_entry() {
+        let text = "passes:\n  - id: A\n    name: x\n  - name: \"open\n    id: B-2\n  - {id: C, name: y}\n";
+        assert_eq!(entry_id_at(text, 3).as_deref(), Some("A"));
+        assert_eq!(entry_id_at(text, 4).as_deref(), Some("B-2"));
+        assert_eq!(entry_id_at(text, 6).as_deref(), Some("C"));
+        assert_eq!(entry_id_at(text, 1), None);
+        let nested =
+            "passes:\n  - id: D\n    zones:\n      - - - x\n  - name: no id\n    role: r\n";
+        assert_eq!(entry_id_at(nested, 4).as_deref(), Some("D"));
+        assert_eq!(entry_id_at(nested, 6), None);
     }
 
     #[test]

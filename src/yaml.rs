@@ -79,6 +79,7 @@ impl Node {
 pub struct Reader<'a> {
     parser: Parser<Chars<'a>>,
     file: FileId,
+    text: &'a str,
     anchors: HashMap<usize, Node>,
     alias_nodes: usize,
     peeked: Option<(Event, Span)>,
@@ -93,6 +94,7 @@ impl<'a> Reader<'a> {
         Reader {
             parser: Parser::new_from_str(text),
             file,
+            text,
             anchors: HashMap::new(),
             alias_nodes: 0,
             peeked: None,
@@ -124,10 +126,28 @@ impl<'a> Reader<'a> {
             }
             Err(e) => {
                 let m = e.marker();
-                let mut d =
-                    Diagnostic::error(self.span(m, 1), format!("YAML syntax: {}", e.info()));
+                let mut span = self.span(m, 1);
+                if e.info().contains("tab") {
+                    // The scanner reports where the value began; point at
+                    // the first line from there that is indented with a tab.
+                    if let Some(line) = self
+                        .text
+                        .lines()
+                        .enumerate()
+                        .skip(m.line().saturating_sub(1))
+                        .find(|(_, l)| {
+                            l.chars().take_while(|c| c.is_whitespace()).any(|c| c == '\t')
+                        })
+                        .map(|(i, _)| i as u32 + 1)
+                    {
+                        span = Span { line, col: 0, len: 1, ..span };
+                    }
+                }
+                let mut d = Diagnostic::error(span, format!("YAML syntax: {}", e.info()));
                 if e.info().contains("tab") {
                     d = d.hint("YAML indents with spaces only; replace the tabs at the start of this line with spaces");
+                } else if e.info().contains("recursion limit") {
+                    d = d.hint("brackets nest too deep here; a roster needs at most four levels");
                 }
                 Err(d)
             }

@@ -105,7 +105,7 @@ fn environment_errors_name_the_path_and_exit_3() {
     assert_eq!(run.status, 3);
     assert_eq!(
         run.stderr,
-        "laminate: error: cannot write no/such/folder/o.pdf: the folder no/such/folder does not exist\n"
+        "laminate: error: cannot write no/such/folder/o.pdf: no/such/folder does not exist\n"
     );
     let run = laminate_in(
         dir.path(),
