@@ -219,3 +219,44 @@ fn one_thread_and_many_threads_write_the_same_bytes() {
     assert!(a.len() > 1_000_000, "1300 passes make a real file");
     assert!(a == b, "--jobs 1 and --jobs 4 differ");
 }
+
+#[test]
+fn shards_cover_the_roster_exactly_once() {
+    let dir = temp();
+    let mut ids = Vec::new();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let out = format!("part{k}.pdf");
+        let manifest = format!("part{k}.json");
+        let run = laminate_in(
+            dir.path(),
+            &[
+                "render",
+                &sample(),
+                "-o",
+                &out,
+                "--shard",
+                &shard,
+                "--manifest",
+                &manifest,
+                "--quiet",
+            ],
+            &[],
+        );
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let rows: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(dir.path().join(&manifest)).unwrap()).unwrap();
+        for row in rows.as_array().unwrap() {
+            assert_eq!(row["shard"], shard.as_str());
+            assert_eq!(row["file"], out.as_str());
+            ids.push(row["id"].as_str().unwrap().to_string());
+        }
+    }
+    let mut expected: Vec<String> = (1..=26).map(|i| format!("NLF-{i:04}")).collect();
+    assert_eq!(ids, expected, "shards in order, each pass once");
+    expected.dedup();
+    assert_eq!(expected.len(), 26);
+    let bad = laminate_in(dir.path(), &["render", &sample(), "-o", "x.pdf", "--shard", "4/3"], &[]);
+    assert_eq!(bad.status, 2);
+    assert!(bad.stderr.contains("is not a shard"));
+}

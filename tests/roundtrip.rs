@@ -246,3 +246,65 @@ fn crop_marks_print_on_all_four_plates() {
     // Outside the marks and cards the paper stays blank.
     assert_eq!(ink(5, 5), [0, 0, 0, 0]);
 }
+
+#[test]
+fn manifest_rows_agree_with_where_pdftotext_finds_each_id() {
+    if !have("pdftotext") {
+        return;
+    }
+    let dir = temp();
+    let manifest = dir.path().join("m.csv").display().to_string();
+    let pdf = render(dir.path(), "samples/festival.yaml", &["--manifest", &manifest]);
+    let rows = fs::read_to_string(&manifest).unwrap();
+    let mut lines = rows.lines();
+    assert_eq!(lines.next(), Some("id,name,pass,valid_from,valid_until,reprint,file,sheet,slot,front_page,back_page,shard"));
+    // The A4 grid of CR80 cards: the library's own imposition, as the PDF used it.
+    let card = laminate::units::parse_card("cr80").unwrap();
+    let opts = laminate::impose::ImposeOptions {
+        sheet: laminate::parse_sheet("a4").unwrap(),
+        bleed: laminate::units::mm(3.0),
+        crop_marks: true,
+        margin: laminate::impose::default_margin(),
+    };
+    let grid = laminate::impose::grid(card, &opts).unwrap();
+    let bbox_path = dir.path().join("bbox.html").display().to_string();
+    assert!(tool("pdftotext", &["-bbox", &pdf, &bbox_path]).0);
+    let html = fs::read_to_string(&bbox_path).unwrap();
+    // Pages, then words with their box (y from the top of the page).
+    let pages: Vec<&str> = html.split("<page ").skip(1).collect();
+    let mut seen = 0;
+    for line in lines {
+        let cols: Vec<&str> = line.split(',').collect();
+        let (id, slot, page): (&str, usize, usize) =
+            (cols[0], cols[8].parse().unwrap(), cols[9].parse().unwrap());
+        let at = grid.slots[slot - 1];
+        let (x0, x1) = (at.x, at.x + card.w);
+        let (top, bottom) = (grid.sheet.h - (at.y + card.h), grid.sheet.h - at.y);
+        let mut found = 0;
+        for word in pages[page - 1].split("<word ").skip(1) {
+            let text = word.split('>').nth(1).unwrap().split('<').next().unwrap();
+            if text != id {
+                continue;
+            }
+            let num = |k: &str| -> f64 {
+                word.split(&format!("{k}=\""))
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            };
+            let (wx0, wy0, wx1, wy1) = (num("xMin"), num("yMin"), num("xMax"), num("yMax"));
+            assert!(
+                wx0 >= x0 - 0.5 && wx1 <= x1 + 0.5 && wy0 >= top - 0.5 && wy1 <= bottom + 0.5,
+                "{id} at {wx0},{wy0} is outside slot {slot} of page {page}"
+            );
+            found += 1;
+        }
+        assert!(found >= 1, "{id} not found on page {page}");
+        seen += 1;
+    }
+    assert_eq!(seen, 26);
+}
