@@ -288,6 +288,14 @@ pub enum Origin {
     Builtin,
     /// A folder given with `--templates`.
     Dir(PathBuf),
+    /// The built-in set plus one more file given as text (`name.yaml`,
+    /// replacing a built-in file of that name): for tests and fuzzing.
+    BuiltinPlus {
+        /// File name, e.g. `guest.yaml`.
+        name: String,
+        /// Its text.
+        text: String,
+    },
 }
 
 /// A problem with the template folder itself, not with its contents.
@@ -326,13 +334,22 @@ pub fn load(
     out: &mut Vec<Diagnostic>,
 ) -> Result<TemplateSet, SetError> {
     let mut files = Vec::new();
-    let raw: Vec<(String, String, Vec<u8>)> = match origin {
-        Origin::Builtin => BUILTIN_TEMPLATES
+    let builtin = |skip: &str| -> Vec<(String, String, Vec<u8>)> {
+        BUILTIN_TEMPLATES
             .iter()
+            .filter(|(name, _)| *name != skip)
             .map(|(name, bytes)| {
                 (name.to_string(), format!("<built-in templates>/{name}"), bytes.to_vec())
             })
-            .collect(),
+            .collect()
+    };
+    let raw: Vec<(String, String, Vec<u8>)> = match origin {
+        Origin::Builtin => builtin(""),
+        Origin::BuiltinPlus { name, text } => {
+            let mut raw = builtin(name);
+            raw.push((name.clone(), name.clone(), text.as_bytes().to_vec()));
+            raw
+        }
         Origin::Dir(dir) => {
             let entries = std::fs::read_dir(dir)
                 .map_err(|source| SetError::Io { path: dir.clone(), source })?;
@@ -379,13 +396,13 @@ pub fn load(
     }
     if files.is_empty() && out.is_empty() {
         let dir = match origin {
-            Origin::Builtin => PathBuf::from("templates"),
             Origin::Dir(d) => d.clone(),
+            _ => PathBuf::from("templates"),
         };
         return Err(SetError::Empty(dir));
     }
     let asset_dir = match origin {
-        Origin::Builtin => None,
+        Origin::Builtin | Origin::BuiltinPlus { .. } => None,
         Origin::Dir(d) => Some(d.as_path()),
     };
     let mut set = TemplateSet::default();

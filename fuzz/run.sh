@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs one fuzz target for a while, seeded from the samples and test rosters.
+#   fuzz/run.sh roster 300     # target (roster, template, render), seconds
+# Needs a nightly toolchain and cargo-fuzz (cargo install cargo-fuzz).
+set -euo pipefail
+cd "$(dirname "$0")"
+target=${1:?target: roster, template or render}
+seconds=${2:-60}
+mkdir -p "corpus/$target"
+case $target in
+  template) cp ../templates/*.yaml ../samples/conference/templates/*.yaml "corpus/$target/" ;;
+  *) cp ../samples/festival.yaml ../samples/conference/roster.yaml "corpus/$target/"
+     for f in ../tests/cases/*/roster.yaml; do cp "$f" "corpus/$target/$(basename "$(dirname "$f")").yaml"; done ;;
+esac
+exec cargo +nightly fuzz run "$target" "corpus/$target" -- -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=1024
