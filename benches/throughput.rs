@@ -1,2 +1,484 @@
-//! Placeholder, replaced by the throughput benchmark.
-fn main() {}
+//! Throughput benchmark: renders generated rosters of 1,000, 10,000 and
+//! 100,000 passes with the release binary and reports wall time, passes per
+//! second, PDF bytes per pass and peak memory.
+//!
+//! ```sh
+//! cargo bench --bench throughput                       # sizes 1000 10000 100000, 3 runs each
+//! cargo bench --bench throughput -- 1000 10000         # chosen sizes
+//! cargo bench --bench throughput -- --runs 5           # or LAMINATE_BENCH_RUNS=5
+//! cargo bench --bench throughput -- --jobs 1           # pass --jobs N to laminate
+//! ```
+//!
+//! Each run is a fresh `laminate render ROSTER -o OUT.pdf --quiet` process, so
+//! every time includes process start-up, YAML parsing and writing the file.
+//! Peak memory is the child's `VmHWM` from `/proc/<pid>/status`, polled every
+//! 5 ms while it runs (Linux only).
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+const DEFAULT_SIZES: [usize; 3] = [1_000, 10_000, 100_000];
+const DEFAULT_RUNS: usize = 3;
+const POLL: Duration = Duration::from_millis(5);
+
+/// First and last names of one script, so that a generated name never mixes
+/// scripts.
+struct Names {
+    first: &'static [&'static str],
+    last: &'static [&'static str],
+}
+
+const LATIN: Names = Names {
+    first: &[
+        "José",
+        "Ingrid",
+        "François",
+        "Zoë",
+        "Ørjan",
+        "Łucja",
+        "Jürgen",
+        "Siobhán",
+        "Chloé",
+        "Þórunn",
+        "Renée",
+        "Çağla",
+        "Małgorzata",
+        "Pål",
+        "Émilie",
+        "Ana Lúcia",
+        "Mikael",
+        "Søren",
+        "Agnès",
+        "Dóra",
+        "Tomáš",
+        "Núria",
+        "Bjørn",
+        "Íñigo",
+        "Åsa",
+        "Mário",
+        "Hélène",
+        "Oğuz",
+        "Zdeněk",
+        "Sigríður",
+    ],
+    last: &[
+        "Müller",
+        "Søndergaard",
+        "Lefèvre",
+        "Ødegård",
+        "Hæstad",
+        "Wróblewska",
+        "Weiß",
+        "Ní Bhriain",
+        "Dubois-Martínez",
+        "Guðmundsdóttir",
+        "O'Connor",
+        "Yıldırım",
+        "Szymańska",
+        "Côté",
+        "Gonçalves",
+        "Järvinen",
+        "Łukasiewicz",
+        "Núñez",
+        "Dvořák",
+        "Åkerlund",
+        "Fernández",
+        "Kovačević",
+        "Sánchez",
+        "Öztürk",
+        "Björklund",
+        "Hernández",
+        "Jovanović",
+        "Štěpánek",
+        "Lindqvist",
+        "Grönholm",
+    ],
+};
+
+const GREEK: Names = Names {
+    first: &[
+        "Αλέξανδρος",
+        "Ελένη",
+        "Σοφία",
+        "Γιώργος",
+        "Μαρία",
+        "Νίκος",
+        "Κατερίνα",
+        "Δημήτρης",
+        "Ιωάννα",
+        "Παναγιώτης",
+        "Αθηνά",
+        "Χρήστος",
+    ],
+    last: &[
+        "Παπαδόπουλος",
+        "Γεωργίου",
+        "Κωνσταντίνου",
+        "Οικονόμου",
+        "Βασιλείου",
+        "Νικολάου",
+        "Παπαδάκη",
+        "Ιωάννου",
+        "Αντωνίου",
+        "Μιχαηλίδης",
+        "Καραγιάννη",
+        "Σταυρόπουλος",
+    ],
+};
+
+const CYRILLIC: Names = Names {
+    first: &[
+        "Дмитрий",
+        "Ольга",
+        "Иван",
+        "Ярослава",
+        "Анна",
+        "Сергей",
+        "Наталья",
+        "Алексей",
+        "Екатерина",
+        "Богдан",
+        "Людмила",
+        "Юрий",
+    ],
+    last: &[
+        "Соколов",
+        "Кузнецова",
+        "Петров",
+        "Шевченко",
+        "Иванова",
+        "Смирнов",
+        "Попова",
+        "Волков",
+        "Лебедева",
+        "Коваленко",
+        "Морозова",
+        "Жуков",
+    ],
+};
+
+const ROLES: &[&str] = &[
+    "Rigger",
+    "Production Manager",
+    "Front-of-house engineer",
+    "Lighting designer",
+    "Cellist",
+    "Presenter",
+    "Guest of the headliner",
+    "Contest winner",
+    "Friend of the band",
+    "Monitor engineer",
+    "Backline technician",
+    "Loader",
+    "Tour manager",
+    "Photographer",
+    "Sponsor guest",
+    "Security lead",
+    "Caterer",
+    "Dancer",
+    "Interpreter",
+    "Runner",
+    "Merchandise",
+    "Stage manager",
+    "Drummer",
+    "Driver",
+];
+
+const PASSES: &[&str] = &["crew", "all-access", "vip", "sticky", "day"];
+const EVENT_DAYS: &[&str] = &["2026-07-10", "2026-07-11", "2026-07-12"];
+
+/// A 64-bit linear congruential generator (Knuth's MMIX constants): the
+/// rosters are the same on every run and every machine.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 =
+            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
+        list[(self.next() % list.len() as u64) as usize]
+    }
+}
+
+/// A YAML double-quoted scalar.
+fn quoted(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn roster(passes: usize) -> String {
+    let mut rng = Lcg(0x004e_4c46_3230_3236);
+    let mut out = String::with_capacity(passes * 140 + 200);
+    out.push_str(
+        "# Generated by benches/throughput.rs\n\
+         event:\n  name: Northern Lights Festival 2026\n  venue: Harbour Arena\n  \
+         starts: 2026-07-10\n  ends: 2026-07-12\npasses:\n",
+    );
+    for i in 0..passes {
+        let script = match rng.next() % 10 {
+            0..=5 => &LATIN,
+            6 | 7 => &GREEK,
+            _ => &CYRILLIC,
+        };
+        let name = format!("{} {}", rng.pick(script.first), rng.pick(script.last));
+        let role = rng.pick(ROLES);
+        let pass = PASSES[i % PASSES.len()];
+        let _ = write!(
+            out,
+            "  - id: NLF-{:06}\n    name: {}\n    role: {}\n    pass: {pass}\n",
+            i + 1,
+            quoted(&name),
+            quoted(role)
+        );
+        if pass == "day" {
+            let _ = writeln!(
+                out,
+                "    valid_from: {}",
+                EVENT_DAYS[(i / PASSES.len()) % EVENT_DAYS.len()]
+            );
+        }
+    }
+    out
+}
+
+/// The `VmHWM` (peak resident set) of a running process, in kB.
+fn vm_hwm_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line["VmHWM:".len()..].trim().trim_end_matches("kB").trim().parse().ok()
+}
+
+struct Run {
+    seconds: f64,
+    peak_kb: u64,
+    bytes: u64,
+}
+
+fn die(msg: String) -> ! {
+    eprintln!("throughput: FAILED: {msg}");
+    std::process::exit(1);
+}
+
+fn run_once(bin: &Path, roster: &Path, out: &Path, stderr: &Path, jobs: Option<&str>) -> Run {
+    let _ = std::fs::remove_file(out);
+    let err_file = File::create(stderr)
+        .unwrap_or_else(|e| die(format!("cannot create {}: {e}", stderr.display())));
+    let mut cmd = Command::new(bin);
+    cmd.arg("render").arg(roster).arg("-o").arg(out).arg("--quiet");
+    if let Some(j) = jobs {
+        cmd.args(["--jobs", j]);
+    }
+    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::from(err_file));
+
+    let start = Instant::now();
+    let mut child =
+        cmd.spawn().unwrap_or_else(|e| die(format!("cannot start {}: {e}", bin.display())));
+    let pid = child.id();
+    let mut peak_kb = 0;
+    let status = loop {
+        // Read before try_wait: once the child has exited its memory map is
+        // gone and VmHWM is no longer shown, so keep the last value read.
+        if let Some(kb) = vm_hwm_kb(pid) {
+            peak_kb = kb;
+        }
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => std::thread::sleep(POLL),
+            Err(e) => die(format!("waiting for laminate: {e}")),
+        }
+    };
+    let seconds = start.elapsed().as_secs_f64();
+
+    let stderr_text = std::fs::read_to_string(stderr).unwrap_or_default();
+    if !status.success() {
+        die(format!("laminate render {} exited with {status}\n{stderr_text}", roster.display()));
+    }
+    let mut magic = [0u8; 5];
+    let opened = File::open(out).and_then(|mut f| f.read_exact(&mut magic));
+    if let Err(e) = opened {
+        die(format!("cannot read {}: {e}", out.display()));
+    }
+    if &magic != b"%PDF-" {
+        die(format!(
+            "{} does not start with %PDF-: {:?}",
+            out.display(),
+            String::from_utf8_lossy(&magic)
+        ));
+    }
+    let bytes = std::fs::metadata(out)
+        .map(|m| m.len())
+        .unwrap_or_else(|e| die(format!("{}: {e}", out.display())));
+    Run { seconds, peak_kb, bytes }
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The first three fields of `/proc/loadavg`: other work on the machine skews the times.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn group(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn usage(msg: &str) -> ExitCode {
+    eprintln!("throughput: {msg}");
+    eprintln!("usage: cargo bench --bench throughput -- [SIZE ...] [--runs N] [--jobs N]");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let mut sizes = Vec::new();
+    let mut runs: Option<usize> = None;
+    let mut jobs: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            // cargo bench passes --bench to harness = false targets.
+            "--bench" => {}
+            "--runs" => match args.next().and_then(|v| v.parse().ok()) {
+                Some(n) if n > 0 => runs = Some(n),
+                _ => return usage("--runs takes a number above 0"),
+            },
+            "--jobs" => match args.next() {
+                Some(j) => jobs = Some(j),
+                None => return usage("--jobs takes a number"),
+            },
+            other => match other.replace(['_', ','], "").parse::<usize>() {
+                Ok(n) if n > 0 => sizes.push(n),
+                _ => return usage(&format!("unknown argument {other:?}")),
+            },
+        }
+    }
+    if sizes.is_empty() {
+        sizes = DEFAULT_SIZES.to_vec();
+    }
+    let runs = match runs {
+        Some(n) => n,
+        None => match std::env::var("LAMINATE_BENCH_RUNS") {
+            Ok(v) => match v.parse() {
+                Ok(n) if n > 0 => n,
+                _ => return usage("LAMINATE_BENCH_RUNS takes a number above 0"),
+            },
+            Err(_) => DEFAULT_RUNS,
+        },
+    };
+
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_laminate"));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| die(format!("cannot create a temp dir: {e}")));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let smallest = sizes.iter().copied().min().unwrap_or(0);
+
+    println!("laminate throughput: {} run(s) per size, median wall time, peak memory the highest of the runs", runs);
+    println!("binary:  {}", bin.display());
+    println!(
+        "jobs:    {}",
+        jobs.as_deref().map_or_else(|| format!("default (one per core: {cores})"), str::to_string)
+    );
+    println!("machine: {cores} cores, {}", cpu_model());
+    println!("load:    {} (1, 5, 15 min load average before the runs)", load_average());
+    println!();
+
+    let header = ["passes", "median s", "passes/s", "bytes/pass", "peak MB", ""];
+    let mut rows: Vec<[String; 6]> = Vec::new();
+    for &n in &sizes {
+        let roster_path = dir.path().join(format!("roster-{n}.yaml"));
+        std::fs::write(&roster_path, roster(n))
+            .unwrap_or_else(|e| die(format!("cannot write {}: {e}", roster_path.display())));
+        let out = dir.path().join(format!("out-{n}.pdf"));
+        let stderr = dir.path().join(format!("stderr-{n}.txt"));
+        let mut results: Vec<Run> = Vec::with_capacity(runs);
+        for r in 0..runs {
+            let run = run_once(&bin, &roster_path, &out, &stderr, jobs.as_deref());
+            eprintln!(
+                "throughput: {n} passes, run {}/{runs}: {:.3} s, peak {:.1} MB, {} bytes",
+                r + 1,
+                run.seconds,
+                run.peak_kb as f64 / 1024.0,
+                run.bytes
+            );
+            results.push(run);
+        }
+        // The PDF of a large run is big; don't keep it around.
+        let _ = std::fs::remove_file(&out);
+        if results.iter().any(|r| r.bytes != results[0].bytes) {
+            die(format!("{n} passes: the PDF size differs between runs (output is meant to be deterministic)"));
+        }
+
+        let mut times: Vec<f64> = results.iter().map(|r| r.seconds).collect();
+        times.sort_by(f64::total_cmp);
+        let median = if times.len() % 2 == 1 {
+            times[times.len() / 2]
+        } else {
+            (times[times.len() / 2 - 1] + times[times.len() / 2]) / 2.0
+        };
+        let peak_kb = results.iter().map(|r| r.peak_kb).max().unwrap_or(0);
+        rows.push([
+            group(n),
+            format!("{median:.2}"),
+            group((n as f64 / median).round() as usize),
+            group((results[0].bytes as f64 / n as f64).round() as usize),
+            if peak_kb == 0 { "n/a".into() } else { format!("{:.1}", peak_kb as f64 / 1024.0) },
+            if n == smallest { "including start-up".into() } else { String::new() },
+        ]);
+    }
+
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            if i + 1 == cells.len() {
+                s.push_str(cell);
+            } else {
+                let _ = write!(s, "{cell:>w$}");
+            }
+        }
+        s.trim_end().to_string()
+    };
+    println!();
+    println!("{}", line(&header.map(String::from)));
+    println!("{}", line(&widths.map(|w| "-".repeat(w))));
+    for row in &rows {
+        println!("{}", line(row));
+    }
+    println!();
+    println!(
+        "MB = 2^20 bytes (VmHWM, the peak resident set); every time includes process start-up."
+    );
+    ExitCode::SUCCESS
+}

@@ -1,28 +1,72 @@
-//! Fonts: the bundled typefaces, and which glyph each character takes and how wide it is.
+//! Fonts and shaping: turns text into runs of positioned glyphs from the
+//! bundled typefaces, picking for each character the first font that has it,
+//! shaping complex scripts and laying right-to-left text out visually.
 
 use std::sync::OnceLock;
 
 use ttf_parser::{Face, GlyphId};
+use unicode_bidi::BidiInfo;
 
 /// Which bundled font (an index into [`FontBook`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FontId(pub u8);
 
-/// The regular face, the default for text.
+/// The regular Latin/Greek/Cyrillic face, the default for text.
 pub const REGULAR: FontId = FontId(0);
-/// The bold face, for names and labels.
+/// The bold Latin/Greek/Cyrillic face, for names and labels.
 pub const BOLD: FontId = FontId(1);
 
 /// The font names templates may use, in [`FontId`] order.
 pub const FONT_NAMES: &[&str] = &["regular", "bold"];
 
+/// The bundled files, in fallback order: (file data, bold).
+/// Noto Sans first (Latin, Greek, Cyrillic), then one family per script,
+/// then Droid Sans Fallback for Chinese and Japanese (one weight), then the
+/// Hangul of Noto Sans CJK KR (see fonts/make-hangul.sh).
+fn bundled_files() -> Vec<(&'static [u8], bool)> {
+    macro_rules! font {
+        ($file:literal, $bold:expr) => {
+            (include_bytes!(concat!("../fonts/", $file)) as &'static [u8], $bold)
+        };
+    }
+    vec![
+        font!("NotoSans-Regular.ttf", false),
+        font!("NotoSans-Bold.ttf", true),
+        font!("NotoSansArabic-Regular.ttf", false),
+        font!("NotoSansArabic-Bold.ttf", true),
+        font!("NotoSansHebrew-Regular.ttf", false),
+        font!("NotoSansHebrew-Bold.ttf", true),
+        font!("NotoSansDevanagari-Regular.ttf", false),
+        font!("NotoSansDevanagari-Bold.ttf", true),
+        font!("NotoSansBengali-Regular.ttf", false),
+        font!("NotoSansBengali-Bold.ttf", true),
+        font!("NotoSansTamil-Regular.ttf", false),
+        font!("NotoSansTamil-Bold.ttf", true),
+        font!("NotoSansThai-Regular.ttf", false),
+        font!("NotoSansThai-Bold.ttf", true),
+        font!("NotoSansGeorgian-Regular.ttf", false),
+        font!("NotoSansGeorgian-Bold.ttf", true),
+        font!("NotoSansArmenian-Regular.ttf", false),
+        font!("NotoSansArmenian-Bold.ttf", true),
+        font!("DroidSansFallbackFull.ttf", false),
+        font!("NotoSansKR-Hangul-Regular.ttf", false),
+        font!("NotoSansKR-Hangul-Bold.ttf", true),
+    ]
+}
+
+/// Characters below this are looked up once per font.
+const CACHED: u32 = 0x2100;
+
 /// One typeface, parsed once.
 pub struct Font {
     /// The PostScript name, as the PDF names it.
-    pub postscript_name: &'static str,
+    pub postscript_name: String,
     /// The font file.
     pub data: &'static [u8],
+    /// True for a bold face.
+    pub bold: bool,
     face: Face<'static>,
+    shaper: rustybuzz::Face<'static>,
     /// Font units per em.
     pub units_per_em: f64,
     /// Ascender in em (positive).
@@ -35,21 +79,22 @@ pub struct Font {
     pub bbox: [f64; 4],
     /// Italic angle in degrees.
     pub italic_angle: f64,
-    /// Glyph and advance (in em) of the characters below [`CACHED`], looked
-    /// up once: names and microtext ask for the same few hundred characters
-    /// again and again.
+    /// Glyph and advance (in em) of the characters below [`CACHED`]: names
+    /// and microtext ask for the same few hundred characters again and again.
     cache: Vec<(u16, f32)>,
 }
 
-/// Characters below this are looked up once per font (Latin, Greek,
-/// Cyrillic, Hebrew, Arabic and general punctuation).
-const CACHED: u32 = 0x2100;
-
 impl Font {
-    fn parse(postscript_name: &'static str, data: &'static [u8]) -> Font {
+    fn parse(data: &'static [u8], bold: bool) -> Font {
         let face = Face::parse(data, 0).expect("bundled font parses");
         let upm = face.units_per_em() as f64;
         let b = face.global_bounding_box();
+        let postscript_name = face
+            .names()
+            .into_iter()
+            .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .and_then(|n| n.to_string())
+            .unwrap_or_else(|| "LaminateFont".into());
         let cache = (0..CACHED)
             .map(|c| {
                 let g = char::from_u32(c).and_then(|ch| face.glyph_index(ch)).map_or(0, |g| g.0);
@@ -57,15 +102,17 @@ impl Font {
             })
             .collect();
         Font {
-            cache,
             postscript_name,
             data,
+            bold,
+            shaper: rustybuzz::Face::from_face(face.clone()),
             units_per_em: upm,
             ascender: face.ascender() as f64 / upm,
             descender: face.descender() as f64 / upm,
             cap_height: face.capital_height().unwrap_or(face.ascender()) as f64 / upm,
             bbox: [b.x_min as f64, b.y_min as f64, b.x_max as f64, b.y_max as f64],
             italic_angle: face.italic_angle() as f64,
+            cache,
             face,
         }
     }
@@ -78,12 +125,11 @@ impl Font {
         }
     }
 
-    /// The glyph for a character and its advance in em.
-    fn glyph_and_advance(&self, c: char) -> Option<(u16, f64)> {
+    fn glyph_and_advance(&self, c: char) -> Option<(u16, f32)> {
         match self.cache.get(c as usize) {
             Some(&(0, _)) => None,
-            Some(&(g, adv)) => Some((g, adv as f64)),
-            None => self.glyph(c).map(|g| (g, self.advance(g))),
+            Some(&(g, adv)) => Some((g, adv)),
+            None => self.glyph(c).map(|g| (g, self.advance(g) as f32)),
         }
     }
 
@@ -98,22 +144,83 @@ impl Font {
     }
 }
 
-/// All bundled fonts. The fonts live in `fonts/` and are compiled into the binary.
-pub struct FontBook {
-    fonts: Vec<Font>,
+/// A positioned glyph, all lengths in em.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Glyph {
+    /// Glyph id in the font (before subsetting).
+    pub id: u16,
+    /// Byte offset in the run's text of the characters this glyph shows.
+    pub cluster: u32,
+    /// How far the pen moves after the glyph.
+    pub advance: f32,
+    /// Horizontal shift of this glyph from the pen.
+    pub dx: f32,
+    /// Vertical shift of this glyph from the baseline (up).
+    pub dy: f32,
 }
 
-/// A run of text in one font: glyph ids and the characters they show.
+/// A run of glyphs in one font and one direction, in visual order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
     /// The font.
     pub font: FontId,
-    /// Glyph ids in the font (before subsetting).
-    pub glyphs: Vec<u16>,
-    /// The text the glyphs show, for extraction (ToUnicode).
+    /// The glyphs, left to right as they appear.
+    pub glyphs: Vec<Glyph>,
+    /// The text the glyphs show, in logical (reading) order.
     pub text: String,
     /// Total advance in em.
     pub width_em: f64,
+    /// True when the run reads right to left.
+    pub rtl: bool,
+}
+
+/// All bundled fonts. The files live in `fonts/` and are compiled into the binary.
+pub struct FontBook {
+    fonts: Vec<Font>,
+}
+
+/// True for characters the fast path sets without a shaper: no combining
+/// marks, no right-to-left or complex script (everything below Hebrew,
+/// except the combining diacritics block, plus general punctuation).
+fn simple(c: char) -> bool {
+    let u = c as u32;
+    (u < 0x0590 && !(0x0300..0x0370).contains(&u) && !(0x0483..0x048A).contains(&u))
+        || (0x2000..0x2070).contains(&u)
+            && !(0x200C..0x2010).contains(&u)
+            && !(0x202A..0x202F).contains(&u)
+}
+
+/// True when text needs the shaper (and so its glyphs alone do not tell
+/// how it reads): combining marks, right-to-left or complex scripts.
+pub fn needs_shaping(text: &str) -> bool {
+    !text.chars().all(simple)
+}
+
+/// True for combining marks, which stay in the font of the letter they sit on.
+fn is_mark(c: char) -> bool {
+    let u = c as u32;
+    (0x0300..0x0370).contains(&u)
+        || (0x0483..0x048A).contains(&u)
+        || (0x0591..0x05C8).contains(&u)
+        || (0x0610..0x061B).contains(&u)
+        || (0x064B..0x0660).contains(&u)
+        || u == 0x0670
+        || (0x06D6..0x06EE).contains(&u)
+        || (0x0900..0x0904).contains(&u)
+        || (0x093A..0x0950).contains(&u)
+        || (0x0951..0x0958).contains(&u)
+        || (0x0962..0x0964).contains(&u)
+        || (0x0981..0x0984).contains(&u)
+        || (0x09BC..0x09D8).contains(&u)
+        || (0x0BBE..0x0BCE).contains(&u)
+        || (0x0E31..0x0E3B).contains(&u)
+        || (0x0E47..0x0E4F).contains(&u)
+        || (0x1AB0..0x1B00).contains(&u)
+        || (0x1DC0..0x1E00).contains(&u)
+        || (0x200C..0x200E).contains(&u)
+        || (0x20D0..0x2100).contains(&u)
+        || (0xFE00..0xFE10).contains(&u)
+        || (0xFE20..0xFE30).contains(&u)
 }
 
 impl FontBook {
@@ -121,10 +228,10 @@ impl FontBook {
     pub fn bundled() -> &'static FontBook {
         static BOOK: OnceLock<FontBook> = OnceLock::new();
         BOOK.get_or_init(|| FontBook {
-            fonts: vec![
-                Font::parse("NotoSans-Regular", include_bytes!("../fonts/NotoSans-Regular.ttf")),
-                Font::parse("NotoSans-Bold", include_bytes!("../fonts/NotoSans-Bold.ttf")),
-            ],
+            fonts: bundled_files()
+                .into_iter()
+                .map(|(data, bold)| Font::parse(data, bold))
+                .collect(),
         })
     }
 
@@ -138,44 +245,152 @@ impl FontBook {
         self.fonts.iter().enumerate().map(|(i, f)| (FontId(i as u8), f))
     }
 
+    /// How many fonts there are.
+    pub fn len(&self) -> usize {
+        self.fonts.len()
+    }
+
+    /// True when there are no fonts (never, for the bundled book).
+    pub fn is_empty(&self) -> bool {
+        self.fonts.is_empty()
+    }
+
     /// The characters of `text` that no bundled font can show.
     pub fn missing(&self, text: &str) -> Vec<char> {
         let mut missing: Vec<char> = text
             .chars()
-            .filter(|&c| !c.is_whitespace() && self.fonts.iter().all(|f| f.glyph(c).is_none()))
+            .filter(|&c| {
+                !c.is_whitespace()
+                    && !c.is_control()
+                    && self.fonts.iter().all(|f| f.glyph(c).is_none())
+            })
             .collect();
+        missing.sort_unstable();
         missing.dedup();
         missing
     }
 
-    /// Splits `text` into runs: each character in `preferred` when it has the
-    /// glyph, else in the first font that has it. Characters no font has are
-    /// dropped (the caller reports them with [`FontBook::missing`] first).
+    /// The font for a character: `preferred` when it has the glyph, else the
+    /// first font of the same weight that has it, else any font that has it.
+    fn pick(&self, preferred: FontId, c: char) -> Option<FontId> {
+        let bold = self.get(preferred).bold;
+        if self.get(preferred).glyph(c).is_some() {
+            return Some(preferred);
+        }
+        let same_weight = self.iter().filter(|(_, f)| f.bold == bold);
+        let other = self.iter().filter(|(_, f)| f.bold != bold);
+        same_weight.chain(other).find(|(_, f)| f.glyph(c).is_some()).map(|(id, _)| id)
+    }
+
+    /// Sets `text` as runs of glyphs in visual order (left to right on the
+    /// page). Characters no font has are left out (the caller reports them
+    /// with [`FontBook::missing`] first).
     pub fn runs(&self, preferred: FontId, text: &str) -> Vec<Run> {
-        let mut runs: Vec<Run> = Vec::new();
-        for c in text.chars() {
-            let found = std::iter::once(preferred)
-                .chain(self.iter().map(|(id, _)| id))
-                .find_map(|id| self.get(id).glyph_and_advance(c).map(|(g, a)| (id, g, a)));
-            let Some((font, glyph, advance)) = found else { continue };
-            match runs.last_mut() {
-                Some(run) if run.font == font => {
-                    run.glyphs.push(glyph);
-                    run.text.push(c);
-                    run.width_em += advance;
+        if !needs_shaping(text) {
+            return self.simple_runs(preferred, text);
+        }
+        let bidi = BidiInfo::new(text, None);
+        let mut out = Vec::new();
+        for para in &bidi.paragraphs {
+            let (levels, visual) = bidi.visual_runs(para, para.range.clone());
+            for range in visual {
+                let rtl = levels[range.start].is_rtl();
+                let mut segments = self.segments(preferred, &text[range.clone()]);
+                if rtl {
+                    segments.reverse();
                 }
-                _ => runs.push(Run {
-                    font,
-                    glyphs: vec![glyph],
-                    text: c.to_string(),
-                    width_em: advance,
-                }),
+                for (font, seg) in segments {
+                    let seg_text = &text[range.start + seg.start..range.start + seg.end];
+                    out.push(self.shape(font, seg_text, rtl));
+                }
             }
+        }
+        out
+    }
+
+    /// Splits text (in logical order) into byte ranges set in one font each.
+    fn segments(&self, preferred: FontId, text: &str) -> Vec<(FontId, std::ops::Range<usize>)> {
+        let mut segs: Vec<(FontId, std::ops::Range<usize>)> = Vec::new();
+        for (i, c) in text.char_indices() {
+            let prev = segs.last().map(|(f, _)| *f);
+            let keep_prev = prev.filter(|&f| {
+                is_mark(c) || (!c.is_alphanumeric() && self.get(f).glyph(c).is_some())
+            });
+            let Some(font) = keep_prev.or_else(|| self.pick(preferred, c)) else { continue };
+            match segs.last_mut() {
+                Some((f, r)) if *f == font && r.end == i => r.end = i + c.len_utf8(),
+                _ => segs.push((font, i..i + c.len_utf8())),
+            }
+        }
+        segs
+    }
+
+    fn shape(&self, font: FontId, text: &str, rtl: bool) -> Run {
+        let f = self.get(font);
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.set_direction(if rtl {
+            rustybuzz::Direction::RightToLeft
+        } else {
+            rustybuzz::Direction::LeftToRight
+        });
+        buffer.guess_segment_properties();
+        let shaped = rustybuzz::shape(&f.shaper, &[], buffer);
+        let upm = f.units_per_em as f32;
+        let glyphs: Vec<Glyph> = shaped
+            .glyph_infos()
+            .iter()
+            .zip(shaped.glyph_positions())
+            .map(|(info, pos)| Glyph {
+                id: info.glyph_id as u16,
+                cluster: info.cluster,
+                advance: pos.x_advance as f32 / upm,
+                dx: pos.x_offset as f32 / upm,
+                dy: pos.y_offset as f32 / upm,
+            })
+            .collect();
+        let width_em = glyphs.iter().map(|g| g.advance as f64).sum();
+        Run { font, glyphs, text: text.to_string(), width_em, rtl }
+    }
+
+    /// The fast path for text without complex scripts: one glyph per
+    /// character from the cache, the font's own advances, no shaping.
+    fn simple_runs(&self, preferred: FontId, text: &str) -> Vec<Run> {
+        let mut runs: Vec<Run> = Vec::new();
+        for (i, c) in text.char_indices() {
+            let found = match self.get(preferred).glyph_and_advance(c) {
+                Some((g, a)) => Some((preferred, g, a)),
+                None => self
+                    .pick(preferred, c)
+                    .and_then(|f| self.get(f).glyph_and_advance(c).map(|(g, a)| (f, g, a))),
+            };
+            let Some((font, id, advance)) = found else { continue };
+            let same = runs.last().is_some_and(|r| r.font == font);
+            if !same {
+                runs.push(Run {
+                    font,
+                    glyphs: Vec::new(),
+                    text: String::new(),
+                    width_em: 0.0,
+                    rtl: false,
+                });
+            }
+            let run = runs.last_mut().expect("pushed above");
+            let _ = i;
+            run.glyphs.push(Glyph {
+                id,
+                cluster: run.text.len() as u32,
+                advance,
+                dx: 0.0,
+                dy: 0.0,
+            });
+            run.text.push(c);
+            run.width_em += advance as f64;
         }
         runs
     }
 
-    /// The width of `text` in em when set in `font` (with fallback).
+    /// The width of `text` in em when set in `font` (with fallback and shaping).
     pub fn width_em(&self, font: FontId, text: &str) -> f64 {
         self.runs(font, text).iter().map(|r| r.width_em).sum()
     }
@@ -186,13 +401,61 @@ mod tests {
     use super::*;
 
     #[test]
-    fn covers_latin_greek_cyrillic() {
+    fn covers_many_scripts() {
         let book = FontBook::bundled();
-        assert!(book.missing("José Müller-Łukasiewicz Σωκράτης Дмитрий").is_empty());
-        assert_eq!(book.missing("山田"), vec!['山', '田']);
+        let names = [
+            "José Müller-Łukasiewicz",
+            "Σωκράτης",
+            "Дмитрий",
+            "محمد عبد الله",
+            "דוד לוי",
+            "देवनागरी",
+            "สมชาย",
+            "山田太郎",
+            "김민준",
+            "ნინო",
+            "Արամ",
+            "রবীন্দ্রনাথ",
+            "தமிழ்",
+        ];
+        for n in names {
+            assert!(book.missing(n).is_empty(), "{n}: {:?}", book.missing(n));
+        }
+        assert_eq!(book.missing("🦀"), vec!['🦀']);
+    }
+
+    #[test]
+    fn latin_takes_the_fast_path_and_fallback_keeps_weight() {
+        let book = FontBook::bundled();
         let runs = book.runs(BOLD, "Zoë");
         assert_eq!(runs.len(), 1);
-        assert_eq!(runs[0].text, "Zoë");
+        assert_eq!((runs[0].font, runs[0].text.as_str()), (BOLD, "Zoë"));
         assert!(runs[0].width_em > 1.0 && runs[0].width_em < 3.0);
+        let cjk = book.runs(BOLD, "Ann 山田");
+        assert_eq!(cjk.len(), 2);
+        assert_eq!(cjk[1].text, "山田");
+    }
+
+    #[test]
+    fn arabic_is_shaped_right_to_left() {
+        let book = FontBook::bundled();
+        let runs = book.runs(REGULAR, "محمد");
+        assert_eq!(runs.len(), 1);
+        let run = &runs[0];
+        assert!(run.rtl);
+        assert!(book.get(run.font).postscript_name.contains("Arabic"));
+        // Visual order: the first letter (logical) is drawn last, at the right.
+        assert_eq!(run.glyphs.last().unwrap().cluster, 0);
+        // Joined forms differ from the isolated letters' glyphs.
+        let isolated = book.get(run.font).glyph('م').unwrap();
+        assert!(run.glyphs.iter().all(|g| g.id != isolated || g.cluster != 0));
+    }
+
+    #[test]
+    fn mixed_direction_lines_put_runs_in_visual_order() {
+        let book = FontBook::bundled();
+        let runs = book.runs(REGULAR, "Dr. דוד לוי");
+        assert_eq!(runs[0].text, "Dr. ");
+        assert!(runs.last().unwrap().rtl);
     }
 }

@@ -2,7 +2,7 @@
 //! and the origin at the bottom-left corner of a card's trim.
 
 use crate::colour::Colour;
-use crate::fonts::FontId;
+use crate::fonts::{FontId, Glyph};
 use crate::photo::Photo;
 use crate::units::Size;
 use std::sync::Arc;
@@ -98,6 +98,14 @@ pub enum Item {
         /// The items.
         items: Vec<(Point, Item)>,
     },
+    /// Items that together show `text`, in reading order (for extraction
+    /// of shaped and right-to-left text).
+    ActualText {
+        /// The text as read.
+        text: String,
+        /// The items, positioned relative to this item.
+        items: Vec<(Point, Item)>,
+    },
     /// A shared drawing.
     Art(ArtId),
     /// A filled rectangle, optionally with rounded corners.
@@ -118,7 +126,8 @@ pub enum Item {
         /// Painting.
         paint: Paint,
     },
-    /// A run of glyphs in one font, the position being the start of the baseline.
+    /// A run of glyphs in one font, the position being the start of the
+    /// baseline at the left; glyphs in visual order.
     Text {
         /// Font.
         font: FontId,
@@ -126,9 +135,10 @@ pub enum Item {
         size: f64,
         /// Colour.
         colour: Colour,
-        /// Glyph ids (of the full font).
-        glyphs: Vec<u16>,
-        /// The characters, one per glyph, for extraction.
+        /// Positioned glyphs (ids of the full font), left to right.
+        glyphs: Vec<Glyph>,
+        /// The characters the glyphs show, in reading order (glyph clusters
+        /// are byte offsets into it), for extraction.
         text: String,
     },
     /// A raster image stretched over w x h pt.
@@ -199,6 +209,11 @@ pub fn dump(items: &[(Point, Item)], depth: usize, out: &mut String) {
                 Ok(())
             }
             Item::Art(id) => writeln!(out, "{at}art {}", id.0),
+            Item::ActualText { text, items } => {
+                let _ = writeln!(out, "{at}actual-text {text:?}");
+                dump(items, depth + 1, out);
+                Ok(())
+            }
             Item::Rect { w, h, radius, fill } => {
                 writeln!(out, "{at}rect {}x{} r={} {fill}", n(*w), n(*h), n(*radius))
             }

@@ -372,9 +372,16 @@ impl<'a> Layouter<'a> {
             };
             // Capitals centred in the line's slot.
             let baseline = top + line_h * i as f64 + line_h / 2.0 + cap * fitted.size / 2.0;
+            // Shaped text cannot be read back from its glyphs alone (reordered
+            // vowels, conjuncts, stacked marks), so the line carries its text.
+            // Right-to-left lines do not: readers such as poppler reorder
+            // ActualText as if it were visual, but read RTL glyphs (with their
+            // ToUnicode map) back in logical order by themselves.
+            let complex = crate::fonts::needs_shaping(line) && !runs.iter().any(|r| r.rtl);
+            let mut line_items = Vec::with_capacity(runs.len());
             for run in runs {
                 let advance = run.width_em * fitted.size;
-                items.push((
+                line_items.push((
                     Point::new(x, t.card.h - baseline),
                     Item::Text {
                         font: run.font,
@@ -385,6 +392,14 @@ impl<'a> Layouter<'a> {
                     },
                 ));
                 x += advance;
+            }
+            if complex {
+                items.push((
+                    Point::default(),
+                    Item::ActualText { text: line.clone(), items: line_items },
+                ));
+            } else {
+                items.extend(line_items);
             }
         }
         (items, fitted.shortfall)
@@ -407,18 +422,22 @@ impl<'a> Layouter<'a> {
         // Cut the line at the box's right edge.
         let mut width = 0.0;
         for run in &mut runs {
-            let f = self.fonts.get(run.font);
-            let mut keep = 0;
-            for &g in &run.glyphs {
-                let adv = f.advance(g) * size;
-                if width + adv > at.w {
-                    break;
+            let keep = run
+                .glyphs
+                .iter()
+                .take_while(|g| {
+                    width += g.advance as f64 * size;
+                    width <= at.w
+                })
+                .count();
+            if keep < run.glyphs.len() {
+                let cut = run.glyphs[keep].cluster as usize;
+                run.glyphs.truncate(keep);
+                if !run.rtl {
+                    run.text.truncate(cut);
                 }
-                width += adv;
-                keep += 1;
             }
-            run.glyphs.truncate(keep);
-            run.text = run.text.chars().take(keep).collect();
+            run.width_em = run.glyphs.iter().map(|g| g.advance as f64).sum();
         }
         let baseline_y = pos.y + (at.h - size * self.fonts.get(font).cap_height) / 2.0;
         let _ = t;
@@ -426,8 +445,7 @@ impl<'a> Layouter<'a> {
             .filter(|r| !r.glyphs.is_empty())
             .scan(pos.x, |x, run| {
                 let p = Point::new(*x, baseline_y);
-                *x += run.glyphs.iter().map(|&g| self.fonts.get(run.font).advance(g)).sum::<f64>()
-                    * size;
+                *x += run.width_em * size;
                 Some((
                     p,
                     Item::Text { font: run.font, size, colour, glyphs: run.glyphs, text: run.text },

@@ -11,16 +11,20 @@ pub mod diag;
 pub mod fonts;
 pub mod frame;
 pub mod impose;
+pub mod init;
+pub mod json;
 pub mod layout;
 pub mod manifest;
 pub mod payload;
 pub mod pdf;
 pub mod photo;
+pub mod preview;
 pub mod reprint;
 pub mod resolve;
 pub mod roster;
 pub mod security;
 pub mod sign;
+pub mod sources;
 pub mod template;
 pub mod text;
 pub mod units;
@@ -29,7 +33,6 @@ pub mod yaml;
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use diag::{Diagnostic, Diagnostics, Sources, Span};
 use fonts::FontBook;
@@ -178,40 +181,14 @@ pub fn render_with_progress(
     let origin = opts.templates.as_ref().map_or(Origin::Builtin, |d| Origin::Dir(d.clone()));
     let set = template::load(&origin, &mut sources, &mut found).map_err(Failure::Templates)?;
 
-    let bytes = std::fs::read(&opts.roster).map_err(|source| Failure::Io {
-        action: "cannot read the roster",
-        path: opts.roster.clone(),
-        source,
-    })?;
-    let shown = opts.roster.display().to_string();
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-            let col =
-                String::from_utf8_lossy(valid).rsplit('\n').next().map_or(0, |l| l.chars().count())
-                    as u32;
-            let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned());
-            let file = sources.add(shown, lossy.clone());
-            found.push(roster::name_entry(
-                Diagnostic::error(Span { file, line, col, len: 1 }, "the roster is not UTF-8 text")
-                    .hint("save the file as UTF-8 (spreadsheets: \"CSV UTF-8\"; editors: \"Save with encoding\")"),
-                &lossy,
-            ));
-            return Err(input_failure(sources, diags, found));
-        }
-    };
-    let text: Arc<str> = Arc::from(text);
-    let file = sources.add(shown, text.clone());
-    let base_dir = opts.roster.parent().map(Path::to_path_buf).unwrap_or_default();
-    let roster = roster::load(&text, file, &base_dir, &mut found);
+    // The roster's format (YAML, CSV, XLSX, `-` for stdin) is told by its name.
+    let roster = sources::load(opts, &mut sources, &mut found)?;
     // Entries with errors were left out of the roster; the others still go
     // through every later check, so that one run reports every problem.
     let Some(roster) = roster else {
         return Err(input_failure(sources, diags, found));
     };
-    let whole = Span { file, line: 1, col: 0, len: 1 };
+    let whole = Span { file: roster.file, line: 1, col: 0, len: 1 };
     for id in &opts.only {
         if !roster.entries.iter().any(|e| &e.id == id) {
             found.push(Diagnostic::error(
@@ -316,7 +293,7 @@ pub fn render_with_progress(
                 source: io::Error::other(e),
             }
         })?;
-    let fonts = writer.font_count();
+    let fonts = writer.fonts();
     let mut write = |sheets: Vec<impose::Sheet>,
                      writer: &mut pdf::PdfWriter<Box<dyn Write>>|
      -> Result<(), Failure> {

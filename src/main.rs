@@ -33,6 +33,9 @@ enum Command {
     Validate {
         #[command(flatten)]
         run: RunArgs,
+        /// How to report: text for people, json for tools (on stdout).
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
     },
     /// Make an Ed25519 key pair for signing QR payloads: KEYFILE (private,
     /// mode 0600) and KEYFILE.pub (public, for door scanners).
@@ -67,11 +70,81 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
     },
+    /// Render one pass, or the first sheet, to a PNG from the very PDF that
+    /// render writes.
+    Preview(PreviewArgs),
+    /// Start a project: write DIR/roster.yaml and a copy of the built-in
+    /// templates in DIR/templates, to edit.
+    Init {
+        /// The folder to write into (made if missing; nothing is overwritten).
+        dir: PathBuf,
+    },
+    /// Turn a CSV or XLSX roster (with its NAME.event.yaml) into a YAML roster.
+    Convert {
+        /// The roster to convert.
+        #[arg(value_name = "ROSTER")]
+        roster: PathBuf,
+        /// The YAML file to write (default: standard output).
+        #[arg(short, long, value_name = "OUT.yaml")]
+        output: Option<PathBuf>,
+    },
+    /// Print a shell completion script to standard output.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output.
+    Man,
+}
+
+/// How `validate` reports.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    /// Messages for people, on stderr.
+    Text,
+    /// One JSON object on stdout: ok, passes, errors, warnings, diagnostics.
+    Json,
+}
+
+#[derive(Args)]
+struct PreviewArgs {
+    /// The roster (YAML, CSV or XLSX; - for YAML on stdin).
+    #[arg(value_name = "ROSTER")]
+    roster: PathBuf,
+    /// Show this pass alone (on a card-sized page unless --sheet is given);
+    /// without it, the first sheet.
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+    /// The PNG to write.
+    #[arg(short, long, value_name = "FILE.png")]
+    output: PathBuf,
+    /// Resolution in dots per inch (36 to 1200).
+    #[arg(long, default_value_t = 150,
+          value_parser = clap::value_parser!(u32).range(36..=1200))]
+    dpi: u32,
+    /// A template folder instead of the built-in set.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Sheet, as for render (default: card with --id, a4 without).
+    #[arg(long, value_parser = laminate::parse_sheet)]
+    sheet: Option<laminate::impose::SheetSpec>,
+    /// Bleed around each card, e.g. 3mm or 0.125in (0 for none).
+    #[arg(long, default_value = "3mm", value_parser = parse_bleed)]
+    bleed: f64,
+    /// Leave out the crop marks.
+    #[arg(long)]
+    no_crop_marks: bool,
+    /// Proof: leave out the security layer.
+    #[arg(long)]
+    proof: bool,
+    /// Sign the QR payloads with this private key, as render --key does.
+    #[arg(long, value_name = "KEYFILE")]
+    key: Option<PathBuf>,
 }
 
 #[derive(Args)]
 struct RunArgs {
-    /// The roster (YAML).
+    /// The roster: YAML, CSV or XLSX (with NAME.event.yaml beside it), or - for YAML on stdin.
     #[arg(value_name = "ROSTER.yaml")]
     roster: PathBuf,
     /// A template folder instead of the built-in set.
@@ -332,7 +405,18 @@ fn main() -> ExitCode {
                 Err(f) => fail(f),
             }
         }
-        Command::Validate { run } => match laminate::render(&options(&run), None) {
+        Command::Validate { run, format: ReportFormat::Json } => {
+            let result = laminate::render(&options(&run), None);
+            let status = match &result {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(Failure::Input { .. }) => ExitCode::from(EXIT_INPUT),
+                Err(_) => ExitCode::from(EXIT_IO),
+            };
+            let report = laminate::json::report(result);
+            println!("{}", serde_json::to_string_pretty(&report).expect("JSON of plain data"));
+            status
+        }
+        Command::Validate { run, .. } => match laminate::render(&options(&run), None) {
             Ok(report) => {
                 let n = report.warnings.len();
                 print_diagnostics(&report.sources, report.warnings);
@@ -387,5 +471,101 @@ fn main() -> ExitCode {
             }
             Err(f) => fail(f),
         },
+        Command::Preview(args) => preview(&args),
+        Command::Init { dir } => match laminate::init::init(&dir) {
+            Ok(w) => {
+                let (r, t) = (w.roster.display(), w.templates.display());
+                eprintln!("laminate: wrote {r} and {} in {t}", plural(w.files.len(), "template"));
+                eprintln!("next: laminate validate {r} --templates {t}");
+                eprintln!("      laminate render {r} --templates {t} -o passes.pdf");
+                ExitCode::SUCCESS
+            }
+            Err(f) => fail(f),
+        },
+        Command::Convert { roster, output } => match laminate::sources::convert(&roster) {
+            Ok(yaml) => match output {
+                None => {
+                    print!("{yaml}");
+                    ExitCode::SUCCESS
+                }
+                Some(out) => match laminate::atomic::write(&out, yaml.as_bytes()) {
+                    Ok(()) => {
+                        eprintln!("laminate: wrote {}", out.display());
+                        ExitCode::SUCCESS
+                    }
+                    Err(source) => {
+                        fail(Failure::Io { action: "cannot write", path: out.clone(), source })
+                    }
+                },
+            },
+            Err(f) => fail(f),
+        },
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "laminate", &mut script);
+            print_bytes(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut page)
+                .expect("writing to memory does not fail");
+            print_bytes(&page)
+        }
+    }
+}
+
+/// Writes generated text to stdout; a closed pipe (`| head`) is not an error.
+fn print_bytes(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("laminate: error: cannot write to standard output: {e}");
+            ExitCode::from(EXIT_IO)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn preview(args: &PreviewArgs) -> ExitCode {
+    let run = RunArgs {
+        roster: args.roster.clone(),
+        templates: args.templates.clone(),
+        sheet: args.sheet.unwrap_or(if args.id.is_some() {
+            laminate::impose::SheetSpec::Card
+        } else {
+            laminate::parse_sheet("a4").expect("a4 is a sheet")
+        }),
+        bleed: args.bleed,
+        no_crop_marks: args.no_crop_marks,
+        only: vec![],
+        pass: vec![],
+        proof: args.proof,
+        manifest: None,
+        shard: None,
+        key: args.key.clone(),
+        reprint: false,
+        jobs: None,
+        dump: None,
+    };
+    match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
+        Ok(p) => {
+            print_diagnostics(&p.report.sources, p.report.warnings);
+            let what = match &args.id {
+                Some(id) => format!("pass {id}"),
+                None if p.pages > 1 => format!("sheet 1 of {}", p.pages),
+                None => "sheet 1 of 1".to_string(),
+            };
+            eprintln!(
+                "laminate: wrote {}: {what}, {} x {} px at {} dpi",
+                args.output.display(),
+                p.width,
+                p.height,
+                args.dpi
+            );
+            ExitCode::SUCCESS
+        }
+        Err(f) => fail(f),
     }
 }

@@ -52,7 +52,7 @@ impl<W: Write> Out<W> {
 pub struct Content {
     data: Vec<u8>,
     /// Per font: glyph id -> the character it shows.
-    glyphs: Vec<BTreeMap<u16, char>>,
+    glyphs: Vec<BTreeMap<u16, String>>,
     arts: BTreeSet<ArtId>,
     /// Images in order of first use; the n-th is named In.
     images: Vec<(String, Arc<Photo>)>,
@@ -67,15 +67,15 @@ pub struct Content {
 /// Text is written with original glyph ids as CIDs (the fonts map CIDs to
 /// subset glyphs with a CIDToGIDMap), so content does not depend on which
 /// glyphs other pages used.
-pub fn content(items: &[(Point, Item)], fonts: usize) -> Content {
-    let mut b = Builder::new(fonts);
+pub fn content(items: &[(Point, Item)], book: &'static FontBook) -> Content {
+    let mut b = Builder::new(book);
     b.draw(Point::default(), items);
     b.finish(&[])
 }
 
 /// The content of a sheet: its cards and crop marks.
-pub fn sheet_content(sheet: &Sheet, fonts: usize) -> Content {
-    let mut b = Builder::new(fonts);
+pub fn sheet_content(sheet: &Sheet, book: &'static FontBook) -> Content {
+    let mut b = Builder::new(book);
     for (at, frame) in &sheet.cards {
         b.draw(*at, &frame.items);
     }
@@ -85,15 +85,41 @@ pub fn sheet_content(sheet: &Sheet, fonts: usize) -> Content {
 struct Builder {
     c: pdf_writer::Content,
     out: Content,
+    book: &'static FontBook,
+}
+
+/// Records what each glyph shows for the ToUnicode map: the characters of
+/// its cluster, given to the first glyph of the cluster (a ligature or a
+/// conjunct maps to several characters; the other glyphs of a cluster to
+/// none).
+fn map_to_unicode(used: &mut BTreeMap<u16, String>, glyphs: &[crate::fonts::Glyph], text: &str) {
+    let mut starts: Vec<u32> = glyphs.iter().map(|g| g.cluster).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut done: Vec<u32> = Vec::new();
+    for g in glyphs {
+        // Every glyph must be in the subset, whether or not it carries text.
+        let entry = used.entry(g.id).or_default();
+        if done.contains(&g.cluster) {
+            continue;
+        }
+        done.push(g.cluster);
+        if entry.is_empty() {
+            let start = g.cluster as usize;
+            let end = starts.iter().find(|&&s| s > g.cluster).map_or(text.len(), |&s| s as usize);
+            entry.push_str(text.get(start..end).unwrap_or(""));
+        }
+    }
 }
 
 impl Builder {
-    fn new(fonts: usize) -> Self {
+    fn new(book: &'static FontBook) -> Self {
         Builder {
+            book,
             c: pdf_writer::Content::new(),
             out: Content {
                 data: Vec::new(),
-                glyphs: vec![BTreeMap::new(); fonts],
+                glyphs: vec![BTreeMap::new(); book.len()],
                 arts: BTreeSet::new(),
                 images: Vec::new(),
                 gradients: Vec::new(),
@@ -156,6 +182,16 @@ impl Builder {
                     }
                     c.restore_state();
                 }
+                Item::ActualText { text, items } => {
+                    // What the line says in reading order, for search and
+                    // copy (ISO 32000 14.9.4): the glyphs of shaped and
+                    // right-to-left text cannot say it by themselves.
+                    c.begin_marked_content_with_properties(Name(b"Span"))
+                        .properties()
+                        .actual_text(pdf_writer::TextStr(text));
+                    self.draw(pos, items);
+                    self.c.end_marked_content();
+                }
                 Item::Art(id) => {
                     self.out.arts.insert(*id);
                     c.save_state();
@@ -192,17 +228,55 @@ impl Builder {
                     c.restore_state();
                 }
                 Item::Text { font, size, colour, glyphs, text } => {
-                    let used = &mut self.out.glyphs[font.0 as usize];
-                    let mut bytes = Vec::with_capacity(glyphs.len() * 2);
-                    for (g, ch) in glyphs.iter().zip(text.chars()) {
-                        used.entry(*g).or_insert(ch);
-                        bytes.extend_from_slice(&g.to_be_bytes());
-                    }
+                    let face = self.book.get(*font);
+                    map_to_unicode(&mut self.out.glyphs[font.0 as usize], glyphs, text);
                     set_fill(c, *colour);
                     c.begin_text();
                     c.set_font(Name(format!("F{}", font.0).as_bytes()), f(*size));
                     c.next_line(f(pos.x), f(pos.y));
-                    c.show(Str(&bytes));
+                    // Where shaping moved glyphs off the font's own advances
+                    // (kerning, marks, joined forms), TJ adjusts the pen
+                    // (ISO 32000 9.4.3); a shift up or down uses text rise.
+                    let plain = glyphs.iter().all(|g| {
+                        g.dx == 0.0
+                            && g.dy == 0.0
+                            && (g.advance as f64 - face.advance(g.id)).abs() < 1e-4
+                    });
+                    if plain {
+                        let bytes: Vec<u8> =
+                            glyphs.iter().flat_map(|g| g.id.to_be_bytes()).collect();
+                        c.show(Str(&bytes));
+                    } else {
+                        let mut rest = &glyphs[..];
+                        let mut rise = 0.0;
+                        while !rest.is_empty() {
+                            let dy = rest[0].dy;
+                            let n = rest.iter().take_while(|g| g.dy == dy).count();
+                            if dy != rise {
+                                c.set_rise(f(dy as f64 * size));
+                                rise = dy;
+                            }
+                            let mut tj = c.show_positioned();
+                            let mut items = tj.items();
+                            for g in &rest[..n] {
+                                if g.dx != 0.0 {
+                                    items.adjust(-g.dx * 1000.0);
+                                }
+                                items.show(Str(&g.id.to_be_bytes()));
+                                let back = (face.advance(g.id) as f32 - g.advance) * 1000.0
+                                    + g.dx * 1000.0;
+                                if back.abs() > 0.01 {
+                                    items.adjust(back);
+                                }
+                            }
+                            drop(items);
+                            drop(tj);
+                            rest = &rest[n..];
+                        }
+                        if rise != 0.0 {
+                            c.set_rise(0.0);
+                        }
+                    }
                     c.end_text();
                 }
                 Item::Image { key, photo, w, h } => {
@@ -286,7 +360,7 @@ pub fn module_rects(n: usize, dark: &[bool]) -> Vec<(usize, usize, usize, usize)
 }
 
 /// Streams a PDF: create it, write pages in order, finish.
-pub struct PdfWriter<'a, W: Write> {
+pub struct PdfWriter<W: Write> {
     out: Out<W>,
     offsets: Vec<(i32, usize)>,
     next_id: i32,
@@ -296,8 +370,8 @@ pub struct PdfWriter<'a, W: Write> {
     registration: Option<Ref>,
     pages: Vec<Ref>,
     /// Per font: every glyph used, with its character, and the font's object.
-    fonts: Vec<(BTreeMap<u16, char>, Ref)>,
-    book: &'a FontBook,
+    fonts: Vec<(BTreeMap<u16, String>, Ref)>,
+    book: &'static FontBook,
     arts: HashMap<ArtId, Ref>,
     images: HashMap<String, Ref>,
     info: DocInfo,
@@ -367,9 +441,9 @@ fn chunk() -> Chunk {
     Chunk::with_settings(pdf_writer::Settings { pretty: false })
 }
 
-impl<'a, W: Write> PdfWriter<'a, W> {
+impl<W: Write> PdfWriter<W> {
     /// Starts a PDF on `inner`.
-    pub fn new(inner: W, book: &'a FontBook, info: DocInfo) -> io::Result<Self> {
+    pub fn new(inner: W, book: &'static FontBook, info: DocInfo) -> io::Result<Self> {
         let mut w = PdfWriter {
             out: Out { inner, pos: 0, hash: Sha256::new() },
             offsets: Vec::new(),
@@ -392,9 +466,9 @@ impl<'a, W: Write> PdfWriter<'a, W> {
         Ok(w)
     }
 
-    /// How many fonts content may use (for [`content`]).
-    pub fn font_count(&self) -> usize {
-        self.fonts.len()
+    /// The fonts content is set in (for [`content`]).
+    pub fn fonts(&self) -> &'static FontBook {
+        self.book
     }
 
     fn alloc(&mut self) -> Ref {
@@ -460,8 +534,11 @@ impl<'a, W: Write> PdfWriter<'a, W> {
         for (font, used) in content.glyphs.iter().enumerate() {
             if !used.is_empty() {
                 let entry = &mut self.fonts[font];
-                for (g, ch) in used {
-                    entry.0.entry(*g).or_insert(*ch);
+                for (g, text) in used {
+                    let known = entry.0.entry(*g).or_default();
+                    if known.is_empty() {
+                        known.push_str(text);
+                    }
                 }
                 out.push(("Font", format!("F{font}"), entry.1));
             }
@@ -518,7 +595,7 @@ impl<'a, W: Write> PdfWriter<'a, W> {
         let frame = arts.get(id).ok_or_else(|| {
             io::Error::other(format!("shared drawing {} was never laid out", id.0))
         })?;
-        let content = content(&frame.items, self.fonts.len());
+        let content = content(&frame.items, self.book);
         let mut resources = Vec::new();
         self.resources(&content, arts, &mut resources)?;
         let r = self.alloc();
@@ -733,7 +810,7 @@ impl<'a, W: Write> PdfWriter<'a, W> {
             .ascent(f(font.ascender * 1000.0))
             .descent(f(font.descender * 1000.0))
             .cap_height(f(font.cap_height * 1000.0))
-            .stem_v(if index == 1 { 140.0 } else { 80.0 })
+            .stem_v(if font.bold { 140.0 } else { 80.0 })
             .font_file2(file);
         self.emit(desc, c)?;
 
@@ -751,8 +828,8 @@ impl<'a, W: Write> PdfWriter<'a, W> {
             Name(b"Custom"),
             SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"UCS"), supplement: 0 },
         );
-        for (g, ch) in &used {
-            unicode.pair(*g, *ch);
+        for (g, text) in used.iter().filter(|(_, t)| !t.is_empty()) {
+            unicode.pair_with_multiple(*g, text.chars());
         }
         let data = unicode.finish();
         self.stream(cmap, &data)

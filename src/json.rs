@@ -1,0 +1,99 @@
+//! JSON reports: turns the outcome of a check (`laminate validate --format
+//! json`) into JSON, for editors, CI jobs and ticketing tools.
+//!
+//! The shape, one object: `ok` (no errors), `passes` (entries checked),
+//! `errors` and `warnings` (counts), and `diagnostics`, each with `severity`
+//! (`error` or `warning`), `file`, `line` (from 1), `column` (from 1, in
+//! characters), `entry` (the pass id), `message` and `hints`. Places that are
+//! unknown are `null`.
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Severity, Sources};
+use crate::{Failure, Report};
+
+/// One diagnostic, as written in JSON.
+#[derive(Serialize, Debug)]
+pub struct JsonDiagnostic {
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// The file, as named on the command line.
+    pub file: Option<String>,
+    /// Line, from 1.
+    pub line: Option<u32>,
+    /// Column, from 1, in characters.
+    pub column: Option<u32>,
+    /// The pass id concerned.
+    pub entry: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hints: Vec<String>,
+}
+
+/// The whole outcome, as written in JSON.
+#[derive(Serialize, Debug)]
+pub struct JsonReport {
+    /// True when there is no error (warnings allowed).
+    pub ok: bool,
+    /// Entries checked (0 when the roster could not be read).
+    pub passes: usize,
+    /// Number of errors.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// Every diagnostic, in input order.
+    pub diagnostics: Vec<JsonDiagnostic>,
+}
+
+fn convert(sources: &Sources, d: Diagnostic) -> JsonDiagnostic {
+    JsonDiagnostic {
+        severity: match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        },
+        file: d.span.map(|s| sources.name(s.file).to_string()),
+        line: d.span.map(|s| s.line),
+        column: d.span.map(|s| s.col + 1),
+        entry: d.entry,
+        message: d.message,
+        hints: d.hints,
+    }
+}
+
+/// The JSON report of a `render` run without output (`laminate validate`).
+pub fn report(result: Result<Report, Failure>) -> JsonReport {
+    let (passes, diagnostics) = match result {
+        Ok(r) => {
+            let ds = r.warnings.into_iter().map(|d| convert(&r.sources, d)).collect();
+            (r.passes, ds)
+        }
+        Err(Failure::Input { sources, diagnostics }) => {
+            (0, diagnostics.into_iter().map(|d| convert(&sources, d)).collect())
+        }
+        Err(f) => {
+            let file = match &f {
+                Failure::Io { path, .. } => Some(path.display().to_string()),
+                _ => None,
+            };
+            let d = JsonDiagnostic {
+                severity: "error",
+                file,
+                line: None,
+                column: None,
+                entry: None,
+                message: f.to_string(),
+                hints: vec![],
+            };
+            (0, vec![d])
+        }
+    };
+    let errors = diagnostics.iter().filter(|d| d.severity == "error").count();
+    JsonReport {
+        ok: errors == 0,
+        passes,
+        errors,
+        warnings: diagnostics.len() - errors,
+        diagnostics,
+    }
+}
