@@ -8,8 +8,10 @@ target=${1:?target: roster, template or render}
 seconds=${2:-60}
 mkdir -p "corpus/$target"
 case $target in
-  template) cp ../templates/*.yaml ../samples/conference/templates/*.yaml "corpus/$target/" ;;
-  *) cp ../samples/festival.yaml ../samples/conference/roster.yaml "corpus/$target/"
-     for f in ../tests/cases/*/roster.yaml; do cp "$f" "corpus/$target/$(basename "$(dirname "$f")").yaml"; done ;;
+  template) for f in ../templates/*.yaml; do cp -f "$f" "corpus/$target/builtin-$(basename "$f")"; done
+            for f in ../samples/conference/templates/*.yaml; do cp -f "$f" "corpus/$target/conference-$(basename "$f")"; done ;;
+  *) cp -f ../samples/festival.yaml ../samples/world.yaml "corpus/$target/"
+     cp -f ../samples/conference/roster.yaml "corpus/$target/conference.yaml"
+     for f in ../tests/cases/*/roster.yaml; do cp -f "$f" "corpus/$target/$(basename "$(dirname "$f")").yaml"; done ;;
 esac
 exec cargo +nightly fuzz run "$target" "corpus/$target" -- -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=1024

@@ -48,6 +48,30 @@ impl Colour {
         ))
     }
 
+    /// The colour as CMYK components (0..=1). RGB is converted the simple
+    /// way (black from the darkest channel, no profile): print shops that
+    /// need exact colours give `cmyk(...)` in the template.
+    pub fn to_cmyk(self) -> [f32; 4] {
+        match self {
+            Colour::Cmyk(c, m, y, k) => [c, m, y, k],
+            Colour::Rgb(r, g, b) => {
+                let k = 1.0 - r.max(g).max(b);
+                if k >= 1.0 - 1e-6 {
+                    return [0.0, 0.0, 0.0, 1.0];
+                }
+                let f = |v: f32| ((1.0 - v - k) / (1.0 - k) * 1000.0).round() / 1000.0;
+                [f(r), f(g), f(b), (k * 1000.0).round() / 1000.0]
+            }
+        }
+    }
+
+    /// How much ink the colour puts down, 0 (paper) to 1, as the tint of a
+    /// single spot ink standing in for it.
+    pub fn tint(self) -> f32 {
+        let [c, m, y, k] = self.to_cmyk();
+        ((c.max(m).max(y) + k).min(1.0) * 1000.0).round() / 1000.0
+    }
+
     /// The colour mixed towards white by `amount` (0 = unchanged, 1 = white).
     pub fn lighten(self, amount: f32) -> Colour {
         match self {
@@ -81,6 +105,15 @@ impl fmt::Display for Colour {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn converts_to_cmyk() {
+        assert_eq!(Colour::WHITE.to_cmyk(), [0.0, 0.0, 0.0, 0.0]);
+        assert_eq!(Colour::BLACK.to_cmyk(), [0.0, 0.0, 0.0, 1.0]);
+        assert_eq!(Colour::Rgb(1.0, 0.0, 0.0).to_cmyk(), [0.0, 1.0, 1.0, 0.0]);
+        assert_eq!(Colour::Cmyk(0.1, 0.2, 0.3, 0.4).to_cmyk(), [0.1, 0.2, 0.3, 0.4]);
+        assert_eq!(Colour::Rgb(0.5, 0.5, 0.5).tint(), 0.5);
+    }
 
     #[test]
     fn parses_hex_and_cmyk() {

@@ -31,6 +31,11 @@ pub struct ArtBook {
 const ARTS_PER_TEMPLATE: u32 = 3;
 
 impl ArtBook {
+    /// True for the shared drawings that belong to the security layer.
+    pub fn is_security(&self, id: ArtId) -> bool {
+        id.0 % ARTS_PER_TEMPLATE != 0
+    }
+
     /// A shared drawing; present once a pass that uses it has been laid out.
     pub fn get(&self, id: ArtId) -> Option<&Frame> {
         self.slots.get(id.0 as usize).and_then(OnceLock::get)

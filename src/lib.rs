@@ -75,6 +75,8 @@ pub struct RenderOptions {
     pub key: Option<PathBuf>,
     /// Count this run as a reprint of the `only` ids (needs `only`).
     pub reprint: bool,
+    /// Print the security layer in this spot ink instead of CMYK.
+    pub security_ink: Option<pdf::Spot>,
 }
 
 /// Passes resolved and laid out together before their sheets are written:
@@ -271,7 +273,8 @@ pub fn render_with_progress(
     let io_fail =
         |source: io::Error| Failure::Io { action: "cannot write", path: out_path.clone(), source };
     let info = pdf::DocInfo { title: format!("{}: passes", roster.event.name), epoch: opts.epoch };
-    let mut writer = pdf::PdfWriter::new(sink, book, info).map_err(io_fail)?;
+    let inks = pdf::Inks { security_spot: opts.security_ink.clone() };
+    let mut writer = pdf::PdfWriter::new(sink, book, info, inks).map_err(io_fail)?;
     let mut passes = 0;
     let mut dump = opts.dump.as_ref().map(|_| String::new());
     let mut manifest = match (&opts.manifest, output.is_some() && !failed) {
@@ -298,8 +301,12 @@ pub fn render_with_progress(
                      writer: &mut pdf::PdfWriter<Box<dyn Write>>|
      -> Result<(), Failure> {
         // Content streams are made and compressed in parallel, then written in order.
-        let contents: Vec<pdf::Content> =
-            pool.install(|| sheets.par_iter().map(|s| pdf::sheet_content(s, fonts)).collect());
+        let contents: Vec<pdf::Content> = {
+            let inks = writer.inks().clone();
+            pool.install(|| {
+                sheets.par_iter().map(|s| pdf::sheet_content(s, fonts, &inks)).collect()
+            })
+        };
         for (sheet, content) in sheets.iter().zip(contents) {
             if let Some(d) = dump.as_mut() {
                 d.push_str(&sheet.dump());

@@ -176,6 +176,11 @@ struct RunArgs {
     /// balanced, the same on every machine, together covering every pass once.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
+    /// Print the security layer in a spot ink (a Separation colour space)
+    /// so the shop can make a plate of it, e.g. Foil or "UV=cmyk(20,0,0,0)"
+    /// (the CMYK after = is what viewers show; default cmyk(0,0,0,35)).
+    #[arg(long, value_name = "NAME[=CMYK]", value_parser = parse_spot)]
+    security_ink: Option<laminate::pdf::Spot>,
     /// Sign every QR payload with this private key (from `laminate keygen`).
     #[arg(long, value_name = "KEYFILE")]
     key: Option<PathBuf>,
@@ -189,6 +194,22 @@ struct RunArgs {
     /// Also write a readable text dump of the laid-out sheets to FILE (for reviewing golden files).
     #[arg(long, value_name = "FILE")]
     dump: Option<PathBuf>,
+}
+
+fn parse_spot(text: &str) -> Result<laminate::pdf::Spot, String> {
+    let (name, fallback) = match text.split_once('=') {
+        Some((n, c)) => (n.trim(), laminate::colour::Colour::parse(c)?),
+        None => (text.trim(), laminate::colour::Colour::Cmyk(0.0, 0.0, 0.0, 0.35)),
+    };
+    let ok =
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let reserved = ["All", "None", "Cyan", "Magenta", "Yellow", "Black"].contains(&name);
+    if !ok || reserved {
+        return Err(format!(
+            "\"{name}\" is not a usable ink name (letters, digits, - and _; not a process colour)"
+        ));
+    }
+    Ok(laminate::pdf::Spot { name: name.to_string(), fallback })
 }
 
 fn parse_manifest(text: &str) -> Result<PathBuf, String> {
@@ -255,6 +276,7 @@ fn options(run: &RunArgs) -> RenderOptions {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         key: run.key.clone(),
         reprint: run.reprint,
+        security_ink: run.security_ink.clone(),
     }
 }
 
@@ -446,28 +468,29 @@ fn main() -> ExitCode {
         }
         Command::Templates { templates } => match laminate::load_templates(templates.as_deref()) {
             Ok(set) => {
+                use std::fmt::Write;
+                let mut out = String::new();
                 for t in &set.templates {
                     let aliases = if t.aliases.is_empty() {
                         String::new()
                     } else {
                         format!(" (also: {})", t.aliases.join(", "))
                     };
-                    println!("{}{aliases}: {}", t.name, t.description);
-                    println!("  label:  {}", t.label);
-                    println!("  card:   {}", t.card);
-                    println!("  zones:  {}", t.zones.join(", "));
-                    println!(
-                        "  days:   {}",
-                        if t.days == laminate::template::Days::Single {
-                            "one day"
-                        } else {
-                            "a range of days"
-                        }
-                    );
+                    let days = if t.days == laminate::template::Days::Single {
+                        "one day"
+                    } else {
+                        "a range of days"
+                    };
                     let fields: Vec<&str> = t.fields().iter().map(|f| f.name()).collect();
-                    println!("  fields: {}", fields.join(", "));
+                    let _ = writeln!(out, "{}{aliases}: {}", t.name, t.description);
+                    let _ = writeln!(out, "  label:  {}", t.label);
+                    let _ = writeln!(out, "  card:   {}", t.card);
+                    let _ = writeln!(out, "  zones:  {}", t.zones.join(", "));
+                    let _ = writeln!(out, "  days:   {days}");
+                    let _ = writeln!(out, "  fields: {}", fields.join(", "));
                 }
-                ExitCode::SUCCESS
+                // Through print_bytes: `laminate templates | head` must not panic.
+                print_bytes(out.as_bytes())
             }
             Err(f) => fail(f),
         },
@@ -548,6 +571,7 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         reprint: false,
         jobs: None,
         dump: None,
+        security_ink: None,
     };
     match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {

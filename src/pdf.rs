@@ -60,6 +60,7 @@ pub struct Content {
     gradients: Vec<(f64, Vec<Colour>)>,
     registration: bool,
     security: bool,
+    spot: bool,
 }
 
 /// Builds the compressed content stream of items drawn at the origin.
@@ -67,15 +68,21 @@ pub struct Content {
 /// Text is written with original glyph ids as CIDs (the fonts map CIDs to
 /// subset glyphs with a CIDToGIDMap), so content does not depend on which
 /// glyphs other pages used.
-pub fn content(items: &[(Point, Item)], book: &'static FontBook) -> Content {
-    let mut b = Builder::new(book);
+pub fn content(
+    items: &[(Point, Item)],
+    book: &'static FontBook,
+    inks: &Inks,
+    security: bool,
+) -> Content {
+    let mut b = Builder::new(book, inks);
+    b.security_depth = usize::from(security);
     b.draw(Point::default(), items);
     b.finish(&[])
 }
 
 /// The content of a sheet: its cards and crop marks.
-pub fn sheet_content(sheet: &Sheet, book: &'static FontBook) -> Content {
-    let mut b = Builder::new(book);
+pub fn sheet_content(sheet: &Sheet, book: &'static FontBook, inks: &Inks) -> Content {
+    let mut b = Builder::new(book, inks);
     for (at, frame) in &sheet.cards {
         b.draw(*at, &frame.items);
     }
@@ -86,6 +93,26 @@ struct Builder {
     c: pdf_writer::Content,
     out: Content,
     book: &'static FontBook,
+    inks: Inks,
+    /// How many Security groups the items being drawn are inside.
+    security_depth: usize,
+}
+
+/// How the security layer is inked.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Inks {
+    /// Print the security layer in this spot ink (a Separation colour
+    /// space) instead of CMYK, so the shop can make a plate of it.
+    pub security_spot: Option<Spot>,
+}
+
+/// A named spot ink with the CMYK colour viewers show for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spot {
+    /// The ink's name, e.g. Foil or UV.
+    pub name: String,
+    /// What viewers and proofs show instead (ISO 32000 8.6.6.4).
+    pub fallback: Colour,
 }
 
 /// Records what each glyph shows for the ToUnicode map: the characters of
@@ -113,9 +140,11 @@ fn map_to_unicode(used: &mut BTreeMap<u16, String>, glyphs: &[crate::fonts::Glyp
 }
 
 impl Builder {
-    fn new(book: &'static FontBook) -> Self {
+    fn new(book: &'static FontBook, inks: &Inks) -> Self {
         Builder {
             book,
+            inks: inks.clone(),
+            security_depth: 0,
             c: pdf_writer::Content::new(),
             out: Content {
                 data: Vec::new(),
@@ -125,6 +154,7 @@ impl Builder {
                 gradients: Vec::new(),
                 registration: false,
                 security: false,
+                spot: false,
             },
         }
     }
@@ -149,6 +179,7 @@ impl Builder {
 
     fn draw(&mut self, at: Point, items: &[(Point, Item)]) {
         for (p, item) in items {
+            let spot = self.security_depth > 0 && self.inks.security_spot.is_some();
             let c = &mut self.c;
             let pos = Point::new(at.x + p.x, at.y + p.y);
             match item {
@@ -156,6 +187,7 @@ impl Builder {
                     c.save_state();
                     if let Some(Layer::Security) = layer {
                         self.out.security = true;
+                        self.security_depth += 1;
                         c.begin_marked_content_with_properties(Name(b"OC"))
                             .properties_named(Name(b"Sec"));
                     }
@@ -178,6 +210,7 @@ impl Builder {
                     self.draw(Point::default(), items);
                     let c = &mut self.c;
                     if layer.is_some() {
+                        self.security_depth -= 1;
                         c.end_marked_content();
                     }
                     c.restore_state();
@@ -200,7 +233,7 @@ impl Builder {
                     c.restore_state();
                 }
                 Item::Rect { w, h, radius, fill } => {
-                    set_fill(c, *fill);
+                    self.out.spot |= set_fill(c, *fill, spot);
                     if *radius > 0.0 {
                         path(c, pos, &crate::security::rounded_rect(*w, *h, *radius));
                     } else {
@@ -216,11 +249,11 @@ impl Builder {
                     path_tenths(c, segs);
                     match paint {
                         Paint::Fill(col) => {
-                            set_fill(c, *col);
+                            self.out.spot |= set_fill(c, *col, spot);
                             c.fill_nonzero();
                         }
                         Paint::Stroke(col, width) => {
-                            set_stroke(c, *col);
+                            self.out.spot |= set_stroke(c, *col, spot);
                             c.set_line_width(f(*width * 10.0));
                             c.stroke();
                         }
@@ -230,7 +263,7 @@ impl Builder {
                 Item::Text { font, size, colour, glyphs, text } => {
                     let face = self.book.get(*font);
                     map_to_unicode(&mut self.out.glyphs[font.0 as usize], glyphs, text);
-                    set_fill(c, *colour);
+                    self.out.spot |= set_fill(c, *colour, spot);
                     c.begin_text();
                     c.set_font(Name(format!("F{}", font.0).as_bytes()), f(*size));
                     c.next_line(f(pos.x), f(pos.y));
@@ -297,12 +330,19 @@ impl Builder {
                     // dark modules has integer corners (see `module_rects`).
                     c.save_state();
                     c.transform([f(*module), 0.0, 0.0, f(*module), f(pos.x), f(pos.y)]);
-                    set_fill(c, *colour);
+                    self.out.spot |= set_fill(c, *colour, spot);
                     for (x, row, w, h) in module_rects(*n, dark) {
                         c.rect(x as f32, (n - row - h) as f32, w as f32, h as f32);
                     }
                     c.fill_nonzero();
                     c.restore_state();
+                }
+                Item::Gradient { w, h, stops } if spot => {
+                    // One ink has no rainbow: a half tint of the spot.
+                    let mid = stops[stops.len() / 2];
+                    self.out.spot |= set_fill(c, mid.lighten(0.5), true);
+                    c.rect(f(pos.x), f(pos.y), f(*w), f(*h));
+                    c.fill_nonzero();
                 }
                 Item::Gradient { w, h, stops } => {
                     self.out.gradients.push((*w, stops.clone()));
@@ -375,6 +415,8 @@ pub struct PdfWriter<W: Write> {
     arts: HashMap<ArtId, Ref>,
     images: HashMap<String, Ref>,
     info: DocInfo,
+    inks: Inks,
+    spot: Option<Ref>,
 }
 
 fn f(v: f64) -> f32 {
@@ -390,18 +432,30 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     z.finish().expect("writing to memory cannot fail")
 }
 
-fn set_fill(c: &mut pdf_writer::Content, colour: Colour) {
-    match colour {
-        Colour::Rgb(r, g, b) => c.set_fill_rgb(r, g, b),
-        Colour::Cmyk(cy, m, y, k) => c.set_fill_cmyk(cy, m, y, k),
-    };
+/// Sets the fill colour: DeviceCMYK, what a press prints (RGB template
+/// colours are converted), or on the security layer with a spot ink the
+/// spot's tint. Returns true when the spot colour space was used.
+fn set_fill(c: &mut pdf_writer::Content, colour: Colour, spot: bool) -> bool {
+    if spot {
+        c.set_fill_color_space(Name(b"Spot"));
+        c.set_fill_color([colour.tint()]);
+    } else {
+        let [cy, m, y, k] = colour.to_cmyk();
+        c.set_fill_cmyk(cy, m, y, k);
+    }
+    spot
 }
 
-fn set_stroke(c: &mut pdf_writer::Content, colour: Colour) {
-    match colour {
-        Colour::Rgb(r, g, b) => c.set_stroke_rgb(r, g, b),
-        Colour::Cmyk(cy, m, y, k) => c.set_stroke_cmyk(cy, m, y, k),
-    };
+/// Sets the stroke colour; see [`set_fill`].
+fn set_stroke(c: &mut pdf_writer::Content, colour: Colour, spot: bool) -> bool {
+    if spot {
+        c.set_stroke_color_space(Name(b"Spot"));
+        c.set_stroke_color([colour.tint()]);
+    } else {
+        let [cy, m, y, k] = colour.to_cmyk();
+        c.set_stroke_cmyk(cy, m, y, k);
+    }
+    spot
 }
 
 fn path(c: &mut pdf_writer::Content, at: Point, segs: &[Seg]) {
@@ -443,7 +497,7 @@ fn chunk() -> Chunk {
 
 impl<W: Write> PdfWriter<W> {
     /// Starts a PDF on `inner`.
-    pub fn new(inner: W, book: &'static FontBook, info: DocInfo) -> io::Result<Self> {
+    pub fn new(inner: W, book: &'static FontBook, info: DocInfo, inks: Inks) -> io::Result<Self> {
         let mut w = PdfWriter {
             out: Out { inner, pos: 0, hash: Sha256::new() },
             offsets: Vec::new(),
@@ -458,12 +512,19 @@ impl<W: Write> PdfWriter<W> {
             arts: HashMap::new(),
             images: HashMap::new(),
             info,
+            inks,
+            spot: None,
         };
         w.next_id = 4;
         w.fonts = book.iter().map(|_| (BTreeMap::new(), w.alloc())).collect();
         // PDF 1.7 header; the second line marks the file as binary (ISO 32000 7.5.2).
         w.out.put(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
         Ok(w)
+    }
+
+    /// How colours are inked (for [`sheet_content`]).
+    pub fn inks(&self) -> &Inks {
+        &self.inks
     }
 
     /// The fonts content is set in (for [`content`]).
@@ -565,6 +626,13 @@ impl<W: Write> PdfWriter<W> {
         if content.security {
             out.push(("Properties", "Sec".into(), self.ocg));
         }
+        if content.spot {
+            let r = match self.spot {
+                Some(r) => r,
+                None => self.spot_space()?,
+            };
+            out.push(("ColorSpace", "Spot".into(), r));
+        }
         Ok(())
     }
 
@@ -595,7 +663,7 @@ impl<W: Write> PdfWriter<W> {
         let frame = arts.get(id).ok_or_else(|| {
             io::Error::other(format!("shared drawing {} was never laid out", id.0))
         })?;
-        let content = content(&frame.items, self.book);
+        let content = content(&frame.items, self.book, &self.inks, arts.is_security(id));
         let mut resources = Vec::new();
         self.resources(&content, arts, &mut resources)?;
         let r = self.alloc();
@@ -616,16 +684,10 @@ impl<W: Write> PdfWriter<W> {
         let mut chunk = chunk();
         let mut d = chunk.indirect(r).dict();
         d.pair(Name(b"ShadingType"), 2);
-        let cmyk = matches!(stops.first(), Some(Colour::Cmyk(..)));
-        d.pair(Name(b"ColorSpace"), Name(if cmyk { b"DeviceCMYK" } else { b"DeviceRGB" }));
+        d.pair(Name(b"ColorSpace"), Name(b"DeviceCMYK"));
         d.insert(Name(b"Coords")).array().items([0.0, 0.0, f(w), 0.0]);
         d.insert(Name(b"Extend")).array().items([true, true]);
-        let comps = |c: &Colour| -> Vec<f32> {
-            match *c {
-                Colour::Rgb(r, g, b) => vec![r, g, b],
-                Colour::Cmyk(c, m, y, k) => vec![c, m, y, k],
-            }
-        };
+        let comps = |c: &Colour| c.to_cmyk();
         // A stitching function (ISO 32000 7.10.4) of linear pieces between stops.
         let mut func = d.insert(Name(b"Function")).dict();
         func.pair(Name(b"FunctionType"), 3);
@@ -645,6 +707,27 @@ impl<W: Write> PdfWriter<W> {
         fns.finish();
         func.finish();
         d.finish();
+        self.emit(r, chunk)?;
+        Ok(r)
+    }
+
+    /// The security spot ink: a Separation colour space (ISO 32000 8.6.6.4)
+    /// named after the ink, shown in viewers as its CMYK fallback.
+    fn spot_space(&mut self) -> io::Result<Ref> {
+        let spot = self.inks.security_spot.clone().expect("spot content only with a spot ink");
+        let r = self.alloc();
+        self.spot = Some(r);
+        let mut chunk = chunk();
+        let mut arr = chunk.indirect(r).array();
+        arr.item(Name(b"Separation")).item(Name(spot.name.as_bytes())).item(Name(b"DeviceCMYK"));
+        let mut func = arr.push().dict();
+        func.pair(Name(b"FunctionType"), 2);
+        func.insert(Name(b"Domain")).array().items([0.0f32, 1.0]);
+        func.insert(Name(b"C0")).array().items([0.0f32; 4]);
+        func.insert(Name(b"C1")).array().items(spot.fallback.to_cmyk());
+        func.pair(Name(b"N"), 1);
+        func.finish();
+        arr.finish();
         self.emit(r, chunk)?;
         Ok(r)
     }
@@ -705,6 +788,8 @@ impl<W: Write> PdfWriter<W> {
         let mut cat = c.indirect(self.catalog).dict();
         cat.pair(Name(b"Type"), Name(b"Catalog"));
         cat.pair(Name(b"Pages"), self.page_tree);
+        // Print at 100 %: no "fit to page" (ISO 32000 12.2, PrintScaling).
+        cat.insert(Name(b"ViewerPreferences")).dict().pair(Name(b"PrintScaling"), Name(b"None"));
         // The Security layer: on by default, listed so viewers offer a switch
         // (ISO 32000 8.11.4).
         let mut oc = cat.insert(Name(b"OCProperties")).dict();

@@ -17,6 +17,13 @@ use crate::roster::{self, Roster, ENTRY_KEYS};
 use crate::yaml::{self, Node, Value};
 use crate::{Failure, RenderOptions};
 
+mod sheet;
+mod write;
+
+use sheet::Table;
+use write::quote;
+pub use write::to_yaml;
+
 /// What kind of file a roster is, told by its name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -87,9 +94,9 @@ pub fn load_path(
         }
         Format::Csv => {
             let Some((text, file)) = read_text(path, sources, found)? else { return Ok(None) };
-            csv_table(&text, file, found)
+            sheet::csv_table(&text, file, found)
         }
-        Format::Xlsx => xlsx_table(path, sources, found)?,
+        Format::Xlsx => sheet::xlsx_table(path, sources, found)?,
     };
     let Some(table) = table else { return Ok(None) };
     from_table(path, &table, &base_dir, sources, found)
@@ -131,254 +138,15 @@ fn read_text(
             let file = sources.add(shown, lossy.clone());
             found.push(roster::name_entry(
                 Diagnostic::error(Span { file, line, col, len: 1 }, "the roster is not UTF-8 text")
-                    .hint("save the file as UTF-8 (spreadsheets: \"CSV UTF-8\"; editors: \"Save with encoding\")"),
+                    .hint(concat!(
+                        "save the file as UTF-8 ",
+                        "(spreadsheets: \"CSV UTF-8\"; editors: \"Save with encoding\")"
+                    )),
                 &lossy,
             ));
             Ok(None)
         }
     }
-}
-
-/// One cell of a spreadsheet: its text and where it is shown.
-#[derive(Clone, Debug, Default)]
-struct Cell {
-    text: String,
-    line: u32,
-    col: u32,
-    len: u32,
-}
-
-/// One row: its line in the shown text (the spreadsheet's row number), the
-/// length of that line in characters, and its cells.
-#[derive(Clone, Debug, Default)]
-struct Row {
-    line: u32,
-    len: u32,
-    cells: Vec<Cell>,
-}
-
-/// A spreadsheet read into rows, with a text to quote in messages.
-struct Table {
-    file: FileId,
-    header: Row,
-    rows: Vec<Row>,
-    /// How messages name column `i`: `column "Pass"` or `column C ("Pass")`.
-    labels: Vec<String>,
-}
-
-fn csv_table(text: &str, file: FileId, found: &mut Vec<Diagnostic>) -> Option<Table> {
-    // Spreadsheets in many locales write `;` between cells; tab-separated
-    // exports exist too. The header line tells which one this file uses.
-    let first = text.lines().next().unwrap_or("");
-    let delim = [b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|&d| (first.bytes().filter(|&b| b == d).count(), d == b','))
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delim)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(1, |p| p.line() as u32);
-                found.push(Diagnostic::error(
-                    Span { file, line, col: 0, len: 1 },
-                    format!("this row cannot be read as CSV: {e}"),
-                ));
-                return None;
-            }
-        };
-        let Some(pos) = record.position() else { continue };
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let line = pos.line() as u32;
-        let places = cell_places(text, pos.byte() as usize, line, delim as char);
-        let cells = record
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let (line, col, len) = places.get(i).copied().unwrap_or((line, 0, 1));
-                Cell { text: t.to_string(), line, col, len }
-            })
-            .collect();
-        let len = text.lines().nth(line as usize - 1).map_or(1, |l| l.chars().count() as u32);
-        rows.push(Row { line, len, cells });
-    }
-    if rows.is_empty() {
-        found.push(
-            Diagnostic::error(Span { file, line: 1, col: 0, len: 1 }, "the roster is empty")
-                .hint("a CSV roster has a header row (id, name, pass, ...) and one row per pass"),
-        );
-        return None;
-    }
-    let header = rows.remove(0);
-    let labels = header.cells.iter().map(|c| format!("column \"{}\"", c.text.trim())).collect();
-    Some(Table { file, header, rows, labels })
-}
-
-/// Where each cell of the record starting at byte `start` sits: (line,
-/// column, length), in characters. Quotes are part of a cell's place.
-fn cell_places(text: &str, start: usize, line: u32, delim: char) -> Vec<(u32, u32, u32)> {
-    let mut places = Vec::new();
-    let mut chars = text[start..].chars().peekable();
-    let (mut line, mut col) = (line, 0u32);
-    loop {
-        let at = (line, col);
-        let (mut len, mut quoted) = (0u32, false);
-        loop {
-            match chars.peek().copied() {
-                None => {
-                    places.push((at.0, at.1, len));
-                    return places;
-                }
-                Some(c) if !quoted && c == delim => {
-                    chars.next();
-                    col += 1;
-                    places.push((at.0, at.1, len));
-                    break;
-                }
-                Some('\n' | '\r') if !quoted => {
-                    places.push((at.0, at.1, len));
-                    return places;
-                }
-                Some(c) => {
-                    chars.next();
-                    len += 1;
-                    if c == '"' {
-                        quoted = !quoted;
-                    }
-                    if c == '\n' {
-                        line += 1;
-                        col = 0;
-                    } else {
-                        col += 1;
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn xlsx_table(
-    path: &Path,
-    sources: &mut Sources,
-    found: &mut Vec<Diagnostic>,
-) -> Result<Option<Table>, Failure> {
-    use calamine::{Data, Reader as _};
-    let fail = |e: calamine::XlsxError| {
-        let source = match e {
-            calamine::XlsxError::Io(e) => e,
-            e => io::Error::other(format!("not a readable XLSX workbook ({e})")),
-        };
-        Failure::Io { action: "cannot read the roster", path: path.to_path_buf(), source }
-    };
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).map_err(fail)?;
-    let Some(sheet) = book.sheet_names().first().cloned() else {
-        return Err(fail(calamine::XlsxError::Io(io::Error::other("the workbook has no sheet"))));
-    };
-    let range = book.worksheet_range(&sheet).map_err(fail)?;
-    let (row0, col0) = range.start().unwrap_or((0, 0));
-    // Messages quote a text form of the sheet: line n is row n, the cells
-    // separated by " | ".
-    let mut text = "\n".repeat(row0 as usize);
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for (i, cells) in range.rows().enumerate() {
-        let line = row0 + i as u32 + 1;
-        let mut row = Row { line, len: 0, cells: Vec::new() };
-        let mut shown = String::new();
-        for (j, value) in cells.iter().enumerate() {
-            let t = match value {
-                Data::Empty => String::new(),
-                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
-                    s.strip_suffix("T00:00:00").unwrap_or(s).to_string()
-                }
-                Data::Int(n) => n.to_string(),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                Data::Float(f) => f.to_string(),
-                Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-                Data::DateTime(d) if d.is_datetime() => {
-                    let (y, m, day, h, min, s, _) = d.to_ymd_hms_milli();
-                    if (h, min, s) == (0, 0, 0) {
-                        format!("{y:04}-{m:02}-{day:02}")
-                    } else {
-                        format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}")
-                    }
-                }
-                Data::DateTime(d) => d.as_f64().to_string(),
-                Data::Error(e) => {
-                    errors.push((line, j, e.to_string()));
-                    e.to_string()
-                }
-            };
-            if j > 0 {
-                shown.push_str(" | ");
-            }
-            let col = shown.chars().count() as u32;
-            let printable = t.replace(['\n', '\r'], " ");
-            shown.push_str(&printable);
-            row.cells.push(Cell { text: t, line, col, len: printable.chars().count() as u32 });
-        }
-        row.len = shown.chars().count() as u32;
-        text.push_str(&shown);
-        text.push('\n');
-        if row.cells.iter().any(|c| !c.text.trim().is_empty()) {
-            rows.push(row);
-        }
-    }
-    let text: Arc<str> = Arc::from(text);
-    let file = sources.add(format!("{} (sheet \"{sheet}\")", path.display()), text);
-    if rows.is_empty() {
-        found.push(
-            Diagnostic::error(
-                Span { file, line: 1, col: 0, len: 1 },
-                "the roster's first sheet is empty",
-            )
-            .hint("the first sheet has a header row (id, name, pass, ...) and one row per pass"),
-        );
-        return Ok(None);
-    }
-    let header = rows.remove(0);
-    let labels = header
-        .cells
-        .iter()
-        .enumerate()
-        .map(|(j, c)| {
-            format!("column {} (\"{}\")", column_letters(col0 as usize + j), c.text.trim())
-        })
-        .collect::<Vec<_>>();
-    for (line, j, e) in errors {
-        if let Some(row) = rows.iter().find(|r| r.line == line) {
-            let c = &row.cells[j];
-            found.push(Diagnostic::error(
-                Span { file, line, col: c.col, len: c.len.max(1) },
-                format!(
-                    "{} holds the spreadsheet error {e}",
-                    labels.get(j).map_or("a cell", |l| l)
-                ),
-            ));
-        }
-    }
-    Ok(Some(Table { file, header, rows, labels }))
-}
-
-/// Spreadsheet column letters: 0 is A, 25 is Z, 26 is AA.
-fn column_letters(mut n: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (n % 26) as u8);
-        if n < 26 {
-            break;
-        }
-        n = n / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).expect("ASCII letters")
 }
 
 /// Where a line of the YAML written for a spreadsheet came from.
@@ -476,10 +244,14 @@ fn from_table(
         found.push(
             Diagnostic::error(
                 header_span,
-                format!("a spreadsheet roster needs an event file, and {} does not exist", event_file.display()),
+                format!(
+                    "a spreadsheet roster needs an event file, and {} does not exist",
+                    event_file.display()
+                ),
             )
             .hint(format!(
-                "write {event_name} beside it with the event, e.g.\nevent:\n  name: Harbour Jazz Night 2026\n  starts: 2026-08-01\n  ends: 2026-08-02"
+                "write {event_name} beside it with the event, e.g.\n{}",
+                "event:\n  name: Harbour Jazz Night 2026\n  starts: 2026-08-01\n  ends: 2026-08-02"
             )),
         );
         return Ok(None);
@@ -518,8 +290,14 @@ fn from_table(
                             format!("unknown column \"{head}\": it is not a roster key"),
                         );
                         found.push(match yaml::nearest(&norm, ENTRY_KEYS) {
-                            Some(near) => d.hint(format!("did you mean \"{near}\"? Then map it in {event_name}: columns: {{ \"{head}\": {near} }}")),
-                            None => d.hint(format!("to leave it out, map it to ~ in {event_name}: columns: {{ \"{head}\": ~ }}")),
+                            Some(near) => d.hint(format!(
+                                "did you mean \"{near}\"? Then map it in {event_name}: \
+                                 columns: {{ \"{head}\": {near} }}"
+                            )),
+                            None => d.hint(format!(
+                                "to leave it out, map it to ~ in {event_name}: \
+                                 columns: {{ \"{head}\": ~ }}"
+                            )),
                         });
                         None
                     }
@@ -536,13 +314,16 @@ fn from_table(
         keys.push(key);
     }
     let mut missing = false;
+    // A missing column is shown at the end of the header, where it could go.
+    let header_end = Span { col: table.header.len, len: 1, ..header_span };
     for required in ["id", "name", "pass"] {
         if !keys.contains(&Some(required)) {
             missing = true;
             found.push(
-                Diagnostic::error(header_span, format!("the roster has no `{required}` column"))
+                Diagnostic::error(header_end, format!("the roster has no `{required}` column"))
                     .hint(format!(
-                        "head a column \"{required}\", or map one in {event_name}: columns: {{ \"Your heading\": {required} }}"
+                        "head a column \"{required}\", or map one in {event_name}: \
+                         columns: {{ \"Your heading\": {required} }}"
                     )),
             );
         }
@@ -738,84 +519,6 @@ fn read_columns(node: &Node, renames: &mut Renames, found: &mut Vec<Diagnostic>)
     }
 }
 
-/// A YAML double-quoted scalar.
-fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() || c == '\u{feff}' => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A YAML scalar for text: plain when that reads back as the same text,
-/// otherwise double-quoted.
-fn scalar(s: &str) -> String {
-    let plain = s.chars().next().is_some_and(|c| c.is_alphanumeric())
-        && s.chars().all(|c| c.is_alphanumeric() || " -.,'()&/+_".contains(c))
-        && !s.ends_with(' ')
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
-        );
-    if plain {
-        s.to_string()
-    } else {
-        quote(s)
-    }
-}
-
-/// Writes a roster as roster YAML (for `laminate convert`). Photo paths are
-/// written relative to `base_dir`, the folder the roster was read from.
-pub fn to_yaml(roster: &Roster, base_dir: &Path, from: &str) -> String {
-    let ev = &roster.event;
-    let mut y = format!("# Converted from {from} by laminate convert.\nevent:\n");
-    y.push_str(&format!("  name: {}\n", scalar(&ev.name)));
-    if let Some(v) = &ev.venue {
-        y.push_str(&format!("  venue: {}\n", scalar(v)));
-    }
-    y.push_str(&format!("  starts: {}\n  ends: {}\n", ev.starts, ev.ends));
-    if ev.id != roster::event_id_from_name(&ev.name) {
-        y.push_str(&format!("  id: {}\n", ev.id));
-    }
-    y.push_str("passes:\n");
-    for e in &roster.entries {
-        y.push_str(&format!("  - id: {}\n    name: {}\n", e.id, scalar(&e.name)));
-        if let Some(o) = &e.organisation {
-            y.push_str(&format!("    organisation: {}\n", scalar(o)));
-        }
-        if let Some(r) = &e.role {
-            y.push_str(&format!("    role: {}\n", scalar(r)));
-        }
-        y.push_str(&format!("    pass: {}\n", scalar(&e.pass)));
-        if let Some(d) = e.valid_from {
-            y.push_str(&format!("    valid_from: {d}\n"));
-        }
-        if let Some(d) = e.valid_until {
-            y.push_str(&format!("    valid_until: {d}\n"));
-        }
-        if let Some(z) = &e.zones {
-            // Flow lists end a plain value at a comma or bracket.
-            let z: Vec<String> = z
-                .iter()
-                .map(|z| if z.contains([',', '[', ']', '{', '}']) { quote(z) } else { scalar(z) })
-                .collect();
-            y.push_str(&format!("    zones: [{}]\n", z.join(", ")));
-        }
-        if let Some(p) = &e.photo {
-            let p = p.strip_prefix(base_dir).unwrap_or(p);
-            y.push_str(&format!("    photo: {}\n", quote(&p.display().to_string())));
-        }
-    }
-    y
-}
-
 /// Reads a roster of any format and writes it as roster YAML (`laminate
 /// convert`), or fails with every problem in it (the roster's own checks;
 /// pass types and templates are checked by `validate` and `render`).
@@ -836,7 +539,6 @@ pub fn convert(path: &Path) -> Result<String, Failure> {
         }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -848,23 +550,5 @@ mod tests {
         assert_eq!(Format::of(Path::new("roster.yml")), Format::Yaml);
         assert_eq!(Format::of(Path::new("-")), Format::Yaml);
         assert_eq!(event_path(Path::new("a/guests.csv")), Path::new("a/guests.event.yaml"));
-    }
-
-    #[test]
-    fn cells_know_their_places() {
-        let text = "id,name\nA-1,\"Berg, \"\"Tom\"\"\"\nB,\"two\nlines\",x\n";
-        assert_eq!(cell_places(text, 8, 2, ','), [(2, 0, 3), (2, 4, 15)]);
-        assert_eq!(cell_places(text, 28, 3, ','), [(3, 0, 1), (3, 2, 11), (4, 7, 1)]);
-    }
-
-    #[test]
-    fn letters_and_quotes() {
-        assert_eq!(column_letters(0), "A");
-        assert_eq!(column_letters(27), "AB");
-        assert_eq!(quote("a\"b\\c\u{7}"), "\"a\\\"b\\\\c\\u0007\"");
-        assert_eq!(scalar("Ana Silva"), "Ana Silva");
-        assert_eq!(scalar("no"), "\"no\"");
-        assert_eq!(scalar("#1 fan"), "\"#1 fan\"");
-        assert_eq!(scalar("Ölfestival: Ost"), "\"Ölfestival: Ost\"");
     }
 }

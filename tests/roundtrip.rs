@@ -319,3 +319,32 @@ fn manifest_rows_agree_with_where_pdftotext_finds_each_id() {
     }
     assert_eq!(seen, 26);
 }
+
+#[test]
+fn security_layer_can_go_on_its_own_spot_plate() {
+    if !have("gs") || !have("mutool") {
+        return;
+    }
+    let dir = temp();
+    for (proof, expect_plate) in [(false, true), (true, false)] {
+        let mut args = vec!["--only", "NLF-0001", "--security-ink", "UV=cmyk(20,0,0,0)"];
+        if proof {
+            args.push("--proof");
+        }
+        let pdf = render(dir.path(), "samples/festival.yaml", &args);
+        let prefix = dir.path().join(format!("sep-{proof}"));
+        let out = format!("-sOutputFile={}.tif", prefix.display());
+        let (ok, _, err) =
+            tool("gs", &["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=tiffsep", "-r36", &out, &pdf]);
+        assert!(ok, "{err}");
+        let plate = dir.path().join(format!("sep-{proof}(UV).tif"));
+        assert_eq!(plate.exists(), expect_plate, "UV plate with proof={proof}");
+        for process in ["Cyan", "Magenta", "Yellow", "Black"] {
+            assert!(dir.path().join(format!("sep-{proof}({process}).tif")).exists());
+        }
+    }
+    // Viewers are told not to scale the pages when printing.
+    let pdf = render(dir.path(), "samples/festival.yaml", &["--only", "NLF-0001"]);
+    let (ok, out, _) = tool("mutool", &["show", &pdf, "trailer/Root/ViewerPreferences"]);
+    assert!(ok && out.contains("/PrintScaling /None"), "{out}");
+}
