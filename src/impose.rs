@@ -26,6 +26,17 @@ pub struct ImposeOptions {
     pub crop_marks: bool,
     /// Least distance from the paper edge to anything printed, in pt.
     pub margin: f64,
+    /// Print backs, turned over this edge.
+    pub duplex: Option<Flip>,
+}
+
+/// Which edge a duplex sheet is turned over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flip {
+    /// The long edge (most printers' default).
+    Long,
+    /// The short edge.
+    Short,
 }
 
 /// Crop marks start this far outside the bleed (pt), so the cut never shows them.
@@ -189,6 +200,7 @@ pub struct Imposer {
     opts: ImposeOptions,
     grid: Option<Grid>,
     cards: Vec<(Point, Frame)>,
+    backs: Vec<(Point, Frame)>,
     sheets_made: usize,
 }
 
@@ -204,13 +216,18 @@ pub struct Placement {
 impl Imposer {
     /// An imposer with the given options.
     pub fn new(opts: ImposeOptions) -> Self {
-        Imposer { opts, grid: None, cards: Vec::new(), sheets_made: 0 }
+        Imposer { opts, grid: None, cards: Vec::new(), backs: Vec::new(), sheets_made: 0 }
     }
 
-    /// Places a card. Returns the sheets that this completes: the current
-    /// sheet when it is full, or when this card has another size (a sheet
-    /// holds one card size).
-    pub fn push(&mut self, frame: Frame) -> Result<(Vec<Sheet>, Placement), DoesNotFit> {
+    /// Places a card (and its back, when printing duplex). Returns the
+    /// sheets that this completes, each front followed by its back: the
+    /// current sheet when it is full, or when this card has another size (a
+    /// sheet holds one card size).
+    pub fn push(
+        &mut self,
+        frame: Frame,
+        back: Option<Frame>,
+    ) -> Result<(Vec<Sheet>, Placement), DoesNotFit> {
         let mut done = Vec::new();
         if self.grid.as_ref().is_some_and(|g| !g.card.same_as(frame.size)) {
             done.extend(self.flush());
@@ -222,6 +239,9 @@ impl Imposer {
         let grid = self.grid.as_ref().expect("set above");
         let placement = Placement { sheet: self.sheets_made, slot: self.cards.len() };
         let slot = grid.slots[self.cards.len()];
+        if let (Some(flip), Some(back)) = (self.opts.duplex, back) {
+            self.backs.push((back_position(slot, grid.card, grid.sheet, flip), back));
+        }
         self.cards.push((slot, frame));
         if self.cards.len() == grid.slots.len() {
             done.extend(self.flush());
@@ -229,46 +249,69 @@ impl Imposer {
         Ok((done, placement))
     }
 
-    /// The last, partly filled sheet, if any cards are waiting.
-    pub fn finish(mut self) -> Option<Sheet> {
+    /// The last, partly filled sheet (and its back), if any cards are waiting.
+    pub fn finish(mut self) -> Vec<Sheet> {
         self.flush()
     }
 
-    fn flush(&mut self) -> Option<Sheet> {
+    fn flush(&mut self) -> Vec<Sheet> {
+        let Some(grid) = self.grid.as_ref() else { return vec![] };
         if self.cards.is_empty() {
-            return None;
+            return vec![];
         }
-        let grid = self.grid.as_ref()?;
-        let cards = std::mem::take(&mut self.cards);
         self.sheets_made += 1;
-        let card = grid.card;
-        let trims: Vec<Rect> = cards
-            .iter()
-            .map(|(p, _)| Rect { x0: p.x, y0: p.y, x1: p.x + card.w, y1: p.y + card.h })
-            .collect();
-        let trim = trims.iter().skip(1).fold(trims[0], |a, b| a.union(*b));
-        let bleed = (self.opts.bleed > 0.0).then(|| trim.grow(self.opts.bleed));
-        let mut marks = Vec::new();
-        if self.opts.crop_marks {
-            let near = self.opts.bleed + MARK_OFFSET;
-            let far = near + MARK_LENGTH;
-            for r in &trims {
-                for (x, y, sx, sy) in [
-                    (r.x0, r.y0, -1.0, -1.0),
-                    (r.x1, r.y0, 1.0, -1.0),
-                    (r.x0, r.y1, -1.0, 1.0),
-                    (r.x1, r.y1, 1.0, 1.0),
-                ] {
-                    // Along each edge that meets the corner, outward from the bleed.
-                    marks.push(Seg::Move(x + sx * near, y));
-                    marks.push(Seg::Line(x + sx * far, y));
-                    marks.push(Seg::Move(x, y + sy * near));
-                    marks.push(Seg::Line(x, y + sy * far));
-                }
+        let front = std::mem::take(&mut self.cards);
+        let backs = std::mem::take(&mut self.backs);
+        let mut done = vec![make_sheet(front, grid, &self.opts)];
+        if !backs.is_empty() {
+            done.push(make_sheet(backs, grid, &self.opts));
+        }
+        done
+    }
+}
+
+/// Where the back of the card in a slot goes so that, once the sheet is
+/// turned over, it sits exactly behind its front. Turning over the long edge
+/// of a portrait sheet (or the short edge of a landscape one) mirrors left
+/// and right; the other flips mirror top and bottom.
+pub fn back_position(front: Point, card: Size, sheet: Size, flip: Flip) -> Point {
+    let portrait = sheet.h >= sheet.w;
+    let left_right = matches!((flip, portrait), (Flip::Long, true) | (Flip::Short, false));
+    if left_right {
+        Point::new(sheet.w - front.x - card.w, front.y)
+    } else {
+        Point::new(front.x, sheet.h - front.y - card.h)
+    }
+}
+
+fn make_sheet(cards: Vec<(Point, Frame)>, grid: &Grid, opts: &ImposeOptions) -> Sheet {
+    let card = grid.card;
+    let trims: Vec<Rect> = cards
+        .iter()
+        .map(|(p, _)| Rect { x0: p.x, y0: p.y, x1: p.x + card.w, y1: p.y + card.h })
+        .collect();
+    let trim = trims.iter().skip(1).fold(trims[0], |a, b| a.union(*b));
+    let bleed = (opts.bleed > 0.0).then(|| trim.grow(opts.bleed));
+    let mut marks = Vec::new();
+    if opts.crop_marks {
+        let near = opts.bleed + MARK_OFFSET;
+        let far = near + MARK_LENGTH;
+        for r in &trims {
+            for (x, y, sx, sy) in [
+                (r.x0, r.y0, -1.0, -1.0),
+                (r.x1, r.y0, 1.0, -1.0),
+                (r.x0, r.y1, -1.0, 1.0),
+                (r.x1, r.y1, 1.0, 1.0),
+            ] {
+                // Along each edge that meets the corner, outward from the bleed.
+                marks.push(Seg::Move(x + sx * near, y));
+                marks.push(Seg::Line(x + sx * far, y));
+                marks.push(Seg::Move(x, y + sy * near));
+                marks.push(Seg::Line(x, y + sy * far));
             }
         }
-        Some(Sheet { size: grid.sheet, trim, bleed, cards, marks })
     }
+    Sheet { size: grid.sheet, trim, bleed, cards, marks }
 }
 
 /// The default least distance from the paper edge, in pt.
@@ -282,7 +325,13 @@ mod tests {
     use crate::units::{mm, parse_card, to_mm, SHEETS};
 
     fn opts(sheet: SheetSpec) -> ImposeOptions {
-        ImposeOptions { sheet, bleed: mm(3.0), crop_marks: true, margin: default_margin() }
+        ImposeOptions {
+            sheet,
+            bleed: mm(3.0),
+            crop_marks: true,
+            margin: default_margin(),
+            duplex: None,
+        }
     }
 
     fn a4() -> SheetSpec {
@@ -325,6 +374,34 @@ mod tests {
     }
 
     #[test]
+    fn backs_register_with_their_fronts() {
+        let card = parse_card("cr80").unwrap();
+        for flip in [Flip::Long, Flip::Short] {
+            let mut o = opts(a4());
+            o.duplex = Some(flip);
+            let mut imp = Imposer::new(o);
+            let mut sheets = vec![];
+            for _ in 0..5 {
+                let front = Frame { size: card, items: vec![] };
+                sheets.extend(imp.push(front.clone(), Some(front)).unwrap().0);
+            }
+            sheets.extend(imp.finish());
+            assert_eq!(sheets.len(), 2, "a front and its back");
+            let (front, back) = (&sheets[0], &sheets[1]);
+            for ((f, _), (b, _)) in front.cards.iter().zip(&back.cards) {
+                // Turn the back over its edge: it must land on its front, to 0.01 mm.
+                let turned = match flip {
+                    Flip::Long => Point::new(front.size.w - b.x - card.w, b.y),
+                    Flip::Short => Point::new(b.x, front.size.h - b.y - card.h),
+                };
+                assert!(
+                    to_mm((turned.x - f.x).abs()) < 0.01 && to_mm((turned.y - f.y).abs()) < 0.01
+                );
+            }
+        }
+    }
+
+    #[test]
     fn too_big_is_an_error() {
         assert!(grid(Size::new(mm(300.0), mm(300.0)), &opts(a4())).is_err());
     }
@@ -336,7 +413,7 @@ mod tests {
         let mut sheets = vec![];
         let mut placements = vec![];
         for _ in 0..11 {
-            let (done, at) = imp.push(Frame { size: card, items: vec![] }).unwrap();
+            let (done, at) = imp.push(Frame { size: card, items: vec![] }, None).unwrap();
             sheets.extend(done);
             placements.push((at.sheet, at.slot));
         }

@@ -9,7 +9,7 @@ use crate::fonts::{FontBook, FontId};
 use crate::frame::{ArtId, Clip, Frame, Item, Layer, Paint, Point, Seg};
 use crate::resolve::Badge;
 use crate::security;
-use crate::template::{Align, BoxPt, Kind, Template, TemplateSet};
+use crate::template::{Align, BoxPt, Element, Kind, Template, TemplateSet};
 use crate::text::{self, FitSpec, Shortfall, LEADING};
 use crate::units::Size;
 
@@ -69,7 +69,19 @@ impl<'a> Layouter<'a> {
 
     /// The frame of one pass, and warnings about text that did not fit.
     pub fn layout(&self, badge: &Badge) -> (Frame, Vec<Diagnostic>) {
+        self.side(badge, false)
+    }
+
+    /// The back of a pass (for `--duplex`), as seen from the back: its
+    /// template's `back` elements, all drawn per pass.
+    pub fn layout_back(&self, badge: &Badge) -> (Frame, Vec<Diagnostic>) {
+        self.side(badge, true)
+    }
+
+    fn side(&self, badge: &Badge, back: bool) -> (Frame, Vec<Diagnostic>) {
         let t = &self.set.templates[badge.template];
+        let (elements, texts) =
+            if back { (&t.back, &badge.back_texts) } else { (&t.elements, &badge.texts) };
         let mut warnings = Vec::new();
         let art = |k: u32| ArtId(badge.template as u32 * ARTS_PER_TEMPLATE + k);
         // Shared art is the same for every pass of the type; the first pass builds it.
@@ -88,9 +100,10 @@ impl<'a> Layouter<'a> {
                 }
             });
         }
-        let mut items = vec![(Point::default(), Item::Art(art(0)))];
+        let mut base = if back { vec![] } else { vec![(Point::default(), Item::Art(art(0)))] };
+        let mut items = Vec::new();
         let mut under = Vec::new();
-        for (el, text) in t.elements.iter().zip(&badge.texts) {
+        for (el, text) in elements.iter().zip(texts) {
             let pos = corner(t, el.at);
             match &el.kind {
                 Kind::Guilloche { colour } => {
@@ -194,34 +207,31 @@ impl<'a> Layouter<'a> {
                         }
                     }
                 }
+                _ if back => base.extend(self.static_items(t, el, text, false)),
                 _ => {}
             }
         }
-        if !self.opts.proof {
-            if !under.is_empty() {
-                // Under the holder's data, just above the static background.
-                items.insert(
-                    1,
-                    (
-                        Point::default(),
-                        Item::Group {
-                            layer: Some(Layer::Security),
-                            transform: None,
-                            clip: None,
-                            items: under,
-                        },
-                    ),
-                );
-            }
-            items.push((
-                Point::default(),
-                Item::Group {
-                    layer: Some(Layer::Security),
-                    transform: None,
-                    clip: None,
-                    items: vec![(Point::default(), Item::Art(art(1)))],
-                },
-            ));
+        // Bottom to top: the background, the security underlay (under the
+        // holder's data), the data, then the security overlay.
+        if !self.opts.proof && !under.is_empty() {
+            let group = Item::Group {
+                layer: Some(Layer::Security),
+                transform: None,
+                clip: None,
+                items: under,
+            };
+            base.push((Point::default(), group));
+        }
+        base.append(&mut items);
+        let mut items = base;
+        if !self.opts.proof && !back {
+            let group = Item::Group {
+                layer: Some(Layer::Security),
+                transform: None,
+                clip: None,
+                items: vec![(Point::default(), Item::Art(art(1)))],
+            };
+            items.push((Point::default(), group));
         }
         (Frame { size: t.card, items }, warnings)
     }
@@ -231,122 +241,138 @@ impl<'a> Layouter<'a> {
     fn static_art(&self, t: &Template, badge: &Badge, security: bool) -> Frame {
         let mut items = Vec::new();
         for (el, text) in t.elements.iter().zip(&badge.texts) {
-            let pos = corner(t, el.at);
-            match (&el.kind, security) {
-                (Kind::Rect { fill, radius, bleed }, false) => {
-                    let mut b = self.opts.bleed;
-                    if !bleed {
-                        b = 0.0;
-                    }
-                    let eps = 0.01;
-                    let left = if el.at.x <= eps { b } else { 0.0 };
-                    let right = if el.at.x + el.at.w >= t.card.w - eps { b } else { 0.0 };
-                    let top = if el.at.y <= eps { b } else { 0.0 };
-                    let bottom = if el.at.y + el.at.h >= t.card.h - eps { b } else { 0.0 };
+            items.extend(self.static_items(t, el, text, security));
+        }
+        Frame { size: t.card, items }
+    }
+
+    /// The items of one element that is the same on every pass of a type:
+    /// with `security`, hologram and raised writing; without, backgrounds,
+    /// images, the punch and text whose fields are all per type.
+    fn static_items(
+        &self,
+        t: &Template,
+        el: &Element,
+        text: &Option<String>,
+        security: bool,
+    ) -> Vec<(Point, Item)> {
+        let mut items = Vec::new();
+        let pos = corner(t, el.at);
+        match (&el.kind, security) {
+            (Kind::Rect { fill, radius, bleed }, false) => {
+                let mut b = self.opts.bleed;
+                if !bleed {
+                    b = 0.0;
+                }
+                let eps = 0.01;
+                let left = if el.at.x <= eps { b } else { 0.0 };
+                let right = if el.at.x + el.at.w >= t.card.w - eps { b } else { 0.0 };
+                let top = if el.at.y <= eps { b } else { 0.0 };
+                let bottom = if el.at.y + el.at.h >= t.card.h - eps { b } else { 0.0 };
+                items.push((
+                    Point::new(pos.x - left, pos.y - bottom),
+                    Item::Rect {
+                        w: el.at.w + left + right,
+                        h: el.at.h + top + bottom,
+                        radius: *radius,
+                        fill: *fill,
+                    },
+                ));
+            }
+            (Kind::Text(style), false) if style.is_per_type() => {
+                if let Some(text) = text {
+                    let spec = FitSpec {
+                        width: el.at.w,
+                        height: el.at.h,
+                        max_size: style.size,
+                        min_size: style.min_size,
+                        max_lines: style.lines,
+                    };
+                    items.extend(
+                        self.text_items(
+                            text,
+                            el.at,
+                            t,
+                            style.font,
+                            spec,
+                            style.align,
+                            style.colour,
+                        )
+                        .0,
+                    );
+                }
+            }
+            (Kind::Punch { colour }, false) => {
+                let r = el.at.h.min(el.at.w) / 2.0;
+                items.push((
+                    pos,
+                    Item::Path {
+                        segs: security::rounded_rect(el.at.w, el.at.h, r),
+                        paint: Paint::Stroke(*colour, 0.4),
+                    },
+                ));
+                let (cx, cy) = (el.at.w / 2.0, el.at.h / 2.0);
+                items.push((
+                    pos,
+                    Item::Path {
+                        segs: vec![
+                            Seg::Move(cx - 1.5, cy),
+                            Seg::Line(cx + 1.5, cy),
+                            Seg::Move(cx, cy - 1.5),
+                            Seg::Line(cx, cy + 1.5),
+                        ],
+                        paint: Paint::Stroke(*colour, 0.3),
+                    },
+                ));
+            }
+            (Kind::Image { name, data }, false) => {
+                if let Ok(photo) = crate::photo::from_bytes(data, el.at.w, el.at.h) {
                     items.push((
-                        Point::new(pos.x - left, pos.y - bottom),
-                        Item::Rect {
-                            w: el.at.w + left + right,
-                            h: el.at.h + top + bottom,
-                            radius: *radius,
-                            fill: *fill,
+                        pos,
+                        Item::Image {
+                            key: format!("template:{}:{name}", t.name),
+                            photo: std::sync::Arc::new(photo),
+                            w: el.at.w,
+                            h: el.at.h,
                         },
                     ));
                 }
-                (Kind::Text(style), false) if style.is_per_type() => {
-                    if let Some(text) = text {
-                        let spec = FitSpec {
-                            width: el.at.w,
-                            height: el.at.h,
-                            max_size: style.size,
-                            min_size: style.min_size,
-                            max_lines: style.lines,
-                        };
+            }
+            (Kind::Hologram, true) => {
+                let holo = security::hologram(el.at.w, el.at.h);
+                items.push((
+                    pos,
+                    Item::Group { layer: None, transform: None, clip: None, items: holo },
+                ));
+            }
+            (Kind::Raised { font, colour, .. }, true) => {
+                if let Some(text) = text {
+                    let spec = FitSpec {
+                        width: el.at.w,
+                        height: el.at.h,
+                        max_size: el.at.h / LEADING,
+                        min_size: 4.0,
+                        max_lines: 1,
+                    };
+                    // Highlight up-left, shadow down-right, the letters in
+                    // the paper colour on top: an embossed look.
+                    for (dx, dy, c) in [
+                        (-0.35, 0.35, Colour::WHITE),
+                        (0.35, -0.35, Colour::Rgb(0.62, 0.62, 0.66)),
+                        (0.0, 0.0, *colour),
+                    ] {
+                        let (runs, _) =
+                            self.text_items(text, el.at, t, *font, spec, Align::Center, c);
                         items.extend(
-                            self.text_items(
-                                text,
-                                el.at,
-                                t,
-                                style.font,
-                                spec,
-                                style.align,
-                                style.colour,
-                            )
-                            .0,
+                            runs.into_iter().map(|(p, i)| (Point::new(p.x + dx, p.y + dy), i)),
                         );
                     }
                 }
-                (Kind::Punch { colour }, false) => {
-                    let r = el.at.h.min(el.at.w) / 2.0;
-                    items.push((
-                        pos,
-                        Item::Path {
-                            segs: security::rounded_rect(el.at.w, el.at.h, r),
-                            paint: Paint::Stroke(*colour, 0.4),
-                        },
-                    ));
-                    let (cx, cy) = (el.at.w / 2.0, el.at.h / 2.0);
-                    items.push((
-                        pos,
-                        Item::Path {
-                            segs: vec![
-                                Seg::Move(cx - 1.5, cy),
-                                Seg::Line(cx + 1.5, cy),
-                                Seg::Move(cx, cy - 1.5),
-                                Seg::Line(cx, cy + 1.5),
-                            ],
-                            paint: Paint::Stroke(*colour, 0.3),
-                        },
-                    ));
-                }
-                (Kind::Image { name, data }, false) => {
-                    if let Ok(photo) = crate::photo::from_bytes(data, el.at.w, el.at.h) {
-                        items.push((
-                            pos,
-                            Item::Image {
-                                key: format!("template:{}:{name}", t.name),
-                                photo: std::sync::Arc::new(photo),
-                                w: el.at.w,
-                                h: el.at.h,
-                            },
-                        ));
-                    }
-                }
-                (Kind::Hologram, true) => {
-                    let holo = security::hologram(el.at.w, el.at.h);
-                    items.push((
-                        pos,
-                        Item::Group { layer: None, transform: None, clip: None, items: holo },
-                    ));
-                }
-                (Kind::Raised { font, colour, .. }, true) => {
-                    if let Some(text) = text {
-                        let spec = FitSpec {
-                            width: el.at.w,
-                            height: el.at.h,
-                            max_size: el.at.h / LEADING,
-                            min_size: 4.0,
-                            max_lines: 1,
-                        };
-                        // Highlight up-left, shadow down-right, the letters in
-                        // the paper colour on top: an embossed look.
-                        for (dx, dy, c) in [
-                            (-0.35, 0.35, Colour::WHITE),
-                            (0.35, -0.35, Colour::Rgb(0.62, 0.62, 0.66)),
-                            (0.0, 0.0, *colour),
-                        ] {
-                            let (runs, _) =
-                                self.text_items(text, el.at, t, *font, spec, Align::Center, c);
-                            items.extend(
-                                runs.into_iter().map(|(p, i)| (Point::new(p.x + dx, p.y + dy), i)),
-                            );
-                        }
-                    }
-                }
-                _ => {}
             }
+            _ => {}
         }
-        Frame { size: t.card, items }
+
+        items
     }
 
     /// Text fitted into a box: the items, and how the fit fell short if it did.

@@ -77,6 +77,8 @@ pub struct RenderOptions {
     pub reprint: bool,
     /// Print the security layer in this spot ink instead of CMYK.
     pub security_ink: Option<pdf::Spot>,
+    /// Print each pass's back on the page after its sheet, turned over this edge.
+    pub duplex: Option<impose::Flip>,
 }
 
 /// Passes resolved and laid out together before their sheets are written:
@@ -254,6 +256,7 @@ pub fn render_with_progress(
         bleed: opts.bleed,
         crop_marks: opts.crop_marks,
         margin: impose::default_margin(),
+        duplex: opts.duplex,
     });
 
     let mut failed = found.iter().any(|d| d.severity == diag::Severity::Error);
@@ -318,8 +321,10 @@ pub fn render_with_progress(
     for chunk in selected.chunks(CHUNK) {
         // Resolve and lay out in parallel; the results come back in roster order.
         let skip_layout = failed;
-        type Laid =
-            Result<(Option<(frame::Frame, manifest::Row)>, Vec<Diagnostic>), Vec<Diagnostic>>;
+        type Laid = Result<
+            (Option<(frame::Frame, Option<frame::Frame>, manifest::Row)>, Vec<Diagnostic>),
+            Vec<Diagnostic>,
+        >;
         let laid: Vec<Laid> = pool.install(|| {
             chunk
                 .par_iter()
@@ -330,6 +335,11 @@ pub fn render_with_progress(
                     }
                     let (frame, more) = layouter.layout(&badge);
                     warnings.extend(more);
+                    let back = opts.duplex.map(|_| {
+                        let (back, more) = layouter.layout_back(&badge);
+                        warnings.extend(more);
+                        back
+                    });
                     let row = manifest::Row {
                         id: badge.id.clone(),
                         name: entry.name.clone(),
@@ -344,7 +354,7 @@ pub fn render_with_progress(
                         back_page: None,
                         shard: shard.clone(),
                     };
-                    Ok((Some((frame, row)), warnings))
+                    Ok((Some((frame, back, row)), warnings))
                 })
                 .collect()
         });
@@ -353,13 +363,16 @@ pub fn render_with_progress(
             match result {
                 Ok((frame, warnings)) => {
                     found.extend(warnings);
-                    let Some((frame, mut row)) = frame.filter(|_| !failed) else { continue };
-                    match imposer.push(frame) {
+                    let Some((frame, back, mut row)) = frame.filter(|_| !failed) else { continue };
+                    match imposer.push(frame, back) {
                         Ok((done, at)) => {
                             sheets.extend(done);
                             row.sheet = at.sheet + 1;
                             row.slot = at.slot + 1;
-                            row.front_page = at.sheet + 1;
+                            // With backs, each sheet is two pages: front, then back.
+                            let pages = if opts.duplex.is_some() { 2 } else { 1 };
+                            row.front_page = at.sheet * pages + 1;
+                            row.back_page = opts.duplex.map(|_| at.sheet * 2 + 2);
                             if let Some(m) = manifest.as_mut() {
                                 m.row(&row).map_err(manifest_fail)?;
                             }
@@ -389,7 +402,7 @@ pub fn render_with_progress(
     if failed || found.iter().any(|d| d.severity == diag::Severity::Error) {
         return Err(input_failure(sources, diags, found));
     }
-    write(imposer.finish().into_iter().collect(), &mut writer)?;
+    write(imposer.finish(), &mut writer)?;
     let (mut sink, written, sheets) = writer.finish().map_err(io_fail)?;
     sink.flush().map_err(io_fail)?;
     drop(sink);

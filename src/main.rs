@@ -176,6 +176,13 @@ struct RunArgs {
     /// balanced, the same on every machine, together covering every pass once.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
+    /// Print backs: after each sheet, a page with each pass's back placed
+    /// to register with its front when the sheet is turned over (see --flip).
+    #[arg(long)]
+    duplex: bool,
+    /// The edge the printer turns duplex sheets over: long or short.
+    #[arg(long, value_name = "EDGE", default_value = "long", value_parser = parse_flip)]
+    flip: laminate::impose::Flip,
     /// Print the security layer in a spot ink (a Separation colour space)
     /// so the shop can make a plate of it, e.g. Foil or "UV=cmyk(20,0,0,0)"
     /// (the CMYK after = is what viewers show; default cmyk(0,0,0,35)).
@@ -194,6 +201,14 @@ struct RunArgs {
     /// Also write a readable text dump of the laid-out sheets to FILE (for reviewing golden files).
     #[arg(long, value_name = "FILE")]
     dump: Option<PathBuf>,
+}
+
+fn parse_flip(text: &str) -> Result<laminate::impose::Flip, String> {
+    match text {
+        "long" => Ok(laminate::impose::Flip::Long),
+        "short" => Ok(laminate::impose::Flip::Short),
+        _ => Err(format!("\"{text}\": the edge is long or short")),
+    }
 }
 
 fn parse_spot(text: &str) -> Result<laminate::pdf::Spot, String> {
@@ -277,6 +292,7 @@ fn options(run: &RunArgs) -> RenderOptions {
         key: run.key.clone(),
         reprint: run.reprint,
         security_ink: run.security_ink.clone(),
+        duplex: run.duplex.then_some(run.flip),
     }
 }
 
@@ -417,7 +433,11 @@ fn main() -> ExitCode {
                             "laminate: wrote {}: {} on {}, {:.1} KB ({per:.2} KB per pass) in {:.2} s",
                             output.display(),
                             plural_pass(report.passes),
-                            plural(report.sheets, "sheet"),
+                            if run.duplex {
+                                format!("{} with backs", plural(report.sheets / 2, "sheet"))
+                            } else {
+                                plural(report.sheets, "sheet")
+                            },
                             report.bytes as f64 / 1024.0,
                             start.elapsed().as_secs_f64()
                         );
@@ -572,6 +592,8 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         jobs: None,
         dump: None,
         security_ink: None,
+        duplex: false,
+        flip: laminate::impose::Flip::Long,
     };
     match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {

@@ -33,6 +33,8 @@ pub struct Badge {
     /// Per template element: the text to show (text, raised and microtext
     /// elements), `None` where the element shows no text or its text is empty.
     pub texts: Vec<Option<String>>,
+    /// The same for the template's back elements.
+    pub back_texts: Vec<Option<String>>,
     /// The QR payload.
     pub payload: String,
     /// The photo, scaled for its box, if the entry has one and the template a place for it.
@@ -135,9 +137,10 @@ impl<'a> Resolver<'a> {
         let zones = e.zones.clone().unwrap_or_else(|| t.zones.clone());
         let reprint = self.reprints.get(&e.id).copied().unwrap_or(0);
         let values = Values { e, t, event: self.event, from, until, zones: &zones, reprint };
-        let mut texts = Vec::with_capacity(t.elements.len());
         let mut photo = None;
-        for el in &t.elements {
+        let mut lists: [Vec<Option<String>>; 2] = [Vec::new(), Vec::new()];
+        for (side, el) in t.elements.iter().map(|e| (0, e)).chain(t.back.iter().map(|e| (1, e))) {
+            let texts = &mut lists[side];
             let text = match &el.kind {
                 Kind::Text(style) => {
                     let parts: Vec<String> = style
@@ -181,6 +184,7 @@ impl<'a> Resolver<'a> {
             }
             texts.push(text.filter(|s| !s.is_empty()));
         }
+        let [texts, back_texts] = lists;
         let mut warnings = Vec::new();
         if let Some(path) = &e.photo {
             if !t.elements.iter().any(|el| matches!(el.kind, Kind::Photo { .. })) {
@@ -227,6 +231,7 @@ impl<'a> Resolver<'a> {
                 valid_until: until,
                 zones,
                 texts,
+                back_texts,
                 payload,
                 photo_path: photo.as_ref().and(e.photo.clone()),
                 photo,

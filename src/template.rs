@@ -236,6 +236,8 @@ pub struct Template {
     pub date_format: String,
     /// Elements in drawing order.
     pub elements: Vec<Element>,
+    /// Elements of the back (printed with `--duplex`), as seen from the back.
+    pub back: Vec<Element>,
     /// Put the holder's name in the QR payload (off by default: privacy).
     pub qr_name: bool,
 }
@@ -534,6 +536,7 @@ const TEMPLATE_KEYS: &[&str] = &[
     "date_format",
     "colours",
     "elements",
+    "back",
     "qr_name",
 ];
 
@@ -575,10 +578,12 @@ fn convert(
         days: Days::Range,
         date_format: "%d %b %Y".into(),
         elements: vec![],
+        back: vec![],
         qr_name: false,
     };
     let mut colours: BTreeMap<String, Colour> = BTreeMap::new();
     let mut elements_node = None;
+    let mut back_node = None;
     let keys = known_keys(pairs, TEMPLATE_KEYS, &what, None, out);
     // Colours first: elements refer to them by name.
     for (key, _, v) in &keys {
@@ -630,6 +635,7 @@ fn convert(
                 }
             }
             "elements" => elements_node = Some(v),
+            "back" => back_node = Some(v),
             "qr_name" => match scalar(v, out).as_deref() {
                 Some("true") => t.qr_name = true,
                 Some("false") => t.qr_name = false,
@@ -652,6 +658,25 @@ fn convert(
             "`elements` must be a mapping of names to elements",
         )),
         None => out.push(Diagnostic::error(node.span, format!("{what} has no `elements`"))),
+    }
+    match back_node.map(|n| &n.value) {
+        Some(Value::Map(els)) => {
+            for (k, v) in els {
+                let Some(name) = k.as_str() else { continue };
+                if let Some(e) = element(name, v, &t, &colours, asset_dir, out) {
+                    if matches!(e.kind, Kind::Photo { .. } | Kind::Hologram | Kind::Raised { .. }) {
+                        out.push(Diagnostic::error(v.span, format!("element \"{name}\": the back takes no photo, hologram or raised writing")));
+                        continue;
+                    }
+                    t.back.push(e);
+                }
+            }
+        }
+        Some(Value::Null) | None => {}
+        Some(_) => out.push(Diagnostic::error(
+            back_node.expect("matched").span,
+            "`back` must be a mapping of names to elements",
+        )),
     }
     (out.len() == errors_before).then_some(t)
 }

@@ -260,3 +260,85 @@ fn shards_cover_the_roster_exactly_once() {
     assert_eq!(bad.status, 2);
     assert!(bad.stderr.contains("is not a shard"));
 }
+
+/// A card's place in a dump: x, y, width, height in pt.
+type Card = (f64, f64, f64, f64);
+
+#[test]
+fn duplex_backs_register_with_their_fronts() {
+    // Guards registration: each back, turned over the chosen edge, must land
+    // exactly on its own front, to 0.01 mm, and the manifest names its page.
+    let dir = temp();
+    for (flip, pages) in [("long", 8), ("short", 8)] {
+        let run = laminate_in(
+            dir.path(),
+            &[
+                "render",
+                &sample(),
+                "-o",
+                "d.pdf",
+                "--duplex",
+                "--flip",
+                flip,
+                "--dump",
+                "d.txt",
+                "--manifest",
+                "d.csv",
+            ],
+            &[],
+        );
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        assert!(run.stderr.contains("26 passes on 4 sheets with backs"), "{}", run.stderr);
+        let dump = fs::read_to_string(dir.path().join("d.txt")).unwrap();
+        // sheet WxH ..., then "card at X,Y size WxH" lines.
+        let sheets: Vec<(f64, f64, Vec<Card>)> = dump
+            .split("sheet ")
+            .skip(1)
+            .map(|s| {
+                let size: Vec<f64> = s
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .split('x')
+                    .map(|v| v.parse().unwrap())
+                    .collect();
+                let cards = s
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("card at "))
+                    .map(|l| {
+                        let (at, sz) = l.split_once(" size ").unwrap();
+                        let (x, y) = at.split_once(',').unwrap();
+                        let (w, h) = sz.split_once('x').unwrap();
+                        (
+                            x.parse().unwrap(),
+                            y.parse().unwrap(),
+                            w.parse().unwrap(),
+                            h.parse().unwrap(),
+                        )
+                    })
+                    .collect();
+                (size[0], size[1], cards)
+            })
+            .collect();
+        assert_eq!(sheets.len(), pages);
+        for pair in sheets.chunks(2) {
+            let (sw, sh, front) = &pair[0];
+            let (_, _, back) = &pair[1];
+            assert_eq!(front.len(), back.len());
+            for (f, b) in front.iter().zip(back) {
+                let (tx, ty) =
+                    if flip == "long" { (sw - b.0 - b.2, b.1) } else { (b.0, sh - b.1 - b.3) };
+                let mm = |pt: f64| pt / 72.0 * 25.4;
+                assert!(
+                    mm((tx - f.0).abs()) < 0.01 && mm((ty - f.1).abs()) < 0.01,
+                    "{flip}: back {b:?} does not register with front {f:?}"
+                );
+            }
+        }
+        let manifest = fs::read_to_string(dir.path().join("d.csv")).unwrap();
+        assert!(
+            manifest.contains(",d.pdf,2,1,3,4,\n"),
+            "the 9th pass is on sheet 2, pages 3 and 4:\n{manifest}"
+        );
+    }
+}

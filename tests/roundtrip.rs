@@ -276,6 +276,7 @@ fn manifest_rows_agree_with_where_pdftotext_finds_each_id() {
         bleed: laminate::units::mm(3.0),
         crop_marks: true,
         margin: laminate::impose::default_margin(),
+        duplex: None,
     };
     let grid = laminate::impose::grid(card, &opts).unwrap();
     let bbox_path = dir.path().join("bbox.html").display().to_string();

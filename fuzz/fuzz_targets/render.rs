@@ -25,6 +25,8 @@ fuzz_target!(|data: &[u8]| {
         jobs: 1,
         key: None,
         reprint: false,
+        security_ink: None,
+        duplex: None,
     };
     if let Err(Failure::Input { sources, diagnostics }) = laminate::render(&opts, None) {
         let mut printed = Vec::new();
