@@ -30,6 +30,13 @@ pub struct ImposeOptions {
     pub duplex: Option<Flip>,
 }
 
+impl ImposeOptions {
+    /// How many cards of this size a sheet holds (0 when none fits).
+    pub fn capacity(&self, card: Size) -> usize {
+        grid(card, self).map_or(0, |g| g.slots.len())
+    }
+}
+
 /// Which edge a duplex sheet is turned over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flip {
@@ -170,6 +177,21 @@ pub struct Sheet {
     pub cards: Vec<(Point, Frame)>,
     /// Crop mark lines in sheet coordinates.
     pub marks: Vec<Seg>,
+    /// The slug line and where its baseline starts (outside the trim), if any.
+    pub slug: Option<(Point, String)>,
+}
+
+impl Sheet {
+    /// Adds a slug line in the free band below the cards (between the
+    /// lowest crop marks and the paper edge). A sheet without such a band
+    /// (one card per page) gets none.
+    pub fn set_slug(&mut self, text: String, opts: &ImposeOptions) {
+        let lowest = self.trim.y0 - surround(opts);
+        if lowest < mm(3.0) {
+            return;
+        }
+        self.slug = Some((Point::new(self.trim.x0, lowest / 2.0 - 2.0), text));
+    }
 }
 
 impl Sheet {
@@ -311,7 +333,7 @@ fn make_sheet(cards: Vec<(Point, Frame)>, grid: &Grid, opts: &ImposeOptions) -> 
             }
         }
     }
-    Sheet { size: grid.sheet, trim, bleed, cards, marks }
+    Sheet { size: grid.sheet, trim, bleed, cards, marks, slug: None }
 }
 
 /// The default least distance from the paper edge, in pt.

@@ -79,6 +79,9 @@ pub struct RenderOptions {
     pub security_ink: Option<pdf::Spot>,
     /// Print each pass's back on the page after its sheet, turned over this edge.
     pub duplex: Option<impose::Flip>,
+    /// Print a slug line outside the trim on each sheet: event, sheet k of
+    /// n, the pass types on it and the run's hash.
+    pub slug: bool,
 }
 
 /// Passes resolved and laid out together before their sheets are written:
@@ -300,9 +303,95 @@ pub fn render_with_progress(
             }
         })?;
     let fonts = writer.fonts();
-    let mut write = |sheets: Vec<impose::Sheet>,
+    // The slug names the sheet among all of the run's sheets, so count them
+    // first: a sheet holds one card size, so runs of equal sizes fill sheets.
+    let impose_opts = ImposeOptions {
+        sheet: opts.sheet,
+        bleed: opts.bleed,
+        crop_marks: opts.crop_marks,
+        margin: impose::default_margin(),
+        duplex: opts.duplex,
+    };
+    let total_sheets = {
+        let sizes: Vec<units::Size> = selected
+            .iter()
+            .filter_map(|(_, e)| set.find(&e.pass))
+            .map(|t| set.templates[t].card)
+            .collect();
+        let mut total = 0;
+        let mut i = 0;
+        while i < sizes.len() {
+            let run = sizes[i..].iter().take_while(|s| s.same_as(sizes[i])).count();
+            total += run.div_ceil(impose_opts.capacity(sizes[i]).max(1));
+            i += run;
+        }
+        total
+    };
+    let run_hash = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        // What the roster says, not how it was written: a CSV and a YAML
+        // roster with the same passes make the same run.
+        h.update(format!("{:?}", roster.event).as_bytes());
+        for (_, e) in &selected {
+            let fields = (
+                &e.id,
+                &e.name,
+                &e.organisation,
+                &e.role,
+                &e.pass,
+                e.valid_from,
+                e.valid_until,
+                &e.zones,
+                &e.photo,
+            );
+            h.update(format!("{fields:?}").as_bytes());
+        }
+        h.update(
+            format!(
+                "{:?}",
+                (
+                    &opts.templates,
+                    &opts.sheet,
+                    opts.bleed,
+                    opts.crop_marks,
+                    &opts.only,
+                    &opts.pass,
+                    opts.proof,
+                    opts.shard,
+                    opts.duplex
+                )
+            )
+            .as_bytes(),
+        );
+        h.finalize()[..4].iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let mut sheet_types: std::collections::VecDeque<String> = std::collections::VecDeque::new();
+    let mut sheet_number = 0;
+    let mut write = |mut sheets: Vec<impose::Sheet>,
+                     types: &mut std::collections::VecDeque<String>,
                      writer: &mut pdf::PdfWriter<Box<dyn Write>>|
      -> Result<(), Failure> {
+        if opts.slug {
+            let mut front_types = String::new();
+            for (i, sheet) in sheets.iter_mut().enumerate() {
+                let back = opts.duplex.is_some() && i % 2 == 1;
+                if !back {
+                    sheet_number += 1;
+                    let mut names: Vec<String> =
+                        types.drain(..sheet.cards.len().min(types.len())).collect();
+                    names.sort();
+                    names.dedup();
+                    front_types = names.join(", ");
+                }
+                let side = if back { "back of sheet" } else { "sheet" };
+                let slug = format!(
+                    "{} · {side} {sheet_number} of {total_sheets} · {front_types} · run {run_hash}",
+                    roster.event.name
+                );
+                sheet.set_slug(slug, &impose_opts);
+            }
+        }
         // Content streams are made and compressed in parallel, then written in order.
         let contents: Vec<pdf::Content> = {
             let inks = writer.inks().clone();
@@ -364,6 +453,7 @@ pub fn render_with_progress(
                 Ok((frame, warnings)) => {
                     found.extend(warnings);
                     let Some((frame, back, mut row)) = frame.filter(|_| !failed) else { continue };
+                    sheet_types.push_back(row.pass.clone());
                     match imposer.push(frame, back) {
                         Ok((done, at)) => {
                             sheets.extend(done);
@@ -395,14 +485,14 @@ pub fn render_with_progress(
             }
         }
         if !failed {
-            write(sheets, &mut writer)?;
+            write(sheets, &mut sheet_types, &mut writer)?;
         }
         progress(passes, selected.len());
     }
     if failed || found.iter().any(|d| d.severity == diag::Severity::Error) {
         return Err(input_failure(sources, diags, found));
     }
-    write(imposer.finish(), &mut writer)?;
+    write(imposer.finish(), &mut sheet_types, &mut writer)?;
     let (mut sink, written, sheets) = writer.finish().map_err(io_fail)?;
     sink.flush().map_err(io_fail)?;
     drop(sink);

@@ -176,6 +176,10 @@ struct RunArgs {
     /// balanced, the same on every machine, together covering every pass once.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
+    /// Leave out the slug line (event, sheet k of n, pass types, run hash)
+    /// printed below the cards on each sheet.
+    #[arg(long)]
+    no_slug: bool,
     /// Print backs: after each sheet, a page with each pass's back placed
     /// to register with its front when the sheet is turned over (see --flip).
     #[arg(long)]
@@ -293,6 +297,7 @@ fn options(run: &RunArgs) -> RenderOptions {
         reprint: run.reprint,
         security_ink: run.security_ink.clone(),
         duplex: run.duplex.then_some(run.flip),
+        slug: !run.no_slug,
     }
 }
 
@@ -594,6 +599,7 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         security_ink: None,
         duplex: false,
         flip: laminate::impose::Flip::Long,
+        no_slug: false,
     };
     match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {

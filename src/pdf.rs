@@ -86,6 +86,23 @@ pub fn sheet_content(sheet: &Sheet, book: &'static FontBook, inks: &Inks) -> Con
     for (at, frame) in &sheet.cards {
         b.draw(*at, &frame.items);
     }
+    if let Some((at, text)) = &sheet.slug {
+        // The slug: small black text outside the trim, for the press operator.
+        let mut x = at.x;
+        let size = 6.0;
+        for run in book.runs(crate::fonts::REGULAR, text) {
+            let w = run.width_em * size;
+            let item = Item::Text {
+                font: run.font,
+                size,
+                colour: Colour::BLACK,
+                glyphs: run.glyphs,
+                text: run.text,
+            };
+            b.draw(Point::new(x, at.y), &[(Point::default(), item)]);
+            x += w;
+        }
+    }
     b.finish(&sheet.marks)
 }
 

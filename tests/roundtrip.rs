@@ -349,3 +349,20 @@ fn security_layer_can_go_on_its_own_spot_plate() {
     let (ok, out, _) = tool("mutool", &["show", &pdf, "trailer/Root/ViewerPreferences"]);
     assert!(ok && out.contains("/PrintScaling /None"), "{out}");
 }
+
+#[test]
+fn each_sheet_has_a_slug_line_unless_asked_not_to() {
+    if !have("pdftotext") {
+        return;
+    }
+    let dir = temp();
+    let pdf = render(dir.path(), "samples/festival.yaml", &[]);
+    let (_, text, _) = tool("pdftotext", &[&pdf, "-"]);
+    for k in 1..=4 {
+        assert!(text.contains(&format!("Northern Lights Festival 2026 · sheet {k} of 4 · ")), "sheet {k}:\n{text}");
+    }
+    assert!(text.contains("· all-access, crew, limited, sticky · run "), "{text}");
+    let pdf = render(dir.path(), "samples/festival.yaml", &["--no-slug"]);
+    let (_, text, _) = tool("pdftotext", &[&pdf, "-"]);
+    assert!(!text.contains("sheet 1 of 4"));
+}

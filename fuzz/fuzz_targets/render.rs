@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
         reprint: false,
         security_ink: None,
         duplex: None,
+        slug: true,
     };
     if let Err(Failure::Input { sources, diagnostics }) = laminate::render(&opts, None) {
         let mut printed = Vec::new();
