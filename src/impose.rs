@@ -28,6 +28,8 @@ pub struct ImposeOptions {
     pub margin: f64,
     /// Print backs, turned over this edge.
     pub duplex: Option<Flip>,
+    /// Slots already used on the first sheet (a partly used sheet of stock).
+    pub start_at: usize,
 }
 
 impl ImposeOptions {
@@ -224,6 +226,7 @@ pub struct Imposer {
     cards: Vec<(Point, Frame)>,
     backs: Vec<(Point, Frame)>,
     sheets_made: usize,
+    group: Option<usize>,
 }
 
 /// Where a card went: sheet and slot, both from 0, slots row by row from the top left.
@@ -238,7 +241,14 @@ pub struct Placement {
 impl Imposer {
     /// An imposer with the given options.
     pub fn new(opts: ImposeOptions) -> Self {
-        Imposer { opts, grid: None, cards: Vec::new(), backs: Vec::new(), sheets_made: 0 }
+        Imposer {
+            opts,
+            grid: None,
+            cards: Vec::new(),
+            backs: Vec::new(),
+            sheets_made: 0,
+            group: None,
+        }
     }
 
     /// Places a card (and its back, when printing duplex). Returns the
@@ -249,23 +259,31 @@ impl Imposer {
         &mut self,
         frame: Frame,
         back: Option<Frame>,
+        group: usize,
     ) -> Result<(Vec<Sheet>, Placement), DoesNotFit> {
         let mut done = Vec::new();
-        if self.grid.as_ref().is_some_and(|g| !g.card.same_as(frame.size)) {
+        // A new card size, or a new group (with --group-by pass), starts a new sheet.
+        let new_group = self.group.is_some_and(|g| g != group);
+        if new_group || self.grid.as_ref().is_some_and(|g| !g.card.same_as(frame.size)) {
             done.extend(self.flush());
             self.grid = None;
         }
+        self.group = Some(group);
         if self.grid.is_none() {
             self.grid = Some(grid(frame.size, &self.opts)?);
         }
         let grid = self.grid.as_ref().expect("set above");
-        let placement = Placement { sheet: self.sheets_made, slot: self.cards.len() };
-        let slot = grid.slots[self.cards.len()];
+        // On the first sheet, slots before --start-at are already used.
+        let skip =
+            if self.sheets_made == 0 { self.opts.start_at.min(grid.slots.len() - 1) } else { 0 };
+        let index = skip + self.cards.len();
+        let placement = Placement { sheet: self.sheets_made, slot: index };
+        let slot = grid.slots[index];
         if let (Some(flip), Some(back)) = (self.opts.duplex, back) {
             self.backs.push((back_position(slot, grid.card, grid.sheet, flip), back));
         }
         self.cards.push((slot, frame));
-        if self.cards.len() == grid.slots.len() {
+        if index + 1 == grid.slots.len() {
             done.extend(self.flush());
         }
         Ok((done, placement))
@@ -353,6 +371,7 @@ mod tests {
             crop_marks: true,
             margin: default_margin(),
             duplex: None,
+            start_at: 0,
         }
     }
 
@@ -405,7 +424,7 @@ mod tests {
             let mut sheets = vec![];
             for _ in 0..5 {
                 let front = Frame { size: card, items: vec![] };
-                sheets.extend(imp.push(front.clone(), Some(front)).unwrap().0);
+                sheets.extend(imp.push(front.clone(), Some(front), 0).unwrap().0);
             }
             sheets.extend(imp.finish());
             assert_eq!(sheets.len(), 2, "a front and its back");
@@ -424,6 +443,25 @@ mod tests {
     }
 
     #[test]
+    fn start_at_skips_used_slots_and_groups_start_new_sheets() {
+        let card = parse_card("cr80").unwrap();
+        let mut o = opts(a4());
+        o.start_at = 6;
+        let mut imp = Imposer::new(o);
+        let mut at = vec![];
+        let mut sheets = vec![];
+        for group in [0, 0, 0, 1] {
+            let (done, p) = imp.push(Frame { size: card, items: vec![] }, None, group).unwrap();
+            sheets.extend(done);
+            at.push((p.sheet, p.slot));
+        }
+        sheets.extend(imp.finish());
+        // Slots 7 and 8 of the first sheet, then a new sheet; group 1 starts another.
+        assert_eq!(at, [(0, 6), (0, 7), (1, 0), (2, 0)]);
+        assert_eq!(sheets.iter().map(|s| s.cards.len()).collect::<Vec<_>>(), [2, 1, 1]);
+    }
+
+    #[test]
     fn too_big_is_an_error() {
         assert!(grid(Size::new(mm(300.0), mm(300.0)), &opts(a4())).is_err());
     }
@@ -435,7 +473,7 @@ mod tests {
         let mut sheets = vec![];
         let mut placements = vec![];
         for _ in 0..11 {
-            let (done, at) = imp.push(Frame { size: card, items: vec![] }, None).unwrap();
+            let (done, at) = imp.push(Frame { size: card, items: vec![] }, None, 0).unwrap();
             sheets.extend(done);
             placements.push((at.sheet, at.slot));
         }

@@ -82,6 +82,11 @@ pub struct RenderOptions {
     /// Print a slug line outside the trim on each sheet: event, sheet k of
     /// n, the pass types on it and the run's hash.
     pub slug: bool,
+    /// Put each pass type on its own sheets (types in name order, passes in
+    /// roster order within a type).
+    pub group_by_pass: bool,
+    /// Slots already used on the first sheet (0 for a fresh sheet).
+    pub start_at: usize,
 }
 
 /// Passes resolved and laid out together before their sheets are written:
@@ -228,6 +233,11 @@ pub fn render_with_progress(
                         .any(|p| set.find(p).is_some() && set.find(p) == set.find(&e.pass)))
         })
         .collect();
+    let mut selected = selected;
+    if opts.group_by_pass {
+        // Stable: roster order within each type.
+        selected.sort_by_key(|(_, e)| set.find(&e.pass));
+    }
     let selected = match opts.shard {
         Some((k, n)) => selected[manifest::shard_range(selected.len(), k, n)].to_vec(),
         None => selected,
@@ -260,6 +270,7 @@ pub fn render_with_progress(
         crop_marks: opts.crop_marks,
         margin: impose::default_margin(),
         duplex: opts.duplex,
+        start_at: opts.start_at,
     });
 
     let mut failed = found.iter().any(|d| d.severity == diag::Severity::Error);
@@ -311,18 +322,23 @@ pub fn render_with_progress(
         crop_marks: opts.crop_marks,
         margin: impose::default_margin(),
         duplex: opts.duplex,
+        start_at: opts.start_at,
     };
     let total_sheets = {
-        let sizes: Vec<units::Size> = selected
+        let keys: Vec<(units::Size, usize)> = selected
             .iter()
             .filter_map(|(_, e)| set.find(&e.pass))
-            .map(|t| set.templates[t].card)
+            .map(|t| (set.templates[t].card, if opts.group_by_pass { t } else { 0 }))
             .collect();
         let mut total = 0;
         let mut i = 0;
-        while i < sizes.len() {
-            let run = sizes[i..].iter().take_while(|s| s.same_as(sizes[i])).count();
-            total += run.div_ceil(impose_opts.capacity(sizes[i]).max(1));
+        while i < keys.len() {
+            let (size, group) = keys[i];
+            let run = keys[i..].iter().take_while(|(s, g)| s.same_as(size) && *g == group).count();
+            let cap = impose_opts.capacity(size).max(1);
+            // The very first sheet may start part way (--start-at).
+            let first_free = if i == 0 { cap - impose_opts.start_at.min(cap - 1) } else { cap };
+            total += 1 + run.saturating_sub(first_free).div_ceil(cap);
             i += run;
         }
         total
@@ -454,7 +470,9 @@ pub fn render_with_progress(
                     found.extend(warnings);
                     let Some((frame, back, mut row)) = frame.filter(|_| !failed) else { continue };
                     sheet_types.push_back(row.pass.clone());
-                    match imposer.push(frame, back) {
+                    let group =
+                        if opts.group_by_pass { set.find(&row.pass).unwrap_or(0) } else { 0 };
+                    match imposer.push(frame, back, group) {
                         Ok((done, at)) => {
                             sheets.extend(done);
                             row.sheet = at.sheet + 1;

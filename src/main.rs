@@ -176,6 +176,14 @@ struct RunArgs {
     /// balanced, the same on every machine, together covering every pass once.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
+    /// Put each pass type on its own sheets, so the shop can load the right
+    /// stock for each (only "pass" is known).
+    #[arg(long, value_name = "pass", value_parser = ["pass"])]
+    group_by: Option<String>,
+    /// Start on slot N of the first sheet (1 = top left), to use up a
+    /// partly printed sheet of stock.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    start_at: u16,
     /// Leave out the slug line (event, sheet k of n, pass types, run hash)
     /// printed below the cards on each sheet.
     #[arg(long)]
@@ -298,6 +306,8 @@ fn options(run: &RunArgs) -> RenderOptions {
         security_ink: run.security_ink.clone(),
         duplex: run.duplex.then_some(run.flip),
         slug: !run.no_slug,
+        group_by_pass: run.group_by.is_some(),
+        start_at: usize::from(run.start_at) - 1,
     }
 }
 
@@ -600,6 +610,8 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         duplex: false,
         flip: laminate::impose::Flip::Long,
         no_slug: false,
+        group_by: None,
+        start_at: 1,
     };
     match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {

@@ -342,3 +342,49 @@ fn duplex_backs_register_with_their_fronts() {
         );
     }
 }
+
+#[test]
+fn group_by_pass_and_start_at_shape_the_batch() {
+    let dir = temp();
+    let run = laminate_in(
+        dir.path(),
+        &[
+            "render",
+            &sample(),
+            "-o",
+            "g.pdf",
+            "--group-by",
+            "pass",
+            "--manifest",
+            "g.csv",
+            "--quiet",
+        ],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let rows = fs::read_to_string(dir.path().join("g.csv")).unwrap();
+    // sheet -> the pass types on it
+    let mut sheets: std::collections::BTreeMap<usize, std::collections::BTreeSet<String>> =
+        Default::default();
+    for line in rows.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        sheets.entry(cols[7].parse().unwrap()).or_default().insert(cols[2].to_string());
+    }
+    assert!(sheets.values().all(|types| types.len() == 1), "{sheets:?}");
+    assert_eq!(
+        sheets.len(),
+        5,
+        "all-access 6, crew 8, day 4, limited 5, sticky 3 passes: one sheet each"
+    );
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "-o", "s.pdf", "--start-at", "7", "--manifest", "s.csv", "--quiet"],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let rows = fs::read_to_string(dir.path().join("s.csv")).unwrap();
+    let first: Vec<&str> = rows.lines().nth(1).unwrap().split(',').collect();
+    let third: Vec<&str> = rows.lines().nth(3).unwrap().split(',').collect();
+    assert_eq!((first[7], first[8]), ("1", "7"), "the first pass goes to slot 7");
+    assert_eq!((third[7], third[8]), ("2", "1"), "the third starts a fresh sheet");
+}

@@ -277,6 +277,7 @@ fn manifest_rows_agree_with_where_pdftotext_finds_each_id() {
         crop_marks: true,
         margin: laminate::impose::default_margin(),
         duplex: None,
+        start_at: 0,
     };
     let grid = laminate::impose::grid(card, &opts).unwrap();
     let bbox_path = dir.path().join("bbox.html").display().to_string();
@@ -359,7 +360,10 @@ fn each_sheet_has_a_slug_line_unless_asked_not_to() {
     let pdf = render(dir.path(), "samples/festival.yaml", &[]);
     let (_, text, _) = tool("pdftotext", &[&pdf, "-"]);
     for k in 1..=4 {
-        assert!(text.contains(&format!("Northern Lights Festival 2026 · sheet {k} of 4 · ")), "sheet {k}:\n{text}");
+        assert!(
+            text.contains(&format!("Northern Lights Festival 2026 · sheet {k} of 4 · ")),
+            "sheet {k}:\n{text}"
+        );
     }
     assert!(text.contains("· all-access, crew, limited, sticky · run "), "{text}");
     let pdf = render(dir.path(), "samples/festival.yaml", &["--no-slug"]);

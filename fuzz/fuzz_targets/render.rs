@@ -28,6 +28,8 @@ fuzz_target!(|data: &[u8]| {
         security_ink: None,
         duplex: None,
         slug: true,
+        group_by_pass: false,
+        start_at: 0,
     };
     if let Err(Failure::Input { sources, diagnostics }) = laminate::render(&opts, None) {
         let mut printed = Vec::new();
