@@ -144,13 +144,7 @@ impl<'a> Layouter<'a> {
                 }
                 Kind::Text(style) if !style.is_per_type() => {
                     if let Some(text) = text {
-                        let spec = FitSpec {
-                            width: el.at.w,
-                            height: el.at.h,
-                            max_size: style.size,
-                            min_size: style.min_size,
-                            max_lines: style.lines,
-                        };
+                        let spec = fit_spec(style, el.at);
                         let (runs, fitted) = self.text_items(
                             text,
                             el.at,
@@ -281,13 +275,7 @@ impl<'a> Layouter<'a> {
             }
             (Kind::Text(style), false) if style.is_per_type() => {
                 if let Some(text) = text {
-                    let spec = FitSpec {
-                        width: el.at.w,
-                        height: el.at.h,
-                        max_size: style.size,
-                        min_size: style.min_size,
-                        max_lines: style.lines,
-                    };
+                    let spec = fit_spec(style, el.at);
                     items.extend(
                         self.text_items(
                             text,
@@ -483,6 +471,17 @@ impl<'a> Layouter<'a> {
                 ))
             })
             .collect()
+    }
+}
+
+/// What fitting a text element asks for: its box and its size range.
+fn fit_spec(style: &crate::template::TextStyle, at: BoxPt) -> FitSpec {
+    FitSpec {
+        width: at.w,
+        height: at.h,
+        max_size: style.size,
+        min_size: style.min_size,
+        max_lines: style.lines,
     }
 }
 

@@ -264,14 +264,15 @@ pub fn render_with_progress(
     let resolver = Resolver::new(&roster.event, &set, book, &reprints, key.as_ref());
     let layouter =
         Layouter::new(&set, book, LayoutOptions { bleed: opts.bleed, proof: opts.proof });
-    let mut imposer = Imposer::new(ImposeOptions {
+    let impose_opts = ImposeOptions {
         sheet: opts.sheet,
         bleed: opts.bleed,
         crop_marks: opts.crop_marks,
         margin: impose::default_margin(),
         duplex: opts.duplex,
         start_at: opts.start_at,
-    });
+    };
+    let mut imposer = Imposer::new(impose_opts);
 
     let mut failed = found.iter().any(|d| d.severity == diag::Severity::Error);
     let (temp, sink): (Option<tempfile::NamedTempFile>, Box<dyn Write>) = match output {
@@ -316,14 +317,6 @@ pub fn render_with_progress(
     let fonts = writer.fonts();
     // The slug names the sheet among all of the run's sheets, so count them
     // first: a sheet holds one card size, so runs of equal sizes fill sheets.
-    let impose_opts = ImposeOptions {
-        sheet: opts.sheet,
-        bleed: opts.bleed,
-        crop_marks: opts.crop_marks,
-        margin: impose::default_margin(),
-        duplex: opts.duplex,
-        start_at: opts.start_at,
-    };
     let total_sheets = {
         let keys: Vec<(units::Size, usize)> = selected
             .iter()
