@@ -4,8 +4,23 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use tempfile::NamedTempFile;
+
+/// The temporary files of this process that are not in place yet, so that
+/// an interrupted run (Ctrl-C) can remove them: a drop does that normally,
+/// but a signal ends the process without running drops.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes every temporary file not yet put in place. Called from the
+/// SIGINT/SIGTERM handler before the process exits.
+pub fn remove_pending() {
+    let pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+    for path in pending.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+}
 
 /// A temporary file in `path`'s folder (so the final rename stays on one
 /// file system). Refuses a missing folder, and a `path` that exists but is
@@ -26,14 +41,16 @@ pub fn temp_beside(path: &Path, suffix: &str) -> io::Result<NamedTempFile> {
             "it exists and is not a regular file",
         ));
     }
-    tempfile::Builder::new()
+    let temp = tempfile::Builder::new()
         .prefix(".laminate-")
         .suffix(suffix)
         .tempfile_in(&dir)
         // tempfile's message names its random file; keep the system's words only.
         .map_err(|e| {
             e.raw_os_error().map_or_else(|| io::Error::from(e.kind()), io::Error::from_raw_os_error)
-        })
+        })?;
+    PENDING.lock().unwrap_or_else(|e| e.into_inner()).push(temp.path().to_path_buf());
+    Ok(temp)
 }
 
 /// Moves a finished temporary file into place. The temporary file is
@@ -47,7 +64,9 @@ pub fn persist(temp: NamedTempFile, path: &Path) -> io::Result<()> {
         let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
         temp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
+    let temp_path = temp.path().to_path_buf();
     temp.persist(path).map_err(|e| e.error)?;
+    PENDING.lock().unwrap_or_else(|e| e.into_inner()).retain(|p| *p != temp_path);
     Ok(())
 }
 

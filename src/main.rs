@@ -409,6 +409,13 @@ fn verify(
 }
 
 fn main() -> ExitCode {
+    // Ctrl-C (or a scheduler's SIGTERM) mid-run: remove the half-written
+    // temporary files, leave any earlier output as it was, exit 130.
+    let _ = ctrlc::set_handler(|| {
+        laminate::atomic::remove_pending();
+        eprintln!("laminate: interrupted; nothing was written");
+        std::process::exit(130);
+    });
     let cli = Cli::parse();
     match cli.command {
         Command::Render { run, output, quiet } => {

@@ -661,3 +661,49 @@ fn failed_runs_keep_the_existing_output() {
     }
     c.leaves_only(dir.path(), &["roster.yaml", "out.pdf"]).done();
 }
+
+// Guards an interrupted run: Ctrl-C mid-render leaves no partial file and
+// keeps the earlier output.
+#[test]
+fn interrupted_run_leaves_nothing_behind() {
+    let dir = util::temp();
+    let mut text =
+        String::from("event: {name: Big Night, starts: 2026-07-10, ends: 2026-07-10}\npasses:\n");
+    for i in 0..40_000 {
+        text.push_str(&format!("  - {{id: B-{i:05}, name: Holder {i}, pass: crew}}\n"));
+    }
+    std::fs::write(dir.path().join("big.yaml"), text).unwrap();
+    std::fs::write(dir.path().join("out.pdf"), b"earlier good output").unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_laminate"))
+        .args(["render", "big.yaml", "-o", "out.pdf", "--quiet", "--jobs", "1"])
+        .current_dir(dir.path())
+        .env_clear()
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the temporary PDF exists, then interrupt.
+    let started = std::time::Instant::now();
+    let part = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".pdf.part"))
+    };
+    while !part() {
+        assert!(started.elapsed().as_secs() < 20, "no temporary file appeared");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["big.yaml", "out.pdf"]);
+    assert_eq!(std::fs::read(dir.path().join("out.pdf")).unwrap(), b"earlier good output");
+}
