@@ -674,7 +674,7 @@ fn interrupted_run_leaves_nothing_behind() {
     }
     std::fs::write(dir.path().join("big.yaml"), text).unwrap();
     std::fs::write(dir.path().join("out.pdf"), b"earlier good output").unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_laminate"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_laminate"))
         .args(["render", "big.yaml", "-o", "out.pdf", "--quiet", "--jobs", "1"])
         .current_dir(dir.path())
         .env_clear()
