@@ -144,16 +144,7 @@ impl<'a> Layouter<'a> {
                 }
                 Kind::Text(style) if !style.is_per_type() => {
                     if let Some(text) = text {
-                        let spec = fit_spec(style, el.at);
-                        let (runs, fitted) = self.text_items(
-                            text,
-                            el.at,
-                            t,
-                            style.font,
-                            spec,
-                            style.align,
-                            style.colour,
-                        );
+                        let (runs, fitted) = self.styled_text(text, el.at, t, style);
                         items.extend(runs);
                         if let Some(short) = fitted {
                             let msg = match short {
@@ -275,19 +266,7 @@ impl<'a> Layouter<'a> {
             }
             (Kind::Text(style), false) if style.is_per_type() => {
                 if let Some(text) = text {
-                    let spec = fit_spec(style, el.at);
-                    items.extend(
-                        self.text_items(
-                            text,
-                            el.at,
-                            t,
-                            style.font,
-                            spec,
-                            style.align,
-                            style.colour,
-                        )
-                        .0,
-                    );
+                    items.extend(self.styled_text(text, el.at, t, style).0);
                 }
             }
             (Kind::Punch { colour }, false) => {
@@ -361,6 +340,17 @@ impl<'a> Layouter<'a> {
         }
 
         items
+    }
+
+    /// A text element's text, set as its style says.
+    fn styled_text(
+        &self,
+        text: &str,
+        at: BoxPt,
+        t: &Template,
+        style: &crate::template::TextStyle,
+    ) -> (Vec<(Point, Item)>, Option<Shortfall>) {
+        self.text_items(text, at, t, style.font, fit_spec(style, at), style.align, style.colour)
     }
 
     /// Text fitted into a box: the items, and how the fit fell short if it did.
