@@ -135,24 +135,30 @@ pub struct Spot {
 /// Records what each glyph shows for the ToUnicode map: the characters of
 /// its cluster, given to the first glyph of the cluster (a ligature or a
 /// conjunct maps to several characters; the other glyphs of a cluster to
-/// none).
+/// none). The glyphs of a cluster are next to each other, as shaping leaves
+/// them.
 fn map_to_unicode(used: &mut BTreeMap<u16, String>, glyphs: &[crate::fonts::Glyph], text: &str) {
-    let mut starts: Vec<u32> = glyphs.iter().map(|g| g.cluster).collect();
-    starts.sort_unstable();
-    starts.dedup();
-    let mut done: Vec<u32> = Vec::new();
+    // Where each cluster starts, sorted; made only if a glyph is new.
+    let mut starts: Option<Vec<u32>> = None;
+    let mut previous = None;
     for g in glyphs {
         // Every glyph must be in the subset, whether or not it carries text.
         let entry = used.entry(g.id).or_default();
-        if done.contains(&g.cluster) {
+        let first = previous != Some(g.cluster);
+        previous = Some(g.cluster);
+        if !first || !entry.is_empty() {
             continue;
         }
-        done.push(g.cluster);
-        if entry.is_empty() {
-            let start = g.cluster as usize;
-            let end = starts.iter().find(|&&s| s > g.cluster).map_or(text.len(), |&s| s as usize);
-            entry.push_str(text.get(start..end).unwrap_or(""));
-        }
+        let starts = starts.get_or_insert_with(|| {
+            let mut s: Vec<u32> = glyphs.iter().map(|g| g.cluster).collect();
+            s.sort_unstable();
+            s.dedup();
+            s
+        });
+        let start = g.cluster as usize;
+        let next = starts.partition_point(|&s| s <= g.cluster);
+        let end = starts.get(next).map_or(text.len(), |&s| s as usize);
+        entry.push_str(text.get(start..end).unwrap_or(""));
     }
 }
 
@@ -244,10 +250,15 @@ impl Builder {
                 }
                 Item::Art(id) => {
                     self.out.arts.insert(*id);
-                    c.save_state();
-                    c.transform([1.0, 0.0, 0.0, 1.0, f(pos.x), f(pos.y)]);
-                    c.x_object(Name(format!("A{}", id.0).as_bytes()));
-                    c.restore_state();
+                    let name = format!("A{}", id.0);
+                    if pos == Point::default() {
+                        c.x_object(Name(name.as_bytes()));
+                    } else {
+                        c.save_state();
+                        c.transform([1.0, 0.0, 0.0, 1.0, f(pos.x), f(pos.y)]);
+                        c.x_object(Name(name.as_bytes()));
+                        c.restore_state();
+                    }
                 }
                 Item::Rect { w, h, radius, fill } => {
                     self.out.spot |= set_fill(c, *fill, spot);
