@@ -523,15 +523,13 @@ pub const QUIET_ZONE: usize = 4;
 /// The QR code of a payload, centred in its box on a white square that
 /// includes the quiet zone.
 fn qr(payload: &str, at: BoxPt, pos: Point, colour: Colour) -> Vec<(Point, Item)> {
-    let code = fast_qr::QRBuilder::new(payload.as_bytes())
-        .ecl(fast_qr::ECL::M)
-        .build()
-        .expect("payloads are short enough for a QR code");
+    let code = crate::qr::encode(payload.as_bytes())
+        .expect("resolve refuses payloads too long for a QR code");
     let n = code.size;
     let side = at.w.min(at.h);
     let module = side / (n + 2 * QUIET_ZONE) as f64;
     let origin = Point::new(pos.x + (at.w - side) / 2.0, pos.y + (at.h - side) / 2.0);
-    let dark = code.data[..n * n].iter().map(|m| m.value()).collect();
+    let dark = code.dark;
     let q = QUIET_ZONE as f64 * module;
     vec![
         (origin, Item::Rect { w: side, h: side, radius: 0.0, fill: Colour::WHITE }),

@@ -19,6 +19,7 @@ pub mod payload;
 pub mod pdf;
 pub mod photo;
 pub mod preview;
+pub mod qr;
 pub mod reprint;
 pub mod resolve;
 pub mod roster;
