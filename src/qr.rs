@@ -557,18 +557,15 @@ fn runs(set: u128) -> u32 {
 fn finder_like(line: u128, n: usize) -> u32 {
     // Four light modules before column 0; beyond the symbol all light.
     let w = line << 4;
-    let before = [0, 0, 0, 0, 1, 0, 1, 1, 1, 0, 1];
-    let after = [1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0];
+    let (d, l) = (|k: u32| w >> k, |k: u32| !(w >> k));
+    // Bit s: modules s..s+7 of the padded line are 1011101; bit s of
+    // `light`: modules s..s+4 are light.
+    let core = d(0) & l(1) & d(2) & d(3) & d(4) & l(5) & d(6);
+    let light = l(0) & l(1) & l(2) & l(3);
     let starts = (1u128 << (n - 2)) - 1;
-    let mut count = 0;
-    for pattern in [before, after] {
-        let mut hit = starts;
-        for (k, &bit) in pattern.iter().enumerate() {
-            hit &= if bit == 1 { w >> k } else { !(w >> k) };
-        }
-        count += hit.count_ones();
-    }
-    40 * count
+    let before = light & core >> 4 & starts;
+    let after = core & light >> 7 & starts;
+    40 * (before.count_ones() + after.count_ones())
 }
 
 /// Rule 4: 10 points for each full 5 % that dark modules are off 50 %.
