@@ -72,15 +72,8 @@ pub fn encode_with(data: &[u8], mask: Option<usize>) -> Option<Code> {
     }
     let mask = match mask {
         Some(m) => m,
-        None if n <= FAST_MAX => {
-            let (rows, cols) = bit_sets(n, |x, y| data[y * n + x]);
-            (0..8)
-                .min_by_key(|&m| {
-                    let (r, c) = layout.masked(&rows, &cols, m);
-                    fast_penalty(&r, &c, n)
-                })
-                .expect("eight masks")
-        }
+        None if n <= 56 => layout.best_mask::<u64>(&data),
+        None if n <= FAST_MAX => layout.best_mask::<u128>(&data),
         None => (0..8)
             .min_by_key(|&m| reference_penalty(&layout.modules(&data, m), n))
             .expect("eight masks"),
@@ -455,25 +448,42 @@ impl Layout {
         Layout { size: n, base: dark, base_bits, path, masks }
     }
 
+    /// The mask of least penalty for the data modules, scored with rows
+    /// and columns as words of type `W` (wide enough for the symbol plus
+    /// four modules either side).
+    fn best_mask<W: Word>(&self, data: &[bool]) -> usize {
+        let n = self.size;
+        let (rows, cols) = bit_sets(n, |x, y| data[y * n + x]);
+        let mut r = [W::ZERO; FAST_MAX];
+        let mut c = [W::ZERO; FAST_MAX];
+        (0..8)
+            .min_by_key(|&m| {
+                self.masked(&rows, &cols, m, &mut r[..n], &mut c[..n]);
+                fast_penalty(&r[..n], &c[..n], n)
+            })
+            .expect("eight masks")
+    }
+
     /// The whole symbol for data rows and a mask, as bit rows and columns
-    /// (fast path, sizes up to 128).
-    fn masked(&self, rows: &[u128], cols: &[u128], mask: usize) -> (Vec<u128>, Vec<u128>) {
+    /// (fast path, sizes up to [`FAST_MAX`]).
+    fn masked<W: Word>(&self, rows: &[u128], cols: &[u128], mask: usize, r: &mut [W], c: &mut [W]) {
         let n = self.size;
         let (mr, mc) = &self.masks[mask];
         let (br, bc) = &self.base_bits;
         // Data, mask and function modules never share a module.
-        let mut r: Vec<u128> = (0..n).map(|y| rows[y] ^ mr[y] | br[y]).collect();
-        let mut c: Vec<u128> = (0..n).map(|x| cols[x] ^ mc[x] | bc[x]).collect();
+        for y in 0..n {
+            r[y] = W::from_u128(rows[y] ^ mr[y] | br[y]);
+            c[y] = W::from_u128(cols[y] ^ mc[y] | bc[y]);
+        }
         let format = format_bits(mask);
         for i in 0..15 {
             if format >> i & 1 == 1 {
                 for (x, y) in format_positions(n, i) {
-                    r[y] |= 1 << x;
-                    c[x] |= 1 << y;
+                    r[y] = r[y] | W::ONE << x as u32;
+                    c[x] = c[x] | W::ONE << y as u32;
                 }
             }
         }
-        (r, c)
     }
 
     /// The whole symbol for the data modules and a mask, module by module.
@@ -526,35 +536,77 @@ fn alignment_centres(version: usize) -> Vec<usize> {
 
 /// The mask penalty of a symbol (clause 7.8.3.1) from its rows and columns
 /// as bit sets (bit x of row y is the module at column x).
-fn fast_penalty(rows: &[u128], cols: &[u128], n: usize) -> u32 {
-    let full = (1u128 << n) - 1;
+fn fast_penalty<W: Word>(rows: &[W], cols: &[W], n: usize) -> u32 {
+    let full = W::low(n);
     let mut score = 0;
     for lines in [rows, cols] {
         for &line in lines {
             score += runs(line) + runs(!line & full) + finder_like(line, n);
         }
     }
-    let pairs = (1u128 << (n - 1)) - 1;
+    let pairs = W::low(n - 1);
     for w in rows.windows(2) {
         let dark = w[0] & w[1];
         let light = !(w[0] | w[1]) & full;
-        score += 3
-            * ((dark & dark >> 1 & pairs).count_ones() + (light & light >> 1 & pairs).count_ones());
+        score += 3 * ((dark & dark >> 1 & pairs).ones() + (light & light >> 1 & pairs).ones());
     }
-    let dark: u32 = rows.iter().map(|r| r.count_ones()).sum();
+    let dark: u32 = rows.iter().map(|r| r.ones()).sum();
     score + balance(dark as usize, n * n)
 }
 
+/// A row or column of modules as bits (bit x is module x): `u64` for
+/// symbols up to 56 modules (versions 1 to 9, which hold every ordinary
+/// payload), `u128` up to [`FAST_MAX`].
+trait Word:
+    Copy
+    + std::ops::BitAnd<Output = Self>
+    + std::ops::BitOr<Output = Self>
+    + std::ops::Not<Output = Self>
+    + std::ops::Shl<u32, Output = Self>
+    + std::ops::Shr<u32, Output = Self>
+{
+    const ZERO: Self;
+    const ONE: Self;
+    fn ones(self) -> u32;
+    fn from_u128(v: u128) -> Self;
+    /// The lowest `n` bits set.
+    fn low(n: usize) -> Self {
+        !(!Self::ZERO << n as u32)
+    }
+}
+
+impl Word for u64 {
+    const ZERO: Self = 0;
+    const ONE: Self = 1;
+    fn ones(self) -> u32 {
+        self.count_ones()
+    }
+    fn from_u128(v: u128) -> Self {
+        v as u64
+    }
+}
+
+impl Word for u128 {
+    const ZERO: Self = 0;
+    const ONE: Self = 1;
+    fn ones(self) -> u32 {
+        self.count_ones()
+    }
+    fn from_u128(v: u128) -> Self {
+        v
+    }
+}
+
 /// Rule 1 for one colour: a run of 5 + i modules scores 3 + i.
-fn runs(set: u128) -> u32 {
+fn runs<W: Word>(set: W) -> u32 {
     let five = set & set >> 1 & set >> 2 & set >> 3 & set >> 4;
     let starts = five & !(five << 1);
-    five.count_ones() + 2 * starts.count_ones()
+    five.ones() + 2 * starts.ones()
 }
 
 /// Rule 3: 1:1:3:1:1 dark-light-dark-light-dark with four light modules
 /// before or after it, counting the quiet zone around the symbol as light.
-fn finder_like(line: u128, n: usize) -> u32 {
+fn finder_like<W: Word>(line: W, n: usize) -> u32 {
     // Four light modules before column 0; beyond the symbol all light.
     let w = line << 4;
     let (d, l) = (|k: u32| w >> k, |k: u32| !(w >> k));
@@ -562,10 +614,10 @@ fn finder_like(line: u128, n: usize) -> u32 {
     // `light`: modules s..s+4 are light.
     let core = d(0) & l(1) & d(2) & d(3) & d(4) & l(5) & d(6);
     let light = l(0) & l(1) & l(2) & l(3);
-    let starts = (1u128 << (n - 2)) - 1;
+    let starts = W::low(n - 2);
     let before = light & core >> 4 & starts;
     let after = core & light >> 7 & starts;
-    40 * (before.count_ones() + after.count_ones())
+    40 * (before.ones() + after.ones())
 }
 
 /// Rule 4: 10 points for each full 5 % that dark modules are off 50 %.
@@ -697,8 +749,14 @@ mod tests {
                 }
                 let (rows, cols) = bit_sets(n, |x, y| data[y * n + x]);
                 for mask in 0..8 {
-                    let (r, c) = layout.masked(&rows, &cols, mask);
+                    let (mut r, mut c) = (vec![0u128; n], vec![0u128; n]);
+                    layout.masked(&rows, &cols, mask, &mut r, &mut c);
                     let modules = layout.modules(&data, mask);
+                    if n <= 56 {
+                        let (mut r64, mut c64) = (vec![0u64; n], vec![0u64; n]);
+                        layout.masked(&rows, &cols, mask, &mut r64, &mut c64);
+                        assert_eq!(fast_penalty(&r64, &c64, n), fast_penalty(&r, &c, n));
+                    }
                     assert_eq!(
                         fast_penalty(&r, &c, n),
                         reference_penalty(&modules, n),
@@ -718,12 +776,13 @@ mod tests {
     #[test]
     fn penalty_rules_by_hand() {
         // A run of 7 scores 3 + 2; two runs of 5 score 3 each.
-        assert_eq!(runs(0b111_1111), 5);
-        assert_eq!(runs(0b111_1101_1111), 6);
-        assert_eq!(runs(0b1111), 0);
+        assert_eq!(runs(0b111_1111u64), 5);
+        assert_eq!(runs(0b111_1101_1111u128), 6);
+        assert_eq!(runs(0b1111u64), 0);
         // 1011101 at the start of an 11-module line: light before (the
         // quiet zone) and after.
-        assert_eq!(finder_like(0b1011101, 11), 80);
+        assert_eq!(finder_like(0b1011101u64, 11), 80);
+        assert_eq!(finder_like(0b1011101u128, 11), 80);
         assert_eq!(balance(50, 100), 0);
         assert_eq!(balance(55, 100), 0);
         assert_eq!(balance(56, 100), 10);
