@@ -24,10 +24,11 @@ impl Ops {
 
     /// A number rounded to 4 decimals, without trailing zeros.
     fn num(&mut self, v: f64) -> &mut Self {
-        let scaled = (v * 10_000.0).round();
-        // Out-of-range values cannot come from a card layout; clamp rather
-        // than write something that is not a number.
-        let scaled = scaled.clamp(-1e15, 1e15) as i64;
+        // Half away from zero, as f64::round, without its libm call;
+        // out-of-range values cannot come from a card layout, and are
+        // clamped rather than written as something that is not a number.
+        let s = (v * 10_000.0).clamp(-1e15, 1e15);
+        let scaled = if s >= 0.0 { (s + 0.5) as i64 } else { (s - 0.5) as i64 };
         if scaled < 0 {
             self.buf.push(b'-');
         }
