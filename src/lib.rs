@@ -92,7 +92,7 @@ pub struct RenderOptions {
 
 /// Passes resolved and laid out together before their sheets are written:
 /// enough to keep every thread busy, few enough to keep memory flat.
-const CHUNK: usize = 512;
+const CHUNK: usize = 128;
 
 /// What a successful run did.
 #[derive(Debug)]
