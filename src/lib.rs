@@ -550,7 +550,7 @@ fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
 }
 
 fn set_span(roster: &roster::Roster, index: usize) -> Span {
-    roster.entries[index].spans.entry
+    roster.entries[index].spans.entry()
 }
 
 fn input_failure(sources: Sources, mut diags: Diagnostics, found: Vec<Diagnostic>) -> Failure {

@@ -87,7 +87,7 @@ impl<'a> Resolver<'a> {
                 names.extend(t.aliases.iter().map(|a| format!("{a} (= {})", t.name)));
             }
             let known: Vec<&str> = names.iter().map(String::as_str).collect();
-            let mut d = err(e.spans.pass, format!("unknown pass type \"{}\"", e.pass));
+            let mut d = err(e.spans.pass(), format!("unknown pass type \"{}\"", e.pass));
             if let Some(n) = crate::yaml::nearest(&e.pass, &known) {
                 d = d.hint(format!("did you mean \"{n}\"?"));
             }
@@ -108,7 +108,7 @@ impl<'a> Resolver<'a> {
         if until < from && e.valid_until.is_none() {
             errors.push(
                 err(
-                    e.spans.valid_from,
+                    e.spans.valid_from(),
                     format!("valid_from ({from}) is after the event's last day ({until})"),
                 )
                 .hint("give valid_until as well, or correct the date"),
@@ -116,7 +116,7 @@ impl<'a> Resolver<'a> {
         } else if until < from && e.valid_from.is_none() {
             errors.push(
                 err(
-                    e.spans.valid_until,
+                    e.spans.valid_until(),
                     format!("valid_until ({until}) is before the event's first day ({from})"),
                 )
                 .hint("give valid_from as well, or correct the date"),
@@ -125,7 +125,7 @@ impl<'a> Resolver<'a> {
         if t.days == Days::Single && from != until {
             errors.push(
                 err(
-                    e.spans.valid_until,
+                    e.spans.valid_until(),
                     format!(
                         "a {} pass is for one day, but this one runs {from} to {until}",
                         t.name
@@ -159,7 +159,7 @@ impl<'a> Resolver<'a> {
                         match self.photo(path, el.at.w, el.at.h) {
                             Ok(p) => photo = Some(p),
                             Err(msg) => errors.push(
-                                err(e.spans.photo, format!("photo {}: {msg}", path.display()))
+                                err(e.spans.photo(), format!("photo {}: {msg}", path.display()))
                                     .hint(
                                     "photos are PNG or JPEG files, relative to the roster's folder",
                                 ),
@@ -175,7 +175,8 @@ impl<'a> Resolver<'a> {
                 if !missing.is_empty() {
                     let list: Vec<String> =
                         missing.iter().map(|c| format!("'{c}' (U+{:04X})", *c as u32)).collect();
-                    let span = if text.contains(&e.name) { e.spans.name } else { e.spans.entry };
+                    let span =
+                        if text.contains(&e.name) { e.spans.name() } else { e.spans.entry() };
                     errors.push(
                         err(span, format!("no bundled font has {}", list.join(", ")))
                             .hint("the bundled fonts cover Latin, Greek and Cyrillic"),
@@ -190,13 +191,13 @@ impl<'a> Resolver<'a> {
             if !t.elements.iter().any(|el| matches!(el.kind, Kind::Photo { .. })) {
                 if path.is_file() {
                     warnings.push(
-                        Diagnostic::warning(e.spans.photo, format!("the photo is not shown: pass type \"{}\" has no photo element", t.name))
+                        Diagnostic::warning(e.spans.photo(), format!("the photo is not shown: pass type \"{}\" has no photo element", t.name))
                             .entry(&e.id)
                             .hint("use a template set with a `type: photo` element (see samples/conference), or drop the photo key"),
                     );
                 } else {
                     errors.push(err(
-                        e.spans.photo,
+                        e.spans.photo(),
                         format!("photo {}: there is no such file", path.display()),
                     ));
                 }
@@ -226,7 +227,7 @@ impl<'a> Resolver<'a> {
             && !crate::qr::fits(payload.as_bytes())
         {
             return Err(vec![err(
-                e.spans.entry,
+                e.spans.entry(),
                 format!(
                     "the QR payload of this pass is {} characters, more than a QR code holds",
                     payload.len()
@@ -247,7 +248,7 @@ impl<'a> Resolver<'a> {
                 payload,
                 photo_path: photo.as_ref().and(e.photo.clone()),
                 photo,
-                span: e.spans.entry,
+                span: e.spans.entry(),
                 reprint,
             },
             warnings,

@@ -50,22 +50,114 @@ pub struct Entry {
 }
 
 /// The places of an entry's values, for messages found after loading.
-#[derive(Clone, Copy, Debug, PartialEq, Default)]
+/// Kept small (the file once, then 8 bytes a place) because a roster of
+/// 100,000 entries holds 100,000 of them: a column past 65,535 is kept as
+/// 65,535, still on the right line.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EntrySpans {
+    file: FileId,
+    places: [Place; 7],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+struct Place {
+    line: u32,
+    col: u16,
+    len: u16,
+}
+
+/// Which value of an entry a place is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Field {
+    Entry,
+    Pass,
+    Name,
+    ValidFrom,
+    ValidUntil,
+    Zones,
+    Photo,
+}
+
+const FIELDS: [Field; 7] = [
+    Field::Entry,
+    Field::Pass,
+    Field::Name,
+    Field::ValidFrom,
+    Field::ValidUntil,
+    Field::Zones,
+    Field::Photo,
+];
+
+impl EntrySpans {
+    /// Every place at the entry's start until set.
+    fn new(entry: Span) -> Self {
+        let mut s = EntrySpans { file: entry.file, places: [Place::default(); 7] };
+        for f in 0..7 {
+            s.places[f] = Self::place(entry);
+        }
+        s
+    }
+
+    fn place(span: Span) -> Place {
+        let short = |v: u32| v.min(u32::from(u16::MAX)) as u16;
+        Place { line: span.line, col: short(span.col), len: short(span.len) }
+    }
+
+    fn set(&mut self, field: Field, span: Span) {
+        self.places[field as usize] = Self::place(span);
+    }
+
+    fn get(&self, field: Field) -> Span {
+        let p = self.places[field as usize];
+        Span { file: self.file, line: p.line, col: u32::from(p.col), len: u32::from(p.len) }
+    }
+
+    /// Moves every place with `f` (a spreadsheet roster maps the places in
+    /// the YAML it was turned into back to its cells). The places of one
+    /// entry stay in one file.
+    pub fn map(&mut self, f: impl Fn(Span) -> Span) {
+        let spans: Vec<Span> = (0..7).map(|i| f(self.get(FIELDS[i]))).collect();
+        self.file = spans[0].file;
+        for (i, span) in spans.into_iter().enumerate() {
+            debug_assert_eq!(span.file, self.file, "an entry's places are in one file");
+            self.places[i] = Self::place(span);
+        }
+    }
+
     /// The start of the entry.
-    pub entry: Span,
+    pub fn entry(&self) -> Span {
+        self.get(Field::Entry)
+    }
+
     /// The `pass` value.
-    pub pass: Span,
+    pub fn pass(&self) -> Span {
+        self.get(Field::Pass)
+    }
+
     /// The `name` value.
-    pub name: Span,
+    pub fn name(&self) -> Span {
+        self.get(Field::Name)
+    }
+
     /// The `valid_from` value (or the entry when absent).
-    pub valid_from: Span,
+    pub fn valid_from(&self) -> Span {
+        self.get(Field::ValidFrom)
+    }
+
     /// The `valid_until` value (or the entry when absent).
-    pub valid_until: Span,
+    pub fn valid_until(&self) -> Span {
+        self.get(Field::ValidUntil)
+    }
+
     /// The `zones` value (or the entry when absent).
-    pub zones: Span,
+    pub fn zones(&self) -> Span {
+        self.get(Field::Zones)
+    }
+
     /// The `photo` value (or the entry when absent).
-    pub photo: Span,
+    pub fn photo(&self) -> Span {
+        self.get(Field::Photo)
+    }
 }
 
 /// A loaded roster.
@@ -300,22 +392,14 @@ fn read_entry(
         valid_until: None,
         zones: None,
         photo: None,
-        spans: EntrySpans {
-            entry: node.span,
-            pass: node.span,
-            name: node.span,
-            valid_from: node.span,
-            valid_until: node.span,
-            zones: node.span,
-            photo: node.span,
-        },
+        spans: EntrySpans::new(node.span),
     };
     let (mut has_name, mut has_pass) = (false, false);
     for (key, _, v) in known_keys(pairs, ENTRY_KEYS, "a pass entry", who, out) {
         match key {
             "id" => {}
             "name" => {
-                e.spans.name = v.span;
+                e.spans.set(Field::Name, v.span);
                 if let Some(n) = text(v, "name", who, out) {
                     e.name = n;
                     has_name = true;
@@ -324,26 +408,26 @@ fn read_entry(
             "organisation" => e.organisation = text(v, "organisation", who, out),
             "role" => e.role = text(v, "role", who, out),
             "pass" => {
-                e.spans.pass = v.span;
+                e.spans.set(Field::Pass, v.span);
                 if let Some(p) = text(v, "pass", who, out) {
                     e.pass = p;
                     has_pass = true;
                 }
             }
             "valid_from" => {
-                e.spans.valid_from = v.span;
+                e.spans.set(Field::ValidFrom, v.span);
                 e.valid_from = date(v, "valid_from", who, out);
             }
             "valid_until" => {
-                e.spans.valid_until = v.span;
+                e.spans.set(Field::ValidUntil, v.span);
                 e.valid_until = date(v, "valid_until", who, out);
             }
             "zones" => {
-                e.spans.zones = v.span;
+                e.spans.set(Field::Zones, v.span);
                 e.zones = zones(v, who, out);
             }
             "photo" => {
-                e.spans.photo = v.span;
+                e.spans.set(Field::Photo, v.span);
                 e.photo = text(v, "photo", who, out).map(|p| base_dir.join(p));
             }
             _ => unreachable!("known_keys returns known keys only"),
@@ -367,7 +451,7 @@ fn read_entry(
     if let (Some(from), Some(until)) = (e.valid_from, e.valid_until) {
         if until < from {
             out.push(tag(Diagnostic::error(
-                e.spans.valid_until,
+                e.spans.valid_until(),
                 format!("valid_until ({until}) is before valid_from ({from})"),
             )
             .hint("swap the two dates")));
@@ -547,7 +631,7 @@ mod tests {
         assert_eq!(e.name, "José Müller");
         assert_eq!(e.zones.as_deref(), Some(&["stage".to_string()][..]));
         assert_eq!(e.photo.as_deref(), Some(Path::new("/r/p/a.jpg")));
-        assert_eq!(e.spans.entry.line, 6);
+        assert_eq!(e.spans.entry().line, 6);
     }
 
     #[test]

@@ -410,18 +410,7 @@ fn from_table(
     Ok(roster.map(|mut r| {
         r.file = table.file;
         for e in &mut r.entries {
-            let s = &mut e.spans;
-            for span in [
-                &mut s.entry,
-                &mut s.pass,
-                &mut s.name,
-                &mut s.valid_from,
-                &mut s.valid_until,
-                &mut s.zones,
-                &mut s.photo,
-            ] {
-                *span = places.span(*span);
-            }
+            e.spans.map(|span| places.span(span));
         }
         r
     }))
