@@ -144,12 +144,23 @@ fn map_to_unicode(used: &mut BTreeMap<u16, String>, glyphs: &[crate::fonts::Glyp
     // Where each cluster starts, sorted; made only if a glyph is new.
     let mut starts: Option<Vec<u32>> = None;
     let mut previous = None;
+    // Glyphs already known to carry their text, by id modulo 64: a line of
+    // microtext repeats the same few dozen glyphs hundreds of times.
+    let mut known = [u32::MAX; 64];
     for g in glyphs {
-        // Every glyph must be in the subset, whether or not it carries text.
-        let entry = used.entry(g.id).or_default();
         let first = previous != Some(g.cluster);
         previous = Some(g.cluster);
-        if !first || !entry.is_empty() {
+        let slot = usize::from(g.id) % known.len();
+        if known[slot] == u32::from(g.id) {
+            continue;
+        }
+        // Every glyph must be in the subset, whether or not it carries text.
+        let entry = used.entry(g.id).or_default();
+        if !entry.is_empty() {
+            known[slot] = u32::from(g.id);
+            continue;
+        }
+        if !first {
             continue;
         }
         let starts = starts.get_or_insert_with(|| {
@@ -294,10 +305,19 @@ impl Builder {
                     // Where shaping moved glyphs off the font's own advances
                     // (kerning, marks, joined forms), TJ adjusts the pen
                     // (ISO 32000 9.4.3); a shift up or down uses text rise.
+                    // (Glyphs seen to keep their advance, by id modulo 64,
+                    // so a repeated glyph is looked up in the font once.)
+                    let mut seen = [(u32::MAX, 0f32); 64];
                     let plain = glyphs.iter().all(|g| {
-                        g.dx == 0.0
-                            && g.dy == 0.0
-                            && (g.advance as f64 - face.advance(g.id)).abs() < 1e-4
+                        let slot = usize::from(g.id) % seen.len();
+                        if g.dx != 0.0 || g.dy != 0.0 {
+                            return false;
+                        }
+                        if seen[slot] == (u32::from(g.id), g.advance) {
+                            return true;
+                        }
+                        seen[slot] = (u32::from(g.id), g.advance);
+                        (g.advance as f64 - face.advance(g.id)).abs() < 1e-4
                     });
                     if plain {
                         c.show(glyphs.iter().map(|g| g.id));
