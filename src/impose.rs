@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::frame::{Frame, Point, Seg};
+use crate::stock::Stock;
 use crate::units::{mm, Size};
 
 /// What the cards are printed on.
@@ -13,6 +14,8 @@ pub enum SheetSpec {
     Card,
     /// Paper of this size (portrait; laminate turns it when more cards fit).
     Paper(Size),
+    /// A preset of pre-cut stock: fixed slots, one card size, no crop marks.
+    Stock(&'static Stock),
 }
 
 /// Imposition choices, lengths in pt.
@@ -105,31 +108,55 @@ pub struct DoesNotFit {
     pub card: Size,
     /// The sheet.
     pub sheet: Size,
+    /// The stock preset, when the sheet is one (its slots take one card size).
+    pub stock: Option<&'static Stock>,
 }
 
 impl fmt::Display for DoesNotFit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "a {} card with its bleed and crop marks does not fit on a {} sheet",
-            self.card, self.sheet
-        )
+        match self.stock {
+            Some(stock) => write!(
+                f,
+                "a {} card does not fit the {} slots of the {} stock",
+                self.card, stock.card, stock.name
+            ),
+            None => write!(
+                f,
+                "a {} card with its bleed and crop marks does not fit on a {} sheet",
+                self.card, self.sheet
+            ),
+        }
     }
 }
 
 impl std::error::Error for DoesNotFit {}
 
+/// True when crop marks are drawn: asked for, and not on pre-cut stock
+/// (which has nothing left to cut, and no room between its slots).
+fn crop_marks(opts: &ImposeOptions) -> bool {
+    opts.crop_marks && !matches!(opts.sheet, SheetSpec::Stock(_))
+}
+
 /// Space each card needs around its trim: bleed, then (with marks) a gap and the mark.
 fn surround(opts: &ImposeOptions) -> f64 {
-    opts.bleed + if opts.crop_marks { MARK_OFFSET + MARK_LENGTH } else { 0.0 }
+    opts.bleed + if crop_marks(opts) { MARK_OFFSET + MARK_LENGTH } else { 0.0 }
 }
 
 /// Computes the grid for a card size: as many cards as fit inside the margins,
 /// each with room for its bleed and marks, the grid centred on the sheet.
 pub fn grid(card: Size, opts: &ImposeOptions) -> Result<Grid, DoesNotFit> {
+    if let SheetSpec::Stock(stock) = opts.sheet {
+        // Pre-cut stock: its own slots, for its own card size only.
+        if !card.same_as(stock.card) {
+            return Err(DoesNotFit { card, sheet: stock.paper, stock: Some(stock) });
+        }
+        let slots = stock.slots();
+        return Ok(Grid { sheet: stock.paper, card, cols: stock.cols, rows: stock.rows, slots });
+    }
     let s = surround(opts);
     let pitch = Size::new(card.w + 2.0 * s, card.h + 2.0 * s);
     let (sheet, cols, rows) = match opts.sheet {
+        SheetSpec::Stock(_) => unreachable!("handled above"),
         SheetSpec::Card => (Size::new(pitch.w, pitch.h), 1, 1),
         SheetSpec::Paper(paper) => {
             let fit = |sheet: Size| {
@@ -151,9 +178,9 @@ pub fn grid(card: Size, opts: &ImposeOptions) -> Result<Grid, DoesNotFit> {
     if cols == 0 || rows == 0 {
         let paper = match opts.sheet {
             SheetSpec::Paper(p) => p,
-            SheetSpec::Card => sheet,
+            SheetSpec::Card | SheetSpec::Stock(_) => sheet,
         };
-        return Err(DoesNotFit { card, sheet: paper });
+        return Err(DoesNotFit { card, sheet: paper, stock: None });
     }
     let x0 = (sheet.w - cols as f64 * pitch.w) / 2.0 + s;
     let y_top = sheet.h - (sheet.h - rows as f64 * pitch.h) / 2.0 - s;
@@ -333,7 +360,7 @@ fn make_sheet(cards: Vec<(Point, Frame)>, grid: &Grid, opts: &ImposeOptions) -> 
     let trim = trims.iter().skip(1).fold(trims[0], |a, b| a.union(*b));
     let bleed = (opts.bleed > 0.0).then(|| trim.grow(opts.bleed));
     let mut marks = Vec::new();
-    if opts.crop_marks {
+    if crop_marks(opts) {
         let near = opts.bleed + MARK_OFFSET;
         let far = near + MARK_LENGTH;
         for r in &trims {

@@ -25,6 +25,7 @@ pub mod roster;
 pub mod security;
 pub mod sign;
 pub mod sources;
+pub mod stock;
 pub mod template;
 pub mod text;
 pub mod units;
@@ -242,6 +243,9 @@ pub fn render_with_progress(
         Some((k, n)) => selected[manifest::shard_range(selected.len(), k, n)].to_vec(),
         None => selected,
     };
+    if let SheetSpec::Stock(stock) = opts.sheet {
+        check_stock(stock, opts.bleed, &set, &selected, &mut found);
+    }
     let shard = opts.shard.map(|(k, n)| format!("{k}/{n}"));
     let file_name = output.map(|p| p.display().to_string()).unwrap_or_default();
 
@@ -568,11 +572,68 @@ pub fn parse_sheet(text: &str) -> Result<SheetSpec, String> {
     if let Some(&(_, w, h)) = units::SHEETS.iter().find(|(n, _, _)| *n == lower) {
         return Ok(SheetSpec::Paper(units::Size::new(w, h)));
     }
+    if let Some(stock) = stock::find(&lower) {
+        return Ok(SheetSpec::Stock(stock));
+    }
     units::parse_wxh(&lower).map(SheetSpec::Paper).map_err(|_| {
         let names: Vec<&str> = units::SHEETS.iter().map(|s| s.0).collect();
+        let stocks: Vec<&str> = stock::STOCKS.iter().map(|s| s.name).collect();
         format!(
-            "\"{text}\" is not a sheet: use {}, card, or WxH such as 300x200mm",
-            names.join(", ")
+            "\"{text}\" is not a sheet: use {}, card, WxH such as 300x200mm, or a stock preset: {} (laminate stocks lists them)",
+            names.join(", "),
+            stocks.join(", ")
         )
     })
+}
+
+/// The bleed used when `--bleed` is not given, in pt: 3 mm, or on stock
+/// presets as much as their gutters and margins leave room for, up to 3 mm.
+pub fn default_bleed(sheet: &SheetSpec) -> f64 {
+    match sheet {
+        SheetSpec::Stock(stock) => stock.default_bleed(),
+        SheetSpec::Card | SheetSpec::Paper(_) => units::mm(3.0),
+    }
+}
+
+/// Checks that every pass type of the run can go on a stock preset: its
+/// card size is the stock's slot size, and the bleed fits its gutters.
+fn check_stock(
+    stock: &'static stock::Stock,
+    bleed: f64,
+    set: &TemplateSet,
+    selected: &[(usize, &roster::Entry)],
+    found: &mut Vec<Diagnostic>,
+) {
+    let mut types: Vec<usize> = selected.iter().filter_map(|(_, e)| set.find(&e.pass)).collect();
+    types.sort_unstable();
+    types.dedup();
+    for t in types {
+        let card = set.templates[t].card;
+        if !card.same_as(stock.card) {
+            found.push(
+                Diagnostic::error_nowhere(format!(
+                    "pass type \"{}\" is printed on {card} cards, but the slots of the {} stock are {}",
+                    set.templates[t].name, stock.name, stock.card
+                ))
+                .hint("pre-cut stock takes only its own card size: choose a stock for this card size (laminate stocks lists them), or plain paper such as --sheet a4"),
+            );
+        }
+    }
+    let room = stock.max_bleed();
+    if bleed > room + 1e-6 {
+        let mm = |pt: f64| (units::to_mm(pt) * 100.0).round() / 100.0;
+        found.push(
+            Diagnostic::error_nowhere(format!(
+                "a {} mm bleed does not fit on the {} stock: its gutters and margins leave room for {} mm",
+                mm(bleed),
+                stock.name,
+                mm(room)
+            ))
+            .hint(if room > 0.0 {
+                format!("use --bleed 0, or at most --bleed {}mm", mm(room))
+            } else {
+                "use --bleed 0 (or leave --bleed out: on stock it is as much as fits)".to_string()
+            }),
+        );
+    }
 }

@@ -70,6 +70,9 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
     },
+    /// List the stock presets and paper sizes --sheet knows: paper, card
+    /// size, slots, margins and gutters.
+    Stocks,
     /// Render one pass, or the first sheet, to a PNG from the very PDF that
     /// render writes.
     Preview(PreviewArgs),
@@ -128,9 +131,10 @@ struct PreviewArgs {
     /// Sheet, as for render (default: card with --id, a4 without).
     #[arg(long, value_parser = laminate::parse_sheet)]
     sheet: Option<laminate::impose::SheetSpec>,
-    /// Bleed around each card, e.g. 3mm or 0.125in (0 for none).
-    #[arg(long, default_value = "3mm", value_parser = parse_bleed)]
-    bleed: f64,
+    /// Bleed around each card, e.g. 3mm or 0.125in (0 for none; default
+    /// 3mm, on stock presets as much as fits up to 3mm).
+    #[arg(long, value_parser = parse_bleed)]
+    bleed: Option<f64>,
     /// Leave out the crop marks.
     #[arg(long)]
     no_crop_marks: bool,
@@ -150,12 +154,15 @@ struct RunArgs {
     /// A template folder instead of the built-in set.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
-    /// Sheet: a4, letter, a3, sra3, tabloid, card (one pass per page), or WxH such as 320x450mm.
+    /// Sheet: a4, letter, a3, sra3, tabloid, card (one pass per page), WxH
+    /// such as 320x450mm, or a stock preset such as avery-5392 (fixed
+    /// slots; `laminate stocks` lists them).
     #[arg(long, default_value = "a4", value_parser = laminate::parse_sheet)]
     sheet: laminate::impose::SheetSpec,
-    /// Bleed around each card, e.g. 3mm or 0.125in (0 for none).
-    #[arg(long, default_value = "3mm", value_parser = parse_bleed)]
-    bleed: f64,
+    /// Bleed around each card, e.g. 3mm or 0.125in (0 for none; default
+    /// 3mm, on stock presets as much as their gutters allow up to 3mm).
+    #[arg(long, value_parser = parse_bleed)]
+    bleed: Option<f64>,
     /// Leave out the crop marks.
     #[arg(long)]
     no_crop_marks: bool,
@@ -289,7 +296,7 @@ fn options(run: &RunArgs) -> RenderOptions {
         roster: run.roster.clone(),
         templates: run.templates.clone(),
         sheet: run.sheet,
-        bleed: run.bleed,
+        bleed: run.bleed.unwrap_or_else(|| laminate::default_bleed(&run.sheet)),
         crop_marks: !run.no_crop_marks,
         only: run.only.clone(),
         pass: run.pass.clone(),
@@ -536,6 +543,7 @@ fn main() -> ExitCode {
             }
             Err(f) => fail(f),
         },
+        Command::Stocks => print_bytes(laminate::stock::listing().as_bytes()),
         Command::Preview(args) => preview(&args),
         Command::Init { dir } => match laminate::init::init(&dir) {
             Ok(w) => {

@@ -388,3 +388,134 @@ fn group_by_pass_and_start_at_shape_the_batch() {
     assert_eq!((first[7], first[8]), ("1", "7"), "the first pass goes to slot 7");
     assert_eq!((third[7], third[8]), ("2", "1"), "the third starts a fresh sheet");
 }
+
+/// A copy of the built-in templates with another card size in their base.
+fn templates_with_card(dir: &std::path::Path, card: &str) -> String {
+    let out = dir.join("templates");
+    fs::create_dir_all(&out).unwrap();
+    for e in fs::read_dir(root().join("templates")).unwrap() {
+        let path = e.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        let text = text.replace("card: cr80", &format!("card: {card}"));
+        fs::write(out.join(path.file_name().unwrap()), text).unwrap();
+    }
+    out.display().to_string()
+}
+
+/// The "card at X,Y" corners of the first sheet of a dump, in pt.
+fn first_sheet_cards(dump: &str) -> Vec<(f64, f64)> {
+    dump.split("sheet ")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("card at "))
+        .map(|l| {
+            let (x, y) = l.split_once(" size ").unwrap().0.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn stock_presets_have_fixed_slots_and_take_one_card_size() {
+    // Guards the stock presets: slots where the stock's published margins
+    // put them, no crop marks, the card size checked per pass type, and
+    // bleed only where the gutters leave room.
+    let dir = temp();
+    let list = laminate_in(dir.path(), &["stocks"], &[]);
+    assert_eq!(list.status, 0, "{}", list.stderr);
+    for name in ["a4-8up-cr80:", "letter-4up-4x3:", "a4-4up-a6:", "avery-5392:", "a4:", "card:"] {
+        assert!(list.stdout.contains(name), "{name} missing:\n{}", list.stdout);
+    }
+    assert!(list.stdout.contains(
+        "avery-5392: Avery 5392 name badge inserts, 6 badges of 4 x 3 in on Letter\n  \
+         paper:   Letter 215.9 x 279.4 mm\n  \
+         card:    101.6 x 76.2 mm (6 slots: 2 across x 3 down)\n  \
+         margins: left 6.35 mm, right 6.35 mm, top 25.4 mm, bottom 25.4 mm\n  \
+         gutters: 0 mm across, 0 mm down\n"
+    ));
+
+    // 4 x 3 in passes on Avery 5392: 6 a sheet, 0.25 in from the left, 1 in from the top.
+    let templates = templates_with_card(dir.path(), "4x3in");
+    let run = laminate_in(
+        dir.path(),
+        &[
+            "render",
+            &sample(),
+            "--templates",
+            &templates,
+            "--sheet",
+            "avery-5392",
+            "-o",
+            "a.pdf",
+            "--dump",
+            "a.txt",
+        ],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("26 passes on 5 sheets"), "{}", run.stderr);
+    let dump = fs::read_to_string(dir.path().join("a.txt")).unwrap();
+    assert!(
+        dump.starts_with(
+            "sheet 612.00x792.00 trim=[18.00 72.00 594.00 720.00] bleed=none marks=0\n"
+        ),
+        "{dump}"
+    );
+    let (w, h) = (288.0, 216.0);
+    let want: Vec<(f64, f64)> = (0..3)
+        .flat_map(|r| (0..2).map(move |c| (18.0 + c as f64 * w, 720.0 - h - r as f64 * h)))
+        .collect();
+    assert_eq!(first_sheet_cards(&dump), want);
+
+    // The CR80 preset: 15 mm from the left, 25.5 mm from the top, 3 mm bleed fits its gutters.
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "--sheet", "a4-8up-cr80", "-o", "c.pdf", "--dump", "c.txt"],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let dump = fs::read_to_string(dir.path().join("c.txt")).unwrap();
+    let cards = first_sheet_cards(&dump);
+    assert_eq!(cards.len(), 8);
+    let mm = |v: f64| v * 72.0 / 25.4;
+    assert!(
+        (cards[0].0 - mm(15.0)).abs() < 0.01 && (cards[1].0 - mm(15.0 + 85.6 + 8.8)).abs() < 0.01
+    );
+    assert!((cards[0].1 - mm(297.0 - 25.5 - 54.0)).abs() < 0.01, "{cards:?}");
+    assert!(dump.contains("marks=0"), "no crop marks on pre-cut stock");
+
+    // CR80 passes do not fit 4 x 3 in slots: one error per pass type, nothing written.
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "--sheet", "avery-5392", "-o", "x.pdf"],
+        &[],
+    );
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains(
+        "error: pass type \"crew\" is printed on 85.6 x 54 mm cards, but the slots of the avery-5392 stock are 101.6 x 76.2 mm"
+    ), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("is printed on").count(), 5, "{}", run.stderr);
+    assert!(!dir.path().join("x.pdf").exists());
+
+    // No gutter, no bleed: an explicit bleed is an error with a hint.
+    let run = laminate_in(
+        dir.path(),
+        &[
+            "render",
+            &sample(),
+            "--templates",
+            &templates,
+            "--sheet",
+            "avery-5392",
+            "--bleed",
+            "3mm",
+            "-o",
+            "x.pdf",
+        ],
+        &[],
+    );
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("error: a 3 mm bleed does not fit on the avery-5392 stock: its gutters and margins leave room for 0 mm"), "{}", run.stderr);
+    assert!(run.stderr.contains("hint: use --bleed 0"), "{}", run.stderr);
+}
