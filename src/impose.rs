@@ -208,6 +208,9 @@ pub struct Sheet {
     pub marks: Vec<Seg>,
     /// The slug line and where its baseline starts (outside the trim), if any.
     pub slug: Option<(Point, String)>,
+    /// A printer profile's correction, as the matrix of a `cm` operator
+    /// wrapping the page's content (the page boxes stay nominal), if any.
+    pub transform: Option<[f64; 6]>,
 }
 
 impl Sheet {
@@ -235,6 +238,12 @@ impl Sheet {
             self.bleed.map_or("none".into(), r),
             self.marks.len() / 2
         );
+        if let Some(m) = self.transform {
+            out.push_str(&format!(
+                "cm [{:.5} {:.5} {:.5} {:.5} {:.3} {:.3}]\n",
+                m[0], m[1], m[2], m[3], m[4], m[5]
+            ));
+        }
         for (at, frame) in &self.cards {
             out.push_str(&format!(
                 "card at {:.2},{:.2} size {:.2}x{:.2}\n",
@@ -378,7 +387,7 @@ fn make_sheet(cards: Vec<(Point, Frame)>, grid: &Grid, opts: &ImposeOptions) -> 
             }
         }
     }
-    Sheet { size: grid.sheet, trim, bleed, cards, marks, slug: None }
+    Sheet { size: grid.sheet, trim, bleed, cards, marks, slug: None, transform: None }
 }
 
 /// The default least distance from the paper edge, in pt.

@@ -6,6 +6,7 @@
 //! -> `impose` (Sheet) -> `pdf` (bytes). [`render`] runs all of it.
 
 pub mod atomic;
+pub mod calibrate;
 pub mod colour;
 pub mod diag;
 pub mod fonts;
@@ -88,6 +89,8 @@ pub struct RenderOptions {
     pub group_by_pass: bool,
     /// Slots already used on the first sheet (0 for a fresh sheet).
     pub start_at: usize,
+    /// A printer profile (YAML): shift and scale for fronts and backs.
+    pub printer_profile: Option<PathBuf>,
 }
 
 /// Passes resolved and laid out together before their sheets are written:
@@ -191,6 +194,12 @@ pub fn render_with_progress(
     let mut diags = Diagnostics::default();
     let mut found = Vec::new();
 
+    let profile = match &opts.printer_profile {
+        Some(path) => calibrate::load(path, &mut sources, &mut found).map_err(|source| {
+            Failure::Io { action: "cannot read the printer profile", path: path.clone(), source }
+        })?,
+        None => calibrate::Profile::default(),
+    };
     let origin = opts.templates.as_ref().map_or(Origin::Builtin, |d| Origin::Dir(d.clone()));
     let set = template::load(&origin, &mut sources, &mut found).map_err(Failure::Templates)?;
 
@@ -404,6 +413,11 @@ pub fn render_with_progress(
                 );
                 sheet.set_slug(slug, &impose_opts);
             }
+        }
+        for (i, sheet) in sheets.iter_mut().enumerate() {
+            let back = opts.duplex.is_some() && i % 2 == 1;
+            let adjust = if back { profile.back } else { profile.front };
+            sheet.transform = adjust.matrix(sheet.size);
         }
         // Content streams are made and compressed in parallel, then written in order.
         let contents: Vec<pdf::Content> = {

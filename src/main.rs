@@ -207,6 +207,11 @@ struct RunArgs {
     /// (the CMYK after = is what viewers show; default cmyk(0,0,0,35)).
     #[arg(long, value_name = "NAME[=CMYK]", value_parser = parse_spot)]
     security_ink: Option<laminate::pdf::Spot>,
+    /// Correct for a printer's shift and scale: a YAML file with front:
+    /// and back: each {offset_x: 1.2mm, offset_y: -0.5mm, scale: 99.5%}
+    /// (scale about the page centre; the page boxes stay as they are).
+    #[arg(long, value_name = "FILE.yaml")]
+    printer_profile: Option<PathBuf>,
     /// Sign every QR payload with this private key (from `laminate keygen`).
     #[arg(long, value_name = "KEYFILE")]
     key: Option<PathBuf>,
@@ -315,6 +320,7 @@ fn options(run: &RunArgs) -> RenderOptions {
         slug: !run.no_slug,
         group_by_pass: run.group_by.is_some(),
         start_at: usize::from(run.start_at) - 1,
+        printer_profile: run.printer_profile.clone(),
     }
 }
 
@@ -627,6 +633,7 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         no_slug: false,
         group_by: None,
         start_at: 1,
+        printer_profile: None,
     };
     match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {

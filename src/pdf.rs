@@ -83,6 +83,11 @@ pub fn content(
 /// The content of a sheet: its cards and crop marks.
 pub fn sheet_content(sheet: &Sheet, book: &'static FontBook, inks: &Inks) -> Content {
     let mut b = Builder::new(book, inks);
+    if let Some(m) = sheet.transform {
+        // A printer profile: one `cm` first (ISO 32000 8.4.4) moves all that
+        // follows on this page, marks included; the page boxes stay nominal.
+        b.c.transform(m.map(f));
+    }
     for (at, frame) in &sheet.cards {
         b.draw(*at, &frame.items);
     }

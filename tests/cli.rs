@@ -519,3 +519,36 @@ fn stock_presets_have_fixed_slots_and_take_one_card_size() {
     assert!(run.stderr.contains("error: a 3 mm bleed does not fit on the avery-5392 stock: its gutters and margins leave room for 0 mm"), "{}", run.stderr);
     assert!(run.stderr.contains("hint: use --bleed 0"), "{}", run.stderr);
 }
+
+#[test]
+fn printer_profile_mistakes_name_file_line_and_column() {
+    // Guards the profile's diagnostics: unknown keys with the nearest key,
+    // values out of range, all at once, and nothing written.
+    let dir = temp();
+    fs::write(dir.path().join("p.yaml"), "front:\n  ofset_x: 1mm\n  scale: 150%\nbak: {}\n")
+        .unwrap();
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "-o", "o.pdf", "--printer-profile", "p.yaml"],
+        &[],
+    );
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    for want in [
+        "error: unknown key \"ofset_x\" in the front of a printer profile\n  ┌─ p.yaml:2:3",
+        "hint: did you mean \"offset_x\"?",
+        "error: `scale` is 150%, outside 90% to 110%\n  ┌─ p.yaml:3:10",
+        "error: unknown key \"bak\" in a printer profile\n  ┌─ p.yaml:4:1",
+        "hint: did you mean \"back\"?",
+        "laminate: 3 errors; nothing was written",
+    ] {
+        assert!(run.stderr.contains(want), "{want:?} not in:\n{}", run.stderr);
+    }
+    assert!(!dir.path().join("o.pdf").exists());
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "-o", "o.pdf", "--printer-profile", "missing.yaml"],
+        &[],
+    );
+    assert_eq!(run.status, 3);
+    assert!(run.stderr.contains("cannot read the printer profile missing.yaml"), "{}", run.stderr);
+}

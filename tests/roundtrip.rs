@@ -370,3 +370,74 @@ fn each_sheet_has_a_slug_line_unless_asked_not_to() {
     let (_, text, _) = tool("pdftotext", &[&pdf, "-"]);
     assert!(!text.contains("sheet 1 of 4"));
 }
+
+/// (xMin, yMin) in pt from the top left of the first word `word` on each
+/// page, as `pdftotext -bbox` finds it.
+fn word_positions(pdf: &str, word: &str) -> Vec<(f64, f64)> {
+    let (ok, out, err) = tool("pdftotext", &["-bbox", pdf, "-"]);
+    assert!(ok, "{err}");
+    let attr = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    out.split("<page ")
+        .skip(1)
+        .map(|page| {
+            let line = page
+                .lines()
+                .find(|l| l.trim_end().ends_with(&format!(">{word}</word>")))
+                .unwrap_or_else(|| panic!("{word} not on a page of {pdf}"));
+            (attr(line, "xMin"), attr(line, "yMin"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_printer_profile_moves_and_scales_each_side_to_a_hundredth_of_a_mm() {
+    // Guards calibration: with a profile, where the id lands on the front
+    // and on the back follows the profile's offset and its scale about the
+    // page centre, to 0.01 mm; the page boxes do not move.
+    if !have("pdftotext") || !have("pdfinfo") {
+        return;
+    }
+    let dir = temp();
+    let profile = dir.path().join("printer.yaml");
+    fs::write(
+        &profile,
+        "# Our office printer, measured on 2026-06-01\n\
+         front: {offset_x: 1.2mm, offset_y: -0.5mm, scale: 99.5%}\n\
+         back:\n  offset_x: -0.8mm\n  offset_y: 0.3mm\n  scale: 100.2%\n",
+    )
+    .unwrap();
+    let plain_dir = dir.path().join("plain");
+    fs::create_dir(&plain_dir).unwrap();
+    let args = ["--only", "NLF-0001", "--duplex"];
+    let plain = render(&plain_dir, "samples/festival.yaml", &args);
+    let mut with = args.to_vec();
+    let p = profile.display().to_string();
+    with.extend(["--printer-profile", &p]);
+    let adjusted = render(dir.path(), "samples/festival.yaml", &with);
+    let (w, h) = (595.2756, 841.8898);
+    let mm = |v: f64| v * 72.0 / 25.4;
+    let before = word_positions(&plain, "NLF-0001");
+    let after = word_positions(&adjusted, "NLF-0001");
+    assert_eq!((before.len(), after.len()), (2, 2), "a front and a back page");
+    for (page, (dx, dy, s)) in [(0, (1.2, -0.5, 0.995)), (1, (-0.8, 0.3, 1.002))] {
+        let (x, y_down) = before[page];
+        // pdftotext measures y down from the top; the profile's y is up.
+        let want_x = s * (x - w / 2.0) + w / 2.0 + mm(dx);
+        let want_y_down = s * (y_down - h / 2.0) + h / 2.0 - mm(dy);
+        let (gx, gy) = after[page];
+        let err = |a: f64, b: f64| (a - b).abs() * 25.4 / 72.0;
+        assert!(
+            err(gx, want_x) < 0.01 && err(gy, want_y_down) < 0.01,
+            "page {}: id at ({gx}, {gy}), want ({want_x}, {want_y_down})",
+            page + 1
+        );
+        // And it did move: by more than half a millimetre.
+        assert!(err(gx, x) > 0.5 || err(gy, y_down) > 0.5);
+    }
+    let boxes = |pdf: &str| tool("pdfinfo", &["-box", "-f", "1", "-l", "2", pdf]).1;
+    let strip = |t: String| t.lines().filter(|l| l.contains("Box:")).collect::<Vec<_>>().join("\n");
+    assert_eq!(strip(boxes(&plain)), strip(boxes(&adjusted)), "page boxes stay nominal");
+}

@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
         slug: true,
         group_by_pass: false,
         start_at: 0,
+        printer_profile: None,
     };
     if let Err(Failure::Input { sources, diagnostics }) = laminate::render(&opts, None) {
         let mut printed = Vec::new();
