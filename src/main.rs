@@ -195,6 +195,10 @@ struct RunArgs {
     /// printed below the cards on each sheet.
     #[arg(long)]
     no_slug: bool,
+    /// Write one PDF per pass type (only "pass" is known): with -o out.pdf,
+    /// out-crew.pdf, out-day.pdf... (the pass type's name after a -).
+    #[arg(long, value_name = "pass", value_parser = ["pass"])]
+    split_by: Option<String>,
     /// Print backs: after each sheet, a page with each pass's back placed
     /// to register with its front when the sheet is turned over (see --flip).
     #[arg(long)]
@@ -321,6 +325,7 @@ fn options(run: &RunArgs) -> RenderOptions {
         group_by_pass: run.group_by.is_some(),
         start_at: usize::from(run.start_at) - 1,
         printer_profile: run.printer_profile.clone(),
+        split_by_pass: run.split_by.is_some(),
     }
 }
 
@@ -464,9 +469,11 @@ fn main() -> ExitCode {
                         } else {
                             0.0
                         };
+                        let names: Vec<String> =
+                            report.files.iter().map(|f| f.display().to_string()).collect();
                         eprintln!(
                             "laminate: wrote {}: {} on {}, {:.1} KB ({per:.2} KB per pass) in {:.2} s",
-                            output.display(),
+                            if names.is_empty() { output.display().to_string() } else { names.join(", ") },
                             plural_pass(report.passes),
                             if run.duplex {
                                 format!("{} with backs", plural(report.sheets / 2, "sheet"))
@@ -634,6 +641,7 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         group_by: None,
         start_at: 1,
         printer_profile: None,
+        split_by: None,
     };
     match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {

@@ -552,3 +552,64 @@ fn printer_profile_mistakes_name_file_line_and_column() {
     assert_eq!(run.status, 3);
     assert!(run.stderr.contains("cannot read the printer profile missing.yaml"), "{}", run.stderr);
 }
+
+#[test]
+fn split_by_pass_writes_one_whole_file_per_pass_type() {
+    // Guards --split-by pass: out.pdf becomes out-TYPE.pdf for each type,
+    // the manifest names each pass's file, and a failure on any file leaves
+    // none of them (and the files of an earlier run stay as they were).
+    let dir = temp();
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "-o", "s.pdf", "--split-by", "pass", "--manifest", "s.csv"],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "laminate: wrote s-all-access.pdf, s-crew.pdf, s-day.pdf, s-limited.pdf, s-sticky.pdf: 26 passes on 5 sheets"
+        ),
+        "{}",
+        run.stderr
+    );
+    let mut names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["s-all-access.pdf", "s-crew.pdf", "s-day.pdf", "s-limited.pdf", "s-sticky.pdf", "s.csv"]
+    );
+    let rows = fs::read_to_string(dir.path().join("s.csv")).unwrap();
+    assert_eq!(rows.lines().count(), 27);
+    for line in rows.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        assert_eq!(cols[6], format!("s-{}.pdf", cols[2]), "{line}");
+        // Each file starts its own sheets and pages.
+        if cols[0] == "NLF-0001" {
+            assert_eq!((cols[7], cols[8], cols[9]), ("1", "1", "1"), "{line}");
+        }
+    }
+    for name in &names[..5] {
+        let pdf = fs::read(dir.path().join(name)).unwrap();
+        assert!(pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF\n"), "{name}");
+    }
+
+    // A folder where s-limited.pdf would go: the run fails after the
+    // all-access, crew and day files are written, and leaves none of them.
+    let other = temp();
+    fs::write(other.path().join("s-crew.pdf"), "the old crew file").unwrap();
+    fs::create_dir(other.path().join("s-limited.pdf")).unwrap();
+    let run =
+        laminate_in(other.path(), &["render", &sample(), "-o", "s.pdf", "--split-by", "pass"], &[]);
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("cannot write s-limited.pdf"), "{}", run.stderr);
+    let mut left: Vec<String> = fs::read_dir(other.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["s-crew.pdf", "s-limited.pdf"]);
+    assert_eq!(fs::read_to_string(other.path().join("s-crew.pdf")).unwrap(), "the old crew file");
+}

@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
         group_by_pass: false,
         start_at: 0,
         printer_profile: None,
+        split_by_pass: false,
     };
     if let Err(Failure::Input { sources, diagnostics }) = laminate::render(&opts, None) {
         let mut printed = Vec::new();
