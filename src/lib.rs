@@ -95,6 +95,9 @@ pub struct RenderOptions {
     /// Write one file per pass type, named after the output with the pass
     /// type's name added to its stem (`out.pdf` -> `out-crew.pdf`).
     pub split_by_pass: bool,
+    /// Draw registration targets (circle and cross, on every plate) at the
+    /// midpoints of each sheet's edges, outside every card's bleed.
+    pub registration_marks: bool,
 }
 
 /// Passes resolved and laid out together before their sheets are written:
@@ -289,7 +292,28 @@ pub fn render_with_progress(
         margin: impose::default_margin(),
         duplex: opts.duplex,
         start_at: opts.start_at,
+        registration_marks: opts.registration_marks,
     };
+    if opts.registration_marks {
+        // Once per pass type, not once per pass: no room is the sheet's fault.
+        let mut types: Vec<usize> =
+            selected.iter().filter_map(|(_, e)| set.find(&e.pass)).collect();
+        types.sort_unstable();
+        types.dedup();
+        for t in types {
+            if let Err(e @ impose::DoesNotFit { why: Some(_), .. }) =
+                impose::grid(set.templates[t].card, &impose_opts)
+            {
+                found.push(
+                    Diagnostic::error_nowhere(format!(
+                        "pass type \"{}\": {e}",
+                        set.templates[t].name
+                    ))
+                    .hint("choose a larger --sheet, less --bleed or --no-crop-marks, or leave out --registration-marks"),
+                );
+            }
+        }
+    }
     let mut imposer = Imposer::new(impose_opts);
 
     let mut failed = found.iter().any(|d| d.severity == diag::Severity::Error);
@@ -426,7 +450,8 @@ pub fn render_with_progress(
                     "{} · {side} {} of {} · {front_types} · run {run_hash}",
                     roster.event.name, file.sheet_number, file.total_sheets
                 );
-                sheet.set_slug(slug, &impose_opts);
+                let width_em = book.runs(fonts::REGULAR, &slug).iter().map(|r| r.width_em).sum();
+                sheet.set_slug(slug, width_em, &impose_opts);
             }
         }
         for (i, sheet) in sheets.iter_mut().enumerate() {
@@ -536,7 +561,11 @@ pub fn render_with_progress(
                             found.push(
                                 Diagnostic::error(set_span(&roster, index), e.to_string())
                                     .entry(&entry.id)
-                                    .hint("choose a larger --sheet, or --sheet card"),
+                                    .hint(if opts.registration_marks {
+                                        "choose a larger --sheet, less --bleed, or leave out --registration-marks or the crop marks"
+                                    } else {
+                                        "choose a larger --sheet, or --sheet card"
+                                    }),
                             );
                             failed = true;
                         }

@@ -199,6 +199,11 @@ struct RunArgs {
     /// out-crew.pdf, out-day.pdf... (the pass type's name after a -).
     #[arg(long, value_name = "pass", value_parser = ["pass"])]
     split_by: Option<String>,
+    /// Draw registration targets (a circle and a cross on every plate) at
+    /// the midpoints of each sheet's edges, outside every card's bleed, on
+    /// fronts and backs alike.
+    #[arg(long)]
+    registration_marks: bool,
     /// Print backs: after each sheet, a page with each pass's back placed
     /// to register with its front when the sheet is turned over (see --flip).
     #[arg(long)]
@@ -326,6 +331,7 @@ fn options(run: &RunArgs) -> RenderOptions {
         start_at: usize::from(run.start_at) - 1,
         printer_profile: run.printer_profile.clone(),
         split_by_pass: run.split_by.is_some(),
+        registration_marks: run.registration_marks,
     }
 }
 
@@ -642,6 +648,7 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         start_at: 1,
         printer_profile: None,
         split_by: None,
+        registration_marks: false,
     };
     match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {

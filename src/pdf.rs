@@ -91,10 +91,10 @@ pub fn sheet_content(sheet: &Sheet, book: &'static FontBook, inks: &Inks) -> Con
     for (at, frame) in &sheet.cards {
         b.draw(*at, &frame.items);
     }
-    if let Some((at, text)) = &sheet.slug {
+    if let Some((at, text, size)) = &sheet.slug {
         // The slug: small black text outside the trim, for the press operator.
         let mut x = at.x;
-        let size = 6.0;
+        let size = *size;
         for run in book.runs(crate::fonts::REGULAR, text) {
             let w = run.width_em * size;
             let item = Item::Text {

@@ -613,3 +613,43 @@ fn split_by_pass_writes_one_whole_file_per_pass_type() {
     assert_eq!(left, ["s-crew.pdf", "s-limited.pdf"]);
     assert_eq!(fs::read_to_string(other.path().join("s-crew.pdf")).unwrap(), "the old crew file");
 }
+
+#[test]
+fn registration_marks_need_room_at_the_edges() {
+    // Guards the registration-mark check: on stock with no margin it is one
+    // error per pass type, not one per pass, and nothing is written.
+    let dir = temp();
+    let templates = templates_with_card(dir.path(), "105x148mm");
+    let run = laminate_in(
+        dir.path(),
+        &[
+            "render",
+            &sample(),
+            "--templates",
+            &templates,
+            "--sheet",
+            "a4-4up-a6",
+            "--registration-marks",
+            "-o",
+            "r.pdf",
+        ],
+        &[],
+    );
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error: pass type \"crew\": no room for registration marks on a 210 x 297 mm sheet of 105 x 148 mm cards: 0 mm free at the narrowest edge, 4.1 mm needed"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("no room for registration marks").count(), 5, "{}", run.stderr);
+    assert!(!dir.path().join("r.pdf").exists());
+    // Without the flag the same stock renders.
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "--templates", &templates, "--sheet", "a4-4up-a6", "-o", "r.pdf"],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+}

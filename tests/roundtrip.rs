@@ -278,6 +278,7 @@ fn manifest_rows_agree_with_where_pdftotext_finds_each_id() {
         margin: laminate::impose::default_margin(),
         duplex: None,
         start_at: 0,
+        registration_marks: false,
     };
     let grid = laminate::impose::grid(card, &opts).unwrap();
     let bbox_path = dir.path().join("bbox.html").display().to_string();
@@ -440,4 +441,135 @@ fn a_printer_profile_moves_and_scales_each_side_to_a_hundredth_of_a_mm() {
     let boxes = |pdf: &str| tool("pdfinfo", &["-box", "-f", "1", "-l", "2", pdf]).1;
     let strip = |t: String| t.lines().filter(|l| l.contains("Box:")).collect::<Vec<_>>().join("\n");
     assert_eq!(strip(boxes(&plain)), strip(boxes(&adjusted)), "page boxes stay nominal");
+}
+
+/// A CMYK raster of one page by Ghostscript: (width, height, 4 bytes a pixel).
+fn cmyk_raster(dir: &Path, pdf: &str, page: usize, dpi: usize) -> (usize, usize, Vec<u8>) {
+    let out = dir.join(format!("page{page}.pam")).display().to_string();
+    let (ok, _, err) = tool(
+        "gs",
+        &[
+            "-q",
+            "-dNOPAUSE",
+            "-dBATCH",
+            "-sDEVICE=pamcmyk32",
+            &format!("-r{dpi}"),
+            &format!("-dFirstPage={page}"),
+            &format!("-dLastPage={page}"),
+            &format!("-sOutputFile={out}"),
+            pdf,
+        ],
+    );
+    assert!(ok, "{err}");
+    let data = fs::read(&out).unwrap();
+    let header_end = data.windows(7).position(|w| w == b"ENDHDR\n").unwrap() + 7;
+    let header = String::from_utf8_lossy(&data[..header_end]).into_owned();
+    let num = |key: &str| -> usize {
+        header.lines().find_map(|l| l.strip_prefix(key)).unwrap().trim().parse().unwrap()
+    };
+    (num("WIDTH "), num("HEIGHT "), data[header_end..].to_vec())
+}
+
+#[test]
+fn registration_targets_sit_at_the_edge_midpoints_outside_every_bleed() {
+    // Guards --registration-marks: on fronts and backs, ink on all four
+    // plates (the registration colour) appears at the four edge midpoints,
+    // never inside a card's bleed box, and the back's targets lie behind
+    // the front's once the sheet is turned over its long edge.
+    if !have("gs") {
+        return;
+    }
+    let dir = temp();
+    let dump = dir.path().join("r.txt").display().to_string();
+    let pdf = render(
+        dir.path(),
+        "samples/festival.yaml",
+        &["--registration-marks", "--no-crop-marks", "--duplex", "--dump", &dump],
+    );
+    let text = fs::read_to_string(&dump).unwrap();
+    let dpi = 144;
+    let px = |pt: f64| pt * dpi as f64 / 72.0;
+    let bleed = 3.0 * 72.0 / 25.4;
+    let mut centres = vec![];
+    for (page, sheet) in text.split("sheet ").skip(1).take(2).enumerate() {
+        // Each card's bleed box in pixels, y down.
+        let (w, h, pixels) = cmyk_raster(dir.path(), &pdf, page + 1, dpi);
+        let sheet_h: f64 =
+            sheet.split_whitespace().next().unwrap().split_once('x').unwrap().1.parse().unwrap();
+        let page_h = px(sheet_h);
+        assert_eq!(h, page_h.round() as usize);
+        let boxes: Vec<(f64, f64, f64, f64)> = sheet
+            .lines()
+            .filter_map(|l| l.strip_prefix("card at "))
+            .map(|l| {
+                let (at, size) = l.split_once(" size ").unwrap();
+                let (x, y) = at.split_once(',').unwrap();
+                let (cw, ch) = size.split_once('x').unwrap();
+                let (x, y, cw, ch): (f64, f64, f64, f64) = (
+                    x.parse().unwrap(),
+                    y.parse().unwrap(),
+                    cw.parse().unwrap(),
+                    ch.parse().unwrap(),
+                );
+                (
+                    px(x - bleed),
+                    page_h - px(y + ch + bleed),
+                    px(x + cw + bleed),
+                    page_h - px(y - bleed),
+                )
+            })
+            .collect();
+        assert!(!boxes.is_empty());
+        // Registration pixels, grouped by the nearest edge midpoint.
+        let mids = [
+            (0.0, h as f64 / 2.0),
+            (w as f64, h as f64 / 2.0),
+            (w as f64 / 2.0, 0.0),
+            (w as f64 / 2.0, h as f64),
+        ];
+        let mut groups: Vec<Vec<(f64, f64)>> = vec![vec![]; 4];
+        for y in 0..h {
+            for x in 0..w {
+                let i = (y * w + x) * 4;
+                if pixels[i..i + 4].iter().all(|&v| v > 250) {
+                    let (fx, fy) = (x as f64 + 0.5, y as f64 + 0.5);
+                    for b in &boxes {
+                        assert!(
+                            !(fx > b.0 && fx < b.2 && fy > b.1 && fy < b.3),
+                            "page {}: registration ink at ({x}, {y}) inside a bleed box {b:?}",
+                            page + 1
+                        );
+                    }
+                    let d = |m: &(f64, f64)| (m.0 - fx).powi(2) + (m.1 - fy).powi(2);
+                    let near = (0..4).min_by(|&a, &b| d(&mids[a]).total_cmp(&d(&mids[b]))).unwrap();
+                    groups[near].push((fx, fy));
+                }
+            }
+        }
+        let mut page_centres = vec![];
+        for (g, points) in groups.iter().enumerate() {
+            assert!(points.len() > 20, "page {}: no target at edge midpoint {g}", page + 1);
+            let (x0, x1) =
+                points.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
+            let (y0, y1) =
+                points.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
+            let c = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+            // Centred on the edge's midpoint line, to a pixel (0.18 mm).
+            let off = if g < 2 { c.1 - h as f64 / 2.0 } else { c.0 - w as f64 / 2.0 };
+            assert!(off.abs() <= 1.0, "page {}: target {g} at {c:?}", page + 1);
+            page_centres.push(c);
+        }
+        centres.push((w, page_centres));
+    }
+    // Turned over the long edge (left and right swap), each back target
+    // lies on a front target, to a pixel.
+    let (w, front) = &centres[0];
+    let (_, back) = &centres[1];
+    for b in back {
+        let turned = (*w as f64 - b.0, b.1);
+        assert!(
+            front.iter().any(|f| (f.0 - turned.0).abs() <= 1.0 && (f.1 - turned.1).abs() <= 1.0),
+            "back target {b:?} turned to {turned:?} is on no front target {front:?}"
+        );
+    }
 }

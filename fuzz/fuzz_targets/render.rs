@@ -32,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
         start_at: 0,
         printer_profile: None,
         split_by_pass: false,
+        registration_marks: false,
     };
     if let Err(Failure::Input { sources, diagnostics }) = laminate::render(&opts, None) {
         let mut printed = Vec::new();
