@@ -19,7 +19,7 @@ use crate::fonts::{FontBook, FontId};
 use crate::frame::{ArtId, Item, Layer, Paint, Point, Seg};
 use crate::impose::{self, Sheet};
 use crate::layout::ArtBook;
-use crate::photo::Photo;
+use crate::photo::{Photo, PhotoColour};
 
 /// Document-level facts.
 #[derive(Clone, Debug, PartialEq)]
@@ -668,7 +668,17 @@ impl<W: Write> PdfWriter<W> {
         img.filter(Filter::DctDecode);
         img.width(photo.width as i32);
         img.height(photo.height as i32);
-        img.color_space().device_rgb();
+        match photo.colour {
+            PhotoColour::Gray => img.color_space().device_gray(),
+            PhotoColour::Rgb => img.color_space().device_rgb(),
+            PhotoColour::Cmyk { inverted } => {
+                img.color_space().device_cmyk();
+                if inverted {
+                    // Adobe's CMYK JPEGs store 255 for no ink (ISO 32000 8.9.5.2 /Decode).
+                    img.decode([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
+                }
+            }
+        }
         img.bits_per_component(8);
         img.finish();
         self.emit(r, chunk)?;

@@ -573,3 +573,151 @@ fn registration_targets_sit_at_the_edge_midpoints_outside_every_bleed() {
         );
     }
 }
+
+/// A JPEG of a smooth gradient, `w` x `h` pixels, grey or RGB.
+fn jpeg(w: u32, h: u32, grey: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+    let rgb = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, 128])
+    });
+    if grey {
+        image::DynamicImage::ImageRgb8(rgb).to_luma8().write_with_encoder(enc).unwrap();
+    } else {
+        rgb.write_with_encoder(enc).unwrap();
+    }
+    out
+}
+
+/// The same JPEG with an EXIF segment saying "turn 90 degrees clockwise" (orientation 6).
+fn with_orientation_6(jpeg: &[u8]) -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend([0, 1]); // one IFD entry
+    tiff.extend([0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]); // Orientation, SHORT, 1, 6
+    tiff.extend([0, 0, 0, 0]); // no next IFD
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(((app1.len() + 2) as u16).to_be_bytes());
+    out.extend(app1);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+/// The image dictionary written just before `bytes` in `pdf`, if the PDF
+/// holds those bytes unchanged.
+fn dict_before(pdf: &[u8], bytes: &[u8]) -> Option<String> {
+    let at = pdf.windows(bytes.len()).position(|w| w == bytes)?;
+    let start = pdf[..at].windows(6).rposition(|w| w == b" 0 obj")?;
+    Some(String::from_utf8_lossy(&pdf[start..at]).into_owned())
+}
+
+#[test]
+fn jpeg_photos_that_need_no_change_are_kept_as_they_are() {
+    // Guards the JPEG passthrough: a grey, RGB or CMYK JPEG of the photo
+    // box's shape at no more than 300 dpi is embedded as its own bytes with
+    // /DCTDecode in its own colour space; a turned (EXIF) or too large one
+    // is turned or scaled and re-encoded. The CMYK one prints its own inks.
+    let dir = temp();
+    let d = dir.path();
+    // The conference photo box is 26 x 32 mm: 260 x 320 px is its shape at 254 dpi.
+    let rgb = jpeg(260, 320, false);
+    let grey = jpeg(260, 320, true);
+    let turned = with_orientation_6(&jpeg(320, 260, false));
+    let big = jpeg(1300, 1600, false);
+    fs::write(d.join("rgb.jpg"), &rgb).unwrap();
+    fs::write(d.join("grey.jpg"), &grey).unwrap();
+    fs::write(d.join("turned.jpg"), &turned).unwrap();
+    fs::write(d.join("big.jpg"), &big).unwrap();
+    let mut roster =
+        String::from("event: {name: Photo Test, starts: 2026-05-14, ends: 2026-05-15}\npasses:\n");
+    for id in ["rgb", "grey", "turned", "big", "cmyk"] {
+        roster.push_str(&format!(
+            "  - {{id: {id}, name: Ann Lee, pass: all-access, photo: {id}.jpg}}\n"
+        ));
+    }
+    let cmyk_test = have("gs");
+    if cmyk_test {
+        // Ghostscript's jpegcmyk device: a 260 x 320 px CMYK JPEG of 80 % cyan.
+        let ps = d.join("cyan.ps");
+        fs::write(&ps, "%!PS\n<< /PageSize [260 320] >> setpagedevice\n0.8 0 0 0 setcmykcolor 0 0 260 320 rectfill showpage\n").unwrap();
+        let out = format!("-sOutputFile={}", d.join("cmyk.jpg").display());
+        let (ok, _, err) = tool(
+            "gs",
+            &[
+                "-q",
+                "-dNOPAUSE",
+                "-dBATCH",
+                "-sDEVICE=jpegcmyk",
+                "-r72",
+                &out,
+                &ps.display().to_string(),
+            ],
+        );
+        assert!(ok, "{err}");
+    }
+    fs::write(d.join("r.yaml"), roster).unwrap();
+    let templates = root().join("samples/conference/templates").display().to_string();
+    let render_one = |id: &str| -> Vec<u8> {
+        let out = format!("{id}.pdf");
+        let run = laminate_in(
+            d,
+            &[
+                "render",
+                "r.yaml",
+                "--templates",
+                &templates,
+                "--sheet",
+                "card",
+                "--only",
+                id,
+                "-o",
+                &out,
+                "--quiet",
+            ],
+            &[],
+        );
+        assert_eq!(run.status, 0, "{id}: {}", run.stderr);
+        fs::read(d.join(&out)).unwrap()
+    };
+    for (id, bytes, space) in
+        [("rgb", &rgb, "/ColorSpace/DeviceRGB"), ("grey", &grey, "/ColorSpace/DeviceGray")]
+    {
+        let pdf = render_one(id);
+        let dict = dict_before(&pdf, bytes)
+            .unwrap_or_else(|| panic!("{id}: the JPEG's own bytes are not in the PDF"));
+        for want in ["/Filter/DCTDecode", "/Width 260/Height 320", space] {
+            assert!(dict.contains(want), "{id}: {want} not in {dict}");
+        }
+    }
+    // Turned: not kept, and the pixels are turned upright (260 wide, 320 high).
+    let pdf = render_one("turned");
+    assert!(dict_before(&pdf, &turned[20..200]).is_none(), "a turned JPEG was kept as it is");
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/Width 260/Height 320"), "the turned photo is not upright");
+    // Too many pixels: scaled to 300 dpi, 307 x 378.
+    let pdf = render_one("big");
+    assert!(dict_before(&pdf, &big[20..200]).is_none());
+    assert!(String::from_utf8_lossy(&pdf).contains("/Width 307/Height 378"));
+    if cmyk_test {
+        let cmyk = fs::read(d.join("cmyk.jpg")).unwrap();
+        let pdf = render_one("cmyk");
+        let dict = dict_before(&pdf, &cmyk).expect("the CMYK JPEG's own bytes are not in the PDF");
+        assert!(
+            dict.contains("/ColorSpace/DeviceCMYK") && dict.contains("/Filter/DCTDecode"),
+            "{dict}"
+        );
+        // Printed, the photo's middle has the JPEG's ink: 80 % cyan, nothing else.
+        let path = d.join("cmyk.pdf").display().to_string();
+        let (w, _, pixels) = cmyk_raster(d, &path, 1, 72);
+        // Card page: 6.5 mm of bleed and marks, then the photo box at (5, 27.5) mm, 26 x 32 mm.
+        let px = |v: f64| (v / 25.4 * 72.0) as usize;
+        let i = (px(6.5 + 27.5 + 16.0) * w + px(6.5 + 5.0 + 13.0)) * 4;
+        let ink = &pixels[i..i + 4];
+        assert!(
+            (ink[0] as i32 - 204).abs() < 20 && ink[1..].iter().all(|&v| v < 20),
+            "the CMYK photo prints {ink:?}, not 80 % cyan"
+        );
+    }
+}
