@@ -20,6 +20,10 @@ fn samples() -> Vec<(&'static str, Vec<&'static str>)> {
             vec!["--templates", "samples/conference/templates"],
         ));
     }
+    list.push((
+        "samples/duplex-cmyk/roster.yaml",
+        vec!["--templates", "samples/duplex-cmyk/templates", "--duplex", "--security-ink", "Foil"],
+    ));
     list
 }
 
@@ -720,4 +724,115 @@ fn jpeg_photos_that_need_no_change_are_kept_as_they_are() {
             "the CMYK photo prints {ink:?}, not 80 % cyan"
         );
     }
+}
+
+/// Mean ink of a plate written by Ghostscript's tiffsep device (uncompressed,
+/// 8-bit, BlackIsZero: 255 is no ink), from 0 (none) to 1 (solid).
+fn plate_ink(path: &Path) -> f64 {
+    let b = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let le = &b[..2] == b"II";
+    let u16_at = |i: usize| {
+        let v = [b[i], b[i + 1]];
+        if le {
+            u16::from_le_bytes(v)
+        } else {
+            u16::from_be_bytes(v)
+        }
+    };
+    let u32_at = |i: usize| {
+        let v = [b[i], b[i + 1], b[i + 2], b[i + 3]];
+        if le {
+            u32::from_le_bytes(v)
+        } else {
+            u32::from_be_bytes(v)
+        }
+    };
+    let ifd = u32_at(4) as usize;
+    let mut offsets = vec![];
+    let mut counts = vec![];
+    for k in 0..u16_at(ifd) as usize {
+        let e = ifd + 2 + 12 * k;
+        let (tag, kind, n) = (u16_at(e), u16_at(e + 2), u32_at(e + 4) as usize);
+        let read = |i: usize| if kind == 3 { u16_at(i) as usize } else { u32_at(i) as usize };
+        let size = if kind == 3 { 2 } else { 4 };
+        let values: Vec<usize> = if n * size <= 4 {
+            (0..n).map(|j| read(e + 8 + j * size)).collect()
+        } else {
+            let at = u32_at(e + 8) as usize;
+            (0..n).map(|j| read(at + j * size)).collect()
+        };
+        match tag {
+            259 => assert_eq!(values, [1], "uncompressed"),
+            262 => assert_eq!(values, [1], "BlackIsZero"),
+            273 => offsets = values,
+            279 => counts = values,
+            _ => {}
+        }
+    }
+    let (mut sum, mut n) = (0u64, 0u64);
+    for (o, c) in offsets.iter().zip(&counts) {
+        for &v in &b[*o..o + c] {
+            sum += 255 - u64::from(v);
+            n += 1;
+        }
+    }
+    sum as f64 / n as f64 / 255.0
+}
+
+#[test]
+fn the_duplex_cmyk_sample_prints_four_process_plates_and_a_foil_plate() {
+    // Guards the print-shop sample: CMYK templates with backs, rendered
+    // duplex with the security layer on a spot ink, pass qpdf, and
+    // Ghostscript separates each page into C, M, Y, K and a Foil plate that
+    // carries ink on fronts and backs alike.
+    if !have("gs") || !have("qpdf") {
+        return;
+    }
+    let dir = temp();
+    let pdf = render(
+        dir.path(),
+        "samples/duplex-cmyk/roster.yaml",
+        &["--templates", "samples/duplex-cmyk/templates", "--duplex", "--security-ink", "Foil"],
+    );
+    let (ok, out, err) = tool("qpdf", &["--check", &pdf]);
+    assert!(ok && out.contains("No syntax or stream encoding errors"), "{out}{err}");
+    // Device colours only: CMYK, the spot and registration; no RGB anywhere.
+    let bytes = fs::read(&pdf).unwrap();
+    let (_, qdf, _) = tool("qpdf", &["--qdf", "--object-streams=disable", &pdf, "-"]);
+    assert!(
+        !qdf.contains("DeviceRGB") && !qdf.contains(" rg\n") && !qdf.contains(" RG\n"),
+        "RGB in the CMYK sample"
+    );
+    assert!(bytes.len() > 1000);
+    let prefix = dir.path().join("sep");
+    let out = format!("-sOutputFile={}-%d.tif", prefix.display());
+    let (ok, _, err) = tool(
+        "gs",
+        &[
+            "-q",
+            "-dNOPAUSE",
+            "-dBATCH",
+            "-sDEVICE=tiffsep",
+            "-sCompression=none",
+            "-r36",
+            &out,
+            &pdf,
+        ],
+    );
+    assert!(ok, "{err}");
+    // 10 passes on 2 sheets: front, back, front, back.
+    for page in 1..=4 {
+        let plate = |ink: &str| dir.path().join(format!("sep-{page}({ink}).tif"));
+        for process in ["Cyan", "Magenta", "Yellow", "Black"] {
+            assert!(plate(process).exists(), "page {page}: no {process} plate");
+        }
+        let foil = plate_ink(&plate("Foil"));
+        let cyan = plate_ink(&plate("Cyan"));
+        // Fronts carry guilloche and hologram; backs only microtext.
+        let least = if page % 2 == 1 { 0.005 } else { 0.0002 };
+        eprintln!("page {page}: Foil {foil:.4}, Cyan {cyan:.4}");
+        assert!(foil > least, "page {page}: the Foil plate is (nearly) blank ({foil})");
+        assert!(cyan > 0.01, "page {page}: the Cyan plate is blank ({cyan})");
+    }
+    assert!(!dir.path().join("sep-5(Foil).tif").exists());
 }
