@@ -803,7 +803,6 @@ fn the_duplex_cmyk_sample_prints_four_process_plates_and_a_foil_plate() {
         !qdf.contains("DeviceRGB") && !qdf.contains(" rg\n") && !qdf.contains(" RG\n"),
         "RGB in the CMYK sample"
     );
-    assert!(bytes.len() > 1000);
     let prefix = dir.path().join("sep");
     let out = format!("-sOutputFile={}-%d.tif", prefix.display());
     let (ok, _, err) = tool(
