@@ -797,7 +797,6 @@ fn the_duplex_cmyk_sample_prints_four_process_plates_and_a_foil_plate() {
     let (ok, out, err) = tool("qpdf", &["--check", &pdf]);
     assert!(ok && out.contains("No syntax or stream encoding errors"), "{out}{err}");
     // Device colours only: CMYK, the spot and registration; no RGB anywhere.
-    let bytes = fs::read(&pdf).unwrap();
     let (_, qdf, _) = tool("qpdf", &["--qdf", "--object-streams=disable", &pdf, "-"]);
     assert!(
         !qdf.contains("DeviceRGB") && !qdf.contains(" rg\n") && !qdf.contains(" RG\n"),
