@@ -643,6 +643,49 @@ mod tests {
     }
 
     #[test]
+    fn registration_targets_stay_clear_of_every_bleed_and_the_slug() {
+        let card = parse_card("cr80").unwrap();
+        for sheet in
+            [a4(), SheetSpec::Card, SheetSpec::Stock(crate::stock::find("a4-8up-cr80").unwrap())]
+        {
+            let mut o = opts(sheet);
+            o.registration_marks = true;
+            o.duplex = Some(Flip::Long);
+            if matches!(sheet, SheetSpec::Stock(_)) {
+                o.crop_marks = false;
+            }
+            let mut imp = Imposer::new(o);
+            let mut sheets = vec![];
+            for _ in 0..11 {
+                let f = Frame { size: card, items: vec![] };
+                sheets.extend(imp.push(f.clone(), Some(f), 0).unwrap().0);
+            }
+            sheets.extend(imp.finish());
+            for s in &sheets {
+                assert_eq!(s.targets.len(), 4, "{sheet:?}");
+                for t in &s.targets {
+                    assert!(t.x0 >= 0.0 && t.y0 >= 0.0 && t.x1 <= s.size.w && t.y1 <= s.size.h);
+                    for (p, _) in &s.cards {
+                        let b = Rect { x0: p.x, y0: p.y, x1: p.x + card.w, y1: p.y + card.h }
+                            .grow(o.bleed);
+                        let apart = t.x1 <= b.x0 || t.x0 >= b.x1 || t.y1 <= b.y0 || t.y0 >= b.y1;
+                        assert!(apart, "{sheet:?}: target {t:?} meets bleed {b:?}");
+                    }
+                }
+            }
+            // On a full sheet, a long slug goes beside the bottom target, set
+            // smaller if it must.
+            let mut s = sheets[0].clone();
+            s.set_slug("x".repeat(200), 100.0, &o);
+            let (at, _, size) = s.slug.as_ref().expect("a full sheet has room for a slug");
+            let bottom = s.targets[2];
+            let (x0, x1) = (at.x, at.x + 100.0 * size);
+            assert!(x1 <= bottom.x0 || x0 >= bottom.x1, "{x0}..{x1} meets {bottom:?}");
+            assert!(*size < SLUG_SIZE && x1 <= s.size.w);
+        }
+    }
+
+    #[test]
     fn too_big_is_an_error() {
         assert!(grid(Size::new(mm(300.0), mm(300.0)), &opts(a4())).is_err());
     }
