@@ -7,6 +7,7 @@
 //! cargo bench --bench throughput -- 1000 10000         # chosen sizes
 //! cargo bench --bench throughput -- --runs 5           # or LAMINATE_BENCH_RUNS=5
 //! cargo bench --bench throughput -- --jobs 1           # pass --jobs N to laminate
+//! cargo bench --bench throughput -- --keep DIR         # keep the generated rosters in DIR
 //! ```
 //!
 //! Each run is a fresh `laminate render ROSTER -o OUT.pdf --quiet` process, so
@@ -350,7 +351,9 @@ fn group(n: usize) -> String {
 
 fn usage(msg: &str) -> ExitCode {
     eprintln!("throughput: {msg}");
-    eprintln!("usage: cargo bench --bench throughput -- [SIZE ...] [--runs N] [--jobs N]");
+    eprintln!(
+        "usage: cargo bench --bench throughput -- [SIZE ...] [--runs N] [--jobs N] [--keep DIR]"
+    );
     ExitCode::from(2)
 }
 
@@ -358,6 +361,7 @@ fn main() -> ExitCode {
     let mut sizes = Vec::new();
     let mut runs: Option<usize> = None;
     let mut jobs: Option<String> = None;
+    let mut keep: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -370,6 +374,10 @@ fn main() -> ExitCode {
             "--jobs" => match args.next() {
                 Some(j) => jobs = Some(j),
                 None => return usage("--jobs takes a number"),
+            },
+            "--keep" => match args.next() {
+                Some(d) => keep = Some(PathBuf::from(d)),
+                None => return usage("--keep takes a folder"),
             },
             other => match other.replace(['_', ','], "").parse::<usize>() {
                 Ok(n) if n > 0 => sizes.push(n),
@@ -409,7 +417,7 @@ fn main() -> ExitCode {
     let header = ["passes", "median s", "passes/s", "bytes/pass", "peak MB", ""];
     let mut rows: Vec<[String; 6]> = Vec::new();
     for &n in &sizes {
-        let roster_path = dir.path().join(format!("roster-{n}.yaml"));
+        let roster_path = keep.as_deref().unwrap_or(dir.path()).join(format!("roster-{n}.yaml"));
         std::fs::write(&roster_path, roster(n))
             .unwrap_or_else(|e| die(format!("cannot write {}: {e}", roster_path.display())));
         let out = dir.path().join(format!("out-{n}.pdf"));

@@ -23,23 +23,44 @@ pub struct LayoutOptions {
 }
 
 /// The shared drawings of a run: per pass type its static base, its static
-/// security art and its guilloche rosette. Filled on first use.
+/// security art, its guilloche rosette and, per guilloche element, the
+/// shapes of the unique-curve family. Filled on first use.
 pub struct ArtBook {
     slots: Vec<OnceLock<Frame>>,
+    /// Per pass type, the id of its first drawing.
+    first: Vec<u32>,
 }
 
-const ARTS_PER_TEMPLATE: u32 = 3;
+/// The base, the static security art and the rosette come first.
+const FIXED_ARTS: u32 = 3;
 
 impl ArtBook {
+    fn new(set: &TemplateSet) -> Self {
+        let mut first = Vec::with_capacity(set.templates.len());
+        let mut n = 0;
+        for t in &set.templates {
+            first.push(n);
+            n += FIXED_ARTS + guilloches(t) * security::CURVE_SHAPES;
+        }
+        ArtBook { slots: (0..n).map(|_| OnceLock::new()).collect(), first }
+    }
+
     /// True for the shared drawings that belong to the security layer.
     pub fn is_security(&self, id: ArtId) -> bool {
-        id.0 % ARTS_PER_TEMPLATE != 0
+        // Every drawing but a pass type's base.
+        !self.first.contains(&id.0)
     }
 
     /// A shared drawing; present once a pass that uses it has been laid out.
     pub fn get(&self, id: ArtId) -> Option<&Frame> {
         self.slots.get(id.0 as usize).and_then(OnceLock::get)
     }
+}
+
+/// How many guilloche elements a template has, front and back.
+fn guilloches(t: &Template) -> u32 {
+    let n = t.elements.iter().chain(&t.back).filter(|e| matches!(e.kind, Kind::Guilloche { .. }));
+    n.count() as u32
 }
 
 /// Lays out the badges of one run.
@@ -53,13 +74,7 @@ pub struct Layouter<'a> {
 impl<'a> Layouter<'a> {
     /// A layouter for a template set.
     pub fn new(set: &'a TemplateSet, fonts: &'a FontBook, opts: LayoutOptions) -> Self {
-        let n = set.templates.len() * ARTS_PER_TEMPLATE as usize;
-        Layouter {
-            set,
-            fonts,
-            opts,
-            arts: ArtBook { slots: (0..n).map(|_| OnceLock::new()).collect() },
-        }
+        Layouter { set, fonts, opts, arts: ArtBook::new(set) }
     }
 
     /// The shared drawings referenced by the frames made so far.
@@ -83,7 +98,13 @@ impl<'a> Layouter<'a> {
         let (elements, texts) =
             if back { (&t.back, &badge.back_texts) } else { (&t.elements, &badge.texts) };
         let mut warnings = Vec::new();
-        let art = |k: u32| ArtId(badge.template as u32 * ARTS_PER_TEMPLATE + k);
+        let art = |k: u32| ArtId(self.arts.first[badge.template] + k);
+        // The unique-curve shapes of the guilloche elements before this side's.
+        let mut guilloche = if back {
+            t.elements.iter().filter(|e| matches!(e.kind, Kind::Guilloche { .. })).count() as u32
+        } else {
+            0
+        };
         // Shared art is the same for every pass of the type; the first pass builds it.
         self.arts.slots[art(0).0 as usize].get_or_init(|| self.static_art(t, badge, false));
         if !self.opts.proof {
@@ -123,9 +144,25 @@ impl<'a> Layouter<'a> {
                             },
                         ));
                     }
+                    // The pass's own curve: a shared shape, placed by the seed.
+                    let (shape, m) = security::unique_curve(&seed, el.at.w, el.at.h);
+                    let id = art(FIXED_ARTS + guilloche * security::CURVE_SHAPES + shape);
+                    guilloche += 1;
+                    self.arts.slots[id.0 as usize].get_or_init(|| Frame {
+                        size: Size::new(el.at.w, el.at.h),
+                        items: vec![(
+                            Point::default(),
+                            security::curve_shape(shape, el.at.w, el.at.h, *colour),
+                        )],
+                    });
                     g.push((
                         Point::default(),
-                        security::unique_curve(&seed, el.at.w, el.at.h, *colour),
+                        Item::Group {
+                            layer: None,
+                            transform: Some(m),
+                            clip: None,
+                            items: vec![(Point::default(), Item::Art(id))],
+                        },
                     ));
                     under.push((
                         pos,
@@ -486,15 +523,13 @@ pub const QUIET_ZONE: usize = 4;
 /// The QR code of a payload, centred in its box on a white square that
 /// includes the quiet zone.
 fn qr(payload: &str, at: BoxPt, pos: Point, colour: Colour) -> Vec<(Point, Item)> {
-    let code = fast_qr::QRBuilder::new(payload.as_bytes())
-        .ecl(fast_qr::ECL::M)
-        .build()
-        .expect("payloads are short enough for a QR code");
+    let code = crate::qr::encode(payload.as_bytes())
+        .expect("resolve refuses payloads too long for a QR code");
     let n = code.size;
     let side = at.w.min(at.h);
     let module = side / (n + 2 * QUIET_ZONE) as f64;
     let origin = Point::new(pos.x + (at.w - side) / 2.0, pos.y + (at.h - side) / 2.0);
-    let dark = code.data[..n * n].iter().map(|m| m.value()).collect();
+    let dark = code.dark;
     let q = QUIET_ZONE as f64 * module;
     vec![
         (origin, Item::Rect { w: side, h: side, radius: 0.0, fill: Colour::WHITE }),

@@ -21,6 +21,7 @@ pub mod payload;
 pub mod pdf;
 pub mod photo;
 pub mod preview;
+pub mod qr;
 pub mod reprint;
 pub mod resolve;
 pub mod roster;
@@ -102,7 +103,7 @@ pub struct RenderOptions {
 
 /// Passes resolved and laid out together before their sheets are written:
 /// enough to keep every thread busy, few enough to keep memory flat.
-const CHUNK: usize = 512;
+const CHUNK: usize = 128;
 
 /// What a successful run did.
 #[derive(Debug)]

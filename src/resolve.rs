@@ -222,6 +222,18 @@ impl<'a> Resolver<'a> {
             crate::sign::sign(key, &mut payload);
         }
         let payload = payload.encode();
+        if t.elements.iter().chain(&t.back).any(|el| matches!(el.kind, Kind::Qr { .. }))
+            && !crate::qr::fits(payload.as_bytes())
+        {
+            return Err(vec![err(
+                e.spans.entry,
+                format!(
+                    "the QR payload of this pass is {} characters, more than a QR code holds",
+                    payload.len()
+                ),
+            )
+            .hint("shorten the id or the zone list (the payload carries both)")]);
+        }
         Ok((
             Badge {
                 index,

@@ -129,8 +129,12 @@ fn load_inner(
     let mut event = None;
     let mut event_seen = false;
     let mut passes_seen = false;
-    let mut entries = Vec::new();
-    let mut ids: HashMap<String, Span> = HashMap::new();
+    // Room for the entries up front when the roster is laid out as usual
+    // (`- id:` opening each entry): a roster of 100,000 entries then never
+    // holds a half-full and a full copy of its list at once. Only a hint.
+    let expected = text.lines().filter(|l| l.trim_start().starts_with("- id:")).count();
+    let mut entries = Vec::with_capacity(expected);
+    let mut ids: HashMap<String, Span> = HashMap::with_capacity(expected);
     while !reader.at_end()? {
         let key = reader.read_node()?;
         let name = key.as_str().unwrap_or("");
@@ -186,6 +190,7 @@ fn load_inner(
     } else if entries.is_empty() && !out.iter().any(|d| d.entry.is_some()) {
         out.push(Diagnostic::error(whole, "the roster's `passes:` list is empty"));
     }
+    entries.shrink_to_fit();
     Ok(event.map(|event| Roster { file, event, entries }))
 }
 

@@ -75,13 +75,21 @@ pub fn rosette_placements(seed: &[u8; 32], w: f64, h: f64) -> [(f64, f64, f64, f
     ]
 }
 
-/// The curve that only this pass has: a Lissajous figure whose frequencies,
-/// phase and size come from the seed, spanning the `w` x `h` box.
-pub fn unique_curve(seed: &[u8; 32], w: f64, h: f64, colour: Colour) -> Item {
-    let p = 3.0 + (seed[8] % 5) as f64;
-    let q = 2.0 + (seed[9] % 7) as f64;
-    let phase = seed[10] as f64 / 255.0 * std::f64::consts::PI;
-    let skew = 0.2 + seed[11] as f64 / 255.0 * 0.6;
+/// How many shapes the family of unique curves has: 5 x 7 frequency pairs,
+/// each at 4 phases.
+pub const CURVE_SHAPES: u32 = 140;
+
+/// One shape of the unique-curve family: a Lissajous figure spanning the
+/// `w` x `h` box. Each shape is drawn once per document as shared art; a
+/// pass draws one of them turned, scaled, mirrored and shifted by its seed
+/// (see [`unique_curve`]), which keeps its content stream small.
+pub fn curve_shape(shape: u32, w: f64, h: f64, colour: Colour) -> Item {
+    let p = 3.0 + (shape % 5) as f64;
+    let q = 2.0 + (shape / 5 % 7) as f64;
+    let k = shape / 35 % 4;
+    // Phases inside (0, pi): at 0 some frequency pairs retrace themselves.
+    let phase = (k as f64 + 0.5) * std::f64::consts::FRAC_PI_4;
+    let skew = [0.3, 0.6, 0.45, 0.75][k as usize];
     let steps = 120;
     let mut segs = Vec::with_capacity(steps + 1);
     for i in 0..=steps {
@@ -92,6 +100,26 @@ pub fn unique_curve(seed: &[u8; 32], w: f64, h: f64, colour: Colour) -> Item {
         segs.push(if i == 0 { Seg::Move(r(x), r(y)) } else { Seg::Line(r(x), r(y)) });
     }
     Item::Path { segs, paint: Paint::Stroke(colour, 0.25) }
+}
+
+/// The curve that only this pass has, in a `w` x `h` box: which shape of the
+/// family (see [`curve_shape`]) and the matrix that places it, turned by up
+/// to 14 degrees about the box centre, scaled by 0.85 to 1.15, mirrored or
+/// not, and shifted by up to 6 % of the box, all from the seed.
+pub fn unique_curve(seed: &[u8; 32], w: f64, h: f64) -> (u32, [f64; 6]) {
+    let u = |i: usize| seed[i] as f64 / 255.0;
+    let shape = u32::from(u16::from_be_bytes([seed[8], seed[9]])) % CURVE_SHAPES;
+    let angle = (u(10) - 0.5) * 0.5;
+    let scale = 0.85 + 0.3 * u(11);
+    let mirror = if seed[12] & 1 == 1 { -1.0 } else { 1.0 };
+    let (cx, cy) = (w / 2.0, h / 2.0);
+    let (dx, dy) = ((u(13) - 0.5) * 0.12 * w, (u(14) - 0.5) * 0.12 * h);
+    let fine = |v: f64| (v * 10_000.0).round() / 10_000.0;
+    let (cos, sin) = (libm::cos(angle) * scale, libm::sin(angle) * scale);
+    let (a, b, c, d) = (fine(cos * mirror), fine(sin * mirror), fine(-sin), fine(cos));
+    let e = r(cx + dx - (a * cx + c * cy));
+    let f = r(cy + dy - (b * cx + d * cy));
+    (shape, [a, b, c, d, e, f])
 }
 
 /// The hologram patch: an iridescent gradient in a rounded box, overlaid with
@@ -179,14 +207,27 @@ mod tests {
 
     #[test]
     fn every_pass_gets_its_own_curve() {
-        let a = unique_curve(&seed("NLF-0001"), 100.0, 50.0, Colour::BLACK);
-        let b = unique_curve(&seed("NLF-0002"), 100.0, 50.0, Colour::BLACK);
-        let a2 = unique_curve(&seed("NLF-0001"), 100.0, 50.0, Colour::BLACK);
+        let a = unique_curve(&seed("NLF-0001"), 100.0, 50.0);
+        let b = unique_curve(&seed("NLF-0002"), 100.0, 50.0);
+        let a2 = unique_curve(&seed("NLF-0001"), 100.0, 50.0);
         assert_ne!(a, b);
         assert_eq!(a, a2);
+        assert!(a.0 < CURVE_SHAPES && b.0 < CURVE_SHAPES);
         assert_ne!(
             rosette_placements(&seed("A"), 10.0, 10.0),
             rosette_placements(&seed("B"), 10.0, 10.0)
         );
+    }
+
+    #[test]
+    fn the_family_spreads_over_its_shapes() {
+        let mut used = std::collections::BTreeSet::new();
+        for i in 0..3000 {
+            used.insert(unique_curve(&seed(&format!("NLF-{i:04}")), 100.0, 50.0).0);
+        }
+        assert_eq!(used.len(), CURVE_SHAPES as usize);
+        let shape = |n| curve_shape(n, 100.0, 50.0, Colour::BLACK);
+        assert_ne!(shape(0), shape(1));
+        assert_ne!(shape(0), shape(35));
     }
 }

@@ -434,6 +434,26 @@ fn list_where_a_name_belongs() {
         .done();
 }
 
+// Guards against a payload too long for any QR code (400 zones, which the
+// payload carries): an error naming the entry, not a panic in the encoder.
+#[test]
+fn zones_too_many_for_a_qr_code() {
+    let dir = temp();
+    let zones: Vec<String> = (0..400).map(|i| format!("ZONE-NUMBER-{i}")).collect();
+    let zones = zones.join(", ");
+    roster(
+        dir.path(),
+        format!("{EVENT}  - id: Z-1\n    name: Ann Lee\n    pass: crew\n    zones: [{zones}]\n"),
+    );
+    let t = laminate(dir.path(), &["render", "roster.yaml", "-o", "out.pdf"]);
+    Checks::new(&t, 1)
+        .says("more than a QR code holds")
+        .names_line("roster.yaml", 6..=6)
+        .names_entry("Z-1")
+        .leaves_only(dir.path(), &["roster.yaml"])
+        .done();
+}
+
 // Guards against a missing photo file: reported by entry and line, not a crash or an empty slot.
 #[test]
 fn missing_photo() {
