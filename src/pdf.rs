@@ -89,7 +89,7 @@ pub fn sheet_content(sheet: &Sheet, book: &'static FontBook, inks: &Inks) -> Con
     if let Some(m) = sheet.transform {
         // A printer profile: one `cm` first (ISO 32000 8.4.4) moves all that
         // follows on this page, marks included; the page boxes stay nominal.
-        b.c.transform(m.map(f));
+        b.c.transform(m);
     }
     for (at, frame) in &sheet.cards {
         b.draw(*at, &frame.items);
