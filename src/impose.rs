@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::frame::{Frame, Point, Seg};
+use crate::stock::Stock;
 use crate::units::{mm, Size};
 
 /// What the cards are printed on.
@@ -13,6 +14,8 @@ pub enum SheetSpec {
     Card,
     /// Paper of this size (portrait; laminate turns it when more cards fit).
     Paper(Size),
+    /// A preset of pre-cut stock: fixed slots, one card size, no crop marks.
+    Stock(&'static Stock),
 }
 
 /// Imposition choices, lengths in pt.
@@ -30,6 +33,8 @@ pub struct ImposeOptions {
     pub duplex: Option<Flip>,
     /// Slots already used on the first sheet (a partly used sheet of stock).
     pub start_at: usize,
+    /// Draw registration targets at the midpoints of the sheet's edges.
+    pub registration_marks: bool,
 }
 
 impl ImposeOptions {
@@ -54,6 +59,18 @@ pub const MARK_OFFSET: f64 = 0.5 * crate::units::PT_PER_MM;
 pub const MARK_LENGTH: f64 = 3.0 * crate::units::PT_PER_MM;
 /// Line width of crop marks in pt.
 pub const MARK_WIDTH: f64 = 0.25;
+/// Largest radius of a registration target's circle in pt; its cross
+/// reaches 1.5 radii from the centre.
+pub const TARGET_RADIUS: f64 = 2.5 * crate::units::PT_PER_MM;
+/// Smallest radius of a registration target in pt: below it a target is
+/// too small to register by eye, and the sheet has no room for one.
+pub const TARGET_MIN_RADIUS: f64 = 1.0 * crate::units::PT_PER_MM;
+/// Clear space between a registration target and anything else, in pt.
+const TARGET_GAP: f64 = 0.5 * crate::units::PT_PER_MM;
+/// Room a one-card page gets on each side for registration targets, in pt.
+const TARGET_BAND: f64 = 8.0 * crate::units::PT_PER_MM;
+/// Font size of the slug line in pt.
+pub const SLUG_SIZE: f64 = 6.0;
 
 /// A rectangle in pt: left, bottom, right, top.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -96,6 +113,8 @@ pub struct Grid {
     pub rows: usize,
     /// Bottom-left trim corner of each slot, filled row by row from the top left.
     pub slots: Vec<Point>,
+    /// Registration targets of the fronts (centre, radius in pt), if asked for.
+    pub targets: Vec<(Point, f64)>,
 }
 
 /// A card that does not fit on the chosen sheet.
@@ -105,31 +124,72 @@ pub struct DoesNotFit {
     pub card: Size,
     /// The sheet.
     pub sheet: Size,
+    /// The stock preset, when the sheet is one (its slots take one card size).
+    pub stock: Option<&'static Stock>,
+    /// Why not, when it is not the card's size (e.g. no room for registration marks).
+    pub why: Option<String>,
 }
 
 impl fmt::Display for DoesNotFit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "a {} card with its bleed and crop marks does not fit on a {} sheet",
-            self.card, self.sheet
-        )
+        if let Some(why) = &self.why {
+            return f.write_str(why);
+        }
+        match self.stock {
+            Some(stock) => write!(
+                f,
+                "a {} card does not fit the {} slots of the {} stock",
+                self.card, stock.card, stock.name
+            ),
+            None => write!(
+                f,
+                "a {} card with its bleed and crop marks does not fit on a {} sheet",
+                self.card, self.sheet
+            ),
+        }
     }
 }
 
 impl std::error::Error for DoesNotFit {}
 
+/// True when crop marks are drawn: asked for, and not on pre-cut stock
+/// (which has nothing left to cut, and no room between its slots).
+fn crop_marks(opts: &ImposeOptions) -> bool {
+    opts.crop_marks && !matches!(opts.sheet, SheetSpec::Stock(_))
+}
+
 /// Space each card needs around its trim: bleed, then (with marks) a gap and the mark.
 fn surround(opts: &ImposeOptions) -> f64 {
-    opts.bleed + if opts.crop_marks { MARK_OFFSET + MARK_LENGTH } else { 0.0 }
+    opts.bleed + if crop_marks(opts) { MARK_OFFSET + MARK_LENGTH } else { 0.0 }
 }
 
 /// Computes the grid for a card size: as many cards as fit inside the margins,
 /// each with room for its bleed and marks, the grid centred on the sheet.
 pub fn grid(card: Size, opts: &ImposeOptions) -> Result<Grid, DoesNotFit> {
+    if let SheetSpec::Stock(stock) = opts.sheet {
+        // Pre-cut stock: its own slots, for its own card size only.
+        if !card.same_as(stock.card) {
+            return Err(DoesNotFit { card, sheet: stock.paper, stock: Some(stock), why: None });
+        }
+        let slots = stock.slots();
+        let grid = Grid {
+            sheet: stock.paper,
+            card,
+            cols: stock.cols,
+            rows: stock.rows,
+            slots,
+            targets: vec![],
+        };
+        return with_targets(grid, opts);
+    }
     let s = surround(opts);
     let pitch = Size::new(card.w + 2.0 * s, card.h + 2.0 * s);
     let (sheet, cols, rows) = match opts.sheet {
+        SheetSpec::Stock(_) => unreachable!("handled above"),
+        // Registration targets need a band around a one-card page.
+        SheetSpec::Card if opts.registration_marks => {
+            (Size::new(pitch.w + 2.0 * TARGET_BAND, pitch.h + 2.0 * TARGET_BAND), 1, 1)
+        }
         SheetSpec::Card => (Size::new(pitch.w, pitch.h), 1, 1),
         SheetSpec::Paper(paper) => {
             let fit = |sheet: Size| {
@@ -151,9 +211,9 @@ pub fn grid(card: Size, opts: &ImposeOptions) -> Result<Grid, DoesNotFit> {
     if cols == 0 || rows == 0 {
         let paper = match opts.sheet {
             SheetSpec::Paper(p) => p,
-            SheetSpec::Card => sheet,
+            SheetSpec::Card | SheetSpec::Stock(_) => sheet,
         };
-        return Err(DoesNotFit { card, sheet: paper });
+        return Err(DoesNotFit { card, sheet: paper, stock: None, why: None });
     }
     let x0 = (sheet.w - cols as f64 * pitch.w) / 2.0 + s;
     let y_top = sheet.h - (sheet.h - rows as f64 * pitch.h) / 2.0 - s;
@@ -163,7 +223,76 @@ pub fn grid(card: Size, opts: &ImposeOptions) -> Result<Grid, DoesNotFit> {
             slots.push(Point::new(x0 + c as f64 * pitch.w, y_top - card.h - r as f64 * pitch.h));
         }
     }
-    Ok(Grid { sheet, card, cols, rows, slots })
+    with_targets(Grid { sheet, card, cols, rows, slots, targets: vec![] }, opts)
+}
+
+/// Adds registration targets to a grid when they are asked for: one at the
+/// midpoint of each edge of the sheet, centred in the free band between
+/// the paper's edge and everything printed for the cards (bleed and crop
+/// marks of every slot, front and back), as large as the narrowest band
+/// allows up to [`TARGET_RADIUS`].
+fn with_targets(mut grid: Grid, opts: &ImposeOptions) -> Result<Grid, DoesNotFit> {
+    if !opts.registration_marks {
+        return Ok(grid);
+    }
+    let s = surround(opts);
+    let (card, sheet) = (grid.card, grid.sheet);
+    let mut used: Option<Rect> = None;
+    for &p in &grid.slots {
+        let mut corners = vec![p];
+        if let Some(flip) = opts.duplex {
+            corners.push(back_position(p, card, sheet, flip));
+        }
+        for q in corners {
+            let r = Rect { x0: q.x, y0: q.y, x1: q.x + card.w, y1: q.y + card.h }.grow(s);
+            used = Some(used.map_or(r, |u| u.union(r)));
+        }
+    }
+    let used = used.expect("a grid has a slot");
+    // Left, right, bottom, top.
+    let bands = [used.x0, sheet.w - used.x1, used.y0, sheet.h - used.y1];
+    let narrowest = bands.iter().copied().fold(f64::INFINITY, f64::min);
+    let radius = ((narrowest / 2.0 - TARGET_GAP - MARK_WIDTH / 2.0) / 1.5).min(TARGET_RADIUS);
+    if radius < TARGET_MIN_RADIUS {
+        let need = 2.0 * (1.5 * TARGET_MIN_RADIUS + TARGET_GAP) + MARK_WIDTH;
+        let mm = |v: f64| (crate::units::to_mm(v) * 10.0).round() / 10.0;
+        return Err(DoesNotFit {
+            card,
+            sheet,
+            stock: None,
+            why: Some(format!(
+                "no room for registration marks on a {sheet} sheet of {card} cards: {} mm free at the narrowest edge, {} mm needed",
+                mm(narrowest.max(0.0)),
+                mm(need)
+            )),
+        });
+    }
+    grid.targets = vec![
+        (Point::new(bands[0] / 2.0, sheet.h / 2.0), radius),
+        (Point::new(sheet.w - bands[1] / 2.0, sheet.h / 2.0), radius),
+        (Point::new(sheet.w / 2.0, bands[2] / 2.0), radius),
+        (Point::new(sheet.w / 2.0, sheet.h - bands[3] / 2.0), radius),
+    ];
+    Ok(grid)
+}
+
+/// The lines of a registration target: a circle (four Bézier quarters)
+/// and a cross through its centre reaching 1.5 radii out.
+fn target_segs(c: Point, r: f64, out: &mut Vec<Seg>) {
+    // Control-point distance for a quarter circle.
+    const K: f64 = 0.552_284_749_830_793_4;
+    let k = K * r;
+    out.push(Seg::Move(c.x + r, c.y));
+    out.push(Seg::Cubic(c.x + r, c.y + k, c.x + k, c.y + r, c.x, c.y + r));
+    out.push(Seg::Cubic(c.x - k, c.y + r, c.x - r, c.y + k, c.x - r, c.y));
+    out.push(Seg::Cubic(c.x - r, c.y - k, c.x - k, c.y - r, c.x, c.y - r));
+    out.push(Seg::Cubic(c.x + k, c.y - r, c.x + r, c.y - k, c.x + r, c.y));
+    out.push(Seg::Close);
+    let a = 1.5 * r;
+    out.push(Seg::Move(c.x - a, c.y));
+    out.push(Seg::Line(c.x + a, c.y));
+    out.push(Seg::Move(c.x, c.y - a));
+    out.push(Seg::Line(c.x, c.y + a));
 }
 
 /// A finished sheet: a page of the PDF.
@@ -179,20 +308,46 @@ pub struct Sheet {
     pub cards: Vec<(Point, Frame)>,
     /// Crop mark lines in sheet coordinates.
     pub marks: Vec<Seg>,
-    /// The slug line and where its baseline starts (outside the trim), if any.
-    pub slug: Option<(Point, String)>,
+    /// The slug line: where its baseline starts (outside the trim), its
+    /// text and its size in pt, if any.
+    pub slug: Option<(Point, String, f64)>,
+    /// A printer profile's correction, as the matrix of a `cm` operator
+    /// wrapping the page's content (the page boxes stay nominal), if any.
+    pub transform: Option<[f64; 6]>,
+    /// Where the registration targets are (each one's extent), if any.
+    pub targets: Vec<Rect>,
 }
 
 impl Sheet {
     /// Adds a slug line in the free band below the cards (between the
     /// lowest crop marks and the paper edge). A sheet without such a band
-    /// (one card per page) gets none.
-    pub fn set_slug(&mut self, text: String, opts: &ImposeOptions) {
+    /// (one card per page) gets none. `width_em` is the text's width at a
+    /// size of 1 pt: the slug keeps clear of a registration target in the
+    /// band, on its left or right, and is set smaller when neither side
+    /// has room for it at [`SLUG_SIZE`].
+    pub fn set_slug(&mut self, text: String, width_em: f64, opts: &ImposeOptions) {
         let lowest = self.trim.y0 - surround(opts);
         if lowest < mm(3.0) {
             return;
         }
-        self.slug = Some((Point::new(self.trim.x0, lowest / 2.0 - 2.0), text));
+        let y = lowest / 2.0 - 2.0;
+        let (mut x, mut size) = (self.trim.x0, SLUG_SIZE);
+        let in_line = |t: &&Rect| t.y1 > y - 0.3 * SLUG_SIZE && t.y0 < y + SLUG_SIZE;
+        if let Some(t) = self.targets.iter().find(in_line) {
+            let gap = mm(1.0);
+            let width = width_em * SLUG_SIZE;
+            let left = t.x0 - gap - self.trim.x0;
+            let right = self.size.w - self.trim.x0 - (t.x1 + gap);
+            if width > left {
+                if width <= right || right > left {
+                    x = t.x1 + gap;
+                    size *= (right / width).min(1.0);
+                } else {
+                    size *= left / width;
+                }
+            }
+        }
+        self.slug = Some((Point::new(x, y), text, size));
     }
 }
 
@@ -208,6 +363,12 @@ impl Sheet {
             self.bleed.map_or("none".into(), r),
             self.marks.len() / 2
         );
+        if let Some(m) = self.transform {
+            out.push_str(&format!(
+                "cm [{:.5} {:.5} {:.5} {:.5} {:.3} {:.3}]\n",
+                m[0], m[1], m[2], m[3], m[4], m[5]
+            ));
+        }
         for (at, frame) in &self.cards {
             out.push_str(&format!(
                 "card at {:.2},{:.2} size {:.2}x{:.2}\n",
@@ -302,9 +463,9 @@ impl Imposer {
         self.sheets_made += 1;
         let front = std::mem::take(&mut self.cards);
         let backs = std::mem::take(&mut self.backs);
-        let mut done = vec![make_sheet(front, grid, &self.opts)];
+        let mut done = vec![make_sheet(front, grid, &self.opts, false)];
         if !backs.is_empty() {
-            done.push(make_sheet(backs, grid, &self.opts));
+            done.push(make_sheet(backs, grid, &self.opts, true));
         }
         done
     }
@@ -324,7 +485,7 @@ pub fn back_position(front: Point, card: Size, sheet: Size, flip: Flip) -> Point
     }
 }
 
-fn make_sheet(cards: Vec<(Point, Frame)>, grid: &Grid, opts: &ImposeOptions) -> Sheet {
+fn make_sheet(cards: Vec<(Point, Frame)>, grid: &Grid, opts: &ImposeOptions, back: bool) -> Sheet {
     let card = grid.card;
     let trims: Vec<Rect> = cards
         .iter()
@@ -333,7 +494,7 @@ fn make_sheet(cards: Vec<(Point, Frame)>, grid: &Grid, opts: &ImposeOptions) -> 
     let trim = trims.iter().skip(1).fold(trims[0], |a, b| a.union(*b));
     let bleed = (opts.bleed > 0.0).then(|| trim.grow(opts.bleed));
     let mut marks = Vec::new();
-    if opts.crop_marks {
+    if crop_marks(opts) {
         let near = opts.bleed + MARK_OFFSET;
         let far = near + MARK_LENGTH;
         for r in &trims {
@@ -351,7 +512,26 @@ fn make_sheet(cards: Vec<(Point, Frame)>, grid: &Grid, opts: &ImposeOptions) -> 
             }
         }
     }
-    Sheet { size: grid.sheet, trim, bleed, cards, marks, slug: None }
+    // Registration targets on a back sit behind those of its front.
+    let mut targets = Vec::new();
+    for &(c, r) in &grid.targets {
+        let a = 1.5 * r + MARK_WIDTH / 2.0;
+        let c = match (back, opts.duplex) {
+            (true, Some(flip)) => {
+                let p = back_position(
+                    Point::new(c.x - a, c.y - a),
+                    Size::new(2.0 * a, 2.0 * a),
+                    grid.sheet,
+                    flip,
+                );
+                Point::new(p.x + a, p.y + a)
+            }
+            _ => c,
+        };
+        target_segs(c, r, &mut marks);
+        targets.push(Rect { x0: c.x - a, y0: c.y - a, x1: c.x + a, y1: c.y + a });
+    }
+    Sheet { size: grid.sheet, trim, bleed, cards, marks, slug: None, transform: None, targets }
 }
 
 /// The default least distance from the paper edge, in pt.
@@ -372,6 +552,7 @@ mod tests {
             margin: default_margin(),
             duplex: None,
             start_at: 0,
+            registration_marks: false,
         }
     }
 
@@ -459,6 +640,49 @@ mod tests {
         // Slots 7 and 8 of the first sheet, then a new sheet; group 1 starts another.
         assert_eq!(at, [(0, 6), (0, 7), (1, 0), (2, 0)]);
         assert_eq!(sheets.iter().map(|s| s.cards.len()).collect::<Vec<_>>(), [2, 1, 1]);
+    }
+
+    #[test]
+    fn registration_targets_stay_clear_of_every_bleed_and_the_slug() {
+        let card = parse_card("cr80").unwrap();
+        for sheet in
+            [a4(), SheetSpec::Card, SheetSpec::Stock(crate::stock::find("a4-8up-cr80").unwrap())]
+        {
+            let mut o = opts(sheet);
+            o.registration_marks = true;
+            o.duplex = Some(Flip::Long);
+            if matches!(sheet, SheetSpec::Stock(_)) {
+                o.crop_marks = false;
+            }
+            let mut imp = Imposer::new(o);
+            let mut sheets = vec![];
+            for _ in 0..11 {
+                let f = Frame { size: card, items: vec![] };
+                sheets.extend(imp.push(f.clone(), Some(f), 0).unwrap().0);
+            }
+            sheets.extend(imp.finish());
+            for s in &sheets {
+                assert_eq!(s.targets.len(), 4, "{sheet:?}");
+                for t in &s.targets {
+                    assert!(t.x0 >= 0.0 && t.y0 >= 0.0 && t.x1 <= s.size.w && t.y1 <= s.size.h);
+                    for (p, _) in &s.cards {
+                        let b = Rect { x0: p.x, y0: p.y, x1: p.x + card.w, y1: p.y + card.h }
+                            .grow(o.bleed);
+                        let apart = t.x1 <= b.x0 || t.x0 >= b.x1 || t.y1 <= b.y0 || t.y0 >= b.y1;
+                        assert!(apart, "{sheet:?}: target {t:?} meets bleed {b:?}");
+                    }
+                }
+            }
+            // On a full sheet, a long slug goes beside the bottom target, set
+            // smaller if it must.
+            let mut s = sheets[0].clone();
+            s.set_slug("x".repeat(200), 100.0, &o);
+            let (at, _, size) = s.slug.as_ref().expect("a full sheet has room for a slug");
+            let bottom = s.targets[2];
+            let (x0, x1) = (at.x, at.x + 100.0 * size);
+            assert!(x1 <= bottom.x0 || x0 >= bottom.x1, "{x0}..{x1} meets {bottom:?}");
+            assert!(*size < SLUG_SIZE && x1 <= s.size.w);
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! -> `impose` (Sheet) -> `pdf` (bytes). [`render`] runs all of it.
 
 pub mod atomic;
+pub mod calibrate;
 pub mod colour;
 pub mod diag;
 pub mod fonts;
@@ -15,6 +16,7 @@ pub mod init;
 pub mod json;
 pub mod layout;
 pub mod manifest;
+pub mod output;
 pub mod payload;
 pub mod pdf;
 pub mod photo;
@@ -26,13 +28,14 @@ pub mod roster;
 pub mod security;
 pub mod sign;
 pub mod sources;
+pub mod stock;
 pub mod template;
 pub mod text;
 pub mod units;
 pub mod yaml;
 
 use std::fmt;
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use diag::{Diagnostic, Diagnostics, Sources, Span};
@@ -88,6 +91,14 @@ pub struct RenderOptions {
     pub group_by_pass: bool,
     /// Slots already used on the first sheet (0 for a fresh sheet).
     pub start_at: usize,
+    /// A printer profile (YAML): shift and scale for fronts and backs.
+    pub printer_profile: Option<PathBuf>,
+    /// Write one file per pass type, named after the output with the pass
+    /// type's name added to its stem (`out.pdf` -> `out-crew.pdf`).
+    pub split_by_pass: bool,
+    /// Draw registration targets (circle and cross, on every plate) at the
+    /// midpoints of each sheet's edges, outside every card's bleed.
+    pub registration_marks: bool,
 }
 
 /// Passes resolved and laid out together before their sheets are written:
@@ -103,6 +114,8 @@ pub struct Report {
     pub sheets: usize,
     /// Bytes written.
     pub bytes: usize,
+    /// The PDF files written, in order (none for validate).
+    pub files: Vec<PathBuf>,
     /// Warnings, with the sources they point into.
     pub warnings: Vec<Diagnostic>,
     /// The input files, for printing warnings.
@@ -191,6 +204,12 @@ pub fn render_with_progress(
     let mut diags = Diagnostics::default();
     let mut found = Vec::new();
 
+    let profile = match &opts.printer_profile {
+        Some(path) => calibrate::load(path, &mut sources, &mut found).map_err(|source| {
+            Failure::Io { action: "cannot read the printer profile", path: path.clone(), source }
+        })?,
+        None => calibrate::Profile::default(),
+    };
     let origin = opts.templates.as_ref().map_or(Origin::Builtin, |d| Origin::Dir(d.clone()));
     let set = template::load(&origin, &mut sources, &mut found).map_err(Failure::Templates)?;
 
@@ -235,7 +254,7 @@ pub fn render_with_progress(
         })
         .collect();
     let mut selected = selected;
-    if opts.group_by_pass {
+    if opts.group_by_pass || opts.split_by_pass {
         // Stable: roster order within each type.
         selected.sort_by_key(|(_, e)| set.find(&e.pass));
     }
@@ -243,8 +262,10 @@ pub fn render_with_progress(
         Some((k, n)) => selected[manifest::shard_range(selected.len(), k, n)].to_vec(),
         None => selected,
     };
+    if let SheetSpec::Stock(stock) = opts.sheet {
+        check_stock(stock, opts.bleed, &set, &selected, &mut found);
+    }
     let shard = opts.shard.map(|(k, n)| format!("{k}/{n}"));
-    let file_name = output.map(|p| p.display().to_string()).unwrap_or_default();
 
     if opts.reprint && opts.only.is_empty() {
         found.push(
@@ -272,28 +293,44 @@ pub fn render_with_progress(
         margin: impose::default_margin(),
         duplex: opts.duplex,
         start_at: opts.start_at,
+        registration_marks: opts.registration_marks,
     };
+    if opts.registration_marks {
+        // Once per pass type, not once per pass: no room is the sheet's fault.
+        let mut types: Vec<usize> =
+            selected.iter().filter_map(|(_, e)| set.find(&e.pass)).collect();
+        types.sort_unstable();
+        types.dedup();
+        for t in types {
+            if let Err(e @ impose::DoesNotFit { why: Some(_), .. }) =
+                impose::grid(set.templates[t].card, &impose_opts)
+            {
+                found.push(
+                    Diagnostic::error_nowhere(format!(
+                        "pass type \"{}\": {e}",
+                        set.templates[t].name
+                    ))
+                    .hint("choose a larger --sheet, less --bleed or --no-crop-marks, or leave out --registration-marks"),
+                );
+            }
+        }
+    }
     let mut imposer = Imposer::new(impose_opts);
 
     let mut failed = found.iter().any(|d| d.severity == diag::Severity::Error);
-    let (temp, sink): (Option<tempfile::NamedTempFile>, Box<dyn Write>) = match output {
-        Some(path) if !failed => {
-            let temp = temp_beside(path)?;
-            let handle = temp.reopen().map_err(|source| Failure::Io {
-                action: "cannot write",
-                path: path.to_path_buf(),
-                source,
-            })?;
-            (Some(temp), Box::new(BufWriter::with_capacity(1 << 16, handle)))
-        }
-        _ => (None, Box::new(io::sink())),
+    // With --split-by pass, each pass type goes to a file of its own; the
+    // roster was sorted by type above, so each file is written in one go.
+    let file_of = |e: &roster::Entry| if opts.split_by_pass { set.find(&e.pass) } else { None };
+    let writes = !failed;
+    let path_of = |file: Option<usize>| -> Option<PathBuf> {
+        let out = output.filter(|_| writes)?;
+        Some(match file {
+            Some(t) => output::split_path(out, &set.templates[t].name),
+            None => out.to_path_buf(),
+        })
     };
-    let out_path = output.map(Path::to_path_buf).unwrap_or_default();
-    let io_fail =
-        |source: io::Error| Failure::Io { action: "cannot write", path: out_path.clone(), source };
     let info = pdf::DocInfo { title: format!("{}: passes", roster.event.name), epoch: opts.epoch };
     let inks = pdf::Inks { security_spot: opts.security_ink.clone() };
-    let mut writer = pdf::PdfWriter::new(sink, book, info, inks).map_err(io_fail)?;
     let mut passes = 0;
     let mut dump = opts.dump.as_ref().map(|_| String::new());
     let mut manifest = match (&opts.manifest, output.is_some() && !failed) {
@@ -311,32 +348,49 @@ pub fn render_with_progress(
         rayon::ThreadPoolBuilder::new().num_threads(opts.jobs.max(1)).build().map_err(|e| {
             Failure::Io {
                 action: "cannot start worker threads for",
-                path: out_path.clone(),
+                path: output.map(Path::to_path_buf).unwrap_or_default(),
                 source: io::Error::other(e),
             }
         })?;
-    let fonts = writer.fonts();
-    // The slug names the sheet among all of the run's sheets, so count them
+    // The slug names the sheet among all of its file's sheets, so count them
     // first: a sheet holds one card size, so runs of equal sizes fill sheets.
-    let total_sheets = {
-        let keys: Vec<(units::Size, usize)> = selected
+    let totals: Vec<usize> = {
+        let keys: Vec<(units::Size, usize, Option<usize>)> = selected
             .iter()
-            .filter_map(|(_, e)| set.find(&e.pass))
-            .map(|t| (set.templates[t].card, if opts.group_by_pass { t } else { 0 }))
+            .filter_map(|(_, e)| set.find(&e.pass).map(|t| (t, file_of(e))))
+            .map(|(t, file)| (set.templates[t].card, if opts.group_by_pass { t } else { 0 }, file))
             .collect();
-        let mut total = 0;
+        let mut totals: Vec<usize> = Vec::new();
         let mut i = 0;
         while i < keys.len() {
-            let (size, group) = keys[i];
-            let run = keys[i..].iter().take_while(|(s, g)| s.same_as(size) && *g == group).count();
+            let (size, group, file) = keys[i];
+            if i == 0 || keys[i - 1].2 != file {
+                totals.push(0);
+            }
+            let run = keys[i..]
+                .iter()
+                .take_while(|(s, g, f)| s.same_as(size) && *g == group && *f == file)
+                .count();
             let cap = impose_opts.capacity(size).max(1);
             // The very first sheet may start part way (--start-at).
             let first_free = if i == 0 { cap - impose_opts.start_at.min(cap - 1) } else { cap };
-            total += 1 + run.saturating_sub(first_free).div_ceil(cap);
+            *totals.last_mut().expect("pushed above") +=
+                1 + run.saturating_sub(first_free).div_ceil(cap);
             i += run;
         }
-        total
+        totals
     };
+    let first_file = selected.first().and_then(|(_, e)| file_of(e));
+    let mut file = output::OutFile::open(
+        path_of(first_file).as_deref(),
+        book,
+        info.clone(),
+        inks.clone(),
+        totals.first().copied().unwrap_or(0),
+    )?;
+    let mut current_file = first_file;
+    let mut finished: Vec<output::Finished> = Vec::new();
+    let fonts = file.writer.fonts();
     let run_hash = {
         use sha2::Digest;
         let mut h = sha2::Sha256::new();
@@ -376,35 +430,39 @@ pub fn render_with_progress(
         );
         h.finalize()[..4].iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
-    let mut sheet_types: std::collections::VecDeque<String> = std::collections::VecDeque::new();
-    let mut sheet_number = 0;
-    let mut write = |mut sheets: Vec<impose::Sheet>,
-                     types: &mut std::collections::VecDeque<String>,
-                     writer: &mut pdf::PdfWriter<Box<dyn Write>>|
+    let write = |mut sheets: Vec<impose::Sheet>,
+                 file: &mut output::OutFile,
+                 dump: &mut Option<String>|
      -> Result<(), Failure> {
         if opts.slug {
             let mut front_types = String::new();
             for (i, sheet) in sheets.iter_mut().enumerate() {
                 let back = opts.duplex.is_some() && i % 2 == 1;
                 if !back {
-                    sheet_number += 1;
-                    let mut names: Vec<String> =
-                        types.drain(..sheet.cards.len().min(types.len())).collect();
+                    file.sheet_number += 1;
+                    let n = sheet.cards.len().min(file.types.len());
+                    let mut names: Vec<String> = file.types.drain(..n).collect();
                     names.sort();
                     names.dedup();
                     front_types = names.join(", ");
                 }
                 let side = if back { "back of sheet" } else { "sheet" };
                 let slug = format!(
-                    "{} · {side} {sheet_number} of {total_sheets} · {front_types} · run {run_hash}",
-                    roster.event.name
+                    "{} · {side} {} of {} · {front_types} · run {run_hash}",
+                    roster.event.name, file.sheet_number, file.total_sheets
                 );
-                sheet.set_slug(slug, &impose_opts);
+                let width_em = book.runs(fonts::REGULAR, &slug).iter().map(|r| r.width_em).sum();
+                sheet.set_slug(slug, width_em, &impose_opts);
             }
+        }
+        for (i, sheet) in sheets.iter_mut().enumerate() {
+            let back = opts.duplex.is_some() && i % 2 == 1;
+            let adjust = if back { profile.back } else { profile.front };
+            sheet.transform = adjust.matrix(sheet.size);
         }
         // Content streams are made and compressed in parallel, then written in order.
         let contents: Vec<pdf::Content> = {
-            let inks = writer.inks().clone();
+            let inks = file.writer.inks().clone();
             pool.install(|| {
                 sheets.par_iter().map(|s| pdf::sheet_content(s, fonts, &inks)).collect()
             })
@@ -413,7 +471,7 @@ pub fn render_with_progress(
             if let Some(d) = dump.as_mut() {
                 d.push_str(&sheet.dump());
             }
-            writer.write_sheet(sheet, content, layouter.arts()).map_err(io_fail)?;
+            file.writer.write_sheet(sheet, content, layouter.arts()).map_err(|e| file.fail(e))?;
         }
         Ok(())
     };
@@ -446,7 +504,7 @@ pub fn render_with_progress(
                         valid_from: badge.valid_from.to_string(),
                         valid_until: badge.valid_until.to_string(),
                         reprint: badge.reprint,
-                        file: file_name.clone(),
+                        file: String::new(),
                         sheet: 0,
                         slot: 0,
                         front_page: 0,
@@ -463,7 +521,28 @@ pub fn render_with_progress(
                 Ok((frame, warnings)) => {
                     found.extend(warnings);
                     let Some((frame, back, mut row)) = frame.filter(|_| !failed) else { continue };
-                    sheet_types.push_back(row.pass.clone());
+                    let this_file = file_of(entry);
+                    if this_file != current_file {
+                        // A new pass type with --split-by pass: finish its
+                        // predecessor's file (kept aside until the run ends).
+                        write(std::mem::take(&mut sheets), &mut file, &mut dump)?;
+                        let done = std::mem::replace(
+                            &mut imposer,
+                            Imposer::new(ImposeOptions { start_at: 0, ..impose_opts }),
+                        );
+                        write(done.finish(), &mut file, &mut dump)?;
+                        let next = output::OutFile::open(
+                            path_of(this_file).as_deref(),
+                            book,
+                            info.clone(),
+                            inks.clone(),
+                            totals.get(finished.len() + 1).copied().unwrap_or(0),
+                        )?;
+                        finished.push(std::mem::replace(&mut file, next).finish()?);
+                        current_file = this_file;
+                    }
+                    row.file = file.path.display().to_string();
+                    file.types.push_back(row.pass.clone());
                     let group =
                         if opts.group_by_pass { set.find(&row.pass).unwrap_or(0) } else { 0 };
                     match imposer.push(frame, back, group) {
@@ -483,7 +562,11 @@ pub fn render_with_progress(
                             found.push(
                                 Diagnostic::error(set_span(&roster, index), e.to_string())
                                     .entry(&entry.id)
-                                    .hint("choose a larger --sheet, or --sheet card"),
+                                    .hint(if opts.registration_marks {
+                                        "choose a larger --sheet, less --bleed, or leave out --registration-marks or the crop marks"
+                                    } else {
+                                        "choose a larger --sheet, or --sheet card"
+                                    }),
                             );
                             failed = true;
                         }
@@ -497,18 +580,16 @@ pub fn render_with_progress(
             }
         }
         if !failed {
-            write(sheets, &mut sheet_types, &mut writer)?;
+            write(sheets, &mut file, &mut dump)?;
         }
         progress(passes, selected.len());
     }
     if failed || found.iter().any(|d| d.severity == diag::Severity::Error) {
         return Err(input_failure(sources, diags, found));
     }
-    write(imposer.finish(), &mut sheet_types, &mut writer)?;
-    let (mut sink, written, sheets) = writer.finish().map_err(io_fail)?;
-    sink.flush().map_err(io_fail)?;
-    drop(sink);
-    // The side files go into place before the PDF, so a failure with them
+    write(imposer.finish(), &mut file, &mut dump)?;
+    finished.push(file.finish()?);
+    // The side files go into place before the PDFs, so a failure with them
     // leaves no PDF either.
     if let (Some(path), Some(text)) = (&opts.dump, &dump) {
         atomic::write(path, text.as_bytes()).map_err(|source| Failure::Io {
@@ -520,33 +601,27 @@ pub fn render_with_progress(
     if let Some(m) = manifest {
         m.finish().map_err(manifest_fail)?;
     }
-    if let (Some(temp), Some(path)) = (temp, output) {
-        atomic::persist(temp, path).map_err(io_fail)?;
-        if opts.reprint {
-            reprint::save(&state, &reprints).map_err(|e| {
-                Failure::Reprints(reprint::StateError {
-                    path: state.clone(),
-                    line: None,
-                    why: format!(
-                        "{e} (the PDF was written, but the reprint numbers were not saved)"
-                    ),
-                })
-            })?;
-        }
+    let bytes = finished.iter().map(|f| f.bytes).sum();
+    let sheets = finished.iter().map(|f| f.pages).sum();
+    // Every file is complete in its temporary file before the first is put
+    // in place; each goes into place whole (a rename).
+    let mut files = Vec::new();
+    for f in finished {
+        files.extend(f.persist()?);
+    }
+    if opts.reprint && !files.is_empty() {
+        reprint::save(&state, &reprints).map_err(|e| {
+            Failure::Reprints(reprint::StateError {
+                path: state.clone(),
+                line: None,
+                why: format!("{e} (the PDF was written, but the reprint numbers were not saved)"),
+            })
+        })?;
     }
     for d in found {
         diags.push(d);
     }
-    Ok(Report { passes, sheets, bytes: written, warnings: diags.sorted(), sources })
-}
-
-/// A temporary file for the PDF beside its final path.
-fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Failure> {
-    atomic::temp_beside(path, ".pdf.part").map_err(|source| Failure::Io {
-        action: "cannot write",
-        path: path.to_path_buf(),
-        source,
-    })
+    Ok(Report { passes, sheets, bytes, files, warnings: diags.sorted(), sources })
 }
 
 fn set_span(roster: &roster::Roster, index: usize) -> Span {
@@ -569,11 +644,68 @@ pub fn parse_sheet(text: &str) -> Result<SheetSpec, String> {
     if let Some(&(_, w, h)) = units::SHEETS.iter().find(|(n, _, _)| *n == lower) {
         return Ok(SheetSpec::Paper(units::Size::new(w, h)));
     }
+    if let Some(stock) = stock::find(&lower) {
+        return Ok(SheetSpec::Stock(stock));
+    }
     units::parse_wxh(&lower).map(SheetSpec::Paper).map_err(|_| {
         let names: Vec<&str> = units::SHEETS.iter().map(|s| s.0).collect();
+        let stocks: Vec<&str> = stock::STOCKS.iter().map(|s| s.name).collect();
         format!(
-            "\"{text}\" is not a sheet: use {}, card, or WxH such as 300x200mm",
-            names.join(", ")
+            "\"{text}\" is not a sheet: use {}, card, WxH such as 300x200mm, or a stock preset: {} (laminate stocks lists them)",
+            names.join(", "),
+            stocks.join(", ")
         )
     })
+}
+
+/// The bleed used when `--bleed` is not given, in pt: 3 mm, or on stock
+/// presets as much as their gutters and margins leave room for, up to 3 mm.
+pub fn default_bleed(sheet: &SheetSpec) -> f64 {
+    match sheet {
+        SheetSpec::Stock(stock) => stock.default_bleed(),
+        SheetSpec::Card | SheetSpec::Paper(_) => units::mm(3.0),
+    }
+}
+
+/// Checks that every pass type of the run can go on a stock preset: its
+/// card size is the stock's slot size, and the bleed fits its gutters.
+fn check_stock(
+    stock: &'static stock::Stock,
+    bleed: f64,
+    set: &TemplateSet,
+    selected: &[(usize, &roster::Entry)],
+    found: &mut Vec<Diagnostic>,
+) {
+    let mut types: Vec<usize> = selected.iter().filter_map(|(_, e)| set.find(&e.pass)).collect();
+    types.sort_unstable();
+    types.dedup();
+    for t in types {
+        let card = set.templates[t].card;
+        if !card.same_as(stock.card) {
+            found.push(
+                Diagnostic::error_nowhere(format!(
+                    "pass type \"{}\" is printed on {card} cards, but the slots of the {} stock are {}",
+                    set.templates[t].name, stock.name, stock.card
+                ))
+                .hint("pre-cut stock takes only its own card size: choose a stock for this card size (laminate stocks lists them), or plain paper such as --sheet a4"),
+            );
+        }
+    }
+    let room = stock.max_bleed();
+    if bleed > room + 1e-6 {
+        let mm = |pt: f64| (units::to_mm(pt) * 100.0).round() / 100.0;
+        found.push(
+            Diagnostic::error_nowhere(format!(
+                "a {} mm bleed does not fit on the {} stock: its gutters and margins leave room for {} mm",
+                mm(bleed),
+                stock.name,
+                mm(room)
+            ))
+            .hint(if room > 0.0 {
+                format!("use --bleed 0, or at most --bleed {}mm", mm(room))
+            } else {
+                "use --bleed 0 (or leave --bleed out: on stock it is as much as fits)".to_string()
+            }),
+        );
+    }
 }

@@ -70,6 +70,9 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
     },
+    /// List the stock presets and paper sizes --sheet knows: paper, card
+    /// size, slots, margins and gutters.
+    Stocks,
     /// Render one pass, or the first sheet, to a PNG from the very PDF that
     /// render writes.
     Preview(PreviewArgs),
@@ -128,9 +131,10 @@ struct PreviewArgs {
     /// Sheet, as for render (default: card with --id, a4 without).
     #[arg(long, value_parser = laminate::parse_sheet)]
     sheet: Option<laminate::impose::SheetSpec>,
-    /// Bleed around each card, e.g. 3mm or 0.125in (0 for none).
-    #[arg(long, default_value = "3mm", value_parser = parse_bleed)]
-    bleed: f64,
+    /// Bleed around each card, e.g. 3mm or 0.125in (0 for none; default
+    /// 3mm, on stock presets as much as fits up to 3mm).
+    #[arg(long, value_parser = parse_bleed)]
+    bleed: Option<f64>,
     /// Leave out the crop marks.
     #[arg(long)]
     no_crop_marks: bool,
@@ -150,12 +154,15 @@ struct RunArgs {
     /// A template folder instead of the built-in set.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
-    /// Sheet: a4, letter, a3, sra3, tabloid, card (one pass per page), or WxH such as 320x450mm.
+    /// Sheet: a4, letter, a3, sra3, tabloid, card (one pass per page), WxH
+    /// such as 320x450mm, or a stock preset such as avery-5392 (fixed
+    /// slots; `laminate stocks` lists them).
     #[arg(long, default_value = "a4", value_parser = laminate::parse_sheet)]
     sheet: laminate::impose::SheetSpec,
-    /// Bleed around each card, e.g. 3mm or 0.125in (0 for none).
-    #[arg(long, default_value = "3mm", value_parser = parse_bleed)]
-    bleed: f64,
+    /// Bleed around each card, e.g. 3mm or 0.125in (0 for none; default
+    /// 3mm, on stock presets as much as their gutters allow up to 3mm).
+    #[arg(long, value_parser = parse_bleed)]
+    bleed: Option<f64>,
     /// Leave out the crop marks.
     #[arg(long)]
     no_crop_marks: bool,
@@ -188,6 +195,15 @@ struct RunArgs {
     /// printed below the cards on each sheet.
     #[arg(long)]
     no_slug: bool,
+    /// Write one PDF per pass type (only "pass" is known): with -o out.pdf,
+    /// out-crew.pdf, out-day.pdf... (the pass type's name after a -).
+    #[arg(long, value_name = "pass", value_parser = ["pass"])]
+    split_by: Option<String>,
+    /// Draw registration targets (a circle and a cross on every plate) at
+    /// the midpoints of each sheet's edges, outside every card's bleed, on
+    /// fronts and backs alike.
+    #[arg(long)]
+    registration_marks: bool,
     /// Print backs: after each sheet, a page with each pass's back placed
     /// to register with its front when the sheet is turned over (see --flip).
     #[arg(long)]
@@ -200,6 +216,11 @@ struct RunArgs {
     /// (the CMYK after = is what viewers show; default cmyk(0,0,0,35)).
     #[arg(long, value_name = "NAME[=CMYK]", value_parser = parse_spot)]
     security_ink: Option<laminate::pdf::Spot>,
+    /// Correct for a printer's shift and scale: a YAML file with front:
+    /// and back: each {offset_x: 1.2mm, offset_y: -0.5mm, scale: 99.5%}
+    /// (scale about the page centre; the page boxes stay as they are).
+    #[arg(long, value_name = "FILE.yaml")]
+    printer_profile: Option<PathBuf>,
     /// Sign every QR payload with this private key (from `laminate keygen`).
     #[arg(long, value_name = "KEYFILE")]
     key: Option<PathBuf>,
@@ -289,7 +310,7 @@ fn options(run: &RunArgs) -> RenderOptions {
         roster: run.roster.clone(),
         templates: run.templates.clone(),
         sheet: run.sheet,
-        bleed: run.bleed,
+        bleed: run.bleed.unwrap_or_else(|| laminate::default_bleed(&run.sheet)),
         crop_marks: !run.no_crop_marks,
         only: run.only.clone(),
         pass: run.pass.clone(),
@@ -308,6 +329,9 @@ fn options(run: &RunArgs) -> RenderOptions {
         slug: !run.no_slug,
         group_by_pass: run.group_by.is_some(),
         start_at: usize::from(run.start_at) - 1,
+        printer_profile: run.printer_profile.clone(),
+        split_by_pass: run.split_by.is_some(),
+        registration_marks: run.registration_marks,
     }
 }
 
@@ -451,9 +475,11 @@ fn main() -> ExitCode {
                         } else {
                             0.0
                         };
+                        let names: Vec<String> =
+                            report.files.iter().map(|f| f.display().to_string()).collect();
                         eprintln!(
                             "laminate: wrote {}: {} on {}, {:.1} KB ({per:.2} KB per pass) in {:.2} s",
-                            output.display(),
+                            if names.is_empty() { output.display().to_string() } else { names.join(", ") },
                             plural_pass(report.passes),
                             if run.duplex {
                                 format!("{} with backs", plural(report.sheets / 2, "sheet"))
@@ -536,6 +562,7 @@ fn main() -> ExitCode {
             }
             Err(f) => fail(f),
         },
+        Command::Stocks => print_bytes(laminate::stock::listing().as_bytes()),
         Command::Preview(args) => preview(&args),
         Command::Init { dir } => match laminate::init::init(&dir) {
             Ok(w) => {
@@ -619,6 +646,9 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         no_slug: false,
         group_by: None,
         start_at: 1,
+        printer_profile: None,
+        split_by: None,
+        registration_marks: false,
     };
     match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {

@@ -19,7 +19,7 @@ use crate::fonts::{FontBook, FontId};
 use crate::frame::{ArtId, Item, Layer, Paint, Point, Seg};
 use crate::impose::{self, Sheet};
 use crate::layout::ArtBook;
-use crate::photo::Photo;
+use crate::photo::{Photo, PhotoColour};
 
 mod ops;
 use ops::{Ops, Positioned};
@@ -86,13 +86,18 @@ pub fn content(
 /// The content of a sheet: its cards and crop marks.
 pub fn sheet_content(sheet: &Sheet, book: &'static FontBook, inks: &Inks) -> Content {
     let mut b = Builder::new(book, inks);
+    if let Some(m) = sheet.transform {
+        // A printer profile: one `cm` first (ISO 32000 8.4.4) moves all that
+        // follows on this page, marks included; the page boxes stay nominal.
+        b.c.transform(m);
+    }
     for (at, frame) in &sheet.cards {
         b.draw(*at, &frame.items);
     }
-    if let Some((at, text)) = &sheet.slug {
+    if let Some((at, text, size)) = &sheet.slug {
         // The slug: small black text outside the trim, for the press operator.
         let mut x = at.x;
-        let size = 6.0;
+        let size = *size;
         for run in book.runs(crate::fonts::REGULAR, text) {
             let w = run.width_em * size;
             let item = Item::Text {
@@ -691,7 +696,17 @@ impl<W: Write> PdfWriter<W> {
         img.filter(Filter::DctDecode);
         img.width(photo.width as i32);
         img.height(photo.height as i32);
-        img.color_space().device_rgb();
+        match photo.colour {
+            PhotoColour::Gray => img.color_space().device_gray(),
+            PhotoColour::Rgb => img.color_space().device_rgb(),
+            PhotoColour::Cmyk { inverted } => {
+                img.color_space().device_cmyk();
+                if inverted {
+                    // Adobe's CMYK JPEGs store 255 for no ink (ISO 32000 8.9.5.2 /Decode).
+                    img.decode([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
+                }
+            }
+        }
         img.bits_per_component(8);
         img.finish();
         self.emit(r, chunk)?;

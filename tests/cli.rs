@@ -388,3 +388,268 @@ fn group_by_pass_and_start_at_shape_the_batch() {
     assert_eq!((first[7], first[8]), ("1", "7"), "the first pass goes to slot 7");
     assert_eq!((third[7], third[8]), ("2", "1"), "the third starts a fresh sheet");
 }
+
+/// A copy of the built-in templates with another card size in their base.
+fn templates_with_card(dir: &std::path::Path, card: &str) -> String {
+    let out = dir.join("templates");
+    fs::create_dir_all(&out).unwrap();
+    for e in fs::read_dir(root().join("templates")).unwrap() {
+        let path = e.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        let text = text.replace("card: cr80", &format!("card: {card}"));
+        fs::write(out.join(path.file_name().unwrap()), text).unwrap();
+    }
+    out.display().to_string()
+}
+
+/// The "card at X,Y" corners of the first sheet of a dump, in pt.
+fn first_sheet_cards(dump: &str) -> Vec<(f64, f64)> {
+    dump.split("sheet ")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("card at "))
+        .map(|l| {
+            let (x, y) = l.split_once(" size ").unwrap().0.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn stock_presets_have_fixed_slots_and_take_one_card_size() {
+    // Guards the stock presets: slots where the stock's published margins
+    // put them, no crop marks, the card size checked per pass type, and
+    // bleed only where the gutters leave room.
+    let dir = temp();
+    let list = laminate_in(dir.path(), &["stocks"], &[]);
+    assert_eq!(list.status, 0, "{}", list.stderr);
+    for name in ["a4-8up-cr80:", "letter-4up-4x3:", "a4-4up-a6:", "avery-5392:", "a4:", "card:"] {
+        assert!(list.stdout.contains(name), "{name} missing:\n{}", list.stdout);
+    }
+    assert!(list.stdout.contains(
+        "avery-5392: Avery 5392 name badge inserts, 6 badges of 4 x 3 in on Letter\n  \
+         paper:   Letter 215.9 x 279.4 mm\n  \
+         card:    101.6 x 76.2 mm (6 slots: 2 across x 3 down)\n  \
+         margins: left 6.35 mm, right 6.35 mm, top 25.4 mm, bottom 25.4 mm\n  \
+         gutters: 0 mm across, 0 mm down\n"
+    ));
+
+    // 4 x 3 in passes on Avery 5392: 6 a sheet, 0.25 in from the left, 1 in from the top.
+    let templates = templates_with_card(dir.path(), "4x3in");
+    let run = laminate_in(
+        dir.path(),
+        &[
+            "render",
+            &sample(),
+            "--templates",
+            &templates,
+            "--sheet",
+            "avery-5392",
+            "-o",
+            "a.pdf",
+            "--dump",
+            "a.txt",
+        ],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("26 passes on 5 sheets"), "{}", run.stderr);
+    let dump = fs::read_to_string(dir.path().join("a.txt")).unwrap();
+    assert!(
+        dump.starts_with(
+            "sheet 612.00x792.00 trim=[18.00 72.00 594.00 720.00] bleed=none marks=0\n"
+        ),
+        "{dump}"
+    );
+    let (w, h) = (288.0, 216.0);
+    let want: Vec<(f64, f64)> = (0..3)
+        .flat_map(|r| (0..2).map(move |c| (18.0 + c as f64 * w, 720.0 - h - r as f64 * h)))
+        .collect();
+    assert_eq!(first_sheet_cards(&dump), want);
+
+    // The CR80 preset: 15 mm from the left, 25.5 mm from the top, 3 mm bleed fits its gutters.
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "--sheet", "a4-8up-cr80", "-o", "c.pdf", "--dump", "c.txt"],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let dump = fs::read_to_string(dir.path().join("c.txt")).unwrap();
+    let cards = first_sheet_cards(&dump);
+    assert_eq!(cards.len(), 8);
+    let mm = |v: f64| v * 72.0 / 25.4;
+    assert!(
+        (cards[0].0 - mm(15.0)).abs() < 0.01 && (cards[1].0 - mm(15.0 + 85.6 + 8.8)).abs() < 0.01
+    );
+    assert!((cards[0].1 - mm(297.0 - 25.5 - 54.0)).abs() < 0.01, "{cards:?}");
+    assert!(dump.contains("marks=0"), "no crop marks on pre-cut stock");
+
+    // CR80 passes do not fit 4 x 3 in slots: one error per pass type, nothing written.
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "--sheet", "avery-5392", "-o", "x.pdf"],
+        &[],
+    );
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains(
+        "error: pass type \"crew\" is printed on 85.6 x 54 mm cards, but the slots of the avery-5392 stock are 101.6 x 76.2 mm"
+    ), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("is printed on").count(), 5, "{}", run.stderr);
+    assert!(!dir.path().join("x.pdf").exists());
+
+    // No gutter, no bleed: an explicit bleed is an error with a hint.
+    let run = laminate_in(
+        dir.path(),
+        &[
+            "render",
+            &sample(),
+            "--templates",
+            &templates,
+            "--sheet",
+            "avery-5392",
+            "--bleed",
+            "3mm",
+            "-o",
+            "x.pdf",
+        ],
+        &[],
+    );
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("error: a 3 mm bleed does not fit on the avery-5392 stock: its gutters and margins leave room for 0 mm"), "{}", run.stderr);
+    assert!(run.stderr.contains("hint: use --bleed 0"), "{}", run.stderr);
+}
+
+#[test]
+fn printer_profile_mistakes_name_file_line_and_column() {
+    // Guards the profile's diagnostics: unknown keys with the nearest key,
+    // values out of range, all at once, and nothing written.
+    let dir = temp();
+    fs::write(dir.path().join("p.yaml"), "front:\n  ofset_x: 1mm\n  scale: 150%\nbak: {}\n")
+        .unwrap();
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "-o", "o.pdf", "--printer-profile", "p.yaml"],
+        &[],
+    );
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    for want in [
+        "error: unknown key \"ofset_x\" in the front of a printer profile\n  ┌─ p.yaml:2:3",
+        "hint: did you mean \"offset_x\"?",
+        "error: `scale` is 150%, outside 90% to 110%\n  ┌─ p.yaml:3:10",
+        "error: unknown key \"bak\" in a printer profile\n  ┌─ p.yaml:4:1",
+        "hint: did you mean \"back\"?",
+        "laminate: 3 errors; nothing was written",
+    ] {
+        assert!(run.stderr.contains(want), "{want:?} not in:\n{}", run.stderr);
+    }
+    assert!(!dir.path().join("o.pdf").exists());
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "-o", "o.pdf", "--printer-profile", "missing.yaml"],
+        &[],
+    );
+    assert_eq!(run.status, 3);
+    assert!(run.stderr.contains("cannot read the printer profile missing.yaml"), "{}", run.stderr);
+}
+
+#[test]
+fn split_by_pass_writes_one_whole_file_per_pass_type() {
+    // Guards --split-by pass: out.pdf becomes out-TYPE.pdf for each type,
+    // the manifest names each pass's file, and a failure on any file leaves
+    // none of them (and the files of an earlier run stay as they were).
+    let dir = temp();
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "-o", "s.pdf", "--split-by", "pass", "--manifest", "s.csv"],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "laminate: wrote s-all-access.pdf, s-crew.pdf, s-day.pdf, s-limited.pdf, s-sticky.pdf: 26 passes on 5 sheets"
+        ),
+        "{}",
+        run.stderr
+    );
+    let mut names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["s-all-access.pdf", "s-crew.pdf", "s-day.pdf", "s-limited.pdf", "s-sticky.pdf", "s.csv"]
+    );
+    let rows = fs::read_to_string(dir.path().join("s.csv")).unwrap();
+    assert_eq!(rows.lines().count(), 27);
+    for line in rows.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        assert_eq!(cols[6], format!("s-{}.pdf", cols[2]), "{line}");
+        // Each file starts its own sheets and pages.
+        if cols[0] == "NLF-0001" {
+            assert_eq!((cols[7], cols[8], cols[9]), ("1", "1", "1"), "{line}");
+        }
+    }
+    for name in &names[..5] {
+        let pdf = fs::read(dir.path().join(name)).unwrap();
+        assert!(pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF\n"), "{name}");
+    }
+
+    // A folder where s-limited.pdf would go: the run fails after the
+    // all-access, crew and day files are written, and leaves none of them.
+    let other = temp();
+    fs::write(other.path().join("s-crew.pdf"), "the old crew file").unwrap();
+    fs::create_dir(other.path().join("s-limited.pdf")).unwrap();
+    let run =
+        laminate_in(other.path(), &["render", &sample(), "-o", "s.pdf", "--split-by", "pass"], &[]);
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("cannot write s-limited.pdf"), "{}", run.stderr);
+    let mut left: Vec<String> = fs::read_dir(other.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["s-crew.pdf", "s-limited.pdf"]);
+    assert_eq!(fs::read_to_string(other.path().join("s-crew.pdf")).unwrap(), "the old crew file");
+}
+
+#[test]
+fn registration_marks_need_room_at_the_edges() {
+    // Guards the registration-mark check: on stock with no margin it is one
+    // error per pass type, not one per pass, and nothing is written.
+    let dir = temp();
+    let templates = templates_with_card(dir.path(), "105x148mm");
+    let run = laminate_in(
+        dir.path(),
+        &[
+            "render",
+            &sample(),
+            "--templates",
+            &templates,
+            "--sheet",
+            "a4-4up-a6",
+            "--registration-marks",
+            "-o",
+            "r.pdf",
+        ],
+        &[],
+    );
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error: pass type \"crew\": no room for registration marks on a 210 x 297 mm sheet of 105 x 148 mm cards: 0 mm free at the narrowest edge, 4.1 mm needed"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("no room for registration marks").count(), 5, "{}", run.stderr);
+    assert!(!dir.path().join("r.pdf").exists());
+    // Without the flag the same stock renders.
+    let run = laminate_in(
+        dir.path(),
+        &["render", &sample(), "--templates", &templates, "--sheet", "a4-4up-a6", "-o", "r.pdf"],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+}

@@ -20,6 +20,10 @@ fn samples() -> Vec<(&'static str, Vec<&'static str>)> {
             vec!["--templates", "samples/conference/templates"],
         ));
     }
+    list.push((
+        "samples/duplex-cmyk/roster.yaml",
+        vec!["--templates", "samples/duplex-cmyk/templates", "--duplex", "--security-ink", "Foil"],
+    ));
     list
 }
 
@@ -278,6 +282,7 @@ fn manifest_rows_agree_with_where_pdftotext_finds_each_id() {
         margin: laminate::impose::default_margin(),
         duplex: None,
         start_at: 0,
+        registration_marks: false,
     };
     let grid = laminate::impose::grid(card, &opts).unwrap();
     let bbox_path = dir.path().join("bbox.html").display().to_string();
@@ -369,4 +374,463 @@ fn each_sheet_has_a_slug_line_unless_asked_not_to() {
     let pdf = render(dir.path(), "samples/festival.yaml", &["--no-slug"]);
     let (_, text, _) = tool("pdftotext", &[&pdf, "-"]);
     assert!(!text.contains("sheet 1 of 4"));
+}
+
+/// (xMin, yMin) in pt from the top left of the first word `word` on each
+/// page, as `pdftotext -bbox` finds it.
+fn word_positions(pdf: &str, word: &str) -> Vec<(f64, f64)> {
+    let (ok, out, err) = tool("pdftotext", &["-bbox", pdf, "-"]);
+    assert!(ok, "{err}");
+    let attr = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    out.split("<page ")
+        .skip(1)
+        .map(|page| {
+            let line = page
+                .lines()
+                .find(|l| l.trim_end().ends_with(&format!(">{word}</word>")))
+                .unwrap_or_else(|| panic!("{word} not on a page of {pdf}"));
+            (attr(line, "xMin"), attr(line, "yMin"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_printer_profile_moves_and_scales_each_side_to_a_hundredth_of_a_mm() {
+    // Guards calibration: with a profile, where the id lands on the front
+    // and on the back follows the profile's offset and its scale about the
+    // page centre, to 0.01 mm; the page boxes do not move.
+    if !have("pdftotext") || !have("pdfinfo") {
+        return;
+    }
+    let dir = temp();
+    let profile = dir.path().join("printer.yaml");
+    fs::write(
+        &profile,
+        "# Our office printer, measured on 2026-06-01\n\
+         front: {offset_x: 1.2mm, offset_y: -0.5mm, scale: 99.5%}\n\
+         back:\n  offset_x: -0.8mm\n  offset_y: 0.3mm\n  scale: 100.2%\n",
+    )
+    .unwrap();
+    let plain_dir = dir.path().join("plain");
+    fs::create_dir(&plain_dir).unwrap();
+    let args = ["--only", "NLF-0001", "--duplex"];
+    let plain = render(&plain_dir, "samples/festival.yaml", &args);
+    let mut with = args.to_vec();
+    let p = profile.display().to_string();
+    with.extend(["--printer-profile", &p]);
+    let adjusted = render(dir.path(), "samples/festival.yaml", &with);
+    let (w, h) = (595.2756, 841.8898);
+    let mm = |v: f64| v * 72.0 / 25.4;
+    let before = word_positions(&plain, "NLF-0001");
+    let after = word_positions(&adjusted, "NLF-0001");
+    assert_eq!((before.len(), after.len()), (2, 2), "a front and a back page");
+    for (page, (dx, dy, s)) in [(0, (1.2, -0.5, 0.995)), (1, (-0.8, 0.3, 1.002))] {
+        let (x, y_down) = before[page];
+        // pdftotext measures y down from the top; the profile's y is up.
+        let want_x = s * (x - w / 2.0) + w / 2.0 + mm(dx);
+        let want_y_down = s * (y_down - h / 2.0) + h / 2.0 - mm(dy);
+        let (gx, gy) = after[page];
+        let err = |a: f64, b: f64| (a - b).abs() * 25.4 / 72.0;
+        assert!(
+            err(gx, want_x) < 0.01 && err(gy, want_y_down) < 0.01,
+            "page {}: id at ({gx}, {gy}), want ({want_x}, {want_y_down})",
+            page + 1
+        );
+        // And it did move: by more than half a millimetre.
+        assert!(err(gx, x) > 0.5 || err(gy, y_down) > 0.5);
+    }
+    let boxes = |pdf: &str| tool("pdfinfo", &["-box", "-f", "1", "-l", "2", pdf]).1;
+    let strip = |t: String| t.lines().filter(|l| l.contains("Box:")).collect::<Vec<_>>().join("\n");
+    assert_eq!(strip(boxes(&plain)), strip(boxes(&adjusted)), "page boxes stay nominal");
+}
+
+/// A CMYK raster of one page by Ghostscript: (width, height, 4 bytes a pixel).
+fn cmyk_raster(dir: &Path, pdf: &str, page: usize, dpi: usize) -> (usize, usize, Vec<u8>) {
+    let out = dir.join(format!("page{page}.pam")).display().to_string();
+    let (ok, _, err) = tool(
+        "gs",
+        &[
+            "-q",
+            "-dNOPAUSE",
+            "-dBATCH",
+            "-sDEVICE=pamcmyk32",
+            &format!("-r{dpi}"),
+            &format!("-dFirstPage={page}"),
+            &format!("-dLastPage={page}"),
+            &format!("-sOutputFile={out}"),
+            pdf,
+        ],
+    );
+    assert!(ok, "{err}");
+    let data = fs::read(&out).unwrap();
+    let header_end = data.windows(7).position(|w| w == b"ENDHDR\n").unwrap() + 7;
+    let header = String::from_utf8_lossy(&data[..header_end]).into_owned();
+    let num = |key: &str| -> usize {
+        header.lines().find_map(|l| l.strip_prefix(key)).unwrap().trim().parse().unwrap()
+    };
+    (num("WIDTH "), num("HEIGHT "), data[header_end..].to_vec())
+}
+
+#[test]
+fn registration_targets_sit_at_the_edge_midpoints_outside_every_bleed() {
+    // Guards --registration-marks: on fronts and backs, ink on all four
+    // plates (the registration colour) appears at the four edge midpoints,
+    // never inside a card's bleed box, and the back's targets lie behind
+    // the front's once the sheet is turned over its long edge.
+    if !have("gs") {
+        return;
+    }
+    let dir = temp();
+    let dump = dir.path().join("r.txt").display().to_string();
+    let pdf = render(
+        dir.path(),
+        "samples/festival.yaml",
+        &["--registration-marks", "--no-crop-marks", "--duplex", "--dump", &dump],
+    );
+    let text = fs::read_to_string(&dump).unwrap();
+    let dpi = 144;
+    let px = |pt: f64| pt * dpi as f64 / 72.0;
+    let bleed = 3.0 * 72.0 / 25.4;
+    let mut centres = vec![];
+    for (page, sheet) in text.split("sheet ").skip(1).take(2).enumerate() {
+        // Each card's bleed box in pixels, y down.
+        let (w, h, pixels) = cmyk_raster(dir.path(), &pdf, page + 1, dpi);
+        let sheet_h: f64 =
+            sheet.split_whitespace().next().unwrap().split_once('x').unwrap().1.parse().unwrap();
+        let page_h = px(sheet_h);
+        assert_eq!(h, page_h.round() as usize);
+        let boxes: Vec<(f64, f64, f64, f64)> = sheet
+            .lines()
+            .filter_map(|l| l.strip_prefix("card at "))
+            .map(|l| {
+                let (at, size) = l.split_once(" size ").unwrap();
+                let (x, y) = at.split_once(',').unwrap();
+                let (cw, ch) = size.split_once('x').unwrap();
+                let (x, y, cw, ch): (f64, f64, f64, f64) = (
+                    x.parse().unwrap(),
+                    y.parse().unwrap(),
+                    cw.parse().unwrap(),
+                    ch.parse().unwrap(),
+                );
+                (
+                    px(x - bleed),
+                    page_h - px(y + ch + bleed),
+                    px(x + cw + bleed),
+                    page_h - px(y - bleed),
+                )
+            })
+            .collect();
+        assert!(!boxes.is_empty());
+        // Registration pixels, grouped by the nearest edge midpoint.
+        let mids = [
+            (0.0, h as f64 / 2.0),
+            (w as f64, h as f64 / 2.0),
+            (w as f64 / 2.0, 0.0),
+            (w as f64 / 2.0, h as f64),
+        ];
+        let mut groups: Vec<Vec<(f64, f64)>> = vec![vec![]; 4];
+        for y in 0..h {
+            for x in 0..w {
+                let i = (y * w + x) * 4;
+                if pixels[i..i + 4].iter().all(|&v| v > 250) {
+                    let (fx, fy) = (x as f64 + 0.5, y as f64 + 0.5);
+                    for b in &boxes {
+                        assert!(
+                            !(fx > b.0 && fx < b.2 && fy > b.1 && fy < b.3),
+                            "page {}: registration ink at ({x}, {y}) inside a bleed box {b:?}",
+                            page + 1
+                        );
+                    }
+                    let d = |m: &(f64, f64)| (m.0 - fx).powi(2) + (m.1 - fy).powi(2);
+                    let near = (0..4).min_by(|&a, &b| d(&mids[a]).total_cmp(&d(&mids[b]))).unwrap();
+                    groups[near].push((fx, fy));
+                }
+            }
+        }
+        let mut page_centres = vec![];
+        for (g, points) in groups.iter().enumerate() {
+            assert!(points.len() > 20, "page {}: no target at edge midpoint {g}", page + 1);
+            let (x0, x1) =
+                points.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
+            let (y0, y1) =
+                points.iter().fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
+            let c = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+            // Centred on the edge's midpoint line, to a pixel (0.18 mm).
+            let off = if g < 2 { c.1 - h as f64 / 2.0 } else { c.0 - w as f64 / 2.0 };
+            assert!(off.abs() <= 1.0, "page {}: target {g} at {c:?}", page + 1);
+            page_centres.push(c);
+        }
+        centres.push((w, page_centres));
+    }
+    // Turned over the long edge (left and right swap), each back target
+    // lies on a front target, to a pixel.
+    let (w, front) = &centres[0];
+    let (_, back) = &centres[1];
+    for b in back {
+        let turned = (*w as f64 - b.0, b.1);
+        assert!(
+            front.iter().any(|f| (f.0 - turned.0).abs() <= 1.0 && (f.1 - turned.1).abs() <= 1.0),
+            "back target {b:?} turned to {turned:?} is on no front target {front:?}"
+        );
+    }
+}
+
+/// A JPEG of a smooth gradient, `w` x `h` pixels, grey or RGB.
+fn jpeg(w: u32, h: u32, grey: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+    let rgb = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, 128])
+    });
+    if grey {
+        image::DynamicImage::ImageRgb8(rgb).to_luma8().write_with_encoder(enc).unwrap();
+    } else {
+        rgb.write_with_encoder(enc).unwrap();
+    }
+    out
+}
+
+/// The same JPEG with an EXIF segment saying "turn 90 degrees clockwise" (orientation 6).
+fn with_orientation_6(jpeg: &[u8]) -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend([0, 1]); // one IFD entry
+    tiff.extend([0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]); // Orientation, SHORT, 1, 6
+    tiff.extend([0, 0, 0, 0]); // no next IFD
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(((app1.len() + 2) as u16).to_be_bytes());
+    out.extend(app1);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+/// The image dictionary written just before `bytes` in `pdf`, if the PDF
+/// holds those bytes unchanged.
+fn dict_before(pdf: &[u8], bytes: &[u8]) -> Option<String> {
+    let at = pdf.windows(bytes.len()).position(|w| w == bytes)?;
+    let start = pdf[..at].windows(6).rposition(|w| w == b" 0 obj")?;
+    Some(String::from_utf8_lossy(&pdf[start..at]).into_owned())
+}
+
+#[test]
+fn jpeg_photos_that_need_no_change_are_kept_as_they_are() {
+    // Guards the JPEG passthrough: a grey, RGB or CMYK JPEG of the photo
+    // box's shape at no more than 300 dpi is embedded as its own bytes with
+    // /DCTDecode in its own colour space; a turned (EXIF) or too large one
+    // is turned or scaled and re-encoded. The CMYK one prints its own inks.
+    let dir = temp();
+    let d = dir.path();
+    // The conference photo box is 26 x 32 mm: 260 x 320 px is its shape at 254 dpi.
+    let rgb = jpeg(260, 320, false);
+    let grey = jpeg(260, 320, true);
+    let turned = with_orientation_6(&jpeg(320, 260, false));
+    let big = jpeg(1300, 1600, false);
+    fs::write(d.join("rgb.jpg"), &rgb).unwrap();
+    fs::write(d.join("grey.jpg"), &grey).unwrap();
+    fs::write(d.join("turned.jpg"), &turned).unwrap();
+    fs::write(d.join("big.jpg"), &big).unwrap();
+    let mut roster =
+        String::from("event: {name: Photo Test, starts: 2026-05-14, ends: 2026-05-15}\npasses:\n");
+    for id in ["rgb", "grey", "turned", "big", "cmyk"] {
+        roster.push_str(&format!(
+            "  - {{id: {id}, name: Ann Lee, pass: all-access, photo: {id}.jpg}}\n"
+        ));
+    }
+    let cmyk_test = have("gs");
+    if cmyk_test {
+        // Ghostscript's jpegcmyk device: a 260 x 320 px CMYK JPEG of 80 % cyan.
+        let ps = d.join("cyan.ps");
+        fs::write(&ps, "%!PS\n<< /PageSize [260 320] >> setpagedevice\n0.8 0 0 0 setcmykcolor 0 0 260 320 rectfill showpage\n").unwrap();
+        let out = format!("-sOutputFile={}", d.join("cmyk.jpg").display());
+        let (ok, _, err) = tool(
+            "gs",
+            &[
+                "-q",
+                "-dNOPAUSE",
+                "-dBATCH",
+                "-sDEVICE=jpegcmyk",
+                "-r72",
+                &out,
+                &ps.display().to_string(),
+            ],
+        );
+        assert!(ok, "{err}");
+    }
+    fs::write(d.join("r.yaml"), roster).unwrap();
+    let templates = root().join("samples/conference/templates").display().to_string();
+    let render_one = |id: &str| -> Vec<u8> {
+        let out = format!("{id}.pdf");
+        let run = laminate_in(
+            d,
+            &[
+                "render",
+                "r.yaml",
+                "--templates",
+                &templates,
+                "--sheet",
+                "card",
+                "--only",
+                id,
+                "-o",
+                &out,
+                "--quiet",
+            ],
+            &[],
+        );
+        assert_eq!(run.status, 0, "{id}: {}", run.stderr);
+        fs::read(d.join(&out)).unwrap()
+    };
+    for (id, bytes, space) in
+        [("rgb", &rgb, "/ColorSpace/DeviceRGB"), ("grey", &grey, "/ColorSpace/DeviceGray")]
+    {
+        let pdf = render_one(id);
+        let dict = dict_before(&pdf, bytes)
+            .unwrap_or_else(|| panic!("{id}: the JPEG's own bytes are not in the PDF"));
+        for want in ["/Filter/DCTDecode", "/Width 260/Height 320", space] {
+            assert!(dict.contains(want), "{id}: {want} not in {dict}");
+        }
+    }
+    // Turned: not kept, and the pixels are turned upright (260 wide, 320 high).
+    let pdf = render_one("turned");
+    assert!(dict_before(&pdf, &turned[20..200]).is_none(), "a turned JPEG was kept as it is");
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/Width 260/Height 320"), "the turned photo is not upright");
+    // Too many pixels: scaled to 300 dpi, 307 x 378.
+    let pdf = render_one("big");
+    assert!(dict_before(&pdf, &big[20..200]).is_none());
+    assert!(String::from_utf8_lossy(&pdf).contains("/Width 307/Height 378"));
+    if cmyk_test {
+        let cmyk = fs::read(d.join("cmyk.jpg")).unwrap();
+        let pdf = render_one("cmyk");
+        let dict = dict_before(&pdf, &cmyk).expect("the CMYK JPEG's own bytes are not in the PDF");
+        assert!(
+            dict.contains("/ColorSpace/DeviceCMYK") && dict.contains("/Filter/DCTDecode"),
+            "{dict}"
+        );
+        // Printed, the photo's middle has the JPEG's ink: 80 % cyan, nothing else.
+        let path = d.join("cmyk.pdf").display().to_string();
+        let (w, _, pixels) = cmyk_raster(d, &path, 1, 72);
+        // Card page: 6.5 mm of bleed and marks, then the photo box at (5, 27.5) mm, 26 x 32 mm.
+        let px = |v: f64| (v / 25.4 * 72.0) as usize;
+        let i = (px(6.5 + 27.5 + 16.0) * w + px(6.5 + 5.0 + 13.0)) * 4;
+        let ink = &pixels[i..i + 4];
+        assert!(
+            (ink[0] as i32 - 204).abs() < 20 && ink[1..].iter().all(|&v| v < 20),
+            "the CMYK photo prints {ink:?}, not 80 % cyan"
+        );
+    }
+}
+
+/// Mean ink of a plate written by Ghostscript's tiffsep device (uncompressed,
+/// 8-bit, BlackIsZero: 255 is no ink), from 0 (none) to 1 (solid).
+fn plate_ink(path: &Path) -> f64 {
+    let b = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let le = &b[..2] == b"II";
+    let u16_at = |i: usize| {
+        let v = [b[i], b[i + 1]];
+        if le {
+            u16::from_le_bytes(v)
+        } else {
+            u16::from_be_bytes(v)
+        }
+    };
+    let u32_at = |i: usize| {
+        let v = [b[i], b[i + 1], b[i + 2], b[i + 3]];
+        if le {
+            u32::from_le_bytes(v)
+        } else {
+            u32::from_be_bytes(v)
+        }
+    };
+    let ifd = u32_at(4) as usize;
+    let mut offsets = vec![];
+    let mut counts = vec![];
+    for k in 0..u16_at(ifd) as usize {
+        let e = ifd + 2 + 12 * k;
+        let (tag, kind, n) = (u16_at(e), u16_at(e + 2), u32_at(e + 4) as usize);
+        let read = |i: usize| if kind == 3 { u16_at(i) as usize } else { u32_at(i) as usize };
+        let size = if kind == 3 { 2 } else { 4 };
+        let values: Vec<usize> = if n * size <= 4 {
+            (0..n).map(|j| read(e + 8 + j * size)).collect()
+        } else {
+            let at = u32_at(e + 8) as usize;
+            (0..n).map(|j| read(at + j * size)).collect()
+        };
+        match tag {
+            259 => assert_eq!(values, [1], "uncompressed"),
+            262 => assert_eq!(values, [1], "BlackIsZero"),
+            273 => offsets = values,
+            279 => counts = values,
+            _ => {}
+        }
+    }
+    let (mut sum, mut n) = (0u64, 0u64);
+    for (o, c) in offsets.iter().zip(&counts) {
+        for &v in &b[*o..o + c] {
+            sum += 255 - u64::from(v);
+            n += 1;
+        }
+    }
+    sum as f64 / n as f64 / 255.0
+}
+
+#[test]
+fn the_duplex_cmyk_sample_prints_four_process_plates_and_a_foil_plate() {
+    // Guards the print-shop sample: CMYK templates with backs, rendered
+    // duplex with the security layer on a spot ink, pass qpdf, and
+    // Ghostscript separates each page into C, M, Y, K and a Foil plate that
+    // carries ink on fronts and backs alike.
+    if !have("gs") || !have("qpdf") {
+        return;
+    }
+    let dir = temp();
+    let pdf = render(
+        dir.path(),
+        "samples/duplex-cmyk/roster.yaml",
+        &["--templates", "samples/duplex-cmyk/templates", "--duplex", "--security-ink", "Foil"],
+    );
+    let (ok, out, err) = tool("qpdf", &["--check", &pdf]);
+    assert!(ok && out.contains("No syntax or stream encoding errors"), "{out}{err}");
+    // Device colours only: CMYK, the spot and registration; no RGB anywhere.
+    let (_, qdf, _) = tool("qpdf", &["--qdf", "--object-streams=disable", &pdf, "-"]);
+    assert!(
+        !qdf.contains("DeviceRGB") && !qdf.contains(" rg\n") && !qdf.contains(" RG\n"),
+        "RGB in the CMYK sample"
+    );
+    let prefix = dir.path().join("sep");
+    let out = format!("-sOutputFile={}-%d.tif", prefix.display());
+    let (ok, _, err) = tool(
+        "gs",
+        &[
+            "-q",
+            "-dNOPAUSE",
+            "-dBATCH",
+            "-sDEVICE=tiffsep",
+            "-sCompression=none",
+            "-r36",
+            &out,
+            &pdf,
+        ],
+    );
+    assert!(ok, "{err}");
+    // 10 passes on 2 sheets: front, back, front, back.
+    for page in 1..=4 {
+        let plate = |ink: &str| dir.path().join(format!("sep-{page}({ink}).tif"));
+        for process in ["Cyan", "Magenta", "Yellow", "Black"] {
+            assert!(plate(process).exists(), "page {page}: no {process} plate");
+        }
+        let foil = plate_ink(&plate("Foil"));
+        let cyan = plate_ink(&plate("Cyan"));
+        // Fronts carry guilloche and hologram; backs only microtext.
+        let least = if page % 2 == 1 { 0.005 } else { 0.0002 };
+        eprintln!("page {page}: Foil {foil:.4}, Cyan {cyan:.4}");
+        assert!(foil > least, "page {page}: the Foil plate is (nearly) blank ({foil})");
+        assert!(cyan > 0.01, "page {page}: the Cyan plate is blank ({cyan})");
+    }
+    assert!(!dir.path().join("sep-5(Foil).tif").exists());
 }

@@ -30,6 +30,9 @@ fuzz_target!(|data: &[u8]| {
         slug: true,
         group_by_pass: false,
         start_at: 0,
+        printer_profile: None,
+        split_by_pass: false,
+        registration_marks: false,
     };
     if let Err(Failure::Input { sources, diagnostics }) = laminate::render(&opts, None) {
         let mut printed = Vec::new();
