@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use crate::colour::Colour;
 use crate::diag::Diagnostic;
-use crate::fonts::{FontBook, FontId};
+use crate::fonts::{FontBook, FontId, Glyph, Run};
 use crate::frame::{ArtId, Clip, Frame, Item, Layer, Paint, Point, Seg};
 use crate::resolve::Badge;
 use crate::security;
@@ -461,10 +461,26 @@ impl<'a> Layouter<'a> {
         t: &Template,
     ) -> Vec<(Point, Item)> {
         let font = crate::fonts::REGULAR;
-        let unit = self.fonts.width_em(font, text) * size;
+        let shaped = self.fonts.runs(font, text);
+        let unit = shaped.iter().map(|r| r.width_em).sum::<f64>() * size;
         let repeats = if unit > 0.0 { (at.w / unit).ceil() as usize + 1 } else { 1 };
         let line: String = text.repeat(repeats);
-        let mut runs = self.fonts.runs(font, &line);
+        let mut runs = match <[_; 1]>::try_from(shaped) {
+            // One left-to-right run (the usual case): repeat its glyphs
+            // rather than shape the whole line again.
+            Ok([run]) if !run.rtl => {
+                let mut glyphs = Vec::with_capacity(run.glyphs.len() * repeats);
+                for k in 0..repeats {
+                    let shift = (k * text.len()) as u32;
+                    glyphs.extend(
+                        run.glyphs.iter().map(|g| Glyph { cluster: g.cluster + shift, ..*g }),
+                    );
+                }
+                let width_em = run.width_em * repeats as f64;
+                vec![Run { font: run.font, glyphs, text: line, width_em, rtl: false }]
+            }
+            _ => self.fonts.runs(font, &line),
+        };
         // Cut the line at the box's right edge.
         let mut width = 0.0;
         for run in &mut runs {
