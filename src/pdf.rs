@@ -406,9 +406,9 @@ impl Builder {
 }
 
 /// The dark modules of an n x n grid as rectangles (column, row, width,
-/// height; row 0 at the top): runs of dark modules in a row, and runs that
-/// repeat in the rows below merged into one taller rectangle. Fewer
-/// rectangles than one per run, so smaller content streams.
+/// height; row 0 at the top), in the order they end: runs of dark modules
+/// in a row, and runs that repeat in the rows below merged into one taller
+/// rectangle. Fewer rectangles than one per run, so smaller content streams.
 pub fn module_rects(n: usize, dark: &[bool]) -> Vec<(usize, usize, usize, usize)> {
     let mut done = Vec::new();
     // Open rectangles, left to right: (column, width, top row); they are the
@@ -451,7 +451,6 @@ pub fn module_rects(n: usize, dark: &[bool]) -> Vec<(usize, usize, usize, usize)
         next.clear();
     }
     done.extend(open.iter().map(|&(x, w, top)| (x, top, w, n - top)));
-    done.sort_unstable_by_key(|&(x, top, _, _)| (top, x));
     done
 }
 

@@ -453,7 +453,15 @@ impl Layout {
     /// four modules either side).
     fn best_mask<W: Word>(&self, data: &[bool]) -> usize {
         let n = self.size;
-        let (rows, cols) = bit_sets(n, |x, y| data[y * n + x]);
+        // The dark data modules as bit sets, from the data path alone.
+        let (mut rows, mut cols) = (vec![0u128; n], vec![0u128; n]);
+        for &at in &self.path {
+            if data[at as usize] {
+                let (y, x) = (at as usize / n, at as usize % n);
+                rows[y] |= 1 << x;
+                cols[x] |= 1 << y;
+            }
+        }
         let mut r = [W::ZERO; FAST_MAX];
         let mut c = [W::ZERO; FAST_MAX];
         (0..8)

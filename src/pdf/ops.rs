@@ -24,6 +24,15 @@ impl Ops {
 
     /// A number rounded to 4 decimals, without trailing zeros.
     fn num(&mut self, v: f64) -> &mut Self {
+        // Small whole numbers (QR modules, glyph counts) are most of them.
+        if (0.0..100.0).contains(&v) && v == (v as u8) as f64 {
+            let i = v as u8;
+            if i >= 10 {
+                self.buf.push(b'0' + i / 10);
+            }
+            self.buf.extend_from_slice(&[b'0' + i % 10, b' ']);
+            return self;
+        }
         // Half away from zero, as f64::round, without its libm call;
         // out-of-range values cannot come from a card layout, and are
         // clamped rather than written as something that is not a number.
@@ -271,6 +280,8 @@ mod tests {
         assert_eq!(text(|o| o.line_width(-0.0071)), "-0.0071 w\n");
         assert_eq!(text(|o| o.line_width(1234567.0)), "1234567 w\n");
         assert_eq!(text(|o| o.line_width(2.99999)), "3 w\n");
+        assert_eq!(text(|o| o.rect(7.0, 10.0, 99.0, 100.0)), "7 10 99 100 re\n");
+        assert_eq!(text(|o| o.rect(-0.0, 0.5, 99.5, 100.5)), "0 0.5 99.5 100.5 re\n");
     }
 
     #[test]
