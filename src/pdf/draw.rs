@@ -1,0 +1,468 @@
+//! Drawing: turns the items of frames and sheets into compressed content
+//! streams (ISO 32000-1 8, 9), on any thread, without touching the file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use super::deflate;
+use super::ops::{Ops, Positioned};
+use crate::colour::Colour;
+use crate::fonts::FontBook;
+use crate::frame::{ArtId, Item, Layer, Paint, Point, Seg};
+use crate::impose::{self, Sheet};
+use crate::photo::Photo;
+
+/// The content stream of a page or shared drawing, compressed, and what it
+/// needs from the rest of the file. Made by [`content`] without touching the
+/// file, so pages can be made on many threads and written in order.
+pub struct Content {
+    pub(super) data: Vec<u8>,
+    /// Per font: glyph id -> the character it shows.
+    pub(super) glyphs: Vec<BTreeMap<u16, String>>,
+    pub(super) arts: BTreeSet<ArtId>,
+    /// Images in order of first use; the n-th is named In.
+    pub(super) images: Vec<(String, Arc<Photo>)>,
+    /// Gradients in order of use; the n-th is named Sn (width, stops).
+    pub(super) gradients: Vec<(f64, Vec<Colour>)>,
+    pub(super) registration: bool,
+    pub(super) security: bool,
+    pub(super) spot: bool,
+}
+
+/// Builds the compressed content stream of items drawn at the origin.
+///
+/// Text is written with original glyph ids as CIDs (the fonts map CIDs to
+/// subset glyphs with a CIDToGIDMap), so content does not depend on which
+/// glyphs other pages used.
+pub fn content(
+    items: &[(Point, Item)],
+    book: &'static FontBook,
+    inks: &Inks,
+    security: bool,
+) -> Content {
+    let mut b = Builder::new(book, inks);
+    b.security_depth = usize::from(security);
+    b.draw(Point::default(), items);
+    b.finish(&[])
+}
+
+/// The content of a sheet: its cards and crop marks.
+pub fn sheet_content(sheet: &Sheet, book: &'static FontBook, inks: &Inks) -> Content {
+    let mut b = Builder::new(book, inks);
+    if let Some(m) = sheet.transform {
+        // A printer profile: one `cm` first (ISO 32000 8.4.4) moves all that
+        // follows on this page, marks included; the page boxes stay nominal.
+        b.c.transform(m);
+    }
+    for (at, frame) in &sheet.cards {
+        b.draw(*at, &frame.items);
+    }
+    if let Some((at, text, size)) = &sheet.slug {
+        // The slug: small black text outside the trim, for the press operator.
+        let mut x = at.x;
+        let size = *size;
+        for run in book.runs(crate::fonts::REGULAR, text) {
+            let w = run.width_em * size;
+            let item = Item::Text {
+                font: run.font,
+                size,
+                colour: Colour::BLACK,
+                glyphs: run.glyphs,
+                text: run.text,
+            };
+            b.draw(Point::new(x, at.y), &[(Point::default(), item)]);
+            x += w;
+        }
+    }
+    b.finish(&sheet.marks)
+}
+
+struct Builder {
+    c: Ops,
+    out: Content,
+    book: &'static FontBook,
+    inks: Inks,
+    /// How many Security groups the items being drawn are inside.
+    security_depth: usize,
+}
+
+/// How the security layer is inked.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Inks {
+    /// Print the security layer in this spot ink (a Separation colour
+    /// space) instead of CMYK, so the shop can make a plate of it.
+    pub security_spot: Option<Spot>,
+}
+
+/// A named spot ink with the CMYK colour viewers show for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spot {
+    /// The ink's name, e.g. Foil or UV.
+    pub name: String,
+    /// What viewers and proofs show instead (ISO 32000 8.6.6.4).
+    pub fallback: Colour,
+}
+
+/// Records what each glyph shows for the ToUnicode map: the characters of
+/// its cluster, given to the first glyph of the cluster (a ligature or a
+/// conjunct maps to several characters; the other glyphs of a cluster to
+/// none). The glyphs of a cluster are next to each other, as shaping leaves
+/// them.
+fn map_to_unicode(used: &mut BTreeMap<u16, String>, glyphs: &[crate::fonts::Glyph], text: &str) {
+    // Where each cluster starts, sorted; made only if a glyph is new.
+    let mut starts: Option<Vec<u32>> = None;
+    let mut previous = None;
+    // Glyphs already known to carry their text, by id modulo 64: a line of
+    // microtext repeats the same few dozen glyphs hundreds of times.
+    let mut known = [u32::MAX; 64];
+    for g in glyphs {
+        let first = previous != Some(g.cluster);
+        previous = Some(g.cluster);
+        let slot = usize::from(g.id) % known.len();
+        if known[slot] == u32::from(g.id) {
+            continue;
+        }
+        // Every glyph must be in the subset, whether or not it carries text.
+        let entry = used.entry(g.id).or_default();
+        if !entry.is_empty() {
+            known[slot] = u32::from(g.id);
+            continue;
+        }
+        if !first {
+            continue;
+        }
+        let starts = starts.get_or_insert_with(|| {
+            let mut s: Vec<u32> = glyphs.iter().map(|g| g.cluster).collect();
+            s.sort_unstable();
+            s.dedup();
+            s
+        });
+        let start = g.cluster as usize;
+        let next = starts.partition_point(|&s| s <= g.cluster);
+        let end = starts.get(next).map_or(text.len(), |&s| s as usize);
+        entry.push_str(text.get(start..end).unwrap_or(""));
+    }
+}
+
+impl Builder {
+    fn new(book: &'static FontBook, inks: &Inks) -> Self {
+        Builder {
+            book,
+            inks: inks.clone(),
+            security_depth: 0,
+            c: Ops::new(),
+            out: Content {
+                data: Vec::new(),
+                glyphs: vec![BTreeMap::new(); book.len()],
+                arts: BTreeSet::new(),
+                images: Vec::new(),
+                gradients: Vec::new(),
+                registration: false,
+                security: false,
+                spot: false,
+            },
+        }
+    }
+
+    fn finish(mut self, marks: &[Seg]) -> Content {
+        if !marks.is_empty() {
+            // Crop marks in registration colour: they appear on every plate.
+            self.out.registration = true;
+            let c = &mut self.c;
+            c.save();
+            c.stroke_tint("Reg", 1.0);
+            c.line_width(impose::MARK_WIDTH);
+            path(c, Point::default(), marks);
+            c.stroke();
+            c.restore();
+        }
+        let mut out = self.out;
+        out.data = deflate(&self.c.finish());
+        out
+    }
+
+    fn draw(&mut self, at: Point, items: &[(Point, Item)]) {
+        for (p, item) in items {
+            let spot = self.security_depth > 0 && self.inks.security_spot.is_some();
+            let c = &mut self.c;
+            let pos = Point::new(at.x + p.x, at.y + p.y);
+            match item {
+                Item::Group { layer, transform, clip, items } => {
+                    c.save();
+                    if let Some(Layer::Security) = layer {
+                        self.out.security = true;
+                        self.security_depth += 1;
+                        c.begin_marked_named("OC", "Sec");
+                    }
+                    if pos != Point::default() {
+                        c.translate(pos.x, pos.y);
+                    }
+                    if let Some(m) = transform {
+                        c.transform(*m);
+                    }
+                    if let Some(clip) = clip {
+                        if clip.radius > 0.0 {
+                            let segs = crate::security::rounded_rect(clip.w, clip.h, clip.radius);
+                            path(c, Point::default(), &segs);
+                        } else {
+                            c.rect(0.0, 0.0, clip.w, clip.h);
+                        }
+                        c.clip();
+                    }
+                    self.draw(Point::default(), items);
+                    let c = &mut self.c;
+                    if layer.is_some() {
+                        self.security_depth -= 1;
+                        c.end_marked();
+                    }
+                    c.restore();
+                }
+                Item::ActualText { text, items } => {
+                    // What the line says in reading order, for search and
+                    // copy (ISO 32000 14.9.4): the glyphs of shaped and
+                    // right-to-left text cannot say it by themselves.
+                    c.begin_actual_text(text);
+                    self.draw(pos, items);
+                    self.c.end_marked();
+                }
+                Item::Art(id) => {
+                    self.out.arts.insert(*id);
+                    let name = format!("A{}", id.0);
+                    if pos == Point::default() {
+                        c.x_object(&name);
+                    } else {
+                        c.save();
+                        c.translate(pos.x, pos.y);
+                        c.x_object(&name);
+                        c.restore();
+                    }
+                }
+                Item::Rect { w, h, radius, fill } => {
+                    self.out.spot |= set_fill(c, *fill, spot);
+                    if *radius > 0.0 {
+                        path(c, pos, &crate::security::rounded_rect(*w, *h, *radius));
+                    } else {
+                        c.rect(pos.x, pos.y, *w, *h);
+                    }
+                    c.fill();
+                }
+                Item::Path { segs, paint } => {
+                    // Paths are written in tenths of a point, as integers: the
+                    // same precision in fewer bytes.
+                    c.save();
+                    c.transform([0.1, 0.0, 0.0, 0.1, pos.x, pos.y]);
+                    path_tenths(c, segs);
+                    match paint {
+                        Paint::Fill(col) => {
+                            self.out.spot |= set_fill(c, *col, spot);
+                            c.fill();
+                        }
+                        Paint::Stroke(col, width) => {
+                            self.out.spot |= set_stroke(c, *col, spot);
+                            c.line_width(*width * 10.0);
+                            c.stroke();
+                        }
+                    }
+                    c.restore();
+                }
+                Item::Text { font, size, colour, glyphs, text } => {
+                    let face = self.book.get(*font);
+                    map_to_unicode(&mut self.out.glyphs[font.0 as usize], glyphs, text);
+                    self.out.spot |= set_fill(c, *colour, spot);
+                    c.begin_text(&format!("F{}", font.0), *size, pos.x, pos.y);
+                    // Where shaping moved glyphs off the font's own advances
+                    // (kerning, marks, joined forms), TJ adjusts the pen
+                    // (ISO 32000 9.4.3); a shift up or down uses text rise.
+                    // (Glyphs seen to keep their advance, by id modulo 64,
+                    // so a repeated glyph is looked up in the font once.)
+                    let mut seen = [(u32::MAX, 0f32); 64];
+                    let plain = glyphs.iter().all(|g| {
+                        let slot = usize::from(g.id) % seen.len();
+                        if g.dx != 0.0 || g.dy != 0.0 {
+                            return false;
+                        }
+                        if seen[slot] == (u32::from(g.id), g.advance) {
+                            return true;
+                        }
+                        seen[slot] = (u32::from(g.id), g.advance);
+                        (g.advance as f64 - face.advance(g.id)).abs() < 1e-4
+                    });
+                    if plain {
+                        c.show(glyphs.iter().map(|g| g.id));
+                    } else {
+                        let mut rest = &glyphs[..];
+                        let mut rise = 0.0;
+                        let mut parts = Vec::new();
+                        while !rest.is_empty() {
+                            let dy = rest[0].dy;
+                            let n = rest.iter().take_while(|g| g.dy == dy).count();
+                            if dy != rise {
+                                c.rise(f64::from(dy) * size);
+                                rise = dy;
+                            }
+                            parts.clear();
+                            for g in &rest[..n] {
+                                if g.dx != 0.0 {
+                                    parts.push(Positioned::Adjust(-g.dx * 1000.0));
+                                }
+                                parts.push(Positioned::Glyph(g.id));
+                                let back = (face.advance(g.id) as f32 - g.advance) * 1000.0
+                                    + g.dx * 1000.0;
+                                if back.abs() > 0.01 {
+                                    parts.push(Positioned::Adjust(back));
+                                }
+                            }
+                            c.show_positioned(&parts);
+                            rest = &rest[n..];
+                        }
+                        if rise != 0.0 {
+                            c.rise(0.0);
+                        }
+                    }
+                    c.end_text();
+                }
+                Item::Image { key, photo, w, h } => {
+                    let n = match self.out.images.iter().position(|(k, _)| k == key) {
+                        Some(n) => n,
+                        None => {
+                            self.out.images.push((key.clone(), photo.clone()));
+                            self.out.images.len() - 1
+                        }
+                    };
+                    c.save();
+                    c.transform([*w, 0.0, 0.0, *h, pos.x, pos.y]);
+                    c.x_object(&format!("I{n}"));
+                    c.restore();
+                }
+                Item::Modules { n, module, dark, colour } => {
+                    // In module units, row 0 at the top: every rectangle of
+                    // dark modules has integer corners (see `module_rects`).
+                    c.save();
+                    c.transform([*module, 0.0, 0.0, *module, pos.x, pos.y]);
+                    self.out.spot |= set_fill(c, *colour, spot);
+                    for (x, row, w, h) in module_rects(*n, dark) {
+                        c.rect(x as f64, (n - row - h) as f64, w as f64, h as f64);
+                    }
+                    c.fill();
+                    c.restore();
+                }
+                Item::Gradient { w, h, stops } if spot => {
+                    // One ink has no rainbow: a half tint of the spot.
+                    let mid = stops[stops.len() / 2];
+                    self.out.spot |= set_fill(c, mid.lighten(0.5), true);
+                    c.rect(pos.x, pos.y, *w, *h);
+                    c.fill();
+                }
+                Item::Gradient { w, h, stops } => {
+                    self.out.gradients.push((*w, stops.clone()));
+                    let name = format!("S{}", self.out.gradients.len() - 1);
+                    c.save();
+                    c.rect(pos.x, pos.y, *w, *h);
+                    c.clip();
+                    c.translate(pos.x, pos.y);
+                    c.shading(&name);
+                    c.restore();
+                }
+            }
+        }
+    }
+}
+
+/// The dark modules of an n x n grid as rectangles (column, row, width,
+/// height; row 0 at the top), in the order they end: runs of dark modules
+/// in a row, and runs that repeat in the rows below merged into one taller
+/// rectangle. Fewer rectangles than one per run, so smaller content streams.
+pub fn module_rects(n: usize, dark: &[bool]) -> Vec<(usize, usize, usize, usize)> {
+    let mut done = Vec::new();
+    // Open rectangles, left to right: (column, width, top row); they are the
+    // runs of the row above, so no two start at the same column.
+    let mut open: Vec<(usize, usize, usize)> = Vec::new();
+    let mut next = Vec::new();
+    for row in 0..n {
+        let line = &dark[row * n..(row + 1) * n];
+        let mut j = 0;
+        let mut col = 0;
+        while col < n {
+            if !line[col] {
+                col += 1;
+                continue;
+            }
+            let start = col;
+            while col < n && line[col] {
+                col += 1;
+            }
+            let width = col - start;
+            // Close the open rectangles left of this run.
+            while j < open.len() && open[j].0 < start {
+                let (x, w, top) = open[j];
+                done.push((x, top, w, row - top));
+                j += 1;
+            }
+            let top = match open.get(j) {
+                Some(&(x, w, top)) if x == start && w == width => {
+                    j += 1;
+                    top
+                }
+                _ => row,
+            };
+            next.push((start, width, top));
+        }
+        for &(x, w, top) in &open[j..] {
+            done.push((x, top, w, row - top));
+        }
+        std::mem::swap(&mut open, &mut next);
+        next.clear();
+    }
+    done.extend(open.iter().map(|&(x, w, top)| (x, top, w, n - top)));
+    done
+}
+
+/// Sets the fill colour: DeviceCMYK, what a press prints (RGB template
+/// colours are converted), or on the security layer with a spot ink the
+/// spot's tint. Returns true when the spot colour space was used.
+fn set_fill(c: &mut Ops, colour: Colour, spot: bool) -> bool {
+    if spot {
+        c.fill_tint("Spot", colour.tint());
+    } else {
+        c.fill_cmyk(colour.to_cmyk());
+    }
+    spot
+}
+
+/// Sets the stroke colour; see [`set_fill`].
+fn set_stroke(c: &mut Ops, colour: Colour, spot: bool) -> bool {
+    if spot {
+        c.stroke_tint("Spot", colour.tint());
+    } else {
+        c.stroke_cmyk(colour.to_cmyk());
+    }
+    spot
+}
+
+fn path(c: &mut Ops, at: Point, segs: &[Seg]) {
+    for s in segs {
+        match *s {
+            Seg::Move(x, y) => c.move_to(at.x + x, at.y + y),
+            Seg::Line(x, y) => c.line_to(at.x + x, at.y + y),
+            Seg::Cubic(x1, y1, x2, y2, x3, y3) => {
+                c.cubic_to([at.x + x1, at.y + y1, at.x + x2, at.y + y2, at.x + x3, at.y + y3])
+            }
+            Seg::Close => c.close_path(),
+        };
+    }
+}
+
+/// A path in a space scaled by 10, coordinates rounded to integers.
+fn path_tenths(c: &mut Ops, segs: &[Seg]) {
+    let t = |v: f64| (v * 10.0).round();
+    for s in segs {
+        match *s {
+            Seg::Move(x, y) => c.move_to(t(x), t(y)),
+            Seg::Line(x, y) => c.line_to(t(x), t(y)),
+            Seg::Cubic(x1, y1, x2, y2, x3, y3) => {
+                c.cubic_to([t(x1), t(y1), t(x2), t(y2), t(x3), t(y3)])
+            }
+            Seg::Close => c.close_path(),
+        };
+    }
+}
