@@ -460,18 +460,29 @@ pub fn render_with_progress(
             let adjust = if back { profile.back } else { profile.front };
             sheet.transform = adjust.matrix(sheet.size);
         }
-        // Content streams are made and compressed in parallel, then written in order.
-        let contents: Vec<pdf::Content> = {
+        // Content streams are made and compressed in parallel, then written
+        // in order. The cards' frames are dropped on the worker threads too:
+        // writing a page needs only the sheet's boxes.
+        let dumping = dump.is_some();
+        let made: Vec<(impose::Sheet, pdf::Content, Option<String>)> = {
             let inks = file.writer.inks().clone();
             pool.install(|| {
-                sheets.par_iter().map(|s| pdf::sheet_content(s, fonts, &inks)).collect()
+                sheets
+                    .into_par_iter()
+                    .map(|mut s| {
+                        let content = pdf::sheet_content(&s, fonts, &inks);
+                        let text = dumping.then(|| s.dump());
+                        s.cards = Vec::new();
+                        (s, content, text)
+                    })
+                    .collect()
             })
         };
-        for (sheet, content) in sheets.iter().zip(contents) {
-            if let Some(d) = dump.as_mut() {
-                d.push_str(&sheet.dump());
+        for (sheet, content, text) in made {
+            if let (Some(d), Some(text)) = (dump.as_mut(), text) {
+                d.push_str(&text);
             }
-            file.writer.write_sheet(sheet, content, layouter.arts()).map_err(|e| file.fail(e))?;
+            file.writer.write_sheet(&sheet, content, layouter.arts()).map_err(|e| file.fail(e))?;
         }
         Ok(())
     };
