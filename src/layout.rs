@@ -68,17 +68,17 @@ pub struct Layouter<'a> {
     set: &'a TemplateSet,
     fonts: &'a FontBook,
     opts: LayoutOptions,
-    arts: ArtBook,
+    arts: std::sync::Arc<ArtBook>,
 }
 
 impl<'a> Layouter<'a> {
     /// A layouter for a template set.
     pub fn new(set: &'a TemplateSet, fonts: &'a FontBook, opts: LayoutOptions) -> Self {
-        Layouter { set, fonts, opts, arts: ArtBook::new(set) }
+        Layouter { set, fonts, opts, arts: std::sync::Arc::new(ArtBook::new(set)) }
     }
 
     /// The shared drawings referenced by the frames made so far.
-    pub fn arts(&self) -> &ArtBook {
+    pub fn arts(&self) -> &std::sync::Arc<ArtBook> {
         &self.arts
     }
 

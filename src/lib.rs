@@ -387,10 +387,11 @@ pub fn render_with_progress(
         info.clone(),
         inks.clone(),
         totals.first().copied().unwrap_or(0),
+        layouter.arts().clone(),
     )?;
     let mut current_file = first_file;
     let mut finished: Vec<output::Finished> = Vec::new();
-    let fonts = file.writer.fonts();
+    let fonts = book;
     let run_hash = {
         use sha2::Digest;
         let mut h = sha2::Sha256::new();
@@ -465,7 +466,6 @@ pub fn render_with_progress(
         // writing a page needs only the sheet's boxes.
         let dumping = dump.is_some();
         let made: Vec<(impose::Sheet, pdf::Content, Option<String>)> = {
-            let inks = file.writer.inks().clone();
             pool.install(|| {
                 sheets
                     .into_par_iter()
@@ -478,13 +478,14 @@ pub fn render_with_progress(
                     .collect()
             })
         };
+        let mut pages = Vec::with_capacity(made.len());
         for (sheet, content, text) in made {
             if let (Some(d), Some(text)) = (dump.as_mut(), text) {
                 d.push_str(&text);
             }
-            file.writer.write_sheet(&sheet, content, layouter.arts()).map_err(|e| file.fail(e))?;
+            pages.push((sheet, content));
         }
-        Ok(())
+        file.writer.send(pages).map_err(|e| file.fail(e))
     };
     for chunk in selected.chunks(CHUNK) {
         // Resolve and lay out in parallel; the results come back in roster order.
@@ -548,6 +549,7 @@ pub fn render_with_progress(
                             info.clone(),
                             inks.clone(),
                             totals.get(finished.len() + 1).copied().unwrap_or(0),
+                            layouter.arts().clone(),
                         )?;
                         finished.push(std::mem::replace(&mut file, next).finish()?);
                         current_file = this_file;

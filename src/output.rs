@@ -1,13 +1,79 @@
 //! Output files of a run: turns an output path into a temporary file with a
 //! streaming PDF writer on it, and names the files of a run split by pass
 //! type (`out.pdf` -> `out-crew.pdf`).
+//!
+//! The writer runs on a thread of its own: pages are handed to it in order
+//! (their content streams already made) and written while the next passes
+//! are laid out, so writing does not hold up the worker threads.
 
 use std::collections::VecDeque;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::thread::JoinHandle;
 
 use crate::fonts::FontBook;
+use crate::impose::Sheet;
+use crate::layout::ArtBook;
 use crate::{atomic, pdf, Failure};
+
+/// Pages ready to be written: each sheet (its boxes) with its content.
+pub type Pages = Vec<(Sheet, pdf::Content)>;
+
+type Writer = pdf::PdfWriter<Box<dyn Write + Send>>;
+
+/// The thread that writes one file's pages, in the order they are sent.
+pub struct Emitter {
+    pages: Option<mpsc::SyncSender<Pages>>,
+    thread: Option<JoinHandle<io::Result<Writer>>>,
+}
+
+impl Emitter {
+    fn start(mut writer: Writer, arts: Arc<ArtBook>) -> Emitter {
+        // Two batches in flight at most: memory stays flat if the disk is slow.
+        let (tx, rx) = mpsc::sync_channel::<Pages>(2);
+        let thread = std::thread::spawn(move || {
+            for batch in rx {
+                for (sheet, content) in batch {
+                    writer.write_sheet(&sheet, content, &arts)?;
+                }
+            }
+            Ok(writer)
+        });
+        Emitter { pages: Some(tx), thread: Some(thread) }
+    }
+
+    /// Hands pages to the writer. Fails with the writer's error once it has
+    /// stopped on one.
+    pub fn send(&mut self, pages: Pages) -> io::Result<()> {
+        let sent = self.pages.as_ref().map(|tx| tx.send(pages));
+        match sent {
+            Some(Ok(())) => Ok(()),
+            _ => Err(self.stop().err().unwrap_or_else(|| io::Error::other("the writer stopped"))),
+        }
+    }
+
+    /// Waits for every page sent to be written; the writer back.
+    fn stop(&mut self) -> io::Result<Writer> {
+        drop(self.pages.take());
+        match self.thread.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Err(io::Error::other("the writer stopped")),
+        }
+    }
+}
+
+impl Drop for Emitter {
+    /// A run that stops early (an error in the input, a failed write) still
+    /// waits for its writer, so no thread outlives the run.
+    fn drop(&mut self) {
+        if self.thread.is_some() {
+            let _ = self.stop();
+        }
+    }
+}
 
 /// One PDF being written: its final path, the temporary file it goes to
 /// until the run succeeds, and what its slug lines count.
@@ -15,8 +81,8 @@ pub struct OutFile {
     /// Where the finished file goes (empty when nothing is written).
     pub path: PathBuf,
     temp: Option<tempfile::NamedTempFile>,
-    /// The PDF writer, streaming into the temporary file.
-    pub writer: pdf::PdfWriter<Box<dyn Write>>,
+    /// The PDF writer's thread, streaming into the temporary file.
+    pub writer: Emitter,
     /// Front sheets written so far.
     pub sheet_number: usize,
     /// Front sheets this file will have.
@@ -44,13 +110,14 @@ impl OutFile {
         info: pdf::DocInfo,
         inks: pdf::Inks,
         total_sheets: usize,
+        arts: Arc<ArtBook>,
     ) -> Result<OutFile, Failure> {
         let fail = |source: io::Error| Failure::Io {
             action: "cannot write",
             path: path.map(Path::to_path_buf).unwrap_or_default(),
             source,
         };
-        let (temp, sink): (Option<tempfile::NamedTempFile>, Box<dyn Write>) = match path {
+        let (temp, sink): (Option<tempfile::NamedTempFile>, Box<dyn Write + Send>) = match path {
             Some(path) => {
                 let temp = atomic::temp_beside(path, ".pdf.part").map_err(fail)?;
                 let handle = temp.reopen().map_err(fail)?;
@@ -58,7 +125,8 @@ impl OutFile {
             }
             None => (None, Box::new(io::sink())),
         };
-        let writer = pdf::PdfWriter::new(sink, book, info, inks).map_err(fail)?;
+        let writer =
+            Emitter::start(pdf::PdfWriter::new(sink, book, info, inks).map_err(fail)?, arts);
         Ok(OutFile {
             path: path.map(Path::to_path_buf).unwrap_or_default(),
             temp,
@@ -79,7 +147,8 @@ impl OutFile {
         let path = self.path;
         let fail =
             |source: io::Error| Failure::Io { action: "cannot write", path: path.clone(), source };
-        let (mut sink, bytes, pages) = self.writer.finish().map_err(fail)?;
+        let mut emitter = self.writer;
+        let (mut sink, bytes, pages) = emitter.stop().and_then(|w| w.finish()).map_err(fail)?;
         sink.flush().map_err(fail)?;
         drop(sink);
         Ok(Finished { temp: self.temp, path, bytes, pages })
