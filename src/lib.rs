@@ -222,7 +222,7 @@ pub fn render_with_progress(
     };
     let whole = Span { file: roster.file, line: 1, col: 0, len: 1 };
     for id in &opts.only {
-        if !roster.entries.iter().any(|e| &e.id == id) {
+        if !roster.entries.iter().any(|e| *e.id == **id) {
             found.push(Diagnostic::error(
                 whole,
                 format!("--only names \"{id}\", which is not an id in the roster"),
@@ -245,7 +245,7 @@ pub fn render_with_progress(
         .iter()
         .enumerate()
         .filter(|(_, e)| {
-            (opts.only.is_empty() || opts.only.contains(&e.id))
+            (opts.only.is_empty() || opts.only.iter().any(|id| **id == *e.id))
                 && (opts.pass.is_empty()
                     || opts
                         .pass
@@ -511,7 +511,7 @@ pub fn render_with_progress(
                     });
                     let row = manifest::Row {
                         id: badge.id.clone(),
-                        name: entry.name.clone(),
+                        name: entry.name.to_string(),
                         pass: set.templates[badge.template].name.clone(),
                         valid_from: badge.valid_from.to_string(),
                         valid_until: badge.valid_until.to_string(),
@@ -574,7 +574,7 @@ pub fn render_with_progress(
                         Err(e) => {
                             found.push(
                                 Diagnostic::error(set_span(&roster, index), e.to_string())
-                                    .entry(&entry.id)
+                                    .entry(&*entry.id)
                                     .hint(if opts.registration_marks {
                                         "choose a larger --sheet, less --bleed, or leave out --registration-marks or the crop marks"
                                     } else {

@@ -80,7 +80,7 @@ impl<'a> Resolver<'a> {
         e: &Entry,
     ) -> Result<(Badge, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut errors = Vec::new();
-        let err = |span: Span, msg: String| Diagnostic::error(span, msg).entry(&e.id);
+        let err = |span: Span, msg: String| Diagnostic::error(span, msg).entry(&*e.id);
         let Some(template_index) = self.set.find(&e.pass) else {
             let mut names: Vec<String> = self.set.names().iter().map(|s| s.to_string()).collect();
             for t in &self.set.templates {
@@ -135,7 +135,7 @@ impl<'a> Resolver<'a> {
             );
         }
         let zones = e.zones.clone().unwrap_or_else(|| t.zones.clone());
-        let reprint = self.reprints.get(&e.id).copied().unwrap_or(0);
+        let reprint = self.reprints.get(&*e.id).copied().unwrap_or(0);
         let values = Values { e, t, event: self.event, from, until, zones: &zones, reprint };
         let mut photo = None;
         let mut lists: [Vec<Option<String>>; 2] = [Vec::new(), Vec::new()];
@@ -176,7 +176,7 @@ impl<'a> Resolver<'a> {
                     let list: Vec<String> =
                         missing.iter().map(|c| format!("'{c}' (U+{:04X})", *c as u32)).collect();
                     let span =
-                        if text.contains(&e.name) { e.spans.name() } else { e.spans.entry() };
+                        if text.contains(&*e.name) { e.spans.name() } else { e.spans.entry() };
                     errors.push(
                         err(span, format!("no bundled font has {}", list.join(", ")))
                             .hint("the bundled fonts cover Latin, Greek and Cyrillic"),
@@ -192,7 +192,7 @@ impl<'a> Resolver<'a> {
                 if path.is_file() {
                     warnings.push(
                         Diagnostic::warning(e.spans.photo(), format!("the photo is not shown: pass type \"{}\" has no photo element", t.name))
-                            .entry(&e.id)
+                            .entry(&*e.id)
                             .hint("use a template set with a `type: photo` element (see samples/conference), or drop the photo key"),
                     );
                 } else {
@@ -209,13 +209,13 @@ impl<'a> Resolver<'a> {
         }
         let payload = Payload {
             event: self.event.id.clone(),
-            id: e.id.clone(),
+            id: e.id.to_string(),
             pass: t.name.clone(),
             valid_from: from,
             valid_until: until,
             zones: zones.clone(),
             reprint,
-            name: t.qr_name.then(|| e.name.clone()),
+            name: t.qr_name.then(|| e.name.to_string()),
             signature: crate::sign::UNSIGNED.into(),
         };
         let mut payload = payload;
@@ -238,7 +238,7 @@ impl<'a> Resolver<'a> {
         Ok((
             Badge {
                 index,
-                id: e.id.clone(),
+                id: e.id.to_string(),
                 template: template_index,
                 valid_from: from,
                 valid_until: until,
@@ -285,9 +285,9 @@ impl Values<'_> {
     fn field(&self, f: Field, fmt: Option<&str>) -> String {
         let date_fmt = fmt.unwrap_or(&self.t.date_format);
         match f {
-            Field::Name => self.e.name.clone(),
-            Field::Organisation => self.e.organisation.clone().unwrap_or_default(),
-            Field::Role => self.e.role.clone().unwrap_or_default(),
+            Field::Name => self.e.name.to_string(),
+            Field::Organisation => self.e.organisation.as_deref().unwrap_or_default().to_string(),
+            Field::Role => self.e.role.as_deref().unwrap_or_default().to_string(),
             Field::Access => self.t.label.clone(),
             Field::Pass => self.t.name.clone(),
             Field::Zones => self.zones.join(" · "),
@@ -296,7 +296,7 @@ impl Values<'_> {
             Field::Dates => date_range(self.from, self.until, date_fmt),
             Field::Event => self.event.name.clone(),
             Field::Venue => self.event.venue.clone().unwrap_or_default(),
-            Field::Id => self.e.id.clone(),
+            Field::Id => self.e.id.to_string(),
             Field::Reprint if self.reprint > 0 => format!("REPRINT {}", self.reprint),
             Field::Reprint => String::new(),
         }

@@ -28,15 +28,15 @@ pub struct Event {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     /// Unique within the roster; ASCII letters, digits, `-`, `_` and `.`.
-    pub id: String,
+    pub id: Box<str>,
     /// The holder's name, whitespace tidied.
-    pub name: String,
+    pub name: Box<str>,
     /// Company or band, if given.
-    pub organisation: Option<String>,
+    pub organisation: Option<Box<str>>,
     /// Job or function, if given.
-    pub role: Option<String>,
+    pub role: Option<Box<str>>,
     /// Pass type as written (may be an alias).
-    pub pass: String,
+    pub pass: Box<str>,
     /// First valid day, if given.
     pub valid_from: Option<Date>,
     /// Last valid day, if given.
@@ -383,11 +383,11 @@ fn read_entry(
     let who = id.as_deref();
     let errors_before = out.len();
     let mut e = Entry {
-        id: id.clone().unwrap_or_default(),
-        name: String::new(),
+        id: id.clone().unwrap_or_default().into(),
+        name: Box::default(),
         organisation: None,
         role: None,
-        pass: String::new(),
+        pass: Box::default(),
         valid_from: None,
         valid_until: None,
         zones: None,
@@ -401,16 +401,16 @@ fn read_entry(
             "name" => {
                 e.spans.set(Field::Name, v.span);
                 if let Some(n) = text(v, "name", who, out) {
-                    e.name = n;
+                    e.name = n.into();
                     has_name = true;
                 }
             }
-            "organisation" => e.organisation = text(v, "organisation", who, out),
-            "role" => e.role = text(v, "role", who, out),
+            "organisation" => e.organisation = text(v, "organisation", who, out).map(Into::into),
+            "role" => e.role = text(v, "role", who, out).map(Into::into),
             "pass" => {
                 e.spans.set(Field::Pass, v.span);
                 if let Some(p) = text(v, "pass", who, out) {
-                    e.pass = p;
+                    e.pass = p.into();
                     has_pass = true;
                 }
             }
@@ -458,7 +458,7 @@ fn read_entry(
         }
     }
     if id_ok {
-        if let Some(first) = ids.get(&e.id) {
+        if let Some(first) = ids.get(&*e.id) {
             out.push(tag(Diagnostic::error(
                 id_node.map_or(node.span, |v| v.span),
                 format!("id \"{}\" is used twice", e.id),
@@ -466,7 +466,7 @@ fn read_entry(
             .hint(format!("it was first used on line {}; ids must be unique", first.line))));
             return None;
         }
-        ids.insert(e.id.clone(), id_node.map_or(node.span, |v| v.span));
+        ids.insert(e.id.to_string(), id_node.map_or(node.span, |v| v.span));
     }
     (id_ok && out.len() == errors_before && has_name && has_pass).then_some(e)
 }
@@ -628,7 +628,7 @@ mod tests {
         let r = r.unwrap();
         assert_eq!(r.event.id, "TF2026");
         let e = &r.entries[0];
-        assert_eq!(e.name, "José Müller");
+        assert_eq!(&*e.name, "José Müller");
         assert_eq!(e.zones.as_deref(), Some(&["stage".to_string()][..]));
         assert_eq!(e.photo.as_deref(), Some(Path::new("/r/p/a.jpg")));
         assert_eq!(e.spans.entry().line, 6);

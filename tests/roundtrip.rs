@@ -116,7 +116,7 @@ fn every_name_can_be_extracted_as_text() {
                     );
                 }
             }
-            assert!(text.contains(&e.id), "{sample}: id {} not in the text", e.id);
+            assert!(text.contains(&*e.id), "{sample}: id {} not in the text", e.id);
         }
     }
 }
@@ -148,7 +148,7 @@ fn every_qr_code_decodes_from_a_300_dpi_render() {
         let mut ids: Vec<String> =
             decoded.iter().map(|p| Payload::decode(p).expect("a laminate payload").id).collect();
         ids.sort();
-        let mut want: Vec<String> = r.entries.iter().map(|e| e.id.clone()).collect();
+        let mut want: Vec<String> = r.entries.iter().map(|e| e.id.to_string()).collect();
         want.sort();
         assert_eq!(ids, want, "{sample}: decoded ids differ from the roster");
         if sample.ends_with("festival.yaml") {
