@@ -3,7 +3,11 @@
 //!
 //! The pipeline, one module per stage:
 //! `roster` + `template` (input) -> `resolve` (Badge) -> `layout` (Frame)
-//! -> `impose` (Sheet) -> `pdf` (bytes). [`render`] runs all of it.
+//! -> `impose` (Sheet) -> `pdf` (bytes), with `qr` (the QR encoder layout
+//! draws with) and `output` (the files, each written by its own thread).
+//! [`render`] runs all of it: passes are resolved and laid out, and their
+//! sheets' content streams made, on `--jobs` worker threads, 128 passes at a
+//! time; the main thread places cards on sheets in roster order.
 
 pub mod atomic;
 pub mod calibrate;

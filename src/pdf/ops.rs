@@ -15,7 +15,8 @@ pub struct Ops {
 
 impl Ops {
     pub fn new() -> Self {
-        Ops { buf: Vec::with_capacity(16 * 1024) }
+        // A sheet of eight passes is about 40 KB: room for it without regrowing.
+        Ops { buf: Vec::with_capacity(64 * 1024) }
     }
 
     pub fn finish(self) -> Vec<u8> {
