@@ -3,9 +3,10 @@
 //!
 //! Written here rather than taken from a crate because of speed: every pass
 //! has its own code, and the crates measured (qrcode 1.1 ms, qrcodegen
-//! 0.36 ms, fast_qr 0.16 ms a code on this project's payloads) spent most of
-//! it choosing the mask, which means scoring eight whole symbols module by
-//! module. Here a symbol's rows and columns are bit sets (`u128`), a mask is
+//! 0.36 ms, fast_qr 0.16 ms a code on this project's payloads) were slow,
+//! fast_qr mostly in choosing the mask: scoring eight whole symbols module
+//! by module. Here a symbol's rows and columns are bit sets (`u64` up to 56
+//! modules, else `u128`), a mask is
 //! an XOR of precomputed rows, and the four penalty rules are word
 //! operations; the function patterns and the data path of each version are
 //! computed once. Symbols wider than [`FAST_MAX`] modules (version 26 and
