@@ -91,11 +91,7 @@ const FIELDS: [Field; 7] = [
 impl EntrySpans {
     /// Every place at the entry's start until set.
     fn new(entry: Span) -> Self {
-        let mut s = EntrySpans { file: entry.file, places: [Place::default(); 7] };
-        for f in 0..7 {
-            s.places[f] = Self::place(entry);
-        }
-        s
+        EntrySpans { file: entry.file, places: [Self::place(entry); 7] }
     }
 
     fn place(span: Span) -> Place {
