@@ -283,13 +283,7 @@ fn load_inner(
 }
 
 fn read_event(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Event> {
-    let Value::Map(pairs) = &node.value else {
-        out.push(Diagnostic::error(
-            node.span,
-            format!("`event` must be a mapping, not {}", node.kind()),
-        ));
-        return None;
-    };
+    let pairs = node.expect_map("`event`", None, out)?;
     let mut name = None;
     let mut venue = None;
     let (mut starts, mut ends, mut id) = (None, None, None);
@@ -359,16 +353,8 @@ fn read_entry(
     ids: &mut HashMap<String, Span>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Entry> {
-    let Value::Map(pairs) = &node.value else {
-        out.push(
-            Diagnostic::error(
-                node.span,
-                format!("a pass entry must be a mapping, not {}", node.kind()),
-            )
-            .hint("each entry starts with `- id: ...` and has its keys indented below it"),
-        );
-        return None;
-    };
+    let hint = "each entry starts with `- id: ...` and has its keys indented below it";
+    let pairs = node.expect_map("a pass entry", Some(hint), out)?;
     // The id comes first so that every other message can name the entry.
     let id_node = pairs.iter().find(|(k, _)| k.as_str() == Some("id")).map(|(_, v)| v);
     let id = id_node.and_then(|v| text(v, "id", None, out));

@@ -461,16 +461,8 @@ fn read_event_file(text: &str, file: FileId, found: &mut Vec<Diagnostic>) -> Opt
 }
 
 fn read_columns(node: &Node, renames: &mut Renames, found: &mut Vec<Diagnostic>) {
-    let Value::Map(pairs) = &node.value else {
-        found.push(
-            Diagnostic::error(
-                node.span,
-                format!("`columns` must be a mapping, not {}", node.kind()),
-            )
-            .hint("write columns: { \"Full name\": name, \"Email\": ~ }"),
-        );
-        return;
-    };
+    let hint = "write columns: { \"Full name\": name, \"Email\": ~ }";
+    let Some(pairs) = node.expect_map("`columns`", Some(hint), found) else { return };
     for (k, v) in pairs {
         let Some(head) = k.as_str() else {
             found.push(Diagnostic::error(k.span, "a heading in `columns` must be text"));

@@ -54,6 +54,26 @@ impl Node {
         self.value == Value::Null
     }
 
+    /// The pairs of a mapping node. Anything else is an error, "`what` must
+    /// be a mapping, not ..." (with `hint`, if given), and `None`.
+    pub fn expect_map(
+        &self,
+        what: &str,
+        hint: Option<&str>,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<&[(Node, Node)]> {
+        if let Value::Map(pairs) = &self.value {
+            return Some(pairs);
+        }
+        let mut d =
+            Diagnostic::error(self.span, format!("{what} must be a mapping, not {}", self.kind()));
+        if let Some(hint) = hint {
+            d = d.hint(hint);
+        }
+        out.push(d);
+        None
+    }
+
     /// What the node is, for messages: "a list", "a mapping"...
     pub fn kind(&self) -> &'static str {
         match self.value {

@@ -41,13 +41,7 @@ pub(super) fn convert(
     asset_dir: Option<&Path>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Template> {
-    let Value::Map(pairs) = &node.value else {
-        out.push(Diagnostic::error(
-            node.span,
-            format!("a template must be a mapping, not {}", node.kind()),
-        ));
-        return None;
-    };
+    let pairs = node.expect_map("a template", None, out)?;
     let errors_before = out.len();
     let what = format!("template \"{stem}\"");
     let mut t = Template {
@@ -308,13 +302,7 @@ fn element(
     asset_dir: Option<&Path>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Element> {
-    let Value::Map(pairs) = &node.value else {
-        out.push(Diagnostic::error(
-            node.span,
-            format!("element \"{name}\" must be a mapping, not {}", node.kind()),
-        ));
-        return None;
-    };
+    let pairs = node.expect_map(&format!("element \"{name}\""), None, out)?;
     let ty_node = map_get(node, "type");
     let Some(ty) = ty_node.and_then(Node::as_str) else {
         out.push(
