@@ -5,7 +5,7 @@ mod util;
 
 use std::fs;
 
-use util::{laminate_in, root, temp};
+use util::{laminate_in, names_in, root, temp};
 
 fn sample() -> String {
     root().join("samples/festival.yaml").display().to_string()
@@ -572,11 +572,7 @@ fn split_by_pass_writes_one_whole_file_per_pass_type() {
         "{}",
         run.stderr
     );
-    let mut names: Vec<String> = fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = names_in(dir.path());
     assert_eq!(
         names,
         ["s-all-access.pdf", "s-crew.pdf", "s-day.pdf", "s-limited.pdf", "s-sticky.pdf", "s.csv"]
@@ -605,12 +601,7 @@ fn split_by_pass_writes_one_whole_file_per_pass_type() {
         laminate_in(other.path(), &["render", &sample(), "-o", "s.pdf", "--split-by", "pass"], &[]);
     assert_eq!(run.status, 3, "{}", run.stderr);
     assert!(run.stderr.contains("cannot write s-limited.pdf"), "{}", run.stderr);
-    let mut left: Vec<String> = fs::read_dir(other.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
-    assert_eq!(left, ["s-crew.pdf", "s-limited.pdf"]);
+    assert_eq!(names_in(other.path()), ["s-crew.pdf", "s-limited.pdf"]);
     assert_eq!(fs::read_to_string(other.path().join("s-crew.pdf")).unwrap(), "the old crew file");
 }
 

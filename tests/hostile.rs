@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use util::{temp, Run};
+use util::{names_in, temp, Run};
 
 /// Every run must end within this time.
 const LIMIT: Duration = Duration::from_secs(5);
@@ -163,9 +163,8 @@ impl<'a> Checks<'a> {
     /// `dir` holds exactly `names` (the test's own input files): no output
     /// and no temporary file was left in it.
     fn leaves_only(mut self, dir: &Path, names: &[&str]) -> Self {
-        let mut found = listing(dir);
+        let found = names_in(dir);
         let mut want: Vec<String> = names.iter().map(|s| s.to_string()).collect();
-        found.sort();
         want.sort();
         if found != want {
             self.fail(format!("{} holds {found:?}, expected only {want:?}", dir.display()));
@@ -197,14 +196,6 @@ fn shorten(text: &str) -> String {
         .collect()
 }
 
-/// The names of the entries of `dir`.
-fn listing(dir: &Path) -> Vec<String> {
-    fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect()
-}
-
 /// The line numbers `text` gives for `file`, from every `file:LINE:` in it.
 fn named_lines(text: &str, file: &str) -> Vec<u32> {
     let pat = format!("{file}:");
@@ -222,7 +213,7 @@ fn named_lines(text: &str, file: &str) -> Vec<u32> {
 
 /// Temporary files laminate would leave in `dir`.
 fn leftovers(dir: &Path) -> Vec<String> {
-    listing(dir)
+    names_in(dir)
         .into_iter()
         .filter(|n| n.starts_with(".laminate-") && n.ends_with(".part"))
         .collect()

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use util::{have, laminate_in, root, temp, tool, Run};
+use util::{have, laminate_in, names_in, root, temp, tool, Run};
 
 const EVENT: &str =
     "event:\n  name: Harbour Jazz Night 2026\n  starts: 2026-08-01\n  ends: 2026-08-02\n";
@@ -383,13 +383,8 @@ fn init_writes_a_project_that_validates_and_never_overwrites() {
     let d = dir.path();
     let run = laminate_in(d, &["init", "fest"], &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    let mut names: Vec<String> = fs::read_dir(d.join("fest/templates"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        names_in(&d.join("fest/templates")),
         ["all-access.yaml", "base.yaml", "crew.yaml", "day.yaml", "limited.yaml", "sticky.yaml"]
     );
     assert_eq!(

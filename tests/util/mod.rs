@@ -31,6 +31,16 @@ pub fn laminate_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// The names of the files and folders in `dir`, sorted.
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the folder can be listed")
+        .map(|e| e.expect("a folder entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// A fresh temporary folder, removed when dropped.
 pub fn temp() -> tempfile::TempDir {
     tempfile::Builder::new().prefix("laminate-test-").tempdir().expect("temp dir")
