@@ -40,7 +40,8 @@ impl ArtBook {
         let mut n = 0;
         for t in &set.templates {
             first.push(n);
-            n += FIXED_ARTS + guilloches(t) * security::CURVE_SHAPES;
+            n += FIXED_ARTS
+                + (guilloches(&t.elements) + guilloches(&t.back)) * security::CURVE_SHAPES;
         }
         ArtBook { slots: (0..n).map(|_| OnceLock::new()).collect(), first }
     }
@@ -57,10 +58,9 @@ impl ArtBook {
     }
 }
 
-/// How many guilloche elements a template has, front and back.
-fn guilloches(t: &Template) -> u32 {
-    let n = t.elements.iter().chain(&t.back).filter(|e| matches!(e.kind, Kind::Guilloche { .. }));
-    n.count() as u32
+/// How many guilloche elements a list of elements has.
+fn guilloches(elements: &[Element]) -> u32 {
+    elements.iter().filter(|e| matches!(e.kind, Kind::Guilloche { .. })).count() as u32
 }
 
 /// Lays out the badges of one run.
@@ -100,11 +100,7 @@ impl<'a> Layouter<'a> {
         let mut warnings = Vec::new();
         let art = |k: u32| ArtId(self.arts.first[badge.template] + k);
         // The unique-curve shapes of the guilloche elements before this side's.
-        let mut guilloche = if back {
-            t.elements.iter().filter(|e| matches!(e.kind, Kind::Guilloche { .. })).count() as u32
-        } else {
-            0
-        };
+        let mut guilloche = if back { guilloches(&t.elements) } else { 0 };
         // Shared art is the same for every pass of the type; the first pass builds it.
         self.arts.slots[art(0).0 as usize].get_or_init(|| self.static_art(t, badge, false));
         if !self.opts.proof {
