@@ -187,17 +187,11 @@ impl Ops {
     }
 
     pub fn fill_cmyk(&mut self, cmyk: [f32; 4]) {
-        for v in cmyk {
-            self.num(f64::from(v));
-        }
-        self.op("k");
+        self.nums(&cmyk.map(f64::from)).op("k");
     }
 
     pub fn stroke_cmyk(&mut self, cmyk: [f32; 4]) {
-        for v in cmyk {
-            self.num(f64::from(v));
-        }
-        self.op("K");
+        self.nums(&cmyk.map(f64::from)).op("K");
     }
 
     /// Fill in a one-component colour space (a spot ink) at `tint`.
