@@ -79,6 +79,8 @@ pub enum Seg {
 pub enum Paint {
     /// Filled (non-zero winding).
     Fill(Colour),
+    /// Filled by the even-odd rule (SVG's `fill-rule: evenodd`).
+    FillEvenOdd(Colour),
     /// Stroked with a line width in pt.
     Stroke(Colour, f64),
 }

@@ -9,7 +9,7 @@ use crate::fonts::{FontBook, FontId, Glyph, Run};
 use crate::frame::{ArtId, Clip, Frame, Item, Layer, Paint, Point, Seg};
 use crate::resolve::Badge;
 use crate::security;
-use crate::template::{Align, BoxPt, Element, Kind, Template, TemplateSet};
+use crate::template::{Align, BoxPt, Element, ImageArt, Kind, Template, TemplateSet};
 use crate::text::{self, FitSpec, Shortfall, LEADING};
 use crate::units::Size;
 
@@ -325,18 +325,8 @@ impl<'a> Layouter<'a> {
                     },
                 ));
             }
-            (Kind::Image { name, data }, false) => {
-                if let Ok(photo) = crate::photo::from_bytes(data, el.at.w, el.at.h) {
-                    items.push((
-                        pos,
-                        Item::Image {
-                            key: format!("template:{}:{name}", t.name),
-                            photo: std::sync::Arc::new(photo),
-                            w: el.at.w,
-                            h: el.at.h,
-                        },
-                    ));
-                }
+            (Kind::Image { name, art, security: on_security }, _) if *on_security == security => {
+                items.push((pos, image(art, &format!("template:{}:{name}", t.name), el.at)));
             }
             (Kind::Hologram, true) => {
                 let holo = security::hologram(el.at.w, el.at.h);
@@ -527,6 +517,19 @@ fn fit_spec(style: &crate::template::TextStyle, at: BoxPt) -> FitSpec {
 /// The bottom-left corner of an element's box, in frame coordinates (y up).
 fn corner(t: &Template, at: BoxPt) -> Point {
     Point::new(at.x, t.card.h - at.y - at.h)
+}
+
+/// A template image at its box: pixels stretched over it, or its vector
+/// paths (already fitted to the box) as a group.
+fn image(art: &ImageArt, key: &str, at: BoxPt) -> Item {
+    match art {
+        ImageArt::Raster(photo) => {
+            Item::Image { key: key.to_string(), photo: photo.clone(), w: at.w, h: at.h }
+        }
+        ImageArt::Vector(items) => {
+            Item::Group { layer: None, transform: None, clip: None, items: items.to_vec() }
+        }
+    }
 }
 
 /// Quiet zone around a QR code, in modules (ISO/IEC 18004 asks for 4).

@@ -33,6 +33,7 @@ pub mod security;
 pub mod sign;
 pub mod sources;
 pub mod stock;
+pub mod svg;
 pub mod template;
 pub mod text;
 pub mod units;

@@ -257,6 +257,10 @@ impl Builder {
                             self.out.spot |= set_fill(c, *col, spot);
                             c.fill();
                         }
+                        Paint::FillEvenOdd(col) => {
+                            self.out.spot |= set_fill(c, *col, spot);
+                            c.fill_even_odd();
+                        }
                         Paint::Stroke(col, width) => {
                             self.out.spot |= set_stroke(c, *col, spot);
                             c.line_width(*width * 10.0);

@@ -178,6 +178,10 @@ impl Ops {
         self.op("f");
     }
 
+    pub fn fill_even_odd(&mut self) {
+        self.op("f*");
+    }
+
     pub fn stroke(&mut self) {
         self.op("S");
     }
