@@ -59,6 +59,9 @@ impl Clip {
 pub enum Layer {
     /// The simulated security marks (foil / UV plate).
     Security,
+    /// The die line a cutting plotter follows (`--cut-contour`): stroked in
+    /// the CutContour spot colour, overprinting.
+    CutContour,
 }
 
 /// One path segment, coordinates in pt relative to the item's position.

@@ -104,6 +104,9 @@ pub struct RenderOptions {
     /// Draw registration targets (circle and cross, on every plate) at the
     /// midpoints of each sheet's edges, outside every card's bleed.
     pub registration_marks: bool,
+    /// Draw each pass's cut line in a CutContour spot colour on a layer of
+    /// its own, for print-and-cut plotters.
+    pub cut_contour: bool,
 }
 
 /// Passes resolved and laid out together before their sheets are written:
@@ -291,8 +294,11 @@ pub fn render_with_progress(
 
     let book = FontBook::bundled();
     let resolver = Resolver::new(&roster.event, &set, book, &reprints, key.as_ref());
-    let layouter =
-        Layouter::new(&set, book, LayoutOptions { bleed: opts.bleed, proof: opts.proof });
+    let layouter = Layouter::new(
+        &set,
+        book,
+        LayoutOptions { bleed: opts.bleed, proof: opts.proof, cut_contour: opts.cut_contour },
+    );
     let impose_opts = ImposeOptions {
         sheet: opts.sheet,
         bleed: opts.bleed,

@@ -250,6 +250,8 @@ pub struct Template {
     pub label: String,
     /// Card size in pt.
     pub card: Size,
+    /// Radius of the card's corners in pt (0: square), the shape of its cut line.
+    pub corner_radius: f64,
     /// Default zones.
     pub zones: Vec<String>,
     /// Range or single day.

@@ -210,6 +210,11 @@ impl Ops {
         self.num(f64::from(tint)).op("SC");
     }
 
+    /// `/name gs`: a graphics state parameter dictionary (ISO 32000 8.4.5).
+    pub fn ext_g_state(&mut self, name: &str) {
+        self.name(name).op("gs");
+    }
+
     pub fn x_object(&mut self, name: &str) {
         self.name(name).op("Do");
     }

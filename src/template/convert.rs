@@ -13,6 +13,7 @@ const TEMPLATE_KEYS: &[&str] = &[
     "aliases",
     "description",
     "card",
+    "corner_radius",
     "zones",
     "days",
     "date_format",
@@ -50,6 +51,7 @@ pub(super) fn convert(
         description: String::new(),
         label: stem.to_uppercase(),
         card: Size::new(units::CARDS[0].1, units::CARDS[0].2),
+        corner_radius: 0.0,
         zones: vec![],
         days: Days::Range,
         date_format: "%d %b %Y".into(),
@@ -98,6 +100,14 @@ pub(super) fn convert(
                     }
                 }
             }
+            "corner_radius" => match scalar(v, out).map(|s| units::parse_length(&s)) {
+                Some(Ok(r)) if r >= 0.0 => t.corner_radius = r,
+                Some(Ok(_)) => {
+                    out.push(Diagnostic::error(v.span, "`corner_radius` cannot be negative"))
+                }
+                Some(Err(e)) => out.push(Diagnostic::error(v.span, e.0)),
+                None => {}
+            },
             "days" => match scalar(v, out).as_deref() {
                 Some("range") => t.days = Days::Range,
                 Some("single") => t.days = Days::Single,
