@@ -76,10 +76,10 @@ pub fn rosette(radius: f64, colour: Colour) -> Vec<(Point, Item)> {
     let mut segs = Vec::new();
     // (radius, wave amplitude, both as a share of `radius`; lobes; rings)
     let bands = [
-        (0.14, 0.06, 8.0, 5),
-        (0.34, 0.07, 14.0, 6),
-        (0.58, 0.07, 22.0, 7),
-        (0.84, 0.06, 30.0, 8),
+        (0.14, 0.05, 8.0, 4),
+        (0.34, 0.06, 14.0, 4),
+        (0.58, 0.06, 22.0, 5),
+        (0.84, 0.05, 30.0, 5),
         (0.97, 0.015, 60.0, 2),
     ];
     for (base, amp, lobes, rings) in bands {

@@ -20,6 +20,11 @@ fn samples() -> Vec<(&'static str, Vec<&'static str>)> {
             vec!["--templates", "samples/conference/templates"],
         ));
     }
+    list.push(("samples/stickers.yaml", vec!["--sheet", "a4-10up-sticky", "--cut-contour"]));
+    list.push((
+        "samples/collector/roster.yaml",
+        vec!["--templates", "samples/collector/templates"],
+    ));
     list.push((
         "samples/duplex-cmyk/roster.yaml",
         vec!["--templates", "samples/duplex-cmyk/templates", "--duplex", "--security-ink", "Foil"],
