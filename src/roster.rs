@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::diag::{Diagnostic, FileId, Span};
+use crate::when::{When, Zone};
 use crate::yaml::{known_keys, Node, Reader, Value};
 
 /// The event a roster is for.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Event {
     /// Display name, e.g. "Northern Lights Festival 2026".
     pub name: String,
@@ -22,6 +23,25 @@ pub struct Event {
     pub ends: Date,
     /// Short ASCII identifier carried in QR payloads, e.g. "NLF2026".
     pub id: String,
+    /// The time zone that times of day are in (required when any is given).
+    pub timezone: Option<Zone>,
+}
+
+// By hand so that an event without a time zone is written as before times
+// existed: the run id on the slug line hashes this form.
+impl std::fmt::Debug for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Event");
+        d.field("name", &self.name)
+            .field("venue", &self.venue)
+            .field("starts", &self.starts)
+            .field("ends", &self.ends)
+            .field("id", &self.id);
+        if let Some(z) = &self.timezone {
+            d.field("timezone", z);
+        }
+        d.finish()
+    }
 }
 
 /// One pass holder as written in the roster (defaults not yet applied).
@@ -37,10 +57,10 @@ pub struct Entry {
     pub role: Option<Box<str>>,
     /// Pass type as written (may be an alias).
     pub pass: Box<str>,
-    /// First valid day, if given.
-    pub valid_from: Option<Date>,
-    /// Last valid day, if given.
-    pub valid_until: Option<Date>,
+    /// First valid day (and time), if given.
+    pub valid_from: Option<When>,
+    /// Last valid day (and time), if given.
+    pub valid_until: Option<When>,
     /// Zones, if given (otherwise the pass type's).
     pub zones: Option<Vec<String>>,
     /// Photo path, resolved against the roster's folder.
@@ -168,7 +188,7 @@ pub struct Roster {
 }
 
 const TOP_KEYS: &[&str] = &["event", "passes"];
-const EVENT_KEYS: &[&str] = &["name", "venue", "starts", "ends", "id"];
+const EVENT_KEYS: &[&str] = &["name", "venue", "starts", "ends", "id", "timezone"];
 /// Every key a pass entry may have.
 pub const ENTRY_KEYS: &[&str] =
     &["id", "name", "organisation", "role", "pass", "valid_from", "valid_until", "zones", "photo"];
@@ -215,6 +235,7 @@ fn load_inner(
         return Ok(None);
     }
     let mut event = None;
+    let mut event_span = whole;
     let mut event_seen = false;
     let mut passes_seen = false;
     // Room for the entries up front when the roster is laid out as usual
@@ -230,6 +251,7 @@ fn load_inner(
             "event" if !event_seen => {
                 event_seen = true;
                 let node = reader.read_node()?;
+                event_span = node.span;
                 event = read_event(&node, out);
             }
             "passes" if !passes_seen => {
@@ -279,14 +301,18 @@ fn load_inner(
         out.push(Diagnostic::error(whole, "the roster's `passes:` list is empty"));
     }
     entries.shrink_to_fit();
-    Ok(event.map(|event| Roster { file, event, entries }))
+    let roster = event.map(|event| Roster { file, event, entries });
+    if let Some(r) = &roster {
+        check_times_have_a_zone(r, event_span, out);
+    }
+    Ok(roster)
 }
 
 fn read_event(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Event> {
     let pairs = node.expect_map("`event`", None, out)?;
     let mut name = None;
     let mut venue = None;
-    let (mut starts, mut ends, mut id) = (None, None, None);
+    let (mut starts, mut ends, mut id, mut timezone) = (None, None, None, None);
     for (key, k, v) in known_keys(pairs, EVENT_KEYS, "the event", None, out) {
         match key {
             "name" => name = text(v, "the event's name", None, out),
@@ -296,6 +322,7 @@ fn read_event(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Event> {
             "id" => {
                 id = text(v, "the event's id", None, out).filter(|s| check_id(s, v.span, None, out))
             }
+            "timezone" => timezone = text(v, "timezone", None, out).and_then(|n| zone(&n, v, out)),
             _ => unreachable!("known_keys returns known keys only"),
         }
         let _ = k;
@@ -326,7 +353,7 @@ fn read_event(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Event> {
         return None;
     }
     let id = id.unwrap_or_else(|| event_id_from_name(&name));
-    Some(Event { name, venue, starts, ends, id })
+    Some(Event { name, venue, starts, ends, id, timezone })
 }
 
 /// A short ASCII id from an event name: initials of words, numbers kept whole
@@ -398,11 +425,11 @@ fn read_entry(
             }
             "valid_from" => {
                 e.spans.set(Field::ValidFrom, v.span);
-                e.valid_from = date(v, "valid_from", who, out);
+                e.valid_from = when(v, "valid_from", who, out);
             }
             "valid_until" => {
                 e.spans.set(Field::ValidUntil, v.span);
-                e.valid_until = date(v, "valid_until", who, out);
+                e.valid_until = when(v, "valid_until", who, out);
             }
             "zones" => {
                 e.spans.set(Field::Zones, v.span);
@@ -431,7 +458,7 @@ fn read_entry(
             .hint("add e.g. `pass: crew`; `laminate templates` lists the pass types")));
     }
     if let (Some(from), Some(until)) = (e.valid_from, e.valid_until) {
-        if until < from {
+        if until.end() <= from.start() {
             out.push(tag(Diagnostic::error(
                 e.spans.valid_until(),
                 format!("valid_until ({until}) is before valid_from ({from})"),
@@ -564,6 +591,70 @@ fn date(node: &Node, what: &str, entry: Option<&str>, out: &mut Vec<Diagnostic>)
         out.push(d);
     }
     parsed
+}
+
+/// A `valid_from` or `valid_until` value: a date, or a date and a time.
+fn when(node: &Node, what: &str, entry: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<When> {
+    let s = text(node, what, entry, out)?;
+    let parsed = When::parse(&s);
+    if parsed.is_none() {
+        let looks_timed = s.len() > 10 && s.as_bytes().get(4) == Some(&b'-');
+        let (msg, hint) = if looks_timed {
+            (
+                format!("`{what}`: \"{s}\" is not a date and time"),
+                "write a date and a 24-hour time as YYYY-MM-DD HH:MM, e.g. 2027-06-18 08:00",
+            )
+        } else {
+            (
+                format!("`{what}`: \"{s}\" is not a date"),
+                "write dates as YYYY-MM-DD, e.g. 2026-07-10 (or YYYY-MM-DD HH:MM with a time)",
+            )
+        };
+        let mut d = Diagnostic::error(node.span, msg).hint(hint);
+        if let Some(id) = entry {
+            d = d.entry(id);
+        }
+        out.push(d);
+    }
+    parsed
+}
+
+/// The event's `timezone`: an IANA name the bundled database knows.
+fn zone(name: &str, node: &Node, out: &mut Vec<Diagnostic>) -> Option<Zone> {
+    let found = Zone::named(name);
+    if found.is_none() {
+        let mut d = Diagnostic::error(node.span, format!("unknown time zone \"{name}\""));
+        let near = jiff::tz::db().available().map(|n| n.to_string()).collect::<Vec<_>>();
+        let near: Vec<&str> = near.iter().map(String::as_str).collect();
+        if let Some(n) = crate::yaml::nearest(name, &near) {
+            d = d.hint(format!("did you mean \"{n}\"?"));
+        }
+        out.push(d.hint("write an IANA time zone name, e.g. Europe/London or America/New_York"));
+    }
+    found
+}
+
+/// Every entry with a time of day needs the event's time zone to say which
+/// instant it means: one error per such entry, at its first time.
+fn check_times_have_a_zone(roster: &Roster, event_span: Span, out: &mut Vec<Diagnostic>) {
+    if roster.event.timezone.is_some() {
+        return;
+    }
+    for e in &roster.entries {
+        let span = match (e.valid_from, e.valid_until) {
+            (Some(When { time: Some(_), .. }), _) => e.spans.valid_from(),
+            (_, Some(When { time: Some(_), .. })) => e.spans.valid_until(),
+            _ => continue,
+        };
+        out.push(
+            Diagnostic::error(span, "a time of day needs the event's `timezone`")
+                .entry(&*e.id)
+                .hint(format!(
+                    "add e.g. `timezone: Europe/London` to the event (line {}), so the pass says which instant it means",
+                    event_span.line
+                )),
+        );
+    }
 }
 
 fn zones(node: &Node, entry: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<Vec<String>> {

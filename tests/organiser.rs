@@ -385,7 +385,15 @@ fn init_writes_a_project_that_validates_and_never_overwrites() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_eq!(
         names_in(&d.join("fest/templates")),
-        ["all-access.yaml", "base.yaml", "crew.yaml", "day.yaml", "limited.yaml", "sticky.yaml"]
+        [
+            "all-access.yaml",
+            "base.yaml",
+            "crew.yaml",
+            "day.yaml",
+            "limited.yaml",
+            "load-in.yaml",
+            "sticky.yaml"
+        ]
     );
     assert_eq!(
         fs::read(d.join("fest/templates/crew.yaml")).unwrap(),
