@@ -236,6 +236,7 @@ fn load_inner(
     }
     let mut event = None;
     let mut event_span = whole;
+    let mut zone_written = false;
     let mut event_seen = false;
     let mut passes_seen = false;
     // Room for the entries up front when the roster is laid out as usual
@@ -250,9 +251,9 @@ fn load_inner(
         match name {
             "event" if !event_seen => {
                 event_seen = true;
+                event_span = key.span;
                 let node = reader.read_node()?;
-                event_span = node.span;
-                event = read_event(&node, out);
+                event = read_event(&node, &mut zone_written, out);
             }
             "passes" if !passes_seen => {
                 passes_seen = true;
@@ -302,13 +303,15 @@ fn load_inner(
     }
     entries.shrink_to_fit();
     let roster = event.map(|event| Roster { file, event, entries });
-    if let Some(r) = &roster {
+    // A `timezone` that was written but is unknown has its own error; the
+    // entries' times are not blamed for it as well.
+    if let Some(r) = roster.as_ref().filter(|_| !zone_written) {
         check_times_have_a_zone(r, event_span, out);
     }
     Ok(roster)
 }
 
-fn read_event(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Event> {
+fn read_event(node: &Node, zone_written: &mut bool, out: &mut Vec<Diagnostic>) -> Option<Event> {
     let pairs = node.expect_map("`event`", None, out)?;
     let mut name = None;
     let mut venue = None;
@@ -322,7 +325,10 @@ fn read_event(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Event> {
             "id" => {
                 id = text(v, "the event's id", None, out).filter(|s| check_id(s, v.span, None, out))
             }
-            "timezone" => timezone = text(v, "timezone", None, out).and_then(|n| zone(&n, v, out)),
+            "timezone" => {
+                *zone_written = true;
+                timezone = text(v, "timezone", None, out).and_then(|n| zone(&n, v, out));
+            }
             _ => unreachable!("known_keys returns known keys only"),
         }
         let _ = k;
