@@ -613,7 +613,7 @@ fn when(node: &Node, what: &str, entry: Option<&str>, out: &mut Vec<Diagnostic>)
         } else {
             (
                 format!("`{what}`: \"{s}\" is not a date"),
-                "write dates as YYYY-MM-DD, e.g. 2026-07-10 (or YYYY-MM-DD HH:MM with a time)",
+                "write dates as YYYY-MM-DD, e.g. 2026-07-10",
             )
         };
         let mut d = Diagnostic::error(node.span, msg).hint(hint);
