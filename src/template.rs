@@ -560,9 +560,11 @@ mod tests {
         let mut out = vec![];
         let set = load(&Origin::Builtin, &mut sources, &mut out).unwrap();
         assert!(out.is_empty(), "{out:#?}");
-        assert_eq!(set.names(), ["all-access", "crew", "day", "limited", "sticky"]);
+        assert_eq!(set.names(), ["all-access", "crew", "day", "limited", "load-in", "sticky"]);
         assert_eq!(set.find("VIP"), set.find("limited"));
         let day = &set.templates[set.find("day").unwrap()];
         assert_eq!(day.days, Days::Single);
+        let load_in = &set.templates[set.find("load-in").unwrap()];
+        assert_eq!((load_in.days, load_in.time_format.as_str()), (Days::Single, "%H:%M"));
     }
 }
