@@ -327,7 +327,8 @@ fn read_event(node: &Node, zone_written: &mut bool, out: &mut Vec<Diagnostic>) -
             }
             "timezone" => {
                 *zone_written = true;
-                timezone = text(v, "timezone", None, out).and_then(|n| zone(&n, v, out));
+                timezone = text(v, "timezone", None, out)
+                    .and_then(|n| crate::when::read_zone(&n, v.span, out));
             }
             _ => unreachable!("known_keys returns known keys only"),
         }
@@ -431,11 +432,13 @@ fn read_entry(
             }
             "valid_from" => {
                 e.spans.set(Field::ValidFrom, v.span);
-                e.valid_from = when(v, "valid_from", who, out);
+                e.valid_from = text(v, "valid_from", who, out)
+                    .and_then(|t| crate::when::read(&t, v.span, "valid_from", who, out));
             }
             "valid_until" => {
                 e.spans.set(Field::ValidUntil, v.span);
-                e.valid_until = when(v, "valid_until", who, out);
+                e.valid_until = text(v, "valid_until", who, out)
+                    .and_then(|t| crate::when::read(&t, v.span, "valid_until", who, out));
             }
             "zones" => {
                 e.spans.set(Field::Zones, v.span);
@@ -618,47 +621,6 @@ fn date(node: &Node, what: &str, entry: Option<&str>, out: &mut Vec<Diagnostic>)
         out.push(d);
     }
     parsed
-}
-
-/// A `valid_from` or `valid_until` value: a date, or a date and a time.
-fn when(node: &Node, what: &str, entry: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<When> {
-    let s = text(node, what, entry, out)?;
-    let parsed = When::parse(&s);
-    if parsed.is_none() {
-        let looks_timed = s.len() > 10 && s.as_bytes().get(4) == Some(&b'-');
-        let (msg, hint) = if looks_timed {
-            (
-                format!("`{what}`: \"{s}\" is not a date and time"),
-                "write a date and a 24-hour time as YYYY-MM-DD HH:MM, e.g. 2027-06-18 08:00",
-            )
-        } else {
-            (
-                format!("`{what}`: \"{s}\" is not a date"),
-                "write dates as YYYY-MM-DD, e.g. 2026-07-10",
-            )
-        };
-        let mut d = Diagnostic::error(node.span, msg).hint(hint);
-        if let Some(id) = entry {
-            d = d.entry(id);
-        }
-        out.push(d);
-    }
-    parsed
-}
-
-/// The event's `timezone`: an IANA name the bundled database knows.
-fn zone(name: &str, node: &Node, out: &mut Vec<Diagnostic>) -> Option<Zone> {
-    let found = Zone::named(name);
-    if found.is_none() {
-        let mut d = Diagnostic::error(node.span, format!("unknown time zone \"{name}\""));
-        let near = jiff::tz::db().available().map(|n| n.to_string()).collect::<Vec<_>>();
-        let near: Vec<&str> = near.iter().map(String::as_str).collect();
-        if let Some(n) = crate::yaml::nearest(name, &near) {
-            d = d.hint(format!("did you mean \"{n}\"?"));
-        }
-        out.push(d.hint("write an IANA time zone name, e.g. Europe/London or America/New_York"));
-    }
-    found
 }
 
 /// Every entry with a time of day needs the event's time zone to say which

@@ -1,10 +1,12 @@
-//! Validity times: turns `2027-06-18` or `2027-06-18 08:00` into a day with an optional time, and a pass's window into instants and printed text.
+//! Validity times: turns `2027-06-18` or `2027-06-18 08:00` and a zone name into a day with an optional time and a zone (or diagnostics), and a pass's window into instants and printed text.
 
 use std::fmt;
 
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::{Offset, TimeZone};
 use jiff::Timestamp;
+
+use crate::diag::{Diagnostic, Span};
 
 /// A `valid_from` or `valid_until` value: a day, and a time of day when one was given.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -160,6 +162,55 @@ pub fn format_time(dt: DateTime, fmt: &str) -> String {
         Ok(()) => s,
         Err(_) => dt.to_string(),
     }
+}
+
+/// A `valid_from` or `valid_until` value: a date, or a date and a time.
+/// `s` is the value's text, at `span`; a value that is neither is an error
+/// naming the entry.
+pub fn read(
+    s: &str,
+    span: Span,
+    what: &str,
+    entry: Option<&str>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<When> {
+    let parsed = When::parse(s);
+    if parsed.is_none() {
+        let looks_timed = s.len() > 10 && s.as_bytes().get(4) == Some(&b'-');
+        let (msg, hint) = if looks_timed {
+            (
+                format!("`{what}`: \"{s}\" is not a date and time"),
+                "write a date and a 24-hour time as YYYY-MM-DD HH:MM, e.g. 2027-06-18 08:00",
+            )
+        } else {
+            (
+                format!("`{what}`: \"{s}\" is not a date"),
+                "write dates as YYYY-MM-DD, e.g. 2026-07-10",
+            )
+        };
+        let mut d = Diagnostic::error(span, msg).hint(hint);
+        if let Some(id) = entry {
+            d = d.entry(id);
+        }
+        out.push(d);
+    }
+    parsed
+}
+
+/// The event's `timezone`: an IANA name the bundled database knows.
+/// An error at `span` with the nearest known name as a hint otherwise.
+pub fn read_zone(name: &str, span: Span, out: &mut Vec<Diagnostic>) -> Option<Zone> {
+    let found = Zone::named(name);
+    if found.is_none() {
+        let mut d = Diagnostic::error(span, format!("unknown time zone \"{name}\""));
+        let near = jiff::tz::db().available().map(|n| n.to_string()).collect::<Vec<_>>();
+        let near: Vec<&str> = near.iter().map(String::as_str).collect();
+        if let Some(n) = crate::yaml::nearest(name, &near) {
+            d = d.hint(format!("did you mean \"{n}\"?"));
+        }
+        out.push(d.hint("write an IANA time zone name, e.g. Europe/London or America/New_York"));
+    }
+    found
 }
 
 #[cfg(test)]
