@@ -124,7 +124,16 @@ impl<'a> Resolver<'a> {
                 .hint("give valid_from as well, or correct the date"),
             );
         }
-        if t.days == Days::Single && from.date != until.date {
+        // A one-day pass may run past midnight when it has hours (a load-out
+        // shift from 22:00 to 03:00), for at most a day.
+        let night_shift = until.time.is_some()
+            && until.date.yesterday().is_ok_and(|d| d == from.date)
+            && until.end()
+                <= from
+                    .start()
+                    .checked_add(jiff::SignedDuration::from_hours(24))
+                    .unwrap_or(from.start());
+        if t.days == Days::Single && from.date != until.date && !night_shift {
             errors.push(
                 err(
                     e.spans.valid_until(),

@@ -96,6 +96,42 @@ fn a_signed_08_to_17_pass_scans_at_300_dpi_and_is_refused_outside_its_hours() {
     assert_eq!(v.status, 2, "a time that is no time is a usage error: {}", v.stderr);
 }
 
+// Guards one-day passes with hours across midnight: a load-out shift from
+// 22:00 to 03:00 is one pass, valid at 02:30 the next morning, refused at 03:00.
+#[test]
+fn a_one_day_pass_may_run_past_midnight_with_hours_but_not_for_two_days() {
+    if !have("pdftoppm") || !have("zbarimg") {
+        return;
+    }
+    let dir = temp();
+    let d = dir.path();
+    fs::write(d.join("k"), format!("{}\n", readme_block("<!-- vector: private key -->"))).unwrap();
+    fs::write(d.join("k.pub"), format!("{}\n", readme_block("<!-- vector: public key -->")))
+        .unwrap();
+    let night = "  - {id: NLF-0201, name: Ana Silva, pass: load-in, valid_from: 2027-06-20 22:00, valid_until: 2027-06-21 03:00}\n";
+    fs::write(d.join("r.yaml"), format!("{EVENT}passes:\n{night}")).unwrap();
+    let run = laminate_in(d, &["render", "r.yaml", "-o", "o.pdf", "--key", "k", "--quiet"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let prefix = d.join("p").display().to_string();
+    assert!(
+        tool("pdftoppm", &["-r", "300", "-png", &d.join("o.pdf").display().to_string(), &prefix]).0
+    );
+    let (_, out, _) = tool("zbarimg", &["-q", "--raw", &format!("{prefix}-1.png")]);
+    let payload = out.trim();
+    assert!(payload.starts_with("L2:NLF2027:NLF-0201:LOAD-IN:202706202100:300:+60:"), "{payload}");
+    assert_eq!(verify_at(d, payload, "--at", "2027-06-21 02:30").status, 0);
+    assert_eq!(verify_at(d, payload, "--at", "2027-06-21 03:00").status, 15);
+    let two_days = night.replace("2027-06-21 03:00", "2027-06-22 03:00");
+    let (status, stderr) = validate(&format!("{EVENT}passes:\n{two_days}"));
+    assert_eq!(status, 1);
+    assert!(
+        stderr.contains(
+            "a load-in pass is for one day, but this one runs 2027-06-20 22:00 to 2027-06-22 03:00"
+        ),
+        "{stderr}"
+    );
+}
+
 fn payloads_first(out: &str) -> &str {
     let mut lines: Vec<&str> = out.lines().collect();
     lines.sort();
