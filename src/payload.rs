@@ -31,7 +31,7 @@
 //! and scanners never have to guess an encoding. Event, type and zones are
 //! upper-cased; any other character is written `%XX` per UTF-8 byte. The last
 //! field is `U` for an unsigned pass; a signature takes its place when passes
-//! are signed, computed over everything before the last `:`.
+//! are signed, computed over every byte up to and including the last `:`.
 
 use std::fmt;
 

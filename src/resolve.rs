@@ -6,8 +6,6 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use crate::when::{When, Window};
-
 use crate::diag::{Diagnostic, Span};
 use crate::fonts::FontBook;
 use crate::payload::Payload;
@@ -15,6 +13,7 @@ use crate::photo::{self, Photo};
 use crate::reprint::Reprints;
 use crate::roster::{Entry, Event};
 use crate::template::{Days, Field, Kind, Pattern, Piece, Template, TemplateSet};
+use crate::when::{When, Window};
 use ed25519_dalek::SigningKey;
 
 /// A pass with every decision made: what layout needs and nothing to look up.
