@@ -195,6 +195,15 @@ fn spreadsheet_times_and_xlsx_date_time_cells_give_the_same_pass_as_yaml() {
         );
         pdfs.push((roster, fs::read(d.join(&out)).unwrap()));
     }
+    // convert keeps the zone and the times, and its YAML renders the same.
+    let run = laminate_in(d, &["convert", "times.xlsx", "-o", "converted.yaml"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let yaml = fs::read_to_string(d.join("converted.yaml")).unwrap();
+    assert!(yaml.contains("  timezone: Europe/London\n"), "{yaml}");
+    assert!(yaml.contains("    valid_from: 2026-08-01 08:00\n"), "{yaml}");
+    let run = laminate_in(d, &["render", "converted.yaml", "-o", "converted.pdf", "--quiet"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    pdfs.push(("converted.yaml", fs::read(d.join("converted.pdf")).unwrap()));
     for (roster, pdf) in &pdfs[1..] {
         assert!(pdf == &pdfs[0].1, "{roster} gives another PDF than roster.yaml");
     }
