@@ -320,7 +320,11 @@ impl<'a> Stages<'a> {
             layouter: Layouter::new(
                 set,
                 book,
-                LayoutOptions { bleed: opts.bleed, proof: opts.proof, cut_contour: opts.cut_contour },
+                LayoutOptions {
+                    bleed: opts.bleed,
+                    proof: opts.proof,
+                    cut_contour: opts.cut_contour,
+                },
             ),
             set,
             duplex: opts.duplex.is_some(),

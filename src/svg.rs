@@ -50,8 +50,7 @@ pub fn is_svg(data: &[u8]) -> bool {
     let head = &data[..data.len().min(4096)];
     let text = String::from_utf8_lossy(head);
     let t = text.trim_start_matches('\u{feff}').trim_start();
-    (t.starts_with("<?xml") || t.starts_with("<svg") || t.starts_with("<!--"))
-        && text.contains("<svg")
+    ["<?xml", "<svg", "<!--", "<!DOCTYPE"].iter().any(|p| t.starts_with(p)) && text.contains("<svg")
 }
 
 /// The bundled fonts as a font database, made once: SVG text is set in them.
@@ -286,5 +285,6 @@ mod tests {
         let empty = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>"#;
         assert!(matches!(load(empty.as_bytes(), 10.0, 10.0, None), Err(SvgError::Empty)));
         assert!(is_svg(SQUARE.as_bytes()) && !is_svg(b"\x89PNG\r\n"));
+        assert!(is_svg(b"<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"x\">\n<svg/>"));
     }
 }

@@ -1,7 +1,8 @@
-//! Template images from the outside: an SVG logo stays vector in the PDF and
-//! draws in poppler, Ghostscript and MuPDF; an image that cannot be drawn,
-//! or a file outside the template folder, stops the run with the element
-//! named and writes nothing.
+//! Template images and security art from the outside: an SVG logo stays
+//! vector in the PDF and draws in poppler, Ghostscript and MuPDF; an image
+//! that cannot be drawn, or a file outside the template folder, stops the
+//! run with the element named and writes nothing; a pass's guilloche is its
+//! own and the same in every render.
 
 mod util;
 
@@ -242,4 +243,55 @@ fn a_template_reads_no_file_outside_its_folder() {
         linked.starts_with("error: element \"logo\" (image): \"logo.svg\" is a link to a file outside the template folder"),
         "{linked}"
     );
+}
+
+/// The laid-out security group (guilloche and microtext) of each card in a
+/// `--dump`, in page order.
+fn security_groups(dump: &str) -> Vec<String> {
+    dump.split("card at ")
+        .skip(1)
+        .map(|card| {
+            let lines: Vec<&str> = card.lines().collect();
+            let start = lines.iter().position(|l| l.ends_with("group layer=Security")).unwrap();
+            let end = lines[start + 1..]
+                .iter()
+                .position(|l| l.starts_with("  @"))
+                .map_or(lines.len(), |k| start + 1 + k);
+            lines[start..end].join("\n")
+        })
+        .collect()
+}
+
+#[test]
+fn each_pass_gets_its_own_guilloche_and_the_same_one_every_time() {
+    // Guards what `verify --art` relies on: a pass's guilloche comes from
+    // its payload alone, so rendering the pass again (alone or among
+    // others) gives the same curves, and another pass of the same type gets
+    // other ones.
+    let dir = temp();
+    let d = dir.path();
+    let sample = util::root().join("samples/festival.yaml").display().to_string();
+    let dump = |only: &str, name: &str| -> String {
+        let out = format!("{name}.pdf");
+        let txt = format!("{name}.txt");
+        let args = [
+            "render", &sample, "--only", only, "--sheet", "card", "-o", &out, "--dump", &txt,
+            "--quiet",
+        ];
+        let run = laminate_in(d, &args, &[]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        fs::read_to_string(d.join(txt)).unwrap()
+    };
+    let alone = security_groups(&dump("NLF-0001", "a"));
+    let both = security_groups(&dump("NLF-0003,NLF-0001", "b"));
+    assert_eq!(alone.len(), 1);
+    assert_eq!(both.len(), 2);
+    // Roster order: NLF-0001 is the first page of both runs.
+    assert_eq!(
+        alone[0], both[0],
+        "NLF-0001's guilloche changed with the company it was rendered in"
+    );
+    // Both are crew passes: the same shared art, placed differently.
+    assert_ne!(both[0], both[1], "two passes got the same guilloche");
+    assert!(alone[0].contains("transform=[") && alone[0].contains("art "), "{}", alone[0]);
 }
