@@ -30,6 +30,7 @@ pub mod reprint;
 pub mod resolve;
 pub mod roster;
 pub mod security;
+pub mod serve;
 pub mod sign;
 pub mod sources;
 pub mod stock;

@@ -76,6 +76,23 @@ enum Command {
     /// Render one pass, or the first sheet, to a PNG from the very PDF that
     /// render writes.
     Preview(PreviewArgs),
+    /// Design pass types in the browser: a local page (127.0.0.1 only, with
+    /// a session token) that shows the card as render draws it and saves
+    /// the template YAML changing only what was edited. Ctrl-C stops it.
+    Design {
+        /// A roster to preview with (default: the starter roster of init).
+        roster: Option<PathBuf>,
+        /// The template folder to edit (default: a copy of the built-in
+        /// set, saved only into a new folder you name in the page).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// The port to listen on (default: any free port).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Open the page in the browser (xdg-open).
+        #[arg(long)]
+        open: bool,
+    },
     /// Start a project: write DIR/roster.yaml and a copy of the built-in
     /// templates in DIR/templates, to edit.
     Init {
@@ -564,6 +581,21 @@ fn main() -> ExitCode {
         },
         Command::Stocks => print_bytes(laminate::stock::listing().as_bytes()),
         Command::Preview(args) => preview(&args),
+        Command::Design { roster, templates, port, open } => {
+            let opts = laminate::serve::Options { roster, templates, port };
+            let result = laminate::serve::serve(&opts, &mut |url| {
+                // stdout, one line, flushed: scripts and tests read the URL from it.
+                println!("{url}");
+                eprintln!("laminate: designing in the browser at the address above; Ctrl-C stops");
+                if open {
+                    let _ = std::process::Command::new("xdg-open").arg(url).spawn();
+                }
+            });
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(f) => fail(f),
+            }
+        }
         Command::Init { dir } => match laminate::init::init(&dir) {
             Ok(w) => {
                 let (r, t) = (w.roster.display(), w.templates.display());
