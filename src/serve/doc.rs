@@ -83,10 +83,8 @@ pub fn read_folder(dir: &Path) -> Result<Files, DocError> {
     for entry in std::fs::read_dir(dir).map_err(|e| fail(dir, e))? {
         let entry = entry.map_err(|e| fail(dir, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !is_template_name(&name) {
-            continue;
-        }
-        let path = inside(dir, &name)?;
+        // A symbolic link could lead out of the folder: it is not read.
+        let Ok(path) = inside(dir, &name) else { continue };
         let bytes = std::fs::read(&path).map_err(|e| fail(&path, e))?;
         files.insert(name, String::from_utf8_lossy(&bytes).into_owned());
     }
