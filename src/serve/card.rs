@@ -77,6 +77,8 @@ pub struct Card {
     pub errors: String,
     /// Milliseconds the render took, from templates to PNG.
     pub millis: f64,
+    /// Milliseconds of its stages: templates, resolve and layout, PDF, PNG.
+    pub stages: [f64; 4],
 }
 
 const PANEL_KEYS: &[&str] =
@@ -134,7 +136,14 @@ pub fn render(
         warnings: Vec::new(),
         errors: String::new(),
         millis: 0.0,
+        stages: [0.0; 4],
     };
+    let lap = |since: &mut std::time::Instant| {
+        let ms = since.elapsed().as_secs_f64() * 1000.0;
+        *since = std::time::Instant::now();
+        ms
+    };
+    let mut since = started;
     let (set, sources) = match load_set(doc, &data.sources) {
         Ok(s) => s,
         Err(e) => {
@@ -142,6 +151,7 @@ pub fn render(
             return card;
         }
     };
+    card.stages[0] = lap(&mut since);
     let Some(t) = set.find(pass) else {
         card.errors =
             format!("there is no pass type \"{pass}\" (known: {})", set.names().join(", "));
@@ -172,6 +182,7 @@ pub fn render(
     };
     card.card_w = to_mm(template.card.w);
     card.card_h = to_mm(template.card.h);
+    let mut written = doc.props(pass, side);
     card.boxes = elements
         .iter()
         .map(|e| ElementBox {
@@ -181,9 +192,11 @@ pub fn render(
             y: to_mm(e.at.y),
             w: to_mm(e.at.w),
             h: to_mm(e.at.h),
-            props: PANEL_KEYS
-                .iter()
-                .filter_map(|k| doc.value(pass, side, &e.name, k).map(|v| (k.to_string(), v)))
+            props: written
+                .remove(&e.name)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| PANEL_KEYS.contains(&k.as_str()))
                 .collect(),
         })
         .collect();
@@ -194,7 +207,8 @@ pub fn render(
             .map(|e| e.name.clone());
         card.warnings.push(Warning { element, text: text_of(&sources, vec![d]) });
     }
-    match picture(frame, &layouter, book, px_per_mm) {
+    card.stages[1] = lap(&mut since);
+    match picture(frame, &layouter, book, px_per_mm, &mut card.stages) {
         Ok(png) => {
             use data_encoding::BASE64;
             card.png = BASE64.encode(&png);
@@ -212,7 +226,9 @@ fn picture(
     layouter: &Layouter,
     book: &'static FontBook,
     px_per_mm: f64,
+    stages: &mut [f64; 4],
 ) -> std::io::Result<Vec<u8>> {
+    let started = std::time::Instant::now();
     let opts = ImposeOptions {
         sheet: SheetSpec::Card,
         bleed: mm(BLEED_MM),
@@ -235,7 +251,10 @@ fn picture(
         writer.write_sheet(sheet, content, &arts)?;
     }
     let (bytes, _, _) = writer.finish()?;
+    stages[2] = started.elapsed().as_secs_f64() * 1000.0;
+    let started = std::time::Instant::now();
     // 25.4 mm to the inch.
     let (png, ..) = preview::rasterise(bytes, (px_per_mm * 25.4) as f32)?;
+    stages[3] = started.elapsed().as_secs_f64() * 1000.0;
     Ok(png)
 }

@@ -225,17 +225,50 @@ impl Doc {
         out
     }
 
-    /// The value of `element.key` as written (the nearest file's), for the panel.
-    pub fn value(&self, pass: &str, side: Side, element: &str, key: &str) -> Option<String> {
-        self.element(pass, side, element).iter().find_map(|(_, el)| {
-            get(el, key).map(|(_, v)| match &v.value {
-                Value::Scalar(s) => s.clone(),
-                Value::Seq(items) => {
-                    items.iter().filter_map(Node::as_str).collect::<Vec<_>>().join(" | ")
+    /// Every element's keys as written (each key from the nearest file
+    /// that has it), for the panel; one parse of each file.
+    pub fn props(&self, pass: &str, side: Side) -> BTreeMap<String, Vec<(String, String)>> {
+        let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        let mut deleted: Vec<String> = Vec::new();
+        for file in self.chain(pass) {
+            let Some(root) = parse(&self.files[&file]) else { continue };
+            let Some((_, Node { value: Value::Map(els), .. })) = get(&root, side.key()) else {
+                continue;
+            };
+            for (name, el) in els {
+                let Some(name) = name.as_str().map(str::to_string) else { continue };
+                if deleted.contains(&name) {
+                    continue;
                 }
-                _ => String::new(),
-            })
-        })
+                if el.is_null() {
+                    deleted.push(name);
+                    continue;
+                }
+                let Value::Map(pairs) = &el.value else { continue };
+                let keys = out.entry(name).or_default();
+                for (k, v) in pairs {
+                    let Some(k) = k.as_str() else { continue };
+                    if keys.iter().any(|(have, _)| have == k) {
+                        continue;
+                    }
+                    let text = match &v.value {
+                        Value::Scalar(s) => s.clone(),
+                        Value::Seq(items) => {
+                            items.iter().filter_map(Node::as_str).collect::<Vec<_>>().join(" | ")
+                        }
+                        _ => String::new(),
+                    };
+                    keys.push((k.to_string(), text));
+                }
+            }
+        }
+        out
+    }
+
+    /// The value of `element.key` as written (the nearest file's).
+    pub fn value(&self, pass: &str, side: Side, element: &str, key: &str) -> Option<String> {
+        let props = self.props(pass, side);
+        props.get(element)?.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
     }
 
     fn set(
