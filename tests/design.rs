@@ -172,6 +172,23 @@ fn a_template_the_page_cannot_accept_gets_the_clis_diagnostics() {
     assert!(errors.contains("base.yaml:") && errors.contains("comic"), "{errors}");
 }
 
+/// True when Python has Playwright; like [`have`], a failure when
+/// `LAMINATE_REQUIRE_TOOLS` is set (scripts/test installs it).
+fn have_playwright() -> bool {
+    let found = Command::new("python3")
+        .args(["-c", "import playwright"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var_os("LAMINATE_REQUIRE_TOOLS").is_none(),
+            "Playwright for Python is required (LAMINATE_REQUIRE_TOOLS is set) but not installed"
+        );
+        eprintln!("skipping: Playwright for Python is not installed (scripts/test installs it)");
+    }
+    found
+}
+
 /// The x of the first word `word` on page 1, in pt, from `pdftotext -bbox`.
 fn word_x(pdf: &Path, word: &str) -> f64 {
     let (ok, out, err) = tool("pdftotext", &["-bbox", &pdf.display().to_string(), "-"]);
@@ -183,7 +200,7 @@ fn word_x(pdf: &Path, word: &str) -> f64 {
 
 #[test]
 fn the_page_drags_nudges_undoes_sets_a_size_and_saves_only_that() {
-    if !have("chromium") || !have("pdftotext") {
+    if !have("chromium") || !have("pdftotext") || !have_playwright() {
         return;
     }
     let dir = project();
