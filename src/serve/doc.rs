@@ -396,7 +396,15 @@ impl Doc {
                 .expect("found above")
                 .0
                 .span;
-            let text = yamledit::remove_pair(&self.files[&own], key);
+            let mut text = yamledit::remove_pair(&self.files[&own], key);
+            // An `elements:` left with nothing would delete every inherited
+            // element (a null removes the key in the merge): drop it too.
+            let emptied = parse(&text).and_then(|r| {
+                get(&r, side.key()).filter(|(_, v)| v.is_null()).map(|(k, _)| k.span)
+            });
+            if let Some(section) = emptied {
+                text = yamledit::remove_pair(&text, section);
+            }
             self.files.insert(own.clone(), text);
         }
         if written.iter().any(|(f, _)| *f != own) {
@@ -531,6 +539,13 @@ mod tests {
         assert!(d.files()["crew.yaml"].contains("elements:\n  qr: ~\n  rect1:"));
         d.apply("crew", Side::Front, &[Edit::Delete { element: "rect1".into() }]).unwrap();
         assert_eq!(d.files()["crew.yaml"], "extends: base\nlabel: CREW\nelements:\n  qr: ~\n");
+        // Regression: deleting the only element of the type's own file took
+        // its `elements:` key to null, which deleted every inherited element.
+        let mut d = doc();
+        let add = Edit::Add { kind: "qr".into(), x: 1.0, y: 2.0 };
+        d.apply("crew", Side::Front, &[add]).unwrap();
+        d.apply("crew", Side::Front, &[Edit::Delete { element: "qr1".into() }]).unwrap();
+        assert_eq!(d.files()["crew.yaml"], "extends: base\nlabel: CREW\n");
         assert!(d.apply("crew", Side::Front, &[set("nope", "x", "1")]).is_err());
     }
 
