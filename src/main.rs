@@ -452,8 +452,14 @@ fn verify(
 fn main() -> ExitCode {
     // Ctrl-C (or a scheduler's SIGTERM) mid-run: remove the half-written
     // temporary files, leave any earlier output as it was, exit 130.
-    let _ = ctrlc::set_handler(|| {
+    let designing = matches!(std::env::args().nth(1).as_deref(), Some("design"));
+    let _ = ctrlc::set_handler(move || {
         laminate::atomic::remove_pending();
+        if designing {
+            // Ctrl-C is how the designer is stopped; what was saved stays.
+            eprintln!("laminate: the designer stopped; unsaved edits were dropped");
+            std::process::exit(0);
+        }
         eprintln!("laminate: interrupted; nothing was written");
         std::process::exit(130);
     });

@@ -46,6 +46,17 @@ fn design(dir: &Path, args: &[&str]) -> Designer {
     Designer { child, port: port.parse().unwrap(), token, url }
 }
 
+#[test]
+fn ctrl_c_stops_the_designer() {
+    let dir = project();
+    let mut d = design(&dir.path().join("p"), &["roster.yaml", "--templates", "templates"]);
+    let pid = d.child.id().to_string();
+    let (ok, _, err) = tool("kill", &["-INT", &pid]);
+    assert!(ok, "{err}");
+    let status = d.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
 /// Sends one raw HTTP request; the status code and the body.
 fn http(port: u16, request: &str) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -220,6 +231,8 @@ fn the_page_drags_nudges_undoes_sets_a_size_and_saves_only_that() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    // What the page saw, with the nudge's time from request to picture.
+    eprintln!("{}", String::from_utf8_lossy(&out.stdout));
     drop(d);
     // Only the name's x (4 -> 9 mm) and size (15 -> 13 pt) changed; every
     // comment and every other byte is as it was.

@@ -55,9 +55,12 @@ with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
     check("x after the drag", name_box(page)["x"], start["x"] + 5)
     check("y after the drag", name_box(page)["y"], start["y"])
 
+    page.evaluate("window.__designer.roundTrip = null")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function(IDLE)
+    page.wait_for_function(IDLE + " && window.__designer.roundTrip !== null")
     check("x after a nudge", name_box(page)["x"], start["x"] + 5.1)
+    # From the request to the new picture decoded in the page, in ms.
+    round_trip = page.evaluate("window.__designer.roundTrip")
     page.keyboard.press("Control+z")
     page.wait_for_function(IDLE)
     check("x after undo", name_box(page)["x"], start["x"] + 5)
@@ -150,5 +153,5 @@ with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
     errors = page.evaluate("window.__designer.card.errors")
     if errors or not back or "qr" in back:
         sys.exit(f"the back: {back} {errors}")
-    print(json.dumps({"start": start, "end": end, "message": saved, "back": back}))
+    print(json.dumps({"start": start, "end": end, "message": saved, "back": back, "nudge_ms": round_trip}))
     browser.close()

@@ -20,10 +20,11 @@ let queue = Promise.resolve();
 function call(action, extra) {
   D.busy++;
   const body = JSON.stringify(Object.assign({}, view, extra || {}));
-  queue = queue.then(() => fetch("/api/" + action, {
+  let asked = 0;
+  queue = queue.then(() => (asked = performance.now(), fetch("/api/" + action, {
     method: "POST", headers: { "X-Laminate-Token": token, "Content-Type": "application/json" }, body,
-  }).then((r) => r.ok ? r.json() : r.text().then((t) => { throw new Error(t); }))
-    .then(show)
+  })).then((r) => r.ok ? r.json() : r.text().then((t) => { throw new Error(t); }))
+    .then((r) => show(r, asked))
     .catch((e) => { $("status").textContent = String(e); })
     .finally(() => { D.busy--; }));
   return queue;
@@ -32,17 +33,28 @@ const edit = (edits) => call("edit", { edits });
 const set = (el, key, value) => edit([{ op: "set", element: el, key, value: String(value) }]);
 const mm = (v) => String(Math.round(v * 100) / 100);
 
-function show(r) {
+function show(r, asked) {
   D.card = r.card; D.changed = r.changed; D.folder = r.folder; D.message = r.message;
   const c = r.card;
-  if (c.png) $("card").src = "data:image/png;base64," + c.png;
+  if (c.png) {
+    // From the request to the new picture decoded, for the status line.
+    $("card").src = "data:image/png;base64," + c.png;
+    $("card").decode().then(() => {
+      D.roundTrip = performance.now() - asked;
+      $("status").textContent = status(r) + " · " + D.roundTrip.toFixed(0) + " ms to the picture";
+    }, () => {});
+  }
   $("errors").textContent = c.errors;
   $("undo").disabled = !r.undo; $("redo").disabled = !r.redo;
   $("folder").hidden = !!r.folder;
-  const dirty = r.changed.length ? "unsaved: " + r.changed.join(", ") : "saved";
-  $("status").textContent = [r.message, dirty, c.millis.toFixed(0) + " ms"].filter(Boolean).join(" · ");
+  $("status").textContent = status(r);
   if (D.selected && !c.boxes.some((b) => b.name === D.selected)) D.selected = null;
   drawGuides(); drawBoxes(); drawPanel(); drawWarnings();
+}
+
+function status(r) {
+  const dirty = r.changed.length ? "unsaved: " + r.changed.join(", ") : "saved";
+  return [r.message, dirty, "rendered in " + r.card.millis.toFixed(0) + " ms"].filter(Boolean).join(" · ");
 }
 
 const px = (v) => (v + D.card.bleed) * view.zoom + "px";
