@@ -47,6 +47,32 @@ fn design(dir: &Path, args: &[&str]) -> Designer {
 }
 
 #[test]
+fn a_copy_of_the_built_in_set_is_saved_only_into_a_new_folder_named_in_the_page() {
+    let dir = temp();
+    let d = design(dir.path(), &[]);
+    let view = r#""pass":"crew","side":"front","entry":1,"zoom":4"#;
+    let edit =
+        format!(r#"{{{view},"edits":[{{"op":"set","element":"qr","key":"x","value":"58"}}]}}"#);
+    assert_eq!(post(&d, "/api/edit", &edit).0, 200);
+    let save =
+        |folder: &str| post(&d, "/api/save", &format!(r#"{{{view},"folder":"{folder}"}}"#)).1;
+    assert!(save("").contains("name a new folder"));
+    assert!(save("../out").contains("no .., no absolute path"));
+    assert!(save("/tmp/x").contains("no .., no absolute path"));
+    fs::create_dir(dir.path().join("full")).unwrap();
+    fs::write(dir.path().join("full/keep.txt"), "x").unwrap();
+    assert!(save("full").contains("is not empty"));
+    let body = save("mine");
+    assert!(body.contains("saved all-access.yaml, base.yaml, crew.yaml"), "{body}");
+    let base = fs::read_to_string(dir.path().join("mine/base.yaml")).unwrap();
+    assert!(base.contains("qr: { type: qr, x: 58, y: 17,"), "{base}");
+    drop(d);
+    fs::write(dir.path().join("roster.yaml"), laminate::init::STARTER_ROSTER).unwrap();
+    let run = laminate_in(dir.path(), &["validate", "roster.yaml", "--templates", "mine"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+}
+
+#[test]
 fn ctrl_c_stops_the_designer() {
     let dir = project();
     let mut d = design(&dir.path().join("p"), &["roster.yaml", "--templates", "templates"]);
