@@ -254,7 +254,7 @@ fn picture(
     stages[2] = started.elapsed().as_secs_f64() * 1000.0;
     let started = std::time::Instant::now();
     // 25.4 mm to the inch.
-    let (png, ..) = preview::rasterise(bytes, (px_per_mm * 25.4) as f32)?;
+    let (png, ..) = preview::rasterise(bytes, (px_per_mm * 25.4) as f32, preview::Png::Quick)?;
     stages[3] = started.elapsed().as_secs_f64() * 1000.0;
     Ok(png)
 }
