@@ -524,6 +524,10 @@ mod tests {
         d.apply("crew", Side::Front, &[set("name", "x", "9"), set("name", "size", "12")]).unwrap();
         assert!(d.files()["base.yaml"].contains("    size: 12\n    type: text\n    x: 9 # left\n"));
         assert_eq!(d.changed(), ["base.yaml"]);
+        // A new key in a flow mapping stays on its line.
+        d.apply("crew", Side::Front, &[set("qr", "colour", "#ff0000")]).unwrap();
+        assert!(d.files()["base.yaml"].contains("  qr: { colour: \"#ff0000\", type: qr, x: 60,"));
+        assert!(d.undo());
         assert!(d.undo());
         assert!(d.changed().is_empty());
         assert!(d.redo());
