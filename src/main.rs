@@ -593,8 +593,8 @@ fn main() -> ExitCode {
                 // stdout, one line, flushed: scripts and tests read the URL from it.
                 println!("{url}");
                 eprintln!("laminate: designing in the browser at the address above; Ctrl-C stops");
-                if open {
-                    let _ = std::process::Command::new("xdg-open").arg(url).spawn();
+                if open && std::process::Command::new("xdg-open").arg(url).spawn().is_err() {
+                    eprintln!("laminate: cannot start xdg-open; open the address yourself");
                 }
             });
             match result {

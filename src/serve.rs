@@ -176,6 +176,7 @@ impl Designer {
         serde_json::json!({
             "card": card,
             "message": message,
+            "conflict": message.contains("changed on disk"),
             "changed": self.doc.changed(),
             "undo": undo,
             "redo": redo,

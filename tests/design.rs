@@ -189,6 +189,7 @@ fn saving_refuses_when_the_file_changed_on_disk() {
     fs::write(&base, &theirs).unwrap();
     let (_, body) = post(&d, "/api/save", &format!("{{{view}}}"));
     assert!(body.contains("changed on disk"), "{body}");
+    assert!(body.contains("\"conflict\":true"), "the page is told to offer Reload: {body}");
     assert_eq!(fs::read_to_string(&base).unwrap(), theirs);
     // Reload takes the file as it is now; the edit is dropped.
     let (_, body) = post(&d, "/api/reload", &format!("{{{view}}}"));

@@ -47,6 +47,8 @@ function show(r, asked) {
   $("errors").textContent = c.errors;
   $("undo").disabled = !r.undo; $("redo").disabled = !r.redo;
   $("folder").hidden = !!r.folder;
+  // A file changed on disk: saving was refused; Reload is the way on.
+  $("reload").classList.toggle("attention", !!r.conflict);
   $("status").textContent = status(r);
   if (D.selected && !c.boxes.some((b) => b.name === D.selected)) D.selected = null;
   drawGuides(); drawBoxes(); drawPanel(); drawWarnings();
