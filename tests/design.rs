@@ -155,6 +155,19 @@ fn only_template_files_inside_the_folder_are_read_or_written() {
         let (code, body) = file(bad);
         assert_eq!(code, 404, "{bad}: {body}");
     }
+    // An image file named in the page must be inside the folder too.
+    let view0 = r#""pass":"crew","side":"front","entry":0,"zoom":4"#;
+    fs::write(p.join("templates/logo.png"), b"not really").unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", p.join("templates/out.png")).unwrap();
+    let add = format!(r#"{{{view0},"edits":[{{"op":"add","kind":"image","x":1,"y":1}}]}}"#);
+    assert_eq!(post(&d, "/api/edit", &add).0, 200);
+    for bad in ["../roster.yaml", "/etc/hostname", "out.png"] {
+        let edit = format!(
+            r#"{{{view0},"edits":[{{"op":"set","element":"image1","key":"file","value":"{bad}"}}]}}"#
+        );
+        let (_, body) = post(&d, "/api/edit", &edit);
+        assert!(body.contains("must be a file inside the template folder"), "{bad}: {body}");
+    }
     // A body larger than the cap is refused unread.
     let big = format!("{{\"pass\":\"{}\"}}", "x".repeat(70_000));
     assert_eq!(post(&d, "/api/render", &big).0, 413);

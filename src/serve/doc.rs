@@ -286,6 +286,9 @@ impl Doc {
         if written.is_empty() {
             return Err(DocError::Edit(format!("pass type \"{pass}\" has no element \"{el}\"")));
         }
+        if key == "file" {
+            self.check_asset(value)?;
+        }
         let value = scalar(value);
         for (file, node) in &written {
             if let Some((_, v)) = get(node, key) {
@@ -305,6 +308,31 @@ impl Doc {
             .ok_or_else(|| DocError::Edit(format!("element \"{el}\" is not a mapping of keys")))?;
         let text = yamledit::insert_key(&self.files[file], node.span, key, &value);
         self.files.insert(file.clone(), text);
+        Ok(())
+    }
+
+    /// An image named in the page must be a file inside the template
+    /// folder: a relative path without `..`, and no symbolic link out.
+    fn check_asset(&self, file: &str) -> Result<(), DocError> {
+        let path = Path::new(file);
+        let plain = !file.is_empty()
+            && path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        let refuse = || {
+            DocError::Edit(format!(
+                "\"{file}\": an image must be a file inside the template folder (no .., no absolute path, no link out of it)"
+            ))
+        };
+        if !plain {
+            return Err(refuse());
+        }
+        if let Some(dir) = &self.dir {
+            let (Ok(root), Ok(real)) = (dir.canonicalize(), dir.join(path).canonicalize()) else {
+                return Ok(()); // not there (yet): the template's own error says so
+            };
+            if !real.starts_with(root) {
+                return Err(refuse());
+            }
+        }
         Ok(())
     }
 
