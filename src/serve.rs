@@ -99,11 +99,7 @@ impl Designer {
         };
         let doc = match &opts.templates {
             Some(dir) => {
-                let files = doc::read_folder(dir).map_err(|e| Failure::Io {
-                    action: "cannot read the templates in",
-                    path: dir.clone(),
-                    source: std::io::Error::other(e.to_string()),
-                })?;
+                let files = doc::read_folder(dir).map_err(Failure::Templates)?;
                 Doc::new(Some(dir.clone()), files)
             }
             None => Doc::builtin(),

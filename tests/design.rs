@@ -73,6 +73,18 @@ fn a_copy_of_the_built_in_set_is_saved_only_into_a_new_folder_named_in_the_page(
 }
 
 #[test]
+fn a_template_folder_that_cannot_be_read_stops_it_as_render_does() {
+    // Regression: the message said "cannot write" about a folder it read.
+    let dir = temp();
+    let run = laminate_in(dir.path(), &["design", "--templates", "missing"], &[]);
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(run.stderr.starts_with("laminate: error: cannot read missing: "), "{}", run.stderr);
+    fs::create_dir(dir.path().join("empty")).unwrap();
+    let run = laminate_in(dir.path(), &["design", "--templates", "empty"], &[]);
+    assert_eq!(run.stderr, "laminate: error: empty holds no template (.yaml) files\n");
+}
+
+#[test]
 fn ctrl_c_stops_the_designer() {
     let dir = project();
     let mut d = design(&dir.path().join("p"), &["roster.yaml", "--templates", "templates"]);

@@ -76,9 +76,10 @@ pub fn inside(dir: &Path, name: &str) -> Result<PathBuf, DocError> {
     }
 }
 
-/// Reads the template files of a folder (plain files only).
-pub fn read_folder(dir: &Path) -> Result<Files, DocError> {
-    let fail = |path: &Path, source| DocError::Io { path: path.to_path_buf(), source };
+/// Reads the template files of a folder (plain files only), failing as
+/// `render` does on a folder that cannot be read or holds none.
+pub fn read_folder(dir: &Path) -> Result<Files, template::SetError> {
+    let fail = |path: &Path, source| template::SetError::Io { path: path.to_path_buf(), source };
     let mut files = Files::new();
     for entry in std::fs::read_dir(dir).map_err(|e| fail(dir, e))? {
         let entry = entry.map_err(|e| fail(dir, e))?;
@@ -87,6 +88,9 @@ pub fn read_folder(dir: &Path) -> Result<Files, DocError> {
         let Ok(path) = inside(dir, &name) else { continue };
         let bytes = std::fs::read(&path).map_err(|e| fail(&path, e))?;
         files.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+    }
+    if files.is_empty() {
+        return Err(template::SetError::Empty(dir.to_path_buf()));
     }
     Ok(files)
 }
@@ -495,7 +499,7 @@ impl Doc {
     /// Reads the folder again, dropping unsaved edits (after a conflict).
     pub fn reload(&mut self) -> Result<(), DocError> {
         if let Some(dir) = &self.dir {
-            let files = read_folder(dir)?;
+            let files = read_folder(dir).map_err(|e| DocError::Edit(e.to_string()))?;
             *self = Doc::new(Some(dir.clone()), files);
         }
         Ok(())
