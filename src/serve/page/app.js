@@ -51,8 +51,12 @@ function show(r, asked) {
   $("reload").classList.toggle("attention", !!r.conflict);
   $("status").textContent = status(r);
   if (D.selected && !c.boxes.some((b) => b.name === D.selected)) D.selected = null;
-  drawGuides(); drawBoxes(); drawPanel(); drawWarnings();
+  // A picture that arrives mid-drag waits: redrawing would drop the box held.
+  if (D.dragging) D.redraw = true;
+  else redraw();
 }
+
+function redraw() { D.redraw = false; drawGuides(); drawBoxes(); drawPanel(); drawWarnings(); }
 
 function status(r) {
   const dirty = r.changed.length ? "unsaved: " + r.changed.join(", ") : "saved";
@@ -144,6 +148,7 @@ function startDrag(e, b, div) {
   const x0 = e.clientX, y0 = e.clientY;
   const now = { x: b.x, y: b.y, w: b.w, h: b.h };
   let moved = false;
+  D.dragging = true;
   div.setPointerCapture(e.pointerId);
   const move = (ev) => {
     const dx = (ev.clientX - x0) / view.zoom, dy = (ev.clientY - y0) / view.zoom;
@@ -175,7 +180,10 @@ function startDrag(e, b, div) {
   const up = () => {
     div.removeEventListener("pointermove", move);
     div.removeEventListener("pointerup", up);
-    drawGuides();
+    div.removeEventListener("pointercancel", up);
+    D.dragging = false;
+    if (D.redraw) redraw();
+    else drawGuides();
     if (!moved) return;
     // One drag is one edit, so one undo step.
     const edits = [];
@@ -186,6 +194,7 @@ function startDrag(e, b, div) {
   };
   div.addEventListener("pointermove", move);
   div.addEventListener("pointerup", up);
+  div.addEventListener("pointercancel", up);
 }
 
 function field(label, key, value, kind) {
