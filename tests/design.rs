@@ -52,7 +52,7 @@ fn a_copy_of_the_built_in_set_is_saved_only_into_a_new_folder_named_in_the_page(
     let d = design(dir.path(), &[]);
     let view = r#""pass":"crew","side":"front","entry":1,"zoom":4"#;
     let edit =
-        format!(r#"{{{view},"edits":[{{"op":"set","element":"qr","key":"x","value":"58"}}]}}"#);
+        format!(r#"{{{view},"edits":[{{"op":"set","element":"qr","key":"x","value":"55"}}]}}"#);
     assert_eq!(post(&d, "/api/edit", &edit).0, 200);
     let save =
         |folder: &str| post(&d, "/api/save", &format!(r#"{{{view},"folder":"{folder}"}}"#)).1;
@@ -65,7 +65,7 @@ fn a_copy_of_the_built_in_set_is_saved_only_into_a_new_folder_named_in_the_page(
     let body = save("mine");
     assert!(body.contains("saved all-access.yaml, base.yaml, crew.yaml"), "{body}");
     let base = fs::read_to_string(dir.path().join("mine/base.yaml")).unwrap();
-    assert!(base.contains("qr: { type: qr, x: 58, y: 17,"), "{base}");
+    assert!(base.contains("qr: { type: qr, x: 55, y: "), "{base}");
     drop(d);
     fs::write(dir.path().join("roster.yaml"), laminate::init::STARTER_ROSTER).unwrap();
     let run = laminate_in(dir.path(), &["validate", "roster.yaml", "--templates", "mine"], &[]);

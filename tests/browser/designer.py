@@ -44,13 +44,17 @@ with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
     zoom = page.evaluate("Number(document.getElementById('zoom').value)")
     start = name_box(page)
 
-    # Drag by the middle of the name's box, 5 mm to the right, in steps.
+    # Drag by the middle of the name's box, 5 mm to the right, in steps,
+    # with Alt held: placed freely, not snapped to whatever edge of the
+    # built-in design happens to be near (snapping is checked below).
     el = page.locator('.el[data-name="name"]').bounding_box()
     x, y = el["x"] + el["width"] / 2, el["y"] + el["height"] / 2
     page.mouse.move(x, y)
+    page.keyboard.down("Alt")
     page.mouse.down()
     page.mouse.move(x + 5 * zoom, y, steps=10)
     page.mouse.up()
+    page.keyboard.up("Alt")
     page.wait_for_function(IDLE)
     check("x after the drag", name_box(page)["x"], start["x"] + 5)
     check("y after the drag", name_box(page)["y"], start["y"])
