@@ -105,15 +105,25 @@ fn text_of(sources: &Sources, list: Vec<Diagnostic>) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Loads the edited template set; its errors as the CLI prints them.
-pub fn load_set(doc: &Doc, base: &Sources) -> Result<(TemplateSet, Sources), String> {
+/// Loads the edited template set, failing as `render` does on a template
+/// it cannot use.
+pub fn load_set(doc: &Doc, base: &Sources) -> Result<(TemplateSet, Sources), crate::Failure> {
     let mut sources = base.clone();
     let mut found = Vec::new();
-    let set = template::load(&doc.origin(), &mut sources, &mut found).map_err(|e| e.to_string())?;
+    let set = template::load(&doc.origin(), &mut sources, &mut found)
+        .map_err(crate::Failure::Templates)?;
     if found.iter().any(|d| d.severity == Severity::Error) {
-        return Err(text_of(&sources, found));
+        return Err(crate::Failure::Input { sources, diagnostics: found });
     }
     Ok((set, sources))
+}
+
+/// A failure as the CLI prints it, for the page.
+fn failure_text(f: crate::Failure) -> String {
+    match f {
+        crate::Failure::Input { sources, diagnostics } => text_of(&sources, diagnostics),
+        other => format!("error: {other}"),
+    }
 }
 
 /// Renders `entry` as pass type `pass` on `side` at `px_per_mm`.
@@ -146,8 +156,8 @@ pub fn render(
     let mut since = started;
     let (set, sources) = match load_set(doc, &data.sources) {
         Ok(s) => s,
-        Err(e) => {
-            card.errors = e;
+        Err(f) => {
+            card.errors = failure_text(f);
             return card;
         }
     };

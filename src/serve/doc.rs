@@ -35,6 +35,8 @@ pub enum DocError {
     Io { path: PathBuf, source: io::Error },
     /// The folder asked for is not one the designer may write.
     Folder(String),
+    /// The template folder could not be read again.
+    Templates(template::SetError),
 }
 
 impl std::fmt::Display for DocError {
@@ -47,6 +49,7 @@ impl std::fmt::Display for DocError {
                 names.join(", ")
             ),
             DocError::Io { path, source } => write!(f, "cannot write {}: {source}", path.display()),
+            DocError::Templates(e) => e.fmt(f),
         }
     }
 }
@@ -499,7 +502,7 @@ impl Doc {
     /// Reads the folder again, dropping unsaved edits (after a conflict).
     pub fn reload(&mut self) -> Result<(), DocError> {
         if let Some(dir) = &self.dir {
-            let files = read_folder(dir).map_err(|e| DocError::Edit(e.to_string()))?;
+            let files = read_folder(dir).map_err(DocError::Templates)?;
             *self = Doc::new(Some(dir.clone()), files);
         }
         Ok(())
