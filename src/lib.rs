@@ -103,6 +103,10 @@ pub struct RenderOptions {
     /// Draw registration targets (circle and cross, on every plate) at the
     /// midpoints of each sheet's edges, outside every card's bleed.
     pub registration_marks: bool,
+    /// The program that wrote a table roster (`--from`); told by its headings by default.
+    pub from: sources::From,
+    /// An earlier run's manifest: render only the passes not in it.
+    pub since: Option<PathBuf>,
 }
 
 /// Passes resolved and laid out together before their sheets are written:
@@ -126,6 +130,10 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// The input files, for printing warnings.
     pub sources: Sources,
+    /// Rows of a ticket-shop export that got no pass, by reason, with counts.
+    pub skipped: Vec<(String, usize)>,
+    /// Headings of a ticket-shop export that no pass uses.
+    pub unused: Vec<String>,
 }
 
 /// Why a run failed.
@@ -640,7 +648,8 @@ pub fn render_with_progress(
     for d in found {
         diags.push(d);
     }
-    Ok(Report { passes, sheets, bytes, files, warnings: diags.sorted(), sources })
+    let (skipped, unused) = (roster.skipped.clone(), roster.unused.clone());
+    Ok(Report { passes, sheets, bytes, files, warnings: diags.sorted(), sources, skipped, unused })
 }
 
 fn set_span(roster: &roster::Roster, index: usize) -> Span {

@@ -234,6 +234,14 @@ struct RunArgs {
     /// Also write a readable text dump of the laid-out sheets to FILE (for reviewing golden files).
     #[arg(long, value_name = "FILE")]
     dump: Option<PathBuf>,
+    /// The ticket shop that wrote a CSV or XLSX roster: pretix, eventbrite or
+    /// tito (default: told by its headings), or csv for a plain table.
+    #[arg(long, value_name = "SHOP", value_parser = ["pretix", "eventbrite", "tito", "csv"])]
+    from: Option<String>,
+    /// Render only the passes whose ids are not in this earlier run's
+    /// manifest (.csv or .json): the tickets sold since the last print.
+    #[arg(long, value_name = "OLD_MANIFEST")]
+    since: Option<PathBuf>,
 }
 
 fn parse_flip(text: &str) -> Result<laminate::impose::Flip, String> {
@@ -332,6 +340,8 @@ fn options(run: &RunArgs) -> RenderOptions {
         printer_profile: run.printer_profile.clone(),
         split_by_pass: run.split_by.is_some(),
         registration_marks: run.registration_marks,
+        from: run.from.as_deref().and_then(laminate::sources::From::parse).unwrap_or_default(),
+        since: run.since.clone(),
     }
 }
 
@@ -361,6 +371,16 @@ fn fail(f: Failure) -> ExitCode {
 
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// " (4 rows left out: 2 cancelled, 1 add-on, ...)" for a ticket-shop
+/// export's rows that got no pass; nothing for other rosters.
+fn left_out(skipped: &[(String, usize)]) -> String {
+    let n: usize = skipped.iter().map(|(_, n)| n).sum();
+    if n == 0 {
+        return String::new();
+    }
+    format!(" ({} left out: {})", plural(n, "row"), laminate::sources::skipped_list(skipped))
 }
 
 fn plural_pass(n: usize) -> String {
@@ -478,9 +498,10 @@ fn main() -> ExitCode {
                         let names: Vec<String> =
                             report.files.iter().map(|f| f.display().to_string()).collect();
                         eprintln!(
-                            "laminate: wrote {}: {} on {}, {:.1} KB ({per:.2} KB per pass) in {:.2} s",
+                            "laminate: wrote {}: {}{} on {}, {:.1} KB ({per:.2} KB per pass) in {:.2} s",
                             if names.is_empty() { output.display().to_string() } else { names.join(", ") },
                             plural_pass(report.passes),
+                            left_out(&report.skipped),
                             if run.duplex {
                                 format!("{} with backs", plural(report.sheets / 2, "sheet"))
                             } else {
@@ -512,7 +533,14 @@ fn main() -> ExitCode {
                 print_diagnostics(&report.sources, report.warnings);
                 let warned =
                     if n > 0 { format!(", {}", plural(n, "warning")) } else { String::new() };
-                eprintln!("laminate: {} ok{warned}", plural_pass(report.passes));
+                if !report.unused.is_empty() {
+                    eprintln!("laminate: not used: {}", report.unused.join(", "));
+                }
+                eprintln!(
+                    "laminate: {}{} ok{warned}",
+                    plural_pass(report.passes),
+                    left_out(&report.skipped)
+                );
                 ExitCode::SUCCESS
             }
             Err(f) => fail(f),
@@ -649,6 +677,8 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         printer_profile: None,
         split_by: None,
         registration_marks: false,
+        from: None,
+        since: None,
     };
     match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {

@@ -222,7 +222,12 @@ impl<'a> Resolver<'a> {
         if let Some(key) = self.key {
             crate::sign::sign(key, &mut payload);
         }
-        let payload = payload.encode();
+        // The shop's own ticket code goes in verbatim: its scanner app
+        // checks that code, not ours.
+        let payload = match &e.ticket {
+            Some(code) => code.to_string(),
+            None => payload.encode(),
+        };
         if t.elements.iter().chain(&t.back).any(|el| matches!(el.kind, Kind::Qr { .. }))
             && !crate::qr::fits(payload.as_bytes())
         {
@@ -233,7 +238,11 @@ impl<'a> Resolver<'a> {
                     payload.len()
                 ),
             )
-            .hint("shorten the id or the zone list (the payload carries both)")]);
+            .hint(if e.ticket.is_some() {
+                "the ticket code is put in the QR as it is; check the export's ticket column"
+            } else {
+                "shorten the id or the zone list (the payload carries both)"
+            })]);
         }
         Ok((
             Badge {

@@ -17,10 +17,14 @@ use crate::roster::{self, Roster, ENTRY_KEYS};
 use crate::yaml::{self, Node, Value};
 use crate::{Failure, RenderOptions};
 
+mod pattern;
 mod sheet;
+mod shop;
 mod write;
 
+use pattern::{BadPattern, Pattern};
 use sheet::Table;
+pub use shop::From;
 use write::quote;
 pub use write::to_yaml;
 
@@ -57,7 +61,7 @@ pub fn event_path(roster: &Path) -> PathBuf {
 }
 
 /// The keys of an event file.
-const EVENT_FILE_KEYS: &[&str] = &["event", "columns"];
+const EVENT_FILE_KEYS: &[&str] = &["event", "columns", "tickets", "qr"];
 
 /// Reads the roster of a run, whatever its format. Problems in it go to
 /// `found`; the roster comes back only when it is usable.
@@ -74,12 +78,13 @@ pub fn load(
             .hint("give the roster's file name, so that ROSTER.reprints can sit beside it"),
         );
     }
-    load_path(&opts.roster, sources, found)
+    load_path(&opts.roster, opts.from, sources, found)
 }
 
 /// Reads a roster file (or `-`); see [`load`].
 pub fn load_path(
     path: &Path,
+    from: From,
     sources: &mut Sources,
     found: &mut Vec<Diagnostic>,
 ) -> Result<Option<Roster>, Failure> {
@@ -99,7 +104,8 @@ pub fn load_path(
         Format::Xlsx => sheet::xlsx_table(path, sources, found)?,
     };
     let Some(table) = table else { return Ok(None) };
-    from_table(path, &table, &base_dir, sources, found)
+    let csv = Format::of(path) == Format::Csv;
+    from_table(path, &table, from, csv, &base_dir, sources, found)
 }
 
 /// Reads a text file (or standard input) and registers it for messages. Text
@@ -227,10 +233,14 @@ impl Places<'_> {
     }
 }
 
-/// Turns a spreadsheet and its event file into a roster.
+/// Turns a spreadsheet and its event file into a roster. A ticket-shop
+/// export is first turned into a table of roster columns (`shop`); `csv`
+/// says the table was CSV text (where pretix escapes cells).
 fn from_table(
     path: &Path,
     table: &Table,
+    from: From,
+    csv: bool,
     base_dir: &Path,
     sources: &mut Sources,
     found: &mut Vec<Diagnostic>,
@@ -259,7 +269,87 @@ fn from_table(
     let Some((event_text, event)) = read_text(&event_file, sources, found)? else {
         return Ok(None);
     };
-    let Some(renames) = read_event_file(&event_text, event, found) else { return Ok(None) };
+    let Some(mut ev) = read_event_file(&event_text, event, found) else { return Ok(None) };
+    let headings: Vec<String> = table.header.cells.iter().map(|c| c.text.clone()).collect();
+    for (key, text, span) in std::mem::take(&mut ev.pattern_texts) {
+        match Pattern::parse(&text, &headings) {
+            Ok(p) => ev.patterns.push((key, p)),
+            Err(why) => found.push(bad_pattern(why, &text, span, &headings)),
+        }
+    }
+    let kind = shop::recognise(&table.header, from);
+    let undone;
+    let adapted;
+    let mut skipped = Vec::new();
+    let mut unused = Vec::new();
+    let mut renames = ev.renames.clone();
+    let table = match kind {
+        Some(kind) => {
+            let table = if csv && kind.is_pretix() {
+                undone = table.map_cells(shop::undo_defusedcsv);
+                &undone
+            } else {
+                table
+            };
+            let Some(a) = shop::adapt(kind, table, &ev, &event_name, found) else {
+                return Ok(None);
+            };
+            adapted = a.table;
+            skipped = a.skipped;
+            unused = a.unused;
+            renames.clear();
+            if adapted.rows.is_empty() {
+                found.push(
+                    Diagnostic::error(
+                        header_span,
+                        "every row of this export was left out, so there is no pass to make",
+                    )
+                    .hint(format!("left out: {}", skipped_list(&skipped))),
+                );
+                return Ok(None);
+            }
+            &adapted
+        }
+        None => {
+            if !ev.tickets.is_empty() {
+                found.push(
+                    Diagnostic::error(
+                        header_span,
+                        format!("{event_name} has `tickets:`, but this table is not a ticket-shop export"),
+                    )
+                    .hint("laminate knows pretix, Eventbrite and Tito exports by their headings; force one with --from pretix|eventbrite|tito, or head the pass column `pass`"),
+                );
+            }
+            if ev.patterns.is_empty() {
+                table
+            } else {
+                // A pattern is a column of its own; the columns it reads are
+                // used by it.
+                adapted = table.with_patterns(&ev.patterns);
+                for (_, p) in &ev.patterns {
+                    for c in p.columns() {
+                        let head = table.header.cells[c].text.trim().to_string();
+                        if !renames.iter().any(|(h, _)| *h == head) {
+                            renames.push((head, None));
+                        }
+                    }
+                }
+                &adapted
+            }
+        }
+    };
+    if ev.qr_ticket
+        && kind.is_none()
+        && !table.header.cells.iter().any(|c| shop::norm(&c.text) == "ticket")
+    {
+        found.push(
+            Diagnostic::error(
+                Span { col: table.header.len, len: 1, ..header_span },
+                "qr: ticket puts each row's ticket code in the QR, and this table has no `ticket` column",
+            )
+            .hint(format!("head the column of codes \"ticket\", or map it in {event_name}: columns: {{ \"Your heading\": ticket }}")),
+        );
+    }
 
     // Which roster key each column gives.
     let mut keys: Vec<Option<&'static str>> = Vec::new();
@@ -399,8 +489,8 @@ fn from_table(
     let mut out = Vec::new();
     let roster = roster::load(&text, WRITTEN, base_dir, &mut out);
     for d in out {
-        // The event file's `columns` is read here, not by the roster reader.
-        if d.message == "unknown key \"columns\" in the roster"
+        // The event file's own keys are read here, not by the roster reader.
+        if EVENT_FILE_KEYS.iter().any(|k| d.message == format!("unknown key \"{k}\" in the roster"))
             || d.message == "the roster's `passes:` list is empty"
         {
             continue;
@@ -409,6 +499,8 @@ fn from_table(
     }
     Ok(roster.map(|mut r| {
         r.file = table.file;
+        r.skipped = skipped;
+        r.unused = unused;
         for e in &mut r.entries {
             e.spans.map(|span| places.span(span));
         }
@@ -419,9 +511,52 @@ fn from_table(
 /// A heading of a spreadsheet and the roster key it gives (`None`: ignored).
 type Renames = Vec<(String, Option<&'static str>)>;
 
-/// Reads an event file's shape and its `columns` renames; `None` when the
-/// shape is wrong. The `event` itself is read by the roster reader.
-fn read_event_file(text: &str, file: FileId, found: &mut Vec<Diagnostic>) -> Option<Renames> {
+/// What an event file says about its table, besides the event.
+#[derive(Default)]
+struct EventFile {
+    /// `columns:` headings and the keys they give.
+    renames: Renames,
+    /// `columns:` patterns as written (`name: "{First} {Last}"`), with places.
+    pattern_texts: Vec<(&'static str, String, Span)>,
+    /// The patterns, read against the table's headings.
+    patterns: Vec<(&'static str, Pattern)>,
+    /// `tickets:` ticket type and the pass type it gets (`None`: no pass).
+    tickets: Vec<(String, Option<String>)>,
+    /// `qr: ticket`: the QR carries the export's ticket code.
+    qr_ticket: bool,
+}
+
+/// A pattern's problem as a message at its place in the event file.
+fn bad_pattern(why: BadPattern, text: &str, span: Span, headings: &[String]) -> Diagnostic {
+    match why {
+        BadPattern::Braces => {
+            Diagnostic::error(span, format!("\"{text}\" is not a pattern of headings"))
+                .hint("write each heading in braces, e.g. \"{First Name} {Last Name}\"")
+        }
+        BadPattern::NoHeading => Diagnostic::error(span, format!("\"{text}\" names no heading"))
+            .hint("write each heading in braces, e.g. \"{First Name} {Last Name}\""),
+        BadPattern::Unknown(head) => {
+            let trimmed: Vec<&str> = headings.iter().map(|h| h.trim()).collect();
+            let d = Diagnostic::error(
+                span,
+                format!("the pattern names the heading \"{head}\", which the table does not have"),
+            );
+            match yaml::nearest(&head, &trimmed) {
+                Some(near) => d.hint(format!("did you mean \"{near}\"?")),
+                None => d.hint(format!("the table's headings: {}", trimmed.join(", "))),
+            }
+        }
+    }
+}
+
+/// "2 cancelled, 1 add-on": rows left out, by reason.
+pub fn skipped_list(skipped: &[(String, usize)]) -> String {
+    skipped.iter().map(|(why, n)| format!("{n} {why}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Reads an event file's shape, its `columns`, `tickets` and `qr`; `None`
+/// when the shape is wrong. The `event` itself is read by the roster reader.
+fn read_event_file(text: &str, file: FileId, found: &mut Vec<Diagnostic>) -> Option<EventFile> {
     let whole = Span { file, line: 1, col: 0, len: 1 };
     let node = match yaml::Reader::new(text, file).read_document() {
         Ok(Some(node)) => node,
@@ -451,16 +586,53 @@ fn read_event_file(text: &str, file: FileId, found: &mut Vec<Diagnostic>) -> Opt
                 .hint("write `event:` at the left margin and its keys indented below it"),
         );
     }
-    let mut renames = Vec::new();
+    let mut ev = EventFile::default();
     for (key, _, v) in yaml::known_keys(pairs, EVENT_FILE_KEYS, "the event file", None, found) {
-        if key == "columns" {
-            read_columns(v, &mut renames, found);
+        match key {
+            "columns" => read_columns(v, &mut ev, found),
+            "tickets" => read_tickets(v, &mut ev, found),
+            "qr" => match v.as_str() {
+                Some("ticket") => ev.qr_ticket = true,
+                Some("laminate") => {}
+                _ => found.push(
+                    Diagnostic::error(v.span, "`qr` is `ticket` or `laminate`")
+                        .hint("qr: ticket puts the export's ticket code in the QR; qr: laminate (the default) laminate's payload"),
+                ),
+            },
+            _ => {}
         }
     }
-    (found.len() == before).then_some(renames)
+    (found.len() == before).then_some(ev)
 }
 
-fn read_columns(node: &Node, renames: &mut Renames, found: &mut Vec<Diagnostic>) {
+fn read_tickets(node: &Node, ev: &mut EventFile, found: &mut Vec<Diagnostic>) {
+    let hint = "write tickets: { \"Day Pass\": day, \"Parking\": ~ }";
+    let Some(pairs) = node.expect_map("`tickets`", Some(hint), found) else { return };
+    for (k, v) in pairs {
+        let Some(ticket) = k.as_str() else {
+            found.push(Diagnostic::error(k.span, "a ticket type in `tickets` must be text"));
+            continue;
+        };
+        let pass = match &v.value {
+            Value::Null => None,
+            Value::Scalar(s) => Some(s.trim().to_string()),
+            _ => {
+                found.push(Diagnostic::error(
+                    v.span,
+                    format!(
+                        "`tickets` must map \"{ticket}\" to one pass type or ~, not {}",
+                        v.kind()
+                    ),
+                ));
+                continue;
+            }
+        };
+        ev.tickets.push((ticket.trim().to_string(), pass));
+    }
+}
+
+fn read_columns(node: &Node, ev: &mut EventFile, found: &mut Vec<Diagnostic>) {
+    let renames = &mut ev.renames;
     let hint = "write columns: { \"Full name\": name, \"Email\": ~ }";
     let Some(pairs) = node.expect_map("`columns`", Some(hint), found) else { return };
     for (k, v) in pairs {
@@ -468,6 +640,15 @@ fn read_columns(node: &Node, renames: &mut Renames, found: &mut Vec<Diagnostic>)
             found.push(Diagnostic::error(k.span, "a heading in `columns` must be text"));
             continue;
         };
+        // `name: "{First Name} {Last Name}"`: a roster key made of headings.
+        if let (Some(key), Value::Scalar(s)) =
+            (ENTRY_KEYS.iter().find(|k| **k == head.trim()), &v.value)
+        {
+            if pattern::is_pattern(s) {
+                ev.pattern_texts.push((key, s.clone(), v.span));
+                continue;
+            }
+        }
         let key = match &v.value {
             Value::Null => None,
             Value::Scalar(s) => match ENTRY_KEYS.iter().find(|k| *k == s) {
@@ -506,7 +687,7 @@ fn read_columns(node: &Node, renames: &mut Renames, found: &mut Vec<Diagnostic>)
 pub fn convert(path: &Path) -> Result<String, Failure> {
     let mut sources = Sources::default();
     let mut found = Vec::new();
-    let roster = load_path(path, &mut sources, &mut found)?;
+    let roster = load_path(path, From::Auto, &mut sources, &mut found)?;
     match roster {
         Some(r) if !found.iter().any(|d| d.severity == crate::diag::Severity::Error) => {
             let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
