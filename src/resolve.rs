@@ -37,6 +37,9 @@ pub struct Badge {
     pub back_texts: Vec<Option<String>>,
     /// The QR payload.
     pub payload: String,
+    /// Its error correction level: M for laminate's payload, by length for
+    /// a ticket shop's code ([`crate::qr::ticket_level`]).
+    pub qr_level: crate::qr::Level,
     /// The photo, scaled for its box, if the entry has one and the template a place for it.
     pub photo: Option<Arc<Photo>>,
     /// The photo's file (identifies it for reuse in the PDF).
@@ -228,8 +231,12 @@ impl<'a> Resolver<'a> {
             Some(code) => code.to_string(),
             None => payload.encode(),
         };
+        let qr_level = match e.ticket {
+            Some(_) => crate::qr::ticket_level(payload.as_bytes()),
+            None => crate::qr::Level::M,
+        };
         if t.elements.iter().chain(&t.back).any(|el| matches!(el.kind, Kind::Qr { .. }))
-            && !crate::qr::fits(payload.as_bytes())
+            && !crate::qr::fits_at(payload.as_bytes(), qr_level)
         {
             return Err(vec![err(
                 e.spans.entry(),
@@ -254,6 +261,7 @@ impl<'a> Resolver<'a> {
                 zones,
                 texts,
                 back_texts,
+                qr_level,
                 payload,
                 photo_path: photo.as_ref().and(e.photo.clone()),
                 photo,

@@ -81,7 +81,8 @@ fn every_export_renders_with_the_shops_own_codes_in_its_qr_codes() {
         assert_eq!(manifest_ids(&manifest), ids, "{sample}");
 
         let prefix = dir.path().join("page").display().to_string();
-        let (ok, _, err) = tool("pdftoppm", &["-r", "300", "-png", &pdf.display().to_string(), &prefix]);
+        let (ok, _, err) =
+            tool("pdftoppm", &["-r", "300", "-png", &pdf.display().to_string(), &prefix]);
         assert!(ok, "{err}");
         let mut decoded = Vec::new();
         for page in util::names_in(dir.path()).iter().filter(|n| n.ends_with(".png")) {
@@ -104,7 +105,8 @@ fn export(dir: &Path, name: &str, table: &str, event: &str) {
     fs::write(dir.join(format!("{stem}.event.yaml")), event).unwrap();
 }
 
-const EVENT: &str = "event:\n  name: Harbour Jazz Night 2026\n  starts: 2026-08-01\n  ends: 2026-08-02\n";
+const EVENT: &str =
+    "event:\n  name: Harbour Jazz Night 2026\n  starts: 2026-08-01\n  ends: 2026-08-02\n";
 
 #[test]
 fn an_unmapped_ticket_type_is_one_error_with_counts_and_a_block_to_paste() {
