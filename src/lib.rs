@@ -254,12 +254,21 @@ pub fn render_with_progress(
         }
     }
 
+    // --since: the passes an earlier run's manifest does not list.
+    let since = opts.since.as_deref().map(manifest::read_ids).transpose().map_err(|source| {
+        Failure::Io {
+            action: "cannot read the --since manifest",
+            path: opts.since.clone().unwrap_or_default(),
+            source,
+        }
+    })?;
     let selected: Vec<(usize, &roster::Entry)> = roster
         .entries
         .iter()
         .enumerate()
         .filter(|(_, e)| {
-            (opts.only.is_empty() || opts.only.iter().any(|id| **id == *e.id))
+            since.as_ref().is_none_or(|old| !old.contains(&*e.id))
+                && (opts.only.is_empty() || opts.only.iter().any(|id| **id == *e.id))
                 && (opts.pass.is_empty()
                     || opts
                         .pass

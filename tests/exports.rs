@@ -235,3 +235,78 @@ fn a_name_pattern_makes_names_for_a_plain_csv() {
     assert!(run.stdout.contains("  - id: G-1\n    name: Ana Silva\n"), "{}", run.stdout);
     assert!(run.stdout.contains("  - id: G-2\n    name: Li\n"), "{}", run.stdout);
 }
+
+#[test]
+fn since_renders_only_the_tickets_sold_after_the_last_print() {
+    let dir = temp();
+    for name in ["eventbrite.csv", "eventbrite.event.yaml"] {
+        fs::copy(root().join("samples/exports").join(name), dir.path().join(name)).unwrap();
+    }
+    let run = laminate_in(
+        dir.path(),
+        &["render", "eventbrite.csv", "-o", "first.pdf", "--manifest", "first.csv"],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // Two tickets sold since: a re-export has them as new rows.
+    let mut export = fs::read_to_string(dir.path().join("eventbrite.csv")).unwrap();
+    export.push_str("4312345690,2026-05-09 08:00:00,Ines,Duarte,id@example.org,1,Day Pass,5012345690,501234569012345690001,,,Attending\r\n");
+    export.push_str("4312345691,2026-05-09 08:05:00,Omar,Farouk,of@example.org,1,Crew,5012345691,501234569112345691001,,,Attending\r\n");
+    fs::write(dir.path().join("eventbrite.csv"), export).unwrap();
+    let run = laminate_in(
+        dir.path(),
+        &[
+            "render",
+            "eventbrite.csv",
+            "--since",
+            "first.csv",
+            "-o",
+            "new.pdf",
+            "--manifest",
+            "new.csv",
+        ],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(manifest_ids(&dir.path().join("new.csv")), ["5012345690", "5012345691"]);
+    // A manifest that cannot be read stops the run before anything is written.
+    let run = laminate_in(
+        dir.path(),
+        &["render", "eventbrite.csv", "--since", "missing.csv", "-o", "none.pdf"],
+        &[],
+    );
+    assert_eq!(run.status, 3);
+    assert!(
+        run.stderr.starts_with("laminate: error: cannot read the --since manifest missing.csv"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("none.pdf").exists());
+}
+
+// Regression: a holder's name reached manifest.csv as a spreadsheet formula (CSV injection).
+#[test]
+fn names_that_look_like_formulas_reach_the_manifest_as_text() {
+    let dir = temp();
+    export(
+        dir.path(),
+        "attendees.csv",
+        "First Name,Last Name,Ticket Type,Attendee #\n\
+         \"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",,Day Pass,11\n\
+         +1,Guest,Day Pass,12\n",
+        &format!("{EVENT}tickets:\n  Day Pass: day\n"),
+    );
+    let run = laminate_in(
+        dir.path(),
+        &["render", "attendees.csv", "-o", "out.pdf", "--manifest", "m.csv"],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let manifest = fs::read_to_string(dir.path().join("m.csv")).unwrap();
+    let names: Vec<&str> =
+        manifest.lines().skip(1).map(|l| l.split(",2026").next().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["11,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",day", "12,'+1 Guest,day"]
+    );
+}
