@@ -61,6 +61,13 @@ fn convert(sources: &Sources, d: Diagnostic) -> JsonDiagnostic {
     }
 }
 
+/// The JSON report of a successful run's warnings (`render --report`).
+pub fn warnings_report(passes: usize, sources: &Sources, warnings: &[Diagnostic]) -> JsonReport {
+    let diagnostics: Vec<JsonDiagnostic> =
+        warnings.iter().map(|d| convert(sources, d.clone())).collect();
+    JsonReport { ok: true, passes, errors: 0, warnings: diagnostics.len(), diagnostics }
+}
+
 /// The JSON report of a `render` run without output (`laminate validate`).
 pub fn report(result: Result<Report, Failure>) -> JsonReport {
     let (passes, diagnostics) = match result {

@@ -36,6 +36,7 @@ pub mod stock;
 pub mod template;
 pub mod text;
 pub mod units;
+pub mod warnings;
 pub mod yaml;
 
 use std::fmt;
@@ -545,6 +546,7 @@ pub fn render_with_progress(
                         front_page: 0,
                         back_page: None,
                         shard: shard.clone(),
+                        warnings: manifest::warnings_cell(&warnings),
                     };
                     Ok((Some((frame, back, row)), warnings))
                 })

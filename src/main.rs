@@ -28,6 +28,10 @@ enum Command {
         /// Print nothing but errors and warnings.
         #[arg(short, long)]
         quiet: bool,
+        /// Also write every warning to FILE.json (the terminal shows the
+        /// first few of each kind and counts the rest).
+        #[arg(long, value_name = "FILE.json")]
+        report: Option<PathBuf>,
     },
     /// Run every check of render and write nothing.
     Validate {
@@ -354,6 +358,25 @@ fn print_diagnostics(sources: &diag::Sources, list: Vec<diag::Diagnostic>) {
     let _ = diag::emit(&mut err, sources, list, colour());
 }
 
+/// Prints the first few warnings of each kind and a count of the rest,
+/// saying where the rest are.
+fn print_warnings(
+    sources: &diag::Sources,
+    list: Vec<diag::Diagnostic>,
+    report: Option<&std::path::Path>,
+) {
+    let (shown, more) = laminate::warnings::group(list);
+    print_diagnostics(sources, shown);
+    let all_in = match report {
+        Some(path) => format!("every one is in {}", path.display()),
+        None => "render --report FILE.json lists every one; so does the manifest's warnings column"
+            .to_string(),
+    };
+    for m in more {
+        eprintln!("laminate: warning: {} more like: {} ({all_in})", m.count, m.kind);
+    }
+}
+
 fn fail(f: Failure) -> ExitCode {
     match f {
         Failure::Input { sources, diagnostics } => {
@@ -462,7 +485,7 @@ fn main() -> ExitCode {
     });
     let cli = Cli::parse();
     match cli.command {
-        Command::Render { run, output, quiet } => {
+        Command::Render { run, output, quiet, report: report_path } => {
             let start = Instant::now();
             // A progress bar only for a person watching a terminal.
             let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
@@ -488,7 +511,18 @@ fn main() -> ExitCode {
             }
             match result {
                 Ok(report) => {
-                    print_diagnostics(&report.sources, report.warnings);
+                    if let Some(path) = &report_path {
+                        if let Err(source) = laminate::warnings::write_report(
+                            path,
+                            report.passes,
+                            &report.sources,
+                            &report.warnings,
+                        ) {
+                            let action = "cannot write the report";
+                            return fail(Failure::Io { action, path: path.clone(), source });
+                        }
+                    }
+                    print_warnings(&report.sources, report.warnings, report_path.as_deref());
                     if !quiet {
                         let per = if report.passes > 0 {
                             report.bytes as f64 / report.passes as f64 / 1024.0
@@ -530,7 +564,7 @@ fn main() -> ExitCode {
         Command::Validate { run, .. } => match laminate::render(&options(&run), None) {
             Ok(report) => {
                 let n = report.warnings.len();
-                print_diagnostics(&report.sources, report.warnings);
+                print_warnings(&report.sources, report.warnings, None);
                 let warned =
                     if n > 0 { format!(", {}", plural(n, "warning")) } else { String::new() };
                 if !report.unused.is_empty() {

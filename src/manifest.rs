@@ -33,6 +33,14 @@ pub struct Row {
     pub back_page: Option<usize>,
     /// The shard, written K/N, when the run was one of several.
     pub shard: Option<String>,
+    /// The pass's warnings (a name shrunk below its minimum...), `; `
+    /// between them, so they can be fixed from the spreadsheet.
+    pub warnings: String,
+}
+
+/// The `warnings` cell of a pass: its warnings' messages, `; ` between them.
+pub fn warnings_cell(warnings: &[crate::diag::Diagnostic]) -> String {
+    warnings.iter().map(|w| w.message.as_str()).collect::<Vec<_>>().join("; ")
 }
 
 /// The formats a manifest can have, by file extension.
@@ -97,6 +105,7 @@ impl Writer {
                     name: spreadsheet_safe(&row.name),
                     pass: spreadsheet_safe(&row.pass),
                     file: spreadsheet_safe(&row.file),
+                    warnings: spreadsheet_safe(&row.warnings),
                     ..row.clone()
                 };
                 w.serialize(&safe).map_err(std::io::Error::other)
@@ -235,13 +244,14 @@ mod tests {
             front_page: 1,
             back_page: None,
             shard: None,
+            warnings: String::new(),
         };
         write(&dir.path().join("m.csv"), std::slice::from_ref(&row)).unwrap();
         let csv = std::fs::read_to_string(dir.path().join("m.csv")).unwrap();
         assert_eq!(
             csv,
-            "id,name,pass,valid_from,valid_until,reprint,file,sheet,slot,front_page,back_page,shard\n\
-             A,\"Zoë, \"\"Z\"\"\",crew,2026-07-10,2026-07-12,0,o.pdf,1,2,1,,\n"
+            "id,name,pass,valid_from,valid_until,reprint,file,sheet,slot,front_page,back_page,shard,warnings\n\
+             A,\"Zoë, \"\"Z\"\"\",crew,2026-07-10,2026-07-12,0,o.pdf,1,2,1,,,\n"
         );
         write(&dir.path().join("m.json"), &[row]).unwrap();
         let json: serde_json::Value =
@@ -272,6 +282,7 @@ mod tests {
             front_page: 1,
             back_page: None,
             shard: None,
+            warnings: String::new(),
         };
         let path = dir.path().join("m.csv");
         write(&path, &[row("-A1", "=1+1"), row("B2", "+1 Guest")]).unwrap();

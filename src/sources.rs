@@ -372,7 +372,9 @@ fn from_table(
             }
             None => {
                 let norm = head.to_lowercase().replace([' ', '-'], "_");
-                match ENTRY_KEYS.iter().find(|k| **k == norm) {
+                // A `ticket` column replaces laminate's QR payload, so a
+                // plain table's "Ticket" is taken as one only with `qr: ticket`.
+                match ENTRY_KEYS.iter().find(|k| **k == norm && (**k != "ticket" || ev.qr_ticket)) {
                     Some(k) => Some(*k),
                     None => {
                         let d = Diagnostic::error(
