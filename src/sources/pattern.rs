@@ -1,8 +1,8 @@
 //! Column patterns: turns `"{First Name} {Last Name}"` from an event file's
 //! `columns:` into the text of one roster value for each row.
 
+use super::headings::norm;
 use super::sheet::Row;
-use super::shop::norm;
 
 /// A roster value made of headings' cells and the text between them.
 #[derive(Clone, Debug, PartialEq)]
