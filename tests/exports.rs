@@ -310,3 +310,29 @@ fn names_that_look_like_formulas_reach_the_manifest_as_text() {
         ["11,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",day", "12,'+1 Guest,day"]
     );
 }
+
+#[test]
+fn a_row_without_its_ticket_code_is_an_error_under_qr_ticket() {
+    let dir = temp();
+    export(
+        dir.path(),
+        "attendees.csv",
+        "First Name,Last Name,Ticket Type,Attendee #,Barcode #\nAna,Silva,Day Pass,11,b11\nTom,Berg,Day Pass,12,\n",
+        &format!("{EVENT}tickets:\n  Day Pass: day\nqr: ticket\n"),
+    );
+    let run = laminate_in(dir.path(), &["validate", "attendees.csv"], &[]);
+    assert_eq!(run.status, 1);
+    assert_eq!(
+        run.stderr,
+        r#"error: entry "12": this row has no ticket code for its QR (`qr: ticket`)
+  ┌─ attendees.csv:3:22
+  │
+3 │ Tom,Berg,Day Pass,12,
+  │                      ^
+  │
+  = hint: column "Barcode #" is empty on this row; export the tickets again, or take `qr: ticket` out of attendees.event.yaml
+
+laminate: 1 error; nothing was written
+"#
+    );
+}

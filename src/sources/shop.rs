@@ -337,25 +337,36 @@ pub(super) fn adapt(
         })
         .collect();
     let mut seen = std::collections::HashMap::new();
-    let rows = kept
-        .into_iter()
-        .map(|(r, pass)| {
-            let row = &table.rows[r];
-            let cells = keys
-                .iter()
-                .map(|(k, s)| {
-                    let text = match *k {
-                        "pass" => pass.clone(),
-                        _ => s.value(row, &mut seen),
-                    };
-                    let text =
-                        if *k == "id" { text.trim_start_matches('#').to_string() } else { text };
-                    Cell { text, ..place(row, s) }
-                })
-                .collect();
-            Row { cells, ..row.clone() }
-        })
-        .collect();
+    let mut rows = Vec::with_capacity(kept.len());
+    for (r, pass) in kept {
+        let row = &table.rows[r];
+        let mut cells: Vec<Cell> = Vec::with_capacity(keys.len());
+        for (k, s) in &keys {
+            let text = match *k {
+                "pass" => pass.clone(),
+                "id" => s.value(row, &mut seen).trim_start_matches('#').to_string(),
+                _ => s.value(row, &mut seen),
+            };
+            let cell = Cell { text, ..place(row, s) };
+            // Without its code the pass would silently carry laminate's
+            // payload, which the shop's scanner refuses at the door.
+            if *k == "ticket" && cell.text.is_empty() {
+                let at =
+                    Span { file: table.file, line: cell.line, col: cell.col, len: cell.len.max(1) };
+                let label = s.column().and_then(|c| table.labels.get(c)).map_or("", String::as_str);
+                found.push(
+                    Diagnostic::error(at, "this row has no ticket code for its QR (`qr: ticket`)")
+                        .entry(cells[0].text.clone())
+                        .hint(format!("{label} is empty on this row; export the tickets again, or take `qr: ticket` out of {event_name}")),
+                );
+            }
+            cells.push(cell);
+        }
+        rows.push(Row { cells, ..row.clone() });
+    }
+    if found.len() > before {
+        return None;
+    }
 
     let mut used = Vec::new();
     for (_, s) in &keys {
