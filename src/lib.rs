@@ -38,6 +38,7 @@ pub mod template;
 pub mod text;
 pub mod units;
 pub mod warnings;
+pub mod when;
 pub mod yaml;
 
 use std::fmt;

@@ -48,11 +48,15 @@ fn many_warnings_of_one_kind_print_three_and_a_count() {
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 8);
     for (i, row) in rows.iter().enumerate() {
+        // The size it shrank to is the text fitter's business; the cell
+        // names the role and says it went below the minimum.
+        let (start, end) = row.split_once(" shrunk to ").expect("a shrunk warning");
         assert!(
-            row.ends_with(&format!(
-                ",\"role \"\"Head of Lighting and Video and Special Effects and Pyrotechnics {i}\"\" shrunk to 4.75 pt to fit, below the template's minimum of 6 pt\""
+            start.ends_with(&format!(
+                ",\"role \"\"Head of Lighting and Video and Special Effects and Pyrotechnics {i}\"\""
             )),
             "{row}"
         );
+        assert!(end.ends_with(" pt to fit, below the template's minimum of 6 pt\""), "{row}");
     }
 }
