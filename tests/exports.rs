@@ -336,3 +336,32 @@ laminate: 1 error; nothing was written
 "#
     );
 }
+
+#[test]
+fn validate_json_lists_the_rows_left_out_and_the_unused_headings() {
+    let dir = temp();
+    let roster = root().join("samples/exports/tito.csv");
+    let run = laminate_in(
+        dir.path(),
+        &["validate", &roster.display().to_string(), "--format", "json"],
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["passes"], 3);
+    assert_eq!(report["left_out"], serde_json::json!([{ "reason": "void", "rows": 1 }]));
+    assert_eq!(
+        report["not_used"],
+        serde_json::json!([
+            "Number",
+            "Ticket Created Date",
+            "Ticket Last Updated Date",
+            "Ticket Email",
+            "Ticket Phone Number",
+            "Event",
+            "Order Reference",
+            "Order Name",
+            "Order Email"
+        ])
+    );
+}
