@@ -134,7 +134,16 @@ pub(super) fn adapt(
             "name" => &mut p.name,
             "organisation" => &mut p.organisation,
             "role" => &mut p.role,
-            _ => continue,
+            other => {
+                found.push(
+                    Diagnostic::error(
+                        header_end,
+                        format!("a pattern cannot give `{other}` for a ticket-shop export"),
+                    )
+                    .hint("patterns give id, name, organisation or role; the pass type comes from `tickets:`"),
+                );
+                continue;
+            }
         };
         *slot = Some(Source::Pattern(pattern.clone()));
     }
