@@ -75,6 +75,20 @@ pub(super) fn undo_defusedcsv(text: &str) -> String {
     }
 }
 
+/// True for a code a spreadsheet turned into a rounded number, such as
+/// `5.0123456781234568e20` for Eventbrite's 21-digit barcode.
+fn lost_digits(code: &str) -> bool {
+    let Some((mantissa, exponent)) = code.split_once(['e', 'E']) else { return false };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    // A float's text: digits with a point, an exponent of 1 to 3 digits,
+    // and short (a shop's random codes are longer and not of this shape).
+    code.len() <= 24
+        && mantissa.contains('.')
+        && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && (1..=3).contains(&exponent.len())
+        && exponent.chars().all(|c| c.is_ascii_digit())
+}
+
 /// An export turned into roster columns.
 pub(super) struct Adapted {
     pub(super) table: Table,
@@ -260,7 +274,7 @@ pub(super) fn adapt(
         }
     }
     if !unmapped.is_empty() {
-        let (first, _, r) = &unmapped[0];
+        let (_, _, r) = &unmapped[0];
         let row = &table.rows[*r];
         let at = ticket_type.column().and_then(|c| row.cells.get(c)).map_or(header_end, |c| Span {
             file: table.file,
@@ -283,7 +297,6 @@ pub(super) fn adapt(
         for (v, _, _) in &unmapped {
             block.push_str(&format!("  {}: ~    # or a pass type\n", super::write::quote(v)));
         }
-        let _ = first;
         found.push(
             Diagnostic::error(
                 at,
@@ -359,15 +372,18 @@ pub(super) fn adapt(
             let cell = Cell { text, ..place(row, s) };
             // Without its code the pass would silently carry laminate's
             // payload, which the shop's scanner refuses at the door.
-            if *k == "ticket" && cell.text.is_empty() {
+            if *k == "ticket" && (cell.text.is_empty() || lost_digits(&cell.text)) {
                 let at =
                     Span { file: table.file, line: cell.line, col: cell.col, len: cell.len.max(1) };
                 let label = s.column().and_then(|c| table.labels.get(c)).map_or("", String::as_str);
-                found.push(
+                let d = if cell.text.is_empty() {
                     Diagnostic::error(at, "this row has no ticket code for its QR (`qr: ticket`)")
-                        .entry(cells[0].text.clone())
-                        .hint(format!("{label} is empty on this row; export the tickets again, or take `qr: ticket` out of {event_name}")),
-                );
+                        .hint(format!("{label} is empty on this row; export the tickets again, or take `qr: ticket` out of {event_name}"))
+                } else {
+                    Diagnostic::error(at, format!("the ticket code \"{}\" was stored as a number and lost its digits", cell.text))
+                        .hint(format!("{label} of a workbook holds the code as a number; export the tickets as CSV, or format the column as text"))
+                };
+                found.push(d.entry(cells[0].text.clone()));
             }
             cells.push(cell);
         }
@@ -397,6 +413,16 @@ pub(super) fn adapt(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_turned_into_numbers_are_told() {
+        assert!(lost_digits("5.0123456781234568e20"));
+        assert!(lost_digits("5.01E+20"));
+        assert!(!lost_digits("8e3012ab"));
+        assert!(!lost_digits("501234567812345678001"));
+        assert!(!lost_digits("QAZW-1"));
+        assert!(!lost_digits("e4bibyts"));
+    }
 
     #[test]
     fn defusedcsv_escapes_are_undone() {
