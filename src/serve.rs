@@ -79,7 +79,8 @@ impl Designer {
         let mut sources = Sources::default();
         let mut found: Vec<Diagnostic> = Vec::new();
         let roster = match &opts.roster {
-            Some(path) => sources::load_path(path, &mut sources, &mut found)?,
+            // The export kind is told by its headings, as render does by default.
+            Some(path) => sources::load_path(path, Default::default(), &mut sources, &mut found)?,
             None => {
                 let file = sources.add("<starter roster>", init::STARTER_ROSTER.into());
                 roster::load(init::STARTER_ROSTER, file, cwd, &mut found)
