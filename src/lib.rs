@@ -31,6 +31,7 @@ pub mod resolve;
 pub mod roster;
 pub mod run;
 pub mod security;
+pub mod serve;
 pub mod sign;
 pub mod sources;
 pub mod stock;

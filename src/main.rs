@@ -84,6 +84,23 @@ enum Command {
     /// Render one pass, or the first sheet, to a PNG from the very PDF that
     /// render writes.
     Preview(PreviewArgs),
+    /// Design pass types in the browser: a local page (127.0.0.1 only, with
+    /// a session token) that shows the card as render draws it and saves
+    /// the template YAML changing only what was edited. Ctrl-C stops it.
+    Design {
+        /// A roster to preview with (default: the starter roster of init).
+        roster: Option<PathBuf>,
+        /// The template folder to edit (default: a copy of the built-in
+        /// set, saved only into a new folder you name in the page).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// The port to listen on (default: any free port).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Open the page in the browser (xdg-open).
+        #[arg(long)]
+        open: bool,
+    },
     /// Start a project: write DIR/roster.yaml and a copy of the built-in
     /// templates in DIR/templates, to edit.
     Init {
@@ -500,8 +517,14 @@ fn verify(
 fn main() -> ExitCode {
     // Ctrl-C (or a scheduler's SIGTERM) mid-run: remove the half-written
     // temporary files, leave any earlier output as it was, exit 130.
-    let _ = ctrlc::set_handler(|| {
+    let designing = matches!(std::env::args().nth(1).as_deref(), Some("design"));
+    let _ = ctrlc::set_handler(move || {
         laminate::atomic::remove_pending();
+        if designing {
+            // Ctrl-C is how the designer is stopped; what was saved stays.
+            eprintln!("laminate: the designer stopped; unsaved edits were dropped");
+            std::process::exit(0);
+        }
         eprintln!("laminate: interrupted; nothing was written");
         std::process::exit(130);
     });
@@ -649,6 +672,21 @@ fn main() -> ExitCode {
         },
         Command::Stocks => print_bytes(laminate::stock::listing().as_bytes()),
         Command::Preview(args) => preview(&args),
+        Command::Design { roster, templates, port, open } => {
+            let opts = laminate::serve::Options { roster, templates, port };
+            let result = laminate::serve::serve(&opts, &mut |url| {
+                // stdout, one line, flushed: scripts and tests read the URL from it.
+                println!("{url}");
+                eprintln!("laminate: designing in the browser at the address above; Ctrl-C stops");
+                if open && std::process::Command::new("xdg-open").arg(url).spawn().is_err() {
+                    eprintln!("laminate: cannot start xdg-open; open the address yourself");
+                }
+            });
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(f) => fail(f),
+            }
+        }
         Command::Init { dir } => match laminate::init::init(&dir) {
             Ok(w) => {
                 let (r, t) = (w.roster.display(), w.templates.display());

@@ -307,6 +307,14 @@ pub enum Origin {
         /// Its text.
         text: String,
     },
+    /// Files given as text, in any order (`laminate design` works on these
+    /// in memory); image files are read from `dir`, if given.
+    Memory {
+        /// File name (e.g. `crew.yaml`) and text, per file.
+        files: Vec<(String, String)>,
+        /// The folder the files belong to, for their images.
+        dir: Option<PathBuf>,
+    },
 }
 
 /// A problem with the template folder itself, not with its contents.
@@ -359,6 +367,18 @@ pub fn load(
         Origin::BuiltinPlus { name, text } => {
             let mut raw = builtin(name);
             raw.push((name.clone(), name.clone(), text.as_bytes().to_vec()));
+            raw
+        }
+        Origin::Memory { files, dir } => {
+            let mut raw: Vec<(String, String, Vec<u8>)> = files
+                .iter()
+                .map(|(name, text)| {
+                    let shown =
+                        dir.as_ref().map_or(name.clone(), |d| d.join(name).display().to_string());
+                    (name.clone(), shown, text.as_bytes().to_vec())
+                })
+                .collect();
+            raw.sort();
             raw
         }
         Origin::Dir(dir) => {
@@ -415,6 +435,7 @@ pub fn load(
     let asset_dir = match origin {
         Origin::Builtin | Origin::BuiltinPlus { .. } => None,
         Origin::Dir(d) => Some(d.as_path()),
+        Origin::Memory { dir, .. } => dir.as_deref(),
     };
     let mut set = TemplateSet::default();
     for file in &files {
