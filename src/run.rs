@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use emit::Emit;
+pub use emit::{card_pdf, Emit};
 
 use crate::diag::{self, Diagnostic, Diagnostics, Sources, Span};
 use crate::fonts::FontBook;
@@ -339,6 +339,40 @@ impl<'a> Stages<'a> {
             duplex: opts.duplex.is_some(),
             shard: opts.shard.map(|(k, n)| format!("{k}/{n}")),
         }
+    }
+
+    /// The resolve and layout stages for looking at one pass at a time (the
+    /// designer): unsigned, with the given reprint numbers (usually none),
+    /// with the security art and `bleed` in pt.
+    pub fn for_preview(
+        event: &'a crate::roster::Event,
+        set: &'a TemplateSet,
+        reprints: &'a Reprints,
+        book: &'static FontBook,
+        bleed: f64,
+    ) -> Self {
+        Stages {
+            resolver: Resolver::new(event, set, book, reprints, None),
+            layouter: Layouter::new(set, book, LayoutOptions { bleed, proof: false }),
+            set,
+            duplex: false,
+            shard: None,
+        }
+    }
+
+    /// Resolves one entry and lays out one side of it: the frame and the
+    /// warnings `render` would give, or every error in the entry.
+    pub fn side(
+        &self,
+        index: usize,
+        entry: &Entry,
+        back: bool,
+    ) -> Result<(Frame, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let (badge, mut warnings) = self.resolver.resolve(index, entry)?;
+        let (frame, more) =
+            if back { self.layouter.layout_back(&badge) } else { self.layouter.layout(&badge) };
+        warnings.extend(more);
+        Ok((frame, warnings))
     }
 
     /// Resolves and lays out one chunk of passes on the pool's threads; the

@@ -2,20 +2,16 @@
 //! a PNG of the very PDF `render` writes (resolve, layout, impose, pdf, then
 //! rasterised as `preview` does), with the element boxes and the warnings.
 
-use std::sync::Arc;
-
 use serde::Serialize;
 
 use super::doc::{Doc, Side};
 use crate::diag::{self, Diagnostic, Severity, Sources};
 use crate::fonts::FontBook;
-use crate::impose::{ImposeOptions, Imposer, SheetSpec};
-use crate::layout::{LayoutOptions, Layouter};
-use crate::resolve::Resolver;
+use crate::preview;
 use crate::roster::{Entry, Roster};
+use crate::run::{self, Stages};
 use crate::template::{self, Kind, TemplateSet};
 use crate::units::{mm, to_mm};
-use crate::{pdf, preview};
 
 /// The bleed shown around the card, in mm (the CLI's default).
 pub const BLEED_MM: f64 = 3.0;
@@ -172,20 +168,14 @@ pub fn render(
     entry.pass = template.name.clone().into_boxed_str();
     let book = FontBook::bundled();
     let reprints = Default::default();
-    let resolver = Resolver::new(&data.roster.event, &set, book, &reprints, None);
-    let layouter = Layouter::new(&set, book, LayoutOptions { bleed: mm(BLEED_MM), proof: false });
-    let (badge, mut found) = match resolver.resolve(0, &entry) {
-        Ok(r) => r,
+    let stages = Stages::for_preview(&data.roster.event, &set, &reprints, book, mm(BLEED_MM));
+    let (frame, found) = match stages.side(0, &entry, side == Side::Back) {
+        Ok(laid) => laid,
         Err(errors) => {
             card.errors = text_of(&sources, errors);
             return card;
         }
     };
-    let (frame, more) = match side {
-        Side::Front => layouter.layout(&badge),
-        Side::Back => layouter.layout_back(&badge),
-    };
-    found.extend(more);
     let elements = match side {
         Side::Front => &template.elements,
         Side::Back => &template.back,
@@ -218,7 +208,7 @@ pub fn render(
         card.warnings.push(Warning { element, text: text_of(&sources, vec![d]) });
     }
     card.stages[1] = lap(&mut since);
-    match picture(frame, &layouter, book, px_per_mm, &mut card.stages) {
+    match picture(frame, &stages, book, px_per_mm, &mut card.stages) {
         Ok(png) => {
             use data_encoding::BASE64;
             card.png = BASE64.encode(&png);
@@ -229,42 +219,21 @@ pub fn render(
     card
 }
 
-/// The card on a page of its own with bleed (as `render --sheet card`
-/// makes it), written as a PDF in memory and rasterised.
+/// The card as `render --sheet card` places it, written as a PDF in
+/// memory by `run::card_pdf` and rasterised.
 fn picture(
     frame: crate::frame::Frame,
-    layouter: &Layouter,
+    stages: &Stages,
     book: &'static FontBook,
     px_per_mm: f64,
-    stages: &mut [f64; 4],
+    times: &mut [f64; 4],
 ) -> std::io::Result<Vec<u8>> {
     let started = std::time::Instant::now();
-    let opts = ImposeOptions {
-        sheet: SheetSpec::Card,
-        bleed: mm(BLEED_MM),
-        crop_marks: false,
-        margin: 0.0,
-        duplex: None,
-        start_at: 0,
-        registration_marks: false,
-    };
-    let mut imposer = Imposer::new(opts);
-    let (mut sheets, _) =
-        imposer.push(frame, None, 0).map_err(|e| std::io::Error::other(e.to_string()))?;
-    sheets.extend(imposer.finish());
-    let info = pdf::DocInfo { title: "laminate design".into(), epoch: 0 };
-    let inks = pdf::Inks::default();
-    let mut writer = pdf::PdfWriter::new(Vec::new(), book, info, inks.clone())?;
-    let arts: Arc<crate::layout::ArtBook> = layouter.arts().clone();
-    for sheet in &sheets {
-        let content = pdf::sheet_content(sheet, book, &inks);
-        writer.write_sheet(sheet, content, &arts)?;
-    }
-    let (bytes, _, _) = writer.finish()?;
-    stages[2] = started.elapsed().as_secs_f64() * 1000.0;
+    let bytes = run::card_pdf(frame, mm(BLEED_MM), stages.layouter.arts(), book)?;
+    times[2] = started.elapsed().as_secs_f64() * 1000.0;
     let started = std::time::Instant::now();
     // 25.4 mm to the inch.
     let (png, ..) = preview::rasterise(bytes, (px_per_mm * 25.4) as f32, preview::Png::Quick)?;
-    stages[3] = started.elapsed().as_secs_f64() * 1000.0;
+    times[3] = started.elapsed().as_secs_f64() * 1000.0;
     Ok(png)
 }
