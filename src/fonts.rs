@@ -82,6 +82,8 @@ pub struct Font {
     /// Glyph and advance (in em) of the characters below [`CACHED`]: names
     /// and microtext ask for the same few hundred characters again and again.
     cache: Vec<(u16, f32)>,
+    /// Per glyph, the code point it shows by itself (0 for none); see [`Font::char_of`].
+    chars: OnceLock<Vec<u32>>,
 }
 
 impl Font {
@@ -113,8 +115,32 @@ impl Font {
             bbox: [b.x_min as f64, b.y_min as f64, b.x_max as f64, b.y_max as f64],
             italic_angle: face.italic_angle() as f64,
             cache,
+            chars: OnceLock::new(),
             face,
         }
+    }
+
+    /// The character a glyph shows by itself: the smallest code point the
+    /// font's Unicode cmap maps to it, if any (contextual forms, ligatures
+    /// and conjuncts have none). A pure function of the font, so every
+    /// thread and every page agree on it.
+    pub fn char_of(&self, glyph: u16) -> Option<char> {
+        let table = self.chars.get_or_init(|| {
+            let mut table = vec![0u32; usize::from(self.face.number_of_glyphs())];
+            let Some(cmap) = self.face.tables().cmap else { return table };
+            for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+                sub.codepoints(|cp| {
+                    let Some(g) = sub.glyph_index(cp) else { return };
+                    if let Some(slot) = table.get_mut(usize::from(g.0)) {
+                        if *slot == 0 || cp < *slot {
+                            *slot = cp;
+                        }
+                    }
+                });
+            }
+            table
+        });
+        table.get(usize::from(glyph)).and_then(|&c| (c != 0).then(|| char::from_u32(c)).flatten())
     }
 
     /// The glyph for a character, if the font has one.
@@ -449,6 +475,19 @@ mod tests {
         // Joined forms differ from the isolated letters' glyphs.
         let isolated = book.get(run.font).glyph('م').unwrap();
         assert!(run.glyphs.iter().all(|g| g.id != isolated || g.cluster != 0));
+    }
+
+    #[test]
+    fn a_glyph_knows_the_character_it_shows_by_itself() {
+        let book = FontBook::bundled();
+        let font = book.get(REGULAR);
+        assert_eq!(font.char_of(font.glyph('A').unwrap()), Some('A'));
+        // A joined Arabic form is not its letter (at most a presentation
+        // form), so its text must be given per occurrence.
+        let runs = book.runs(REGULAR, "محمد");
+        let arabic = book.get(runs[0].font);
+        let initial = runs[0].glyphs.last().unwrap();
+        assert_ne!(arabic.char_of(initial.id), Some('م'));
     }
 
     #[test]
