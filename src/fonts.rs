@@ -222,6 +222,13 @@ pub fn needs_shaping(text: &str) -> bool {
     !text.chars().all(simple)
 }
 
+/// True when a line of text reads right to left: its first strong
+/// character is (Unicode bidi rules P2 and P3), as for an Arabic or Hebrew
+/// name.
+pub fn reads_right_to_left(text: &str) -> bool {
+    unicode_bidi::get_base_direction(text) == unicode_bidi::Direction::Rtl
+}
+
 /// True for combining marks, which stay in the font of the letter they sit on.
 fn is_mark(c: char) -> bool {
     let u = c as u32;
@@ -488,6 +495,14 @@ mod tests {
         let arabic = book.get(runs[0].font);
         let initial = runs[0].glyphs.last().unwrap();
         assert_ne!(arabic.char_of(initial.id), Some('م'));
+    }
+
+    #[test]
+    fn a_line_reads_in_the_direction_of_its_first_strong_character() {
+        assert!(reads_right_to_left("שָׁלוֹם כֹּהֵן"));
+        assert!(reads_right_to_left("«محمد» Ali"));
+        assert!(!reads_right_to_left("Dr. דוד לוי"));
+        assert!(!reads_right_to_left("12 345"));
     }
 
     #[test]

@@ -73,6 +73,10 @@ fn normalised(page: &str) -> String {
 
 #[test]
 fn names_with_combining_marks_extract_as_written_in_four_engines() {
+    // Guards issue 14: names with harakat, niqqud, vowel signs and stacked
+    // accents extracted with letters that are not in them (one ToUnicode
+    // string per glyph id), right-to-left names reversed in MuPDF, and
+    // U+FFFD for glyphs with no mapping.
     let tools = [have("pdftotext"), have("mutool"), have("python3"), have("node"), have("qpdf")];
     let helpers = [
         have_helper("pypdfium2", || tool("python3", &["-c", "import pypdfium2"]).0),
@@ -151,4 +155,71 @@ fn names_with_combining_marks_extract_as_written_in_four_engines() {
     // The layers' font dictionaries share their CIDFont: a valid file.
     let (ok, stdout, stderr) = tool("qpdf", &["--check", &pdf]);
     assert!(ok && stdout.contains("No syntax or stream encoding errors"), "{stdout}{stderr}");
+}
+
+/// Where `--dump` puts the text `name` on its card: its x in pt.
+fn dumped_x(dump: &str, name: &str) -> f64 {
+    let line = dump
+        .lines()
+        .find(|l| l.contains(" text ") && l.contains(&format!("\"{name}\"")))
+        .unwrap_or_else(|| panic!("{name} not in the dump:\n{dump}"));
+    let at = line.trim_start().strip_prefix('@').unwrap();
+    at.split(',').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn align_start_sets_right_to_left_names_flush_right_and_others_flush_left() {
+    let dir = temp();
+    let templates = dir.path().join("templates");
+    fs::create_dir(&templates).unwrap();
+    let guest = fs::read_to_string(root().join("tests/marks/templates/guest.yaml")).unwrap();
+    for align in ["start", "end"] {
+        fs::write(
+            templates.join("guest.yaml"),
+            guest.replace("    min_size: 4\n", &format!("    min_size: 4\n    align: {align}\n")),
+        )
+        .unwrap();
+        fs::write(
+            dir.path().join("roster.yaml"),
+            "event: { name: A, venue: B, starts: 2026-09-18, ends: 2026-09-18 }\n\
+             passes:\n\
+             \x20 - { id: R-1, name: יעל בר-און, pass: guest }\n\
+             \x20 - { id: R-2, name: محمد عبد الله, pass: guest }\n\
+             \x20 - { id: L-1, name: Ann Lee, pass: guest }\n",
+        )
+        .unwrap();
+        let args = [
+            "render",
+            "roster.yaml",
+            "--templates",
+            "templates",
+            "-o",
+            "out.pdf",
+            "--sheet",
+            "card",
+            "--bleed",
+            "0",
+            "--no-crop-marks",
+            "--no-slug",
+            "--quiet",
+            "--dump",
+            "out.dump",
+        ];
+        let run = laminate_in(dir.path(), &args, &[]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let dump = fs::read_to_string(dir.path().join("out.dump")).unwrap();
+        // The box runs from 3 mm (8.5 pt) to 82.6 mm (234.1 pt) on the card.
+        let flush_left = |x: f64| (x - 8.504).abs() < 0.01;
+        let latin = dumped_x(&dump, "Ann Lee");
+        let hebrew = dumped_x(&dump, "יעל בר-און");
+        let arabic = dumped_x(&dump, "محمد عبد الله");
+        if align == "start" {
+            assert!(flush_left(latin), "{dump}");
+            assert!(!flush_left(hebrew) && hebrew > 100.0, "{dump}");
+            assert!(!flush_left(arabic) && arabic > 100.0, "{dump}");
+        } else {
+            assert!(!flush_left(latin) && latin > 100.0, "{dump}");
+            assert!(flush_left(hebrew) && flush_left(arabic), "{dump}");
+        }
+    }
 }
