@@ -5,13 +5,16 @@
 //! uses one glyph for different text: an Arabic letter's joined form under
 //! different harakat, a mark that is the second glyph of one cluster and the
 //! first of another. So each glyph occurrence carries its own string: the
-//! whole cluster on the cluster's first glyph in reading order, nothing on
-//! the rest. A glyph that shows just the character the font's cmap gives it
+//! characters of its cluster dealt out in reading order (see [`carried`]).
+//! A glyph that shows just the character the font's cmap gives it
 //! goes through the font's main dictionary (`F<n>`), whose map is that
 //! character; any other occurrence goes through a *layer* (`L<k>`): another
 //! Type0 font dictionary on the same CIDFont, with a ToUnicode map of its
 //! own, made per content stream. Readers that ignore ActualText (pdf.js,
 //! MuPDF before 1.22) read the text from these maps alone.
+//!
+//! A glyph left without a character of its cluster (a vowel drawn in two
+//! parts) reads as an invisible WORD JOINER rather than nothing.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +22,11 @@ use super::draw::Content;
 use super::ops::{Ops, Positioned};
 use crate::fonts::{Font, FontId, Glyph};
 use crate::frame::Point;
+
+/// What a glyph that carries no character of its cluster reads as: WORD
+/// JOINER, invisible and default-ignorable, which does not split the word.
+/// Measured: poppler, PDFium and pdf.js leave it out; MuPDF 1.21 keeps it.
+const FILLER: &str = "\u{2060}";
 
 /// Which dictionary a glyph is shown through.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -34,7 +42,8 @@ enum Dict {
 /// one each, the last glyph taking what is left: readers that reverse
 /// right-to-left text do so character by character, so a glyph that
 /// carried a base letter and its marks would have them come out reversed.
-/// A cluster of more glyphs than characters leaves the extra glyphs empty.
+/// A cluster of more glyphs than characters leaves the extra glyphs empty
+/// (they are then shown as [`FILLER`]).
 fn carried(glyphs: &[Glyph], text: &str, rtl: bool) -> Vec<(usize, usize)> {
     let n = glyphs.len();
     let mut out = vec![(0, 0); n];
@@ -111,6 +120,10 @@ pub(super) fn show(
             }
             Dict::Main
         } else {
+            // A glyph with nothing of its own to say (the second part of a
+            // split vowel) still needs a mapping: MuPDF reads an empty one
+            // as U+FFFD and pdf.js as the CID's own code.
+            let s = if s.is_empty() { FILLER } else { s };
             Dict::Layer(layer(out, font, g.id, s))
         };
         placed.push((g.id, x + f64::from(g.dx), g.dy, dict));
