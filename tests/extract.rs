@@ -100,6 +100,14 @@ fn names_with_combining_marks_extract_as_written_in_four_engines() {
     ];
     let run = laminate_in(&root(), &args, &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
+    // Same input, same bytes (here with one worker thread instead of one a core).
+    let one = dir.path().join("one.pdf").display().to_string();
+    let mut single = args.to_vec();
+    single[5] = &one;
+    single.extend(["--jobs", "1"]);
+    let run = laminate_in(&root(), &single, &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(fs::read(&pdf).unwrap() == fs::read(&one).unwrap(), "--jobs 1 gave other bytes");
 
     let path = root().join("tests/marks/roster.yaml");
     let mut diags = vec![];
