@@ -6,7 +6,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::{Files, SimpleFiles};
+use codespan_reporting::files::{Error as FilesError, Files, SimpleFiles};
 use codespan_reporting::term;
 
 /// The input files read during a run, kept so that diagnostics can quote them.
@@ -198,24 +198,129 @@ pub fn emit(
             Severity::Error => cs::Severity::Error,
             Severity::Warning => cs::Severity::Warning,
         };
-        let mut out_d = cs::Diagnostic::new(severity).with_message(d.headline());
-        if let Some(span) = d.span {
-            if let Some(range) = byte_range(&files, span) {
-                out_d = out_d.with_labels(vec![cs::Label::primary(span.file.0 as usize, range)]);
-            }
+        let notes: Vec<String> = d.hints.iter().map(|h| format!("hint: {h}")).collect();
+        // A line too long to show (one huge cell) is shown cut around the
+        // place, with its real line and column: printing it whole would
+        // bury the message under megabytes of text.
+        if let Some(window) = d.span.and_then(|span| Window::of(&files, sources, span)) {
+            let labels = vec![cs::Label::primary((), window.label.clone())];
+            let shown =
+                cs::Diagnostic::new(severity).with_message(d.headline()).with_labels(labels);
+            show(out, &config, &window, &shown.with_notes(notes), colour)?;
+            continue;
         }
-        out_d = out_d.with_notes(d.hints.iter().map(|h| format!("hint: {h}")).collect());
-        let result = if colour {
-            let mut buf = term::termcolor::Ansi::new(Vec::new());
-            let r = term::emit_to_write_style(&mut buf, &config, &files, &out_d);
-            out.write_all(&buf.into_inner())?;
-            r
-        } else {
-            term::emit_to_io_write(out, &config, &files, &out_d)
-        };
-        result.map_err(|e| std::io::Error::other(e.to_string()))?;
+        let labels = d.span.and_then(|span| {
+            let range = byte_range(&files, span)?;
+            Some(vec![cs::Label::primary(span.file.0 as usize, range)])
+        });
+        let shown = cs::Diagnostic::new(severity).with_message(d.headline());
+        let shown = shown.with_labels(labels.unwrap_or_default()).with_notes(notes);
+        show(out, &config, &files, &shown, colour)?;
     }
     Ok(())
+}
+
+fn show<'f, F: codespan_reporting::files::Files<'f>>(
+    out: &mut dyn Write,
+    config: &term::Config,
+    files: &'f F,
+    d: &cs::Diagnostic<F::FileId>,
+    colour: bool,
+) -> std::io::Result<()> {
+    let result = if colour {
+        let mut buf = term::termcolor::Ansi::new(Vec::new());
+        let r = term::emit_to_write_style(&mut buf, config, files, d);
+        out.write_all(&buf.into_inner())?;
+        r
+    } else {
+        term::emit_to_io_write(out, config, files, d)
+    };
+    result.map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// Lines longer than this many characters are shown cut around the place.
+const LONGEST_SHOWN: usize = 300;
+
+/// Part of one over-long line, as a file of one line for codespan, that
+/// still reports the line's real number and columns.
+struct Window<'a> {
+    name: &'a str,
+    text: String,
+    /// The real line number, from 1.
+    line: usize,
+    /// The real column (from 0, in characters) of the window's first
+    /// character, less the characters of the "…" put before it.
+    col0: isize,
+    label: std::ops::Range<usize>,
+}
+
+impl<'a> Window<'a> {
+    fn of(files: &SimpleFiles<&str, Arc<str>>, sources: &'a Sources, span: Span) -> Option<Self> {
+        let file = span.file.0 as usize;
+        let range = files.line_range(file, span.line.checked_sub(1)? as usize).ok()?;
+        let line = sources.text(span.file)[range].trim_end_matches(['\n', '\r']);
+        if line.len() <= LONGEST_SHOWN || line.chars().count() <= LONGEST_SHOWN {
+            return None;
+        }
+        let (col, len) = (span.col as usize, (span.len.max(1) as usize).min(80));
+        let first = col.saturating_sub(40);
+        let kept: String = line.chars().skip(first).take(col - first + len + 40).collect();
+        let cut_before = if first > 0 { "…" } else { "" };
+        let cut_after =
+            if first + kept.chars().count() < line.chars().count() { "…" } else { "" };
+        let text = format!("{cut_before}{kept}{cut_after}");
+        let at = |chars: usize| {
+            text.char_indices()
+                .nth(chars + cut_before.chars().count())
+                .map_or(text.len(), |(i, _)| i)
+        };
+        let label = at(col - first)..at(col - first + len).max(at(col - first));
+        Some(Window {
+            name: sources.name(span.file),
+            line: span.line as usize,
+            col0: first as isize - cut_before.chars().count() as isize,
+            label,
+            text,
+        })
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Window<'_> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, (): (), _byte: usize) -> Result<usize, FilesError> {
+        Ok(0)
+    }
+
+    fn line_number(&'a self, (): (), _line_index: usize) -> Result<usize, FilesError> {
+        Ok(self.line)
+    }
+
+    fn column_number(&'a self, (): (), _line: usize, byte: usize) -> Result<usize, FilesError> {
+        let chars = self.text.get(..byte).map_or(0, |t| t.chars().count()) as isize;
+        Ok((self.col0 + chars).max(0) as usize + 1)
+    }
+
+    fn line_range(
+        &'a self,
+        (): (),
+        line_index: usize,
+    ) -> Result<std::ops::Range<usize>, FilesError> {
+        match line_index {
+            0 => Ok(0..self.text.len()),
+            _ => Err(FilesError::LineTooLarge { given: line_index, max: 0 }),
+        }
+    }
 }
 
 /// Turns a line/column span into the byte range codespan wants, clamped to the line.

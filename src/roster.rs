@@ -515,6 +515,15 @@ fn check_id(id: &str, span: Span, entry: Option<&str>, out: &mut Vec<Diagnostic>
     ok
 }
 
+/// The most characters a text field of the roster may hold: far more than
+/// any real name, role or zone, and few enough that no later stage (text
+/// fitting, shaping, the QR code) can be held up by one. A longer value is
+/// nearly always a CSV quote left open that swallowed the rest of the file.
+pub const MAX_TEXT: usize = 256;
+
+/// The most characters of a `photo` path.
+pub const MAX_PATH: usize = 4096;
+
 /// A text value: a scalar, with runs of whitespace (stray tabs from
 /// spreadsheets) turned into single spaces. Control characters are refused.
 fn text(node: &Node, what: &str, entry: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<String> {
@@ -536,6 +545,18 @@ fn text(node: &Node, what: &str, entry: Option<&str>, out: &mut Vec<Diagnostic>)
             return None;
         }
     };
+    let longest = if what == "photo" { MAX_PATH } else { MAX_TEXT };
+    if raw.chars().nth(longest).is_some() {
+        out.push(tag(Diagnostic::error(
+            node.span,
+            format!(
+                "`{what}` is {} characters long; at most {longest} are allowed",
+                raw.chars().count()
+            ),
+        )
+        .hint("a value this long is nearly always a spreadsheet quote that was never closed, or text pasted by mistake")));
+        return None;
+    }
     let tidy = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some(c) = tidy.chars().find(|c| c.is_control()) {
         out.push(tag(Diagnostic::error(

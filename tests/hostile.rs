@@ -353,6 +353,53 @@ fn unclosed_quote() {
         .done();
 }
 
+// Guards against a name of a megabyte (what one cell becomes when a quote
+// swallows the rest of a file): fitting it took more than 10 minutes. It is
+// refused at once, naming the entry, the length and the limit, and the
+// message shows a window of the line, not the whole megabyte.
+#[test]
+fn name_of_a_megabyte() {
+    let dir = temp();
+    let name = "Abcdefgh ".repeat(110_000);
+    roster(dir.path(), format!("{EVENT}  - id: L-1\n    name: {name}\n    pass: crew\n"));
+    let t = laminate(dir.path(), &["render", "roster.yaml", "-o", "out.pdf"]);
+    let mut c = Checks::new(&t, 1)
+        .names_line("roster.yaml", 7..=7)
+        .names_entry("L-1")
+        .says("`name` is 989999 characters long; at most 256 are allowed")
+        .leaves_only(dir.path(), &["roster.yaml"]);
+    if t.run.stderr.len() > 2_000 {
+        c.fail(format!("stderr is {} bytes: the long line was not cut", t.run.stderr.len()));
+    }
+    c.done();
+}
+
+// Guards the message for a CSV whose quote on row 4 is never closed: it
+// used to say "this pass entry has no `pass` type". It must say where the
+// quote opened and how many rows it swallowed.
+#[test]
+fn csv_quote_never_closed() {
+    let dir = temp();
+    let mut csv =
+        String::from("id,name,pass\nA-1,Ana Silva,crew\nA-2,Tom Berg,day\nA-3,\"Eva Lind,crew\n");
+    for i in 4..4_000 {
+        csv.push_str(&format!("A-{i},Holder {i},crew\n"));
+    }
+    fs::write(dir.path().join("guests.csv"), csv).unwrap();
+    fs::write(
+        dir.path().join("guests.event.yaml"),
+        "event:\n  name: Hostile Fest\n  starts: 2026-07-10\n  ends: 2026-07-12\n",
+    )
+    .unwrap();
+    let t = laminate(dir.path(), &["render", "guests.csv", "-o", "out.pdf"]);
+    Checks::new(&t, 1)
+        .names_line("guests.csv", 4..=4)
+        .says("guests.csv:4:5")
+        .says("this quote is never closed: the cell it opens runs to the end of the file and swallows the rest of the file (3996 more rows)")
+        .leaves_only(dir.path(), &["guests.csv", "guests.event.yaml"])
+        .done();
+}
+
 // Guards against a "billion laughs" alias bomb inside an entry exhausting memory or time.
 #[test]
 fn alias_bomb_inside_an_entry() {
@@ -717,4 +764,60 @@ fn interrupted_run_leaves_nothing_behind() {
     names.sort();
     assert_eq!(names, ["big.yaml", "out.pdf"]);
     assert_eq!(std::fs::read(dir.path().join("out.pdf")).unwrap(), b"earlier good output");
+}
+
+// Guards the promise that a signal ends a run within a second wherever it
+// is: while the roster is still being read (before any file exists) and
+// while sheets, manifest and dump are being written. Each run must end with
+// status 130 and leave only what was there before.
+#[test]
+fn sigterm_ends_a_run_within_a_second_at_any_stage() {
+    let dir = util::temp();
+    let mut text =
+        String::from("event: {name: Big Night, starts: 2026-07-10, ends: 2026-07-10}\npasses:\n");
+    for i in 0..60_000 {
+        text.push_str(&format!("  - {{id: B-{i:05}, name: Holder Number {i}, pass: crew}}\n"));
+    }
+    std::fs::write(dir.path().join("big.yaml"), text).unwrap();
+    let part = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".part"))
+    };
+    for (stage, wait_for_part) in [("reading the roster", false), ("writing", true)] {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_laminate"))
+            .args(["render", "big.yaml", "-o", "out.pdf", "-q", "--manifest", "m.csv"])
+            .args(["--dump", "out.dump"])
+            .current_dir(dir.path())
+            .env_clear()
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        if wait_for_part {
+            while !part() {
+                assert!(started.elapsed().as_secs() < 30, "no temporary file appeared");
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        } else {
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            assert!(!part(), "the roster was read before the signal; the test needs a bigger one");
+        }
+        let signalled = std::time::Instant::now();
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let out = child.wait_with_output().unwrap();
+        let took = signalled.elapsed();
+        assert_eq!(
+            out.status.code(),
+            Some(130),
+            "{stage}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(took.as_millis() < 1000, "{stage}: the run went on for {took:?} after SIGTERM");
+        assert_eq!(util::names_in(dir.path()), ["big.yaml"], "{stage}");
+    }
 }

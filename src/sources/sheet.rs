@@ -43,6 +43,11 @@ pub(super) fn csv_table(text: &str, file: FileId, found: &mut Vec<Diagnostic>) -
         .into_iter()
         .max_by_key(|&d| (first.bytes().filter(|&b| b == d).count(), d == b','))
         .unwrap_or(b',');
+    if let Some(open) = unclosed_quote(text, delim) {
+        found.push(open.diagnostic(file));
+        return None;
+    }
+    let line_lens: Vec<u32> = text.lines().map(|l| l.chars().count() as u32).collect();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -75,7 +80,7 @@ pub(super) fn csv_table(text: &str, file: FileId, found: &mut Vec<Diagnostic>) -
                 Cell { text: t.to_string(), line, col, len }
             })
             .collect();
-        let len = text.lines().nth(line as usize - 1).map_or(1, |l| l.chars().count() as u32);
+        let len = line_lens.get(line as usize - 1).copied().unwrap_or(1);
         rows.push(Row { line, len, cells });
     }
     if rows.is_empty() {
@@ -88,6 +93,70 @@ pub(super) fn csv_table(text: &str, file: FileId, found: &mut Vec<Diagnostic>) -
     let header = rows.remove(0);
     let labels = header.cells.iter().map(|c| format!("column \"{}\"", c.text.trim())).collect();
     Some(Table { file, header, rows, labels })
+}
+
+/// A quoted cell whose closing quote never comes: it swallows the rest of
+/// the file, which then reads as one enormous cell and a row short of keys.
+#[derive(Debug, PartialEq)]
+struct UnclosedQuote {
+    /// Line and column (from 0, in characters) of the opening quote.
+    line: u32,
+    col: u32,
+    /// Lines after the opening quote's line that the cell swallowed.
+    swallowed: u32,
+}
+
+impl UnclosedQuote {
+    fn diagnostic(&self, file: FileId) -> Diagnostic {
+        let rows = match self.swallowed {
+            0 => "the rest of its row".to_string(),
+            1 => "the rest of the file (1 more row)".to_string(),
+            n => format!("the rest of the file ({n} more rows)"),
+        };
+        Diagnostic::error(
+            Span { file, line: self.line, col: self.col, len: 1 },
+            format!("this quote is never closed: the cell it opens runs to the end of the file and swallows {rows}"),
+        )
+        .hint("close the quote where the cell ends (a quote inside a quoted cell is written twice: \"\"), or remove it")
+    }
+}
+
+/// Finds a quote that opens a cell and is never closed, in one pass: a cell
+/// is quoted when it starts with `"`; inside it `""` is a quote and `"`
+/// ends it. Quotes inside unquoted cells are plain text, as the reader
+/// takes them.
+fn unclosed_quote(text: &str, delim: u8) -> Option<UnclosedQuote> {
+    let (mut line, mut col) = (1u32, 0u32);
+    let mut opened: Option<(u32, u32)> = None;
+    let mut cell_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match opened {
+            Some(_) if c == '"' => {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    col += 1;
+                } else {
+                    opened = None;
+                }
+            }
+            Some(_) => {}
+            None if c == '"' && cell_start => opened = Some((line, col)),
+            None => {}
+        }
+        cell_start = opened.is_none() && (c == delim as char || c == '\n' || c == '\r');
+        if c == '\n' {
+            line += 1;
+            col = 0;
+        } else {
+            col += 1;
+        }
+    }
+    opened.map(|(l, c)| UnclosedQuote {
+        line: l,
+        col: c,
+        swallowed: line - l - u32::from(text.ends_with('\n')),
+    })
 }
 
 /// Where each cell of the record starting at byte `start` sits: (line,
@@ -259,6 +328,23 @@ mod tests {
         let text = "id,name\nA-1,\"Berg, \"\"Tom\"\"\"\nB,\"two\nlines\",x\n";
         assert_eq!(cell_places(text, 8, 2, ','), [(2, 0, 3), (2, 4, 15)]);
         assert_eq!(cell_places(text, 28, 3, ','), [(3, 0, 1), (3, 2, 11), (4, 7, 1)]);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opens() {
+        // Closed quotes, doubled quotes and quotes inside unquoted cells are fine.
+        let fine = "id,name\nA-1,\"Berg, \"\"Tom\"\"\"\nB,\"two\nlines\",x\nC,5\" tall\n";
+        assert_eq!(unclosed_quote(fine, b','), None);
+        let text = "id,name,pass\nA,Ana,crew\nB,\"Tom,crew\nC,Eva,crew\nD,Kim,day\n";
+        assert_eq!(
+            unclosed_quote(text, b','),
+            Some(UnclosedQuote { line: 3, col: 2, swallowed: 2 })
+        );
+        let text = "id;name\nA;\"Ana\";\"Tom";
+        assert_eq!(
+            unclosed_quote(text, b';'),
+            Some(UnclosedQuote { line: 2, col: 8, swallowed: 0 })
+        );
     }
 
     #[test]

@@ -1,0 +1,382 @@
+//! The stages of a run: turns [`RenderOptions`] into loaded inputs, the
+//! selected entries, laid-out passes (resolve + layout) and, through
+//! [`Emit`], placed cards and written files. [`crate::render_with_progress`]
+//! calls them in that order; every front door (the CLI, `preview`, the
+//! designer's server) goes through the same stages.
+
+mod emit;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+pub use emit::Emit;
+
+use crate::diag::{self, Diagnostic, Diagnostics, Sources, Span};
+use crate::fonts::FontBook;
+use crate::frame::Frame;
+use crate::impose::{self, ImposeOptions, SheetSpec};
+use crate::layout::{LayoutOptions, Layouter};
+use crate::reprint::{self, Reprints};
+use crate::resolve::Resolver;
+use crate::roster::{Entry, Roster};
+use crate::template::{self, Origin, TemplateSet};
+use crate::{calibrate, manifest, sign, sources, stock, units, Failure, RenderOptions};
+
+/// What a run reads before it looks at any entry: the templates, the
+/// roster and the printer profile, with every problem found in them.
+pub struct Inputs {
+    /// The files read, for messages.
+    pub sources: Sources,
+    /// Problems found so far (errors and warnings), in the order found.
+    pub found: Vec<Diagnostic>,
+    /// The printer profile (identity without `--printer-profile`).
+    pub profile: calibrate::Profile,
+    /// The pass types.
+    pub set: TemplateSet,
+    /// The roster, or `None` when it could not be used at all.
+    pub roster: Option<Roster>,
+}
+
+impl Inputs {
+    /// True once any error was found.
+    pub fn has_errors(&self) -> bool {
+        has_errors(&self.found)
+    }
+
+    /// The run's failure: every problem found, sorted by place.
+    pub fn failure(self) -> Failure {
+        input_failure(self.sources, self.found)
+    }
+}
+
+/// True if `found` holds an error (not only warnings).
+pub fn has_errors(found: &[Diagnostic]) -> bool {
+    found.iter().any(|d| d.severity == diag::Severity::Error)
+}
+
+/// Every problem of a run, sorted, as its failure.
+pub fn input_failure(sources: Sources, found: Vec<Diagnostic>) -> Failure {
+    Failure::Input { sources, diagnostics: sorted(found) }
+}
+
+/// Diagnostics in input order (file, line, column), for printing.
+pub fn sorted(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut diags = Diagnostics::default();
+    found.into_iter().for_each(|d| diags.push(d));
+    diags.sorted()
+}
+
+/// Stage 1, load: the printer profile, the templates and the roster (YAML,
+/// CSV, XLSX or standard input, told by its name). Entries with errors are
+/// left out of the roster; the others still go through every later check,
+/// so one run reports every problem.
+pub fn load(opts: &RenderOptions) -> Result<Inputs, Failure> {
+    let mut sources = Sources::default();
+    let mut found = Vec::new();
+    let profile = match &opts.printer_profile {
+        Some(path) => calibrate::load(path, &mut sources, &mut found).map_err(|source| {
+            Failure::Io { action: "cannot read the printer profile", path: path.clone(), source }
+        })?,
+        None => calibrate::Profile::default(),
+    };
+    let origin = opts.templates.as_ref().map_or(Origin::Builtin, |d| Origin::Dir(d.clone()));
+    let set = template::load(&origin, &mut sources, &mut found).map_err(Failure::Templates)?;
+    let roster = sources::load(opts, &mut sources, &mut found)?;
+    Ok(Inputs { sources, found, profile, set, roster })
+}
+
+/// The entries of a run, in the order they are printed, each with its
+/// index in the roster.
+pub type Selection<'r> = Vec<(usize, &'r Entry)>;
+
+/// Stage 2, select and check: the entries `--only`, `--pass` and `--shard`
+/// leave, in print order (by pass type with `--group-by pass` or
+/// `--split-by pass`), with the checks of those options and of the sheet.
+pub fn select<'r>(
+    opts: &RenderOptions,
+    set: &TemplateSet,
+    roster: &'r Roster,
+    found: &mut Vec<Diagnostic>,
+) -> Selection<'r> {
+    let whole = Span { file: roster.file, line: 1, col: 0, len: 1 };
+    for id in &opts.only {
+        if !roster.entries.iter().any(|e| *e.id == **id) {
+            found.push(Diagnostic::error(
+                whole,
+                format!("--only names \"{id}\", which is not an id in the roster"),
+            ));
+        }
+    }
+    for p in &opts.pass {
+        if set.find(p).is_none() {
+            found.push(
+                Diagnostic::error_nowhere(format!(
+                    "--pass names \"{p}\", which is not a pass type"
+                ))
+                .hint(format!("known pass types: {}", set.names().join(", "))),
+            );
+        }
+    }
+    let mut selected: Selection<'r> = roster
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            (opts.only.is_empty() || opts.only.iter().any(|id| **id == *e.id))
+                && (opts.pass.is_empty()
+                    || opts
+                        .pass
+                        .iter()
+                        .any(|p| set.find(p).is_some() && set.find(p) == set.find(&e.pass)))
+        })
+        .collect();
+    if opts.group_by_pass || opts.split_by_pass {
+        // Stable: roster order within each type.
+        selected.sort_by_key(|(_, e)| set.find(&e.pass));
+    }
+    let selected = match opts.shard {
+        Some((k, n)) => selected[manifest::shard_range(selected.len(), k, n)].to_vec(),
+        None => selected,
+    };
+    if let SheetSpec::Stock(stock) = opts.sheet {
+        check_stock(stock, opts.bleed, set, &selected, found);
+    }
+    if opts.reprint && opts.only.is_empty() {
+        found.push(
+            Diagnostic::error_nowhere("--reprint needs --only with the ids to reprint")
+                .hint("e.g. laminate render roster.yaml --only NLF-0042 --reprint -o reprint.pdf"),
+        );
+    }
+    if opts.registration_marks {
+        check_edge_room(&impose_options(opts), set, &selected, found);
+    }
+    selected
+}
+
+/// The imposition of a run, from its options.
+pub fn impose_options(opts: &RenderOptions) -> ImposeOptions {
+    ImposeOptions {
+        sheet: opts.sheet,
+        bleed: opts.bleed,
+        crop_marks: opts.crop_marks,
+        margin: impose::default_margin(),
+        duplex: opts.duplex,
+        start_at: opts.start_at,
+        registration_marks: opts.registration_marks,
+    }
+}
+
+/// The pass types of a selection, each once, in template order.
+fn types_of(set: &TemplateSet, selected: &[(usize, &Entry)]) -> Vec<usize> {
+    let mut types: Vec<usize> = selected.iter().filter_map(|(_, e)| set.find(&e.pass)).collect();
+    types.sort_unstable();
+    types.dedup();
+    types
+}
+
+/// Registration targets need room at the sheet's edges: checked once per
+/// pass type, not once per pass, since no room is the sheet's fault.
+fn check_edge_room(
+    impose_opts: &ImposeOptions,
+    set: &TemplateSet,
+    selected: &[(usize, &Entry)],
+    found: &mut Vec<Diagnostic>,
+) {
+    for t in types_of(set, selected) {
+        if let Err(e @ impose::DoesNotFit { why: Some(_), .. }) =
+            impose::grid(set.templates[t].card, impose_opts)
+        {
+            found.push(
+                Diagnostic::error_nowhere(format!("pass type \"{}\": {e}", set.templates[t].name))
+                    .hint("choose a larger --sheet, less --bleed or --no-crop-marks, or leave out --registration-marks"),
+            );
+        }
+    }
+}
+
+/// Checks that every pass type of the run can go on a stock preset: its
+/// card size is the stock's slot size, and the bleed fits its gutters.
+fn check_stock(
+    stock: &'static stock::Stock,
+    bleed: f64,
+    set: &TemplateSet,
+    selected: &[(usize, &Entry)],
+    found: &mut Vec<Diagnostic>,
+) {
+    for t in types_of(set, selected) {
+        let card = set.templates[t].card;
+        if !card.same_as(stock.card) {
+            found.push(
+                Diagnostic::error_nowhere(format!(
+                    "pass type \"{}\" is printed on {card} cards, but the slots of the {} stock are {}",
+                    set.templates[t].name, stock.name, stock.card
+                ))
+                .hint("pre-cut stock takes only its own card size: choose a stock for this card size (laminate stocks lists them), or plain paper such as --sheet a4"),
+            );
+        }
+    }
+    let room = stock.max_bleed();
+    if bleed > room + 1e-6 {
+        let mm = |pt: f64| (units::to_mm(pt) * 100.0).round() / 100.0;
+        found.push(
+            Diagnostic::error_nowhere(format!(
+                "a {} mm bleed does not fit on the {} stock: its gutters and margins leave room for {} mm",
+                mm(bleed),
+                stock.name,
+                mm(room)
+            ))
+            .hint(if room > 0.0 {
+                format!("use --bleed 0, or at most --bleed {}mm", mm(room))
+            } else {
+                "use --bleed 0 (or leave --bleed out: on stock it is as much as fits)".to_string()
+            }),
+        );
+    }
+}
+
+/// The signing key and reprint numbers a run resolves payloads with.
+pub struct Signing {
+    /// The key that signs payloads (`--key`), if any.
+    pub key: Option<ed25519_dalek::SigningKey>,
+    /// Reprint numbers by id, counting this run's with `--reprint`.
+    pub reprints: Reprints,
+    /// The reprint state file beside the roster.
+    state: PathBuf,
+}
+
+impl Signing {
+    /// Reads the key and the roster's reprint numbers; with `--reprint`,
+    /// counts this run as one more print of each `--only` id.
+    pub fn load(opts: &RenderOptions) -> Result<Signing, Failure> {
+        let key =
+            opts.key.as_deref().map(sign::load_signing_key).transpose().map_err(Failure::Key)?;
+        let state = reprint::state_path(&opts.roster);
+        let mut reprints = reprint::load(&state).map_err(Failure::Reprints)?;
+        if opts.reprint {
+            for id in &opts.only {
+                *reprints.entry(id.clone()).or_insert(0) += 1;
+            }
+        }
+        Ok(Signing { key, reprints, state })
+    }
+
+    /// Keeps this run's reprint numbers, once its files are in place.
+    pub fn save(&self) -> Result<(), Failure> {
+        reprint::save(&self.state, &self.reprints).map_err(|e| {
+            Failure::Reprints(reprint::StateError {
+                path: self.state.clone(),
+                line: None,
+                why: format!("{e} (the PDF was written, but the reprint numbers were not saved)"),
+            })
+        })
+    }
+}
+
+/// One pass laid out: its front, its back (when printing duplex) and its
+/// manifest row (placed later).
+pub struct Pass {
+    /// The front.
+    pub front: Frame,
+    /// The back, with `--duplex`.
+    pub back: Option<Frame>,
+    /// The manifest row, without its place yet.
+    pub row: manifest::Row,
+}
+
+/// A pass that resolved (laid out unless the run already failed, with its
+/// warnings), or every error in its entry.
+pub type Laid = Result<(Option<Pass>, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Stages 3 and 4, resolve and lay out: what each pass needs besides its entry.
+pub struct Stages<'a> {
+    /// Entry + template -> Badge.
+    pub resolver: Resolver<'a>,
+    /// Badge -> Frame.
+    pub layouter: Layouter<'a>,
+    set: &'a TemplateSet,
+    duplex: bool,
+    shard: Option<String>,
+}
+
+impl<'a> Stages<'a> {
+    /// The resolve and layout stages of a run.
+    pub fn new(
+        opts: &RenderOptions,
+        set: &'a TemplateSet,
+        roster: &'a Roster,
+        signing: &'a Signing,
+        book: &'static FontBook,
+    ) -> Self {
+        Stages {
+            resolver: Resolver::new(
+                &roster.event,
+                set,
+                book,
+                &signing.reprints,
+                signing.key.as_ref(),
+            ),
+            layouter: Layouter::new(
+                set,
+                book,
+                LayoutOptions { bleed: opts.bleed, proof: opts.proof },
+            ),
+            set,
+            duplex: opts.duplex.is_some(),
+            shard: opts.shard.map(|(k, n)| format!("{k}/{n}")),
+        }
+    }
+
+    /// Resolves and lays out one chunk of passes on the pool's threads; the
+    /// results come back in the chunk's order. With `check_only` (a run that
+    /// already failed) passes are resolved, for their errors, but not laid out.
+    pub fn lay_out(
+        &self,
+        pool: &rayon::ThreadPool,
+        chunk: &[(usize, &Entry)],
+        check_only: bool,
+    ) -> Vec<Laid> {
+        pool.install(|| {
+            chunk.par_iter().map(|&(index, entry)| self.pass(index, entry, check_only)).collect()
+        })
+    }
+
+    fn pass(&self, index: usize, entry: &Entry, check_only: bool) -> Laid {
+        let (badge, mut warnings) = self.resolver.resolve(index, entry)?;
+        if check_only {
+            return Ok((None, warnings));
+        }
+        let (front, more) = self.layouter.layout(&badge);
+        warnings.extend(more);
+        let back = self.duplex.then(|| {
+            let (back, more) = self.layouter.layout_back(&badge);
+            warnings.extend(more);
+            back
+        });
+        let row = manifest::Row {
+            id: badge.id.clone(),
+            name: entry.name.to_string(),
+            pass: self.set.templates[badge.template].name.clone(),
+            valid_from: badge.valid_from.to_string(),
+            valid_until: badge.valid_until.to_string(),
+            reprint: badge.reprint,
+            file: String::new(),
+            sheet: 0,
+            slot: 0,
+            front_page: 0,
+            back_page: None,
+            shard: self.shard.clone(),
+        };
+        Ok((Some(Pass { front, back, row }), warnings))
+    }
+}
+
+/// The worker threads of a run (`--jobs`).
+pub fn pool(jobs: usize, output: Option<&Path>) -> Result<rayon::ThreadPool, Failure> {
+    rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().map_err(|e| Failure::Io {
+        action: "cannot start worker threads for",
+        path: output.map(Path::to_path_buf).unwrap_or_default(),
+        source: io::Error::other(e),
+    })
+}

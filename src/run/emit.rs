@@ -1,0 +1,360 @@
+//! Stages 5 and 6, impose and emit: turns laid-out passes into cards placed
+//! on sheets (through [`Imposer`]) and sheets into finished files (slug
+//! lines, the printer profile, content streams made on the worker threads),
+//! one PDF or one per pass type, with the manifest and the dump; nothing is
+//! put in place before the whole run succeeded.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::{Pass, Selection};
+use crate::fonts::{self, FontBook};
+use crate::impose::{DoesNotFit, ImposeOptions, Imposer, Sheet};
+use crate::layout::ArtBook;
+use crate::roster::{Entry, Roster};
+use crate::template::TemplateSet;
+use crate::{atomic, calibrate, manifest, output, pdf, units, Failure, RenderOptions};
+
+/// The files of a run as they are made.
+pub struct Emit<'a> {
+    opts: &'a RenderOptions,
+    set: &'a TemplateSet,
+    book: &'static FontBook,
+    profile: &'a calibrate::Profile,
+    pool: &'a rayon::ThreadPool,
+    impose_opts: ImposeOptions,
+    imposer: Imposer,
+    arts: Arc<ArtBook>,
+    info: pdf::DocInfo,
+    inks: pdf::Inks,
+    event: String,
+    run_hash: String,
+    /// Where the PDF goes; `None` when nothing is written (validate, or a
+    /// run that failed before its first pass).
+    output: Option<&'a Path>,
+    /// Front sheets in each file, for the slug's "sheet k of n".
+    totals: Vec<usize>,
+    file: output::OutFile,
+    /// The pass type of the current file, with `--split-by pass`.
+    current: Option<usize>,
+    finished: Vec<output::Finished>,
+    /// Sheets completed and not yet handed to the writer.
+    ready: Vec<Sheet>,
+    dump: Option<String>,
+    manifest: Option<manifest::Writer>,
+}
+
+/// What a finished run wrote.
+pub struct Written {
+    /// The PDF files, in order (none for validate).
+    pub files: Vec<PathBuf>,
+    /// Pages written.
+    pub sheets: usize,
+    /// Bytes written.
+    pub bytes: usize,
+}
+
+impl<'a> Emit<'a> {
+    /// Starts the run's first file (a temporary file beside `output`) and
+    /// its manifest. With `output` `None` everything is made and measured
+    /// but nothing kept.
+    #[allow(clippy::too_many_arguments)]
+    pub fn start(
+        opts: &'a RenderOptions,
+        output: Option<&'a Path>,
+        set: &'a TemplateSet,
+        roster: &Roster,
+        selected: &Selection,
+        arts: Arc<ArtBook>,
+        profile: &'a calibrate::Profile,
+        pool: &'a rayon::ThreadPool,
+        book: &'static FontBook,
+    ) -> Result<Emit<'a>, Failure> {
+        let impose_opts = super::impose_options(opts);
+        let manifest = match (&opts.manifest, output) {
+            (Some(path), Some(_)) => Some(manifest::Writer::create(path).map_err(|source| {
+                Failure::Io { action: "cannot write the manifest", path: path.clone(), source }
+            })?),
+            _ => None,
+        };
+        let split = |e: &Entry| if opts.split_by_pass { set.find(&e.pass) } else { None };
+        let totals = sheet_totals(set, selected, &impose_opts, opts.group_by_pass, split);
+        let first = selected.first().and_then(|(_, e)| split(e));
+        let info =
+            pdf::DocInfo { title: format!("{}: passes", roster.event.name), epoch: opts.epoch };
+        let inks = pdf::Inks { security_spot: opts.security_ink.clone() };
+        let path = path_of(opts, set, output, first);
+        let file = output::OutFile::open(
+            path.as_deref(),
+            book,
+            info.clone(),
+            inks.clone(),
+            totals.first().copied().unwrap_or(0),
+            arts.clone(),
+        )?;
+        Ok(Emit {
+            opts,
+            set,
+            book,
+            profile,
+            pool,
+            impose_opts,
+            imposer: Imposer::new(impose_opts),
+            arts,
+            info,
+            inks,
+            event: roster.event.name.clone(),
+            run_hash: run_hash(opts, roster, selected),
+            output,
+            totals,
+            file,
+            current: first,
+            finished: Vec::new(),
+            ready: Vec::new(),
+            dump: opts.dump.as_ref().map(|_| String::new()),
+            manifest,
+        })
+    }
+
+    /// Places one pass on its sheet and writes its manifest row; a card
+    /// that does not fit the sheet is the inner error.
+    pub fn place(&mut self, entry: &Entry, pass: Pass) -> Result<Result<(), DoesNotFit>, Failure> {
+        let Pass { front, back, mut row } = pass;
+        let this_file = if self.opts.split_by_pass { self.set.find(&entry.pass) } else { None };
+        if this_file != self.current {
+            self.next_file(this_file)?;
+        }
+        row.file = self.file.path.display().to_string();
+        self.file.types.push_back(row.pass.clone());
+        let group = if self.opts.group_by_pass { self.set.find(&row.pass).unwrap_or(0) } else { 0 };
+        let (done, at) = match self.imposer.push(front, back, group) {
+            Ok(placed) => placed,
+            Err(e) => return Ok(Err(e)),
+        };
+        self.ready.extend(done);
+        row.sheet = at.sheet + 1;
+        row.slot = at.slot + 1;
+        // With backs, each sheet is two pages: front, then back.
+        let pages = if self.opts.duplex.is_some() { 2 } else { 1 };
+        row.front_page = at.sheet * pages + 1;
+        row.back_page = self.opts.duplex.map(|_| at.sheet * 2 + 2);
+        if let Some(m) = self.manifest.as_mut() {
+            m.row(&row).map_err(|e| manifest_fail(self.opts, e))?;
+        }
+        Ok(Ok(()))
+    }
+
+    /// Hands the sheets completed so far to the writer.
+    pub fn flush(&mut self) -> Result<(), Failure> {
+        let sheets = std::mem::take(&mut self.ready);
+        self.write(sheets)
+    }
+
+    /// A new pass type with `--split-by pass`: finishes its predecessor's
+    /// file (kept aside until the run ends) and starts the next.
+    fn next_file(&mut self, this_file: Option<usize>) -> Result<(), Failure> {
+        self.flush()?;
+        let fresh = Imposer::new(ImposeOptions { start_at: 0, ..self.impose_opts });
+        let done = std::mem::replace(&mut self.imposer, fresh);
+        self.write(done.finish())?;
+        let path = path_of(self.opts, self.set, self.output, this_file);
+        let next = output::OutFile::open(
+            path.as_deref(),
+            self.book,
+            self.info.clone(),
+            self.inks.clone(),
+            self.totals.get(self.finished.len() + 1).copied().unwrap_or(0),
+            self.arts.clone(),
+        )?;
+        self.finished.push(std::mem::replace(&mut self.file, next).finish()?);
+        self.current = this_file;
+        Ok(())
+    }
+
+    /// Writes sheets to the current file: slug lines and the printer
+    /// profile first; content streams are made and compressed in parallel,
+    /// then written in order. The cards' frames are dropped on the worker
+    /// threads too: writing a page needs only the sheet's boxes.
+    fn write(&mut self, mut sheets: Vec<Sheet>) -> Result<(), Failure> {
+        let duplex = self.opts.duplex.is_some();
+        if self.opts.slug {
+            let mut front_types = String::new();
+            for (i, sheet) in sheets.iter_mut().enumerate() {
+                let back = duplex && i % 2 == 1;
+                if !back {
+                    self.file.sheet_number += 1;
+                    let n = sheet.cards.len().min(self.file.types.len());
+                    let mut names: Vec<String> = self.file.types.drain(..n).collect();
+                    names.sort();
+                    names.dedup();
+                    front_types = names.join(", ");
+                }
+                let side = if back { "back of sheet" } else { "sheet" };
+                let slug = format!(
+                    "{} · {side} {} of {} · {front_types} · run {}",
+                    self.event, self.file.sheet_number, self.file.total_sheets, self.run_hash
+                );
+                let width_em =
+                    self.book.runs(fonts::REGULAR, &slug).iter().map(|r| r.width_em).sum();
+                sheet.set_slug(slug, width_em, &self.impose_opts);
+            }
+        }
+        for (i, sheet) in sheets.iter_mut().enumerate() {
+            let back = duplex && i % 2 == 1;
+            let adjust = if back { self.profile.back } else { self.profile.front };
+            sheet.transform = adjust.matrix(sheet.size);
+        }
+        let dumping = self.dump.is_some();
+        let (book, inks) = (self.book, &self.inks);
+        let made: Vec<(Sheet, pdf::Content, Option<String>)> = self.pool.install(|| {
+            sheets
+                .into_par_iter()
+                .map(|mut s| {
+                    let content = pdf::sheet_content(&s, book, inks);
+                    let text = dumping.then(|| s.dump());
+                    s.cards = Vec::new();
+                    (s, content, text)
+                })
+                .collect()
+        });
+        let mut pages = Vec::with_capacity(made.len());
+        for (sheet, content, text) in made {
+            if let (Some(d), Some(text)) = (self.dump.as_mut(), text) {
+                d.push_str(&text);
+            }
+            pages.push((sheet, content));
+        }
+        self.file.writer.send(pages).map_err(|e| self.file.fail(e))
+    }
+
+    /// Writes the last sheets, finishes every file and puts them in place:
+    /// the side files (dump, manifest) first, so a failure with them leaves
+    /// no PDF either; then the PDFs, every one complete in its temporary
+    /// file before the first is renamed into place.
+    pub fn finish(mut self) -> Result<Written, Failure> {
+        self.flush()?;
+        let last = std::mem::replace(&mut self.imposer, Imposer::new(self.impose_opts));
+        self.write(last.finish())?;
+        let Emit { opts, file, mut finished, dump, manifest, .. } = self;
+        finished.push(file.finish()?);
+        if let (Some(path), Some(text)) = (&opts.dump, &dump) {
+            atomic::write(path, text.as_bytes()).map_err(|source| Failure::Io {
+                action: "cannot write",
+                path: path.clone(),
+                source,
+            })?;
+        }
+        if let Some(m) = manifest {
+            m.finish().map_err(|e| manifest_fail(opts, e))?;
+        }
+        let bytes = finished.iter().map(|f| f.bytes).sum();
+        let sheets = finished.iter().map(|f| f.pages).sum();
+        let mut files = Vec::new();
+        for f in finished {
+            files.extend(f.persist()?);
+        }
+        Ok(Written { files, sheets, bytes })
+    }
+}
+
+fn manifest_fail(opts: &RenderOptions, source: io::Error) -> Failure {
+    Failure::Io {
+        action: "cannot write the manifest",
+        path: opts.manifest.clone().unwrap_or_default(),
+        source,
+    }
+}
+
+/// The file a pass type's cards go to (`None`: the run keeps no file).
+fn path_of(
+    opts: &RenderOptions,
+    set: &TemplateSet,
+    output: Option<&Path>,
+    file: Option<usize>,
+) -> Option<PathBuf> {
+    let out = output?;
+    Some(match file {
+        Some(t) if opts.split_by_pass => output::split_path(out, &set.templates[t].name),
+        _ => out.to_path_buf(),
+    })
+}
+
+/// Front sheets in each file of the run. The slug names the sheet among all
+/// of its file's sheets, so they are counted first: a sheet holds one card
+/// size, so runs of equal sizes fill sheets.
+fn sheet_totals(
+    set: &TemplateSet,
+    selected: &Selection,
+    impose_opts: &ImposeOptions,
+    group_by_pass: bool,
+    file_of: impl Fn(&Entry) -> Option<usize>,
+) -> Vec<usize> {
+    let keys: Vec<(units::Size, usize, Option<usize>)> = selected
+        .iter()
+        .filter_map(|(_, e)| set.find(&e.pass).map(|t| (t, file_of(e))))
+        .map(|(t, file)| (set.templates[t].card, if group_by_pass { t } else { 0 }, file))
+        .collect();
+    let mut totals: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < keys.len() {
+        let (size, group, file) = keys[i];
+        if i == 0 || keys[i - 1].2 != file {
+            totals.push(0);
+        }
+        let run = keys[i..]
+            .iter()
+            .take_while(|(s, g, f)| s.same_as(size) && *g == group && *f == file)
+            .count();
+        let cap = impose_opts.capacity(size).max(1);
+        // The very first sheet may start part way (--start-at).
+        let first_free = if i == 0 { cap - impose_opts.start_at.min(cap - 1) } else { cap };
+        *totals.last_mut().expect("pushed above") +=
+            1 + run.saturating_sub(first_free).div_ceil(cap);
+        i += run;
+    }
+    totals
+}
+
+/// A short hash of what the run prints, for the slug: what the roster
+/// says, not how it was written (a CSV and a YAML roster with the same
+/// passes make the same run).
+fn run_hash(opts: &RenderOptions, roster: &Roster, selected: &Selection) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(format!("{:?}", roster.event).as_bytes());
+    for (_, e) in selected {
+        let fields = (
+            &e.id,
+            &e.name,
+            &e.organisation,
+            &e.role,
+            &e.pass,
+            e.valid_from,
+            e.valid_until,
+            &e.zones,
+            &e.photo,
+        );
+        h.update(format!("{fields:?}").as_bytes());
+    }
+    h.update(
+        format!(
+            "{:?}",
+            (
+                &opts.templates,
+                &opts.sheet,
+                opts.bleed,
+                opts.crop_marks,
+                &opts.only,
+                &opts.pass,
+                opts.proof,
+                opts.shard,
+                opts.duplex
+            )
+        )
+        .as_bytes(),
+    );
+    h.finalize()[..4].iter().map(|b| format!("{b:02x}")).collect::<String>()
+}
