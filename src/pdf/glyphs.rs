@@ -100,6 +100,8 @@ pub(super) fn show(
         return;
     }
     let font = usize::from(id.0);
+    // Shaping keeps cluster offsets monotonic in visual order: they fall
+    // from left to right in a right-to-left run.
     let rtl = glyphs.len() > 1 && glyphs[0].cluster > glyphs[glyphs.len() - 1].cluster;
     let ranges = carried(glyphs, text, rtl);
     // Where each glyph sits, in em from the run's start, in visual order.
