@@ -37,6 +37,7 @@ pub mod stock;
 pub mod template;
 pub mod text;
 pub mod units;
+pub mod when;
 pub mod yaml;
 
 use std::fmt;

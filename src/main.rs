@@ -52,8 +52,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         public_key: PathBuf,
         /// Check the pass is valid on this date (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "at")]
         on: Option<jiff::civil::Date>,
+        /// Check the pass is valid at this time: RFC 3339 with an offset
+        /// (2027-06-18T08:30:00+01:00), or YYYY-MM-DD HH:MM in the pass's time zone.
+        #[arg(long, value_name = "TIME", value_parser = parse_at)]
+        at: Option<laminate::sign::Moment>,
         /// Check the pass grants this zone.
         #[arg(long, value_name = "ZONE")]
         zone: Option<String>,
@@ -282,6 +286,12 @@ fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
     text.parse().map_err(|_| format!("\"{text}\" is not a date (write YYYY-MM-DD)"))
 }
 
+fn parse_at(text: &str) -> Result<laminate::sign::Moment, String> {
+    laminate::sign::Moment::parse_at(text).ok_or_else(|| {
+        format!("\"{text}\" is not a time (write 2027-06-18T08:30:00+01:00, or 2027-06-18 08:30 in the pass's time zone)")
+    })
+}
+
 fn parse_bleed(text: &str) -> Result<f64, String> {
     let v = units::parse_length(text).map_err(|e| e.0)?;
     if !(0.0..=units::mm(20.0)).contains(&v) {
@@ -370,7 +380,7 @@ fn plural_pass(n: usize) -> String {
 fn verify(
     text: &str,
     public_key: &std::path::Path,
-    on: Option<jiff::civil::Date>,
+    on: Option<laminate::sign::Moment>,
     zone: Option<&str>,
     revoked: Option<&std::path::Path>,
     art: bool,
@@ -400,7 +410,15 @@ fn verify(
         println!("id:          {}", p.id);
         println!("event:       {}", p.event);
         println!("pass type:   {}", p.pass);
-        println!("valid:       {} to {}", p.valid_from, p.valid_until);
+        match &p.hours {
+            None => println!("valid:       {} to {}", p.valid_from, p.valid_until),
+            Some(h) => println!(
+                "valid:       {} to {} (UTC{})",
+                h.offset.to_datetime(h.start).strftime("%Y-%m-%d %H:%M"),
+                h.offset.to_datetime(h.end).strftime("%Y-%m-%d %H:%M"),
+                h.offset
+            ),
+        }
         println!("zones:       {}", p.zones.join(", "));
         println!("reprint:     {}", p.reprint);
         if let Some(name) = &p.name {
@@ -415,8 +433,12 @@ fn verify(
     match sign::verify(text, &key, on, zone, &revocations) {
         Ok(_) => {
             let mut checks = vec!["signature ok".to_string()];
-            if let Some(d) = on {
-                checks.push(format!("valid on {d}"));
+            match on {
+                Some(sign::Moment::On(d)) => checks.push(format!("valid on {d}")),
+                Some(sign::Moment::At(_, t) | sign::Moment::Local(t)) => {
+                    checks.push(format!("valid at {}", t.strftime("%Y-%m-%d %H:%M")))
+                }
+                None => {}
             }
             if let Some(z) = zone {
                 checks.push(format!("grants {z}"));
@@ -531,8 +553,9 @@ fn main() -> ExitCode {
                 ExitCode::from(EXIT_IO)
             }
         },
-        Command::Verify { payload, public_key, on, zone, revoked, art } => {
-            verify(&payload, &public_key, on, zone.as_deref(), revoked.as_deref(), art)
+        Command::Verify { payload, public_key, on, at, zone, revoked, art } => {
+            let moment = on.map(laminate::sign::Moment::On).or(at);
+            verify(&payload, &public_key, moment, zone.as_deref(), revoked.as_deref(), art)
         }
         Command::Templates { templates } => match laminate::load_templates(templates.as_deref()) {
             Ok(set) => {

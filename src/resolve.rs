@@ -13,6 +13,7 @@ use crate::photo::{self, Photo};
 use crate::reprint::Reprints;
 use crate::roster::{Entry, Event};
 use crate::template::{Days, Field, Kind, Pattern, Piece, Template, TemplateSet};
+use crate::when::{When, Window};
 use ed25519_dalek::SigningKey;
 
 /// A pass with every decision made: what layout needs and nothing to look up.
@@ -24,10 +25,10 @@ pub struct Badge {
     pub id: String,
     /// Index of its template in the set.
     pub template: usize,
-    /// First valid day.
-    pub valid_from: Date,
-    /// Last valid day.
-    pub valid_until: Date,
+    /// First valid day, with its time when it has one.
+    pub valid_from: When,
+    /// Last valid day, with its time when it has one.
+    pub valid_until: When,
     /// Zones granted.
     pub zones: Vec<String>,
     /// Per template element: the text to show (text, raised and microtext
@@ -99,13 +100,13 @@ impl<'a> Resolver<'a> {
             return Err(vec![d]);
         };
         let t = &self.set.templates[template_index];
-        let from = e.valid_from.unwrap_or(self.event.starts);
+        let from = e.valid_from.unwrap_or(When::day(self.event.starts));
         let until = match (e.valid_until, t.days) {
             (Some(u), _) => u,
-            (None, Days::Single) => from,
-            (None, Days::Range) => self.event.ends,
+            (None, Days::Single) => When::day(from.date),
+            (None, Days::Range) => When::day(self.event.ends),
         };
-        if until < from && e.valid_until.is_none() {
+        if until.end() <= from.start() && e.valid_until.is_none() {
             errors.push(
                 err(
                     e.spans.valid_from(),
@@ -113,7 +114,7 @@ impl<'a> Resolver<'a> {
                 )
                 .hint("give valid_until as well, or correct the date"),
             );
-        } else if until < from && e.valid_from.is_none() {
+        } else if until.end() <= from.start() && e.valid_from.is_none() {
             errors.push(
                 err(
                     e.spans.valid_until(),
@@ -122,7 +123,16 @@ impl<'a> Resolver<'a> {
                 .hint("give valid_from as well, or correct the date"),
             );
         }
-        if t.days == Days::Single && from != until {
+        // A one-day pass may run past midnight when it has hours (a load-out
+        // shift from 22:00 to 03:00), for at most a day.
+        let night_shift = until.time.is_some()
+            && until.date.yesterday().is_ok_and(|d| d == from.date)
+            && until.end()
+                <= from
+                    .start()
+                    .checked_add(jiff::SignedDuration::from_hours(24))
+                    .unwrap_or(from.start());
+        if t.days == Days::Single && from.date != until.date && !night_shift {
             errors.push(
                 err(
                     e.spans.valid_until(),
@@ -207,12 +217,20 @@ impl<'a> Resolver<'a> {
             errors.dedup();
             return Err(errors);
         }
+        let window = Window { from, until };
+        // A pass with hours carries its window as instants (payload version
+        // 2); the roster refused times without a zone, so one is here.
+        let hours = self.event.timezone.as_ref().filter(|_| window.has_time()).map(|zone| {
+            let (start, end) = window.instants(zone);
+            crate::payload::Hours { start, end, offset: zone.offset(start) }
+        });
         let payload = Payload {
             event: self.event.id.clone(),
             id: e.id.to_string(),
             pass: t.name.clone(),
-            valid_from: from,
-            valid_until: until,
+            valid_from: from.date,
+            valid_until: until.date,
+            hours,
             zones: zones.clone(),
             reprint,
             name: t.qr_name.then(|| e.name.to_string()),
@@ -264,13 +282,17 @@ struct Values<'v> {
     e: &'v Entry,
     t: &'v Template,
     event: &'v Event,
-    from: Date,
-    until: Date,
+    from: When,
+    until: When,
     zones: &'v [String],
     reprint: u32,
 }
 
 impl Values<'_> {
+    fn window(&self) -> Window {
+        Window { from: self.from, until: self.until }
+    }
+
     fn render(&self, p: &Pattern) -> String {
         let mut s = String::new();
         for piece in &p.0 {
@@ -291,9 +313,10 @@ impl Values<'_> {
             Field::Access => self.t.label.clone(),
             Field::Pass => self.t.name.clone(),
             Field::Zones => self.zones.join(" · "),
-            Field::ValidFrom => format_date(self.from, date_fmt),
-            Field::ValidUntil => format_date(self.until, date_fmt),
-            Field::Dates => date_range(self.from, self.until, date_fmt),
+            Field::ValidFrom => format_when(self.from, date_fmt),
+            Field::ValidUntil => format_when(self.until, date_fmt),
+            Field::Dates => window_text(self.window(), date_fmt, &self.t.time_format),
+            Field::Hours => self.window().hours(fmt.unwrap_or(&self.t.time_format)),
             Field::Event => self.event.name.clone(),
             Field::Venue => self.event.venue.clone().unwrap_or_default(),
             Field::Id => self.e.id.to_string(),
@@ -309,6 +332,32 @@ pub fn format_date(d: Date, fmt: &str) -> String {
     match jiff::fmt::strtime::BrokenDownTime::from(d).format(fmt, &mut s) {
         Ok(()) => s,
         Err(_) => d.to_string(),
+    }
+}
+
+/// A `valid_from` or `valid_until` value with a pattern's format: with its
+/// time when it has one (so `%H:%M` prints it), else as a day.
+pub fn format_when(w: When, fmt: &str) -> String {
+    match w.time {
+        Some(_) => crate::when::format_time(w.start(), fmt),
+        None => format_date(w.date, fmt),
+    }
+}
+
+/// The `{dates}` of a pass: its days as [`date_range`] writes them, and for a
+/// pass with hours the times too: "18 Jun 2027 08:00 – 17:00" within a day,
+/// "18 Jun 2027 20:00 – 19 Jun 2027 02:00" across midnight.
+pub fn window_text(w: Window, date_fmt: &str, time_fmt: &str) -> String {
+    if !w.has_time() {
+        return date_range(w.from.date, w.until.date, date_fmt);
+    }
+    let day = |d: Date| format_date(d, date_fmt);
+    let time = |dt: jiff::civil::DateTime| crate::when::format_time(dt, time_fmt);
+    let from = format!("{} {}", day(w.from.date), time(w.from.start()));
+    match w.until.time {
+        Some(_) if w.until.date == w.from.date => format!("{from} – {}", time(w.until.end())),
+        Some(_) => format!("{from} – {} {}", day(w.until.date), time(w.until.end())),
+        None => format!("{from} – {}", day(w.until.date)),
     }
 }
 
@@ -342,5 +391,28 @@ mod tests {
             date_range(date(2026, 12, 31), date(2027, 1, 1), "%Y-%m-%d"),
             "2026-12-31 – 2027-01-01"
         );
+    }
+
+    #[test]
+    fn windows_with_hours_read_naturally() {
+        let w = |a: &str, b: &str| Window {
+            from: When::parse(a).unwrap(),
+            until: When::parse(b).unwrap(),
+        };
+        let (d, t) = ("%d %b %Y", "%H:%M");
+        assert_eq!(
+            window_text(w("2027-06-18 08:00", "2027-06-18 17:00"), d, t),
+            "18 Jun 2027 08:00 – 17:00"
+        );
+        assert_eq!(
+            window_text(w("2027-06-18 20:00", "2027-06-19 02:00"), d, t),
+            "18 Jun 2027 20:00 – 19 Jun 2027 02:00"
+        );
+        assert_eq!(
+            window_text(w("2027-06-18 08:00", "2027-06-19"), d, t),
+            "18 Jun 2027 08:00 – 19 Jun 2027"
+        );
+        assert_eq!(window_text(w("2027-06-18", "2027-06-19"), d, t), "18 – 19 Jun 2027");
+        assert_eq!(format_when(When::parse("2027-06-18 08:00").unwrap(), "%a %H:%M"), "Fri 08:00");
     }
 }

@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::diag::{Diagnostic, FileId, Span};
+use crate::when::{When, Zone};
 use crate::yaml::{known_keys, Node, Reader, Value};
 
 /// The event a roster is for.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Event {
     /// Display name, e.g. "Northern Lights Festival 2026".
     pub name: String,
@@ -22,6 +23,25 @@ pub struct Event {
     pub ends: Date,
     /// Short ASCII identifier carried in QR payloads, e.g. "NLF2026".
     pub id: String,
+    /// The time zone that times of day are in (required when any is given).
+    pub timezone: Option<Zone>,
+}
+
+// By hand so that an event without a time zone is written as before times
+// existed: the run id on the slug line hashes this form.
+impl std::fmt::Debug for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Event");
+        d.field("name", &self.name)
+            .field("venue", &self.venue)
+            .field("starts", &self.starts)
+            .field("ends", &self.ends)
+            .field("id", &self.id);
+        if let Some(z) = &self.timezone {
+            d.field("timezone", z);
+        }
+        d.finish()
+    }
 }
 
 /// One pass holder as written in the roster (defaults not yet applied).
@@ -37,10 +57,10 @@ pub struct Entry {
     pub role: Option<Box<str>>,
     /// Pass type as written (may be an alias).
     pub pass: Box<str>,
-    /// First valid day, if given.
-    pub valid_from: Option<Date>,
-    /// Last valid day, if given.
-    pub valid_until: Option<Date>,
+    /// First valid day (and time), if given.
+    pub valid_from: Option<When>,
+    /// Last valid day (and time), if given.
+    pub valid_until: Option<When>,
     /// Zones, if given (otherwise the pass type's).
     pub zones: Option<Vec<String>>,
     /// Photo path, resolved against the roster's folder.
@@ -168,7 +188,7 @@ pub struct Roster {
 }
 
 const TOP_KEYS: &[&str] = &["event", "passes"];
-const EVENT_KEYS: &[&str] = &["name", "venue", "starts", "ends", "id"];
+const EVENT_KEYS: &[&str] = &["name", "venue", "starts", "ends", "id", "timezone"];
 /// Every key a pass entry may have.
 pub const ENTRY_KEYS: &[&str] =
     &["id", "name", "organisation", "role", "pass", "valid_from", "valid_until", "zones", "photo"];
@@ -215,6 +235,8 @@ fn load_inner(
         return Ok(None);
     }
     let mut event = None;
+    let mut event_span = whole;
+    let mut zone_written = false;
     let mut event_seen = false;
     let mut passes_seen = false;
     // Room for the entries up front when the roster is laid out as usual
@@ -229,8 +251,9 @@ fn load_inner(
         match name {
             "event" if !event_seen => {
                 event_seen = true;
+                event_span = key.span;
                 let node = reader.read_node()?;
-                event = read_event(&node, out);
+                event = read_event(&node, &mut zone_written, out);
             }
             "passes" if !passes_seen => {
                 passes_seen = true;
@@ -279,14 +302,20 @@ fn load_inner(
         out.push(Diagnostic::error(whole, "the roster's `passes:` list is empty"));
     }
     entries.shrink_to_fit();
-    Ok(event.map(|event| Roster { file, event, entries }))
+    let roster = event.map(|event| Roster { file, event, entries });
+    // A `timezone` that was written but is unknown has its own error; the
+    // entries' times are not blamed for it as well.
+    if let Some(r) = roster.as_ref().filter(|_| !zone_written) {
+        check_times_have_a_zone(r, event_span, out);
+    }
+    Ok(roster)
 }
 
-fn read_event(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Event> {
+fn read_event(node: &Node, zone_written: &mut bool, out: &mut Vec<Diagnostic>) -> Option<Event> {
     let pairs = node.expect_map("`event`", None, out)?;
     let mut name = None;
     let mut venue = None;
-    let (mut starts, mut ends, mut id) = (None, None, None);
+    let (mut starts, mut ends, mut id, mut timezone) = (None, None, None, None);
     for (key, k, v) in known_keys(pairs, EVENT_KEYS, "the event", None, out) {
         match key {
             "name" => name = text(v, "the event's name", None, out),
@@ -295,6 +324,11 @@ fn read_event(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Event> {
             "ends" => ends = date(v, "ends", None, out).map(|d| (d, v.span)),
             "id" => {
                 id = text(v, "the event's id", None, out).filter(|s| check_id(s, v.span, None, out))
+            }
+            "timezone" => {
+                *zone_written = true;
+                timezone = text(v, "timezone", None, out)
+                    .and_then(|n| crate::when::read_zone(&n, v.span, out));
             }
             _ => unreachable!("known_keys returns known keys only"),
         }
@@ -326,7 +360,7 @@ fn read_event(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Event> {
         return None;
     }
     let id = id.unwrap_or_else(|| event_id_from_name(&name));
-    Some(Event { name, venue, starts, ends, id })
+    Some(Event { name, venue, starts, ends, id, timezone })
 }
 
 /// A short ASCII id from an event name: initials of words, numbers kept whole
@@ -398,11 +432,13 @@ fn read_entry(
             }
             "valid_from" => {
                 e.spans.set(Field::ValidFrom, v.span);
-                e.valid_from = date(v, "valid_from", who, out);
+                e.valid_from = text(v, "valid_from", who, out)
+                    .and_then(|t| crate::when::read(&t, v.span, "valid_from", who, out));
             }
             "valid_until" => {
                 e.spans.set(Field::ValidUntil, v.span);
-                e.valid_until = date(v, "valid_until", who, out);
+                e.valid_until = text(v, "valid_until", who, out)
+                    .and_then(|t| crate::when::read(&t, v.span, "valid_until", who, out));
             }
             "zones" => {
                 e.spans.set(Field::Zones, v.span);
@@ -431,7 +467,7 @@ fn read_entry(
             .hint("add e.g. `pass: crew`; `laminate templates` lists the pass types")));
     }
     if let (Some(from), Some(until)) = (e.valid_from, e.valid_until) {
-        if until < from {
+        if until.end() <= from.start() {
             out.push(tag(Diagnostic::error(
                 e.spans.valid_until(),
                 format!("valid_until ({until}) is before valid_from ({from})"),
@@ -585,6 +621,29 @@ fn date(node: &Node, what: &str, entry: Option<&str>, out: &mut Vec<Diagnostic>)
         out.push(d);
     }
     parsed
+}
+
+/// Every entry with a time of day needs the event's time zone to say which
+/// instant it means: one error per such entry, at its first time.
+fn check_times_have_a_zone(roster: &Roster, event_span: Span, out: &mut Vec<Diagnostic>) {
+    if roster.event.timezone.is_some() {
+        return;
+    }
+    for e in &roster.entries {
+        let span = match (e.valid_from, e.valid_until) {
+            (Some(When { time: Some(_), .. }), _) => e.spans.valid_from(),
+            (_, Some(When { time: Some(_), .. })) => e.spans.valid_until(),
+            _ => continue,
+        };
+        out.push(
+            Diagnostic::error(span, "a time of day needs the event's `timezone`")
+                .entry(&*e.id)
+                .hint(format!(
+                    "add e.g. `timezone: Europe/London` to the event (line {}), so the pass says which instant it means",
+                    event_span.line
+                )),
+        );
+    }
 }
 
 fn zones(node: &Node, entry: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<Vec<String>> {

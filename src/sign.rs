@@ -6,9 +6,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
+use jiff::Timestamp;
 
-use crate::payload::{BadPayload, Payload};
+use crate::payload::{BadPayload, Hours, Payload};
 
 const PRIVATE_HEADER: &str = "laminate ed25519 private key";
 const PUBLIC_HEADER: &str = "laminate ed25519 public key";
@@ -196,10 +197,10 @@ pub enum Refusal {
     BadSignature,
     /// The pass (this id, or this reprint) is on the revocation list.
     Revoked,
-    /// The date is before the first valid day.
-    NotYetValid(Date),
-    /// The date is after the last valid day.
-    Expired(Date),
+    /// The date or time is before the pass's start (which this names).
+    NotYetValid(String),
+    /// The date or time is after the pass's end (which this names).
+    Expired(String),
     /// The zone asked for is not on the pass.
     ZoneNotGranted(String),
 }
@@ -228,19 +229,83 @@ impl fmt::Display for Refusal {
                 "the signature does not match: the payload was altered, or signed with another key",
             ),
             Refusal::Revoked => f.write_str("the pass is revoked"),
-            Refusal::NotYetValid(d) => write!(f, "the pass is not valid yet: it starts on {d}"),
-            Refusal::Expired(d) => write!(f, "the pass has expired: its last day was {d}"),
+            Refusal::NotYetValid(d) => write!(f, "the pass is not valid yet: it starts {d}"),
+            Refusal::Expired(d) => write!(f, "the pass has expired: {d}"),
             Refusal::ZoneNotGranted(z) => write!(f, "the pass does not grant zone \"{z}\""),
         }
     }
 }
 
+/// When a door checks a pass (`verify --on` or `--at`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Moment {
+    /// A whole day: the pass must be valid at some time that day.
+    On(Date),
+    /// An instant, and its date and time as written (RFC 3339 with an offset).
+    At(Timestamp, DateTime),
+    /// A local date and time in the pass's own time zone.
+    Local(DateTime),
+}
+
+impl Moment {
+    /// Reads `--at`: RFC 3339 with an offset (`2027-06-18T08:30:00+01:00`,
+    /// `...Z`), or a local `YYYY-MM-DD HH:MM` in the pass's time zone.
+    pub fn parse_at(text: &str) -> Option<Moment> {
+        if let Ok(t) = text.parse::<Timestamp>() {
+            // The date and time as written, before the offset.
+            let pieces = jiff::fmt::temporal::Pieces::parse(text).ok()?;
+            let local = pieces.date().to_datetime(pieces.time().unwrap_or_default());
+            return Some(Moment::At(t, local));
+        }
+        let w = crate::when::When::parse(text)?;
+        w.time.map(|_| Moment::Local(w.start()))
+    }
+
+    /// Why a pass with days `from` to `until` (no hours) is refused at this moment.
+    fn check_days(self, from: Date, until: Date) -> Result<(), Refusal> {
+        let day = match self {
+            Moment::On(d) => d,
+            Moment::At(_, local) | Moment::Local(local) => local.date(),
+        };
+        if day < from {
+            return Err(Refusal::NotYetValid(format!("on {from}")));
+        }
+        if day > until {
+            return Err(Refusal::Expired(format!("its last day was {until}")));
+        }
+        Ok(())
+    }
+
+    /// Why a pass with hours is refused at this moment.
+    fn check_hours(self, p: &Payload, h: &Hours) -> Result<(), Refusal> {
+        let local = |t: Timestamp| {
+            let dt = h.offset.to_datetime(t);
+            format!("{} {:02}:{:02} (UTC{})", dt.date(), dt.hour(), dt.minute(), h.offset)
+        };
+        let at = match self {
+            Moment::On(_) => return self.check_days(p.valid_from, p.valid_until),
+            Moment::At(t, _) => t,
+            Moment::Local(dt) => h
+                .offset
+                .to_timestamp(dt)
+                .map_err(|_| Refusal::NotYetValid(format!("at {}", local(h.start))))?,
+        };
+        if at < h.start {
+            return Err(Refusal::NotYetValid(format!("at {}", local(h.start))));
+        }
+        if at >= h.end {
+            return Err(Refusal::Expired(format!("it ended at {}", local(h.end))));
+        }
+        Ok(())
+    }
+}
+
 /// Checks a payload text: well-formed, signed by `key`, not revoked, and
-/// (when asked) valid `on` a date and granting `zone`. Returns the payload.
+/// (when asked) valid at a moment and granting `zone`. Returns the payload.
 pub fn verify(
     text: &str,
     key: &VerifyingKey,
-    on: Option<Date>,
+    on: Option<Moment>,
     zone: Option<&str>,
     revoked: &Revocations,
 ) -> Result<Payload, Refusal> {
@@ -256,12 +321,10 @@ pub fn verify(
     if revoked.covers(&payload.id, payload.reprint) {
         return Err(Refusal::Revoked);
     }
-    if let Some(day) = on {
-        if day < payload.valid_from {
-            return Err(Refusal::NotYetValid(payload.valid_from));
-        }
-        if day > payload.valid_until {
-            return Err(Refusal::Expired(payload.valid_until));
+    if let Some(moment) = on {
+        match &payload.hours {
+            None => moment.check_days(payload.valid_from, payload.valid_until)?,
+            Some(h) => moment.check_hours(&payload, h)?,
         }
     }
     if let Some(z) = zone {
@@ -289,6 +352,7 @@ mod tests {
             pass: "crew".into(),
             valid_from: date(2026, 7, 9),
             valid_until: date(2026, 7, 13),
+            hours: None,
             zones: vec!["stage".into(), "backstage".into()],
             reprint: 0,
             name: None,
@@ -308,7 +372,7 @@ mod tests {
         let ok = verify(
             &text,
             &key().verifying_key(),
-            Some(date(2026, 7, 10)),
+            Some(Moment::On(date(2026, 7, 10))),
             Some("stage"),
             &Revocations::default(),
         );
@@ -336,17 +400,48 @@ mod tests {
         let other_reprint = Revocations::parse("NLF-0001 1\n").unwrap();
         assert!(verify(&text, &pk, None, None, &other_reprint).is_ok());
         assert_eq!(
-            refuse(&text, &pk, Some(date(2026, 7, 8)), None, &none),
-            Refusal::NotYetValid(date(2026, 7, 9))
+            refuse(&text, &pk, Some(Moment::On(date(2026, 7, 8))), None, &none),
+            Refusal::NotYetValid("on 2026-07-09".into())
         );
         assert_eq!(
-            refuse(&text, &pk, Some(date(2026, 7, 14)), None, &none),
-            Refusal::Expired(date(2026, 7, 13))
+            refuse(&text, &pk, Some(Moment::On(date(2026, 7, 14))), None, &none),
+            Refusal::Expired("its last day was 2026-07-13".into())
         );
         assert_eq!(
             refuse(&text, &pk, None, Some("vip bar"), &none),
             Refusal::ZoneNotGranted("vip bar".into())
         );
         assert_eq!(Revocations::parse("A 1 2\n").unwrap_err().0, 1);
+    }
+
+    #[test]
+    fn hours_are_checked_to_the_minute_from_any_zone() {
+        let mut p = pass();
+        p.hours = Some(Hours {
+            start: "2027-06-18T07:00:00Z".parse().unwrap(),
+            end: "2027-06-18T16:00:00Z".parse().unwrap(),
+            offset: jiff::tz::Offset::from_hours(1).unwrap(),
+        });
+        (p.valid_from, p.valid_until) = (date(2027, 6, 18), date(2027, 6, 18));
+        sign(&key(), &mut p);
+        let text = p.encode();
+        let pk = key().verifying_key();
+        let at = |s: &str| {
+            verify(&text, &pk, Some(Moment::parse_at(s).unwrap()), None, &Revocations::default())
+        };
+        assert!(at("2027-06-18 08:00").is_ok());
+        assert!(at("2027-06-18T03:00:00-04:00").is_ok(), "08:00 in London is 03:00 in New York");
+        assert!(at("2027-06-18 16:59").is_ok());
+        assert_eq!(at("2027-06-18 07:59").unwrap_err().exit_status(), 14);
+        assert_eq!(at("2027-06-18T06:59:00Z").unwrap_err().exit_status(), 14);
+        assert_eq!(at("2027-06-18 17:00").unwrap_err().exit_status(), 15);
+        assert_eq!(
+            at("2027-06-18T16:00:00Z").unwrap_err().to_string(),
+            "the pass has expired: it ended at 2027-06-18 17:00 (UTC+01)"
+        );
+        let on = |d| verify(&text, &pk, Some(Moment::On(d)), None, &Revocations::default());
+        assert!(on(date(2027, 6, 18)).is_ok());
+        assert_eq!(on(date(2027, 6, 19)).unwrap_err().exit_status(), 15);
+        assert_eq!(Moment::parse_at("2027-06-18"), None, "a day is --on, not --at");
     }
 }

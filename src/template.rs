@@ -46,6 +46,8 @@ pub enum Field {
     Id,
     /// "REPRINT n" on the n-th reprint, empty on the first print.
     Reprint,
+    /// The hours of a pass with hours ("08:00 – 17:00"), empty for whole days.
+    Hours,
 }
 
 /// Field names as written in templates, in [`Field`] order.
@@ -63,6 +65,7 @@ pub const FIELDS: &[(&str, Field)] = &[
     ("venue", Field::Venue),
     ("id", Field::Id),
     ("reprint", Field::Reprint),
+    ("hours", Field::Hours),
 ];
 
 impl Field {
@@ -78,7 +81,7 @@ impl Field {
     }
 
     fn is_date(self) -> bool {
-        matches!(self, Field::ValidFrom | Field::ValidUntil | Field::Dates)
+        matches!(self, Field::ValidFrom | Field::ValidUntil | Field::Dates | Field::Hours)
     }
 }
 
@@ -244,6 +247,8 @@ pub struct Template {
     pub days: Days,
     /// strftime format of dates.
     pub date_format: String,
+    /// strftime format of times of day (`{hours}`, and `{dates}` with hours).
+    pub time_format: String,
     /// Elements in drawing order.
     pub elements: Vec<Element>,
     /// Elements of the back (printed with `--duplex`), as seen from the back.
@@ -561,9 +566,11 @@ mod tests {
         let mut out = vec![];
         let set = load(&Origin::Builtin, &mut sources, &mut out).unwrap();
         assert!(out.is_empty(), "{out:#?}");
-        assert_eq!(set.names(), ["all-access", "crew", "day", "limited", "sticky"]);
+        assert_eq!(set.names(), ["all-access", "crew", "day", "limited", "load-in", "sticky"]);
         assert_eq!(set.find("VIP"), set.find("limited"));
         let day = &set.templates[set.find("day").unwrap()];
         assert_eq!(day.days, Days::Single);
+        let load_in = &set.templates[set.find("load-in").unwrap()];
+        assert_eq!((load_in.days, load_in.time_format.as_str()), (Days::Single, "%H:%M"));
     }
 }

@@ -148,6 +148,67 @@ fn yaml_csv_xlsx_and_stdin_rosters_give_the_same_pdf() {
     }
 }
 
+// Guards times in spreadsheet rosters (issue 13): a CSV cell written
+// `2026-08-01 08:00` and an XLSX date-and-time cell give the pass the same
+// hours as YAML, with the event file's timezone.
+#[test]
+fn spreadsheet_times_and_xlsx_date_time_cells_give_the_same_pass_as_yaml() {
+    let dir = temp();
+    let d = dir.path();
+    let event = format!("{EVENT}  timezone: Europe/London\n");
+    fs::write(
+        d.join("roster.yaml"),
+        format!("{event}passes:\n  - id: HJN-101\n    name: Sam Okafor\n    pass: load-in\n    valid_from: 2026-08-01 08:00\n    valid_until: 2026-08-01 17:00\n"),
+    )
+    .unwrap();
+    fs::write(
+        d.join("times.csv"),
+        "id,name,pass,valid_from,valid_until\nHJN-101,Sam Okafor,load-in,2026-08-01 08:00,2026-08-01 17:00\n",
+    )
+    .unwrap();
+    fs::write(d.join("times.event.yaml"), &event).unwrap();
+    // Excel counts days from 1899-12-30: 46235 is 2026-08-01, and a third
+    // of a day is 08:00, seventeen twenty-fourths 17:00.
+    let head =
+        vec![("A", "id"), ("B", "name"), ("C", "pass"), ("D", "valid_from"), ("E", "valid_until")];
+    let row = vec![
+        ("A", "HJN-101"),
+        ("B", "Sam Okafor"),
+        ("C", "load-in"),
+        ("D", "=46235.333333333336"),
+        ("E", "=46235.708333333336"),
+    ];
+    write_xlsx(&d.join("times.xlsx"), &[(1, head), (2, row)]);
+    let mut pdfs = Vec::new();
+    for roster in ["roster.yaml", "times.csv", "times.xlsx"] {
+        let (out, manifest) = (format!("{roster}.pdf"), format!("{roster}.csv"));
+        let run = laminate_in(
+            d,
+            &["render", roster, "-o", &out, "--manifest", &manifest, "--quiet"],
+            &[],
+        );
+        assert_eq!(run.status, 0, "{roster}: {}", run.stderr);
+        let m = fs::read_to_string(d.join(&manifest)).unwrap();
+        assert!(
+            m.contains("HJN-101,Sam Okafor,load-in,2026-08-01 08:00,2026-08-01 17:00,"),
+            "{roster}: {m}"
+        );
+        pdfs.push((roster, fs::read(d.join(&out)).unwrap()));
+    }
+    // convert keeps the zone and the times, and its YAML renders the same.
+    let run = laminate_in(d, &["convert", "times.xlsx", "-o", "converted.yaml"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let yaml = fs::read_to_string(d.join("converted.yaml")).unwrap();
+    assert!(yaml.contains("  timezone: Europe/London\n"), "{yaml}");
+    assert!(yaml.contains("    valid_from: 2026-08-01 08:00\n"), "{yaml}");
+    let run = laminate_in(d, &["render", "converted.yaml", "-o", "converted.pdf", "--quiet"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    pdfs.push(("converted.yaml", fs::read(d.join("converted.pdf")).unwrap()));
+    for (roster, pdf) in &pdfs[1..] {
+        assert!(pdf == &pdfs[0].1, "{roster} gives another PDF than roster.yaml");
+    }
+}
+
 #[test]
 fn a_bad_csv_row_is_reported_by_row_and_column() {
     let dir = temp();
@@ -385,7 +446,15 @@ fn init_writes_a_project_that_validates_and_never_overwrites() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_eq!(
         names_in(&d.join("fest/templates")),
-        ["all-access.yaml", "base.yaml", "crew.yaml", "day.yaml", "limited.yaml", "sticky.yaml"]
+        [
+            "all-access.yaml",
+            "base.yaml",
+            "crew.yaml",
+            "day.yaml",
+            "limited.yaml",
+            "load-in.yaml",
+            "sticky.yaml"
+        ]
     );
     assert_eq!(
         fs::read(d.join("fest/templates/crew.yaml")).unwrap(),

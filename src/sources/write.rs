@@ -50,6 +50,9 @@ pub fn to_yaml(roster: &Roster, base_dir: &Path, from: &str) -> String {
     if ev.id != roster::event_id_from_name(&ev.name) {
         y.push_str(&format!("  id: {}\n", ev.id));
     }
+    if let Some(z) = &ev.timezone {
+        y.push_str(&format!("  timezone: {}\n", z.name));
+    }
     y.push_str("passes:\n");
     for e in &roster.entries {
         y.push_str(&format!("  - id: {}\n    name: {}\n", e.id, scalar(&e.name)));

@@ -16,6 +16,7 @@ const TEMPLATE_KEYS: &[&str] = &[
     "zones",
     "days",
     "date_format",
+    "time_format",
     "colours",
     "elements",
     "back",
@@ -53,6 +54,7 @@ pub(super) fn convert(
         zones: vec![],
         days: Days::Range,
         date_format: "%d %b %Y".into(),
+        time_format: "%H:%M".into(),
         elements: vec![],
         back: vec![],
         qr_name: false,
@@ -107,6 +109,13 @@ pub(super) fn convert(
                 if let Some(f) = scalar(v, out) {
                     if check_date_format(&f, v.span, out) {
                         t.date_format = f;
+                    }
+                }
+            }
+            "time_format" => {
+                if let Some(f) = scalar(v, out) {
+                    if check_date_format(&f, v.span, out) {
+                        t.time_format = f;
                     }
                 }
             }
@@ -183,7 +192,8 @@ fn list(node: &Node, out: &mut Vec<Diagnostic>) -> Vec<String> {
 }
 
 fn check_date_format(f: &str, span: Span, out: &mut Vec<Diagnostic>) -> bool {
-    let probe = jiff::civil::date(2026, 7, 10);
+    // A date with a time, so that patterns may format times (`%H:%M`).
+    let probe = jiff::civil::date(2026, 7, 10).at(8, 0, 0, 0);
     let mut buf = String::new();
     let ok = jiff::fmt::strtime::BrokenDownTime::from(probe).format(f, &mut buf).is_ok();
     if !ok {

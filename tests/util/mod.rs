@@ -66,6 +66,28 @@ pub fn have(tool: &str) -> bool {
     found
 }
 
+/// True when python3 can import every module in `modules` (installed by
+/// scripts/test with pip). Missing, the test fails under
+/// `LAMINATE_REQUIRE_TOOLS` and is otherwise reported as skipped, as [`have`].
+pub fn have_python_modules(modules: &[&str]) -> bool {
+    let found = Command::new("python3")
+        .arg("-c")
+        .arg(format!("import {}", modules.join(", ")))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        assert!(
+            std::env::var_os("LAMINATE_REQUIRE_TOOLS").is_none(),
+            "python3 with {modules:?} is required (LAMINATE_REQUIRE_TOOLS is set) but not installed"
+        );
+        eprintln!(
+            "skipping: python3 with {modules:?} is not installed (scripts/test installs them)"
+        );
+    }
+    found
+}
+
 /// Runs an external tool and returns (success, stdout, stderr).
 pub fn tool(program: &str, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(program).args(args).output().expect("tool runs");
