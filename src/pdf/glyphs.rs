@@ -47,23 +47,37 @@ enum Dict {
 fn carried(glyphs: &[Glyph], text: &str, rtl: bool) -> Vec<(usize, usize)> {
     let n = glyphs.len();
     let mut out = vec![(0, 0); n];
-    // Cluster starts, sorted, to find where each cluster ends. Shaping keeps
-    // clusters monotonic in visual order, so this is usually a reversal.
-    let mut starts: Vec<u32> = glyphs.iter().map(|g| g.cluster).collect();
-    if rtl {
-        starts.reverse();
-    }
-    if !starts.is_sorted() {
-        starts.sort_unstable();
-    }
-    starts.dedup();
+    // Shaping keeps clusters monotonic in visual order, so a cluster ends
+    // where its neighbour in reading order starts; only otherwise are the
+    // starts sorted to find the next one.
+    let monotonic = glyphs.windows(2).all(|w| {
+        if rtl {
+            w[0].cluster >= w[1].cluster
+        } else {
+            w[0].cluster <= w[1].cluster
+        }
+    });
+    let starts: Vec<u32> = if monotonic {
+        Vec::new()
+    } else {
+        let mut s: Vec<u32> = glyphs.iter().map(|g| g.cluster).collect();
+        s.sort_unstable();
+        s.dedup();
+        s
+    };
     let mut i = 0;
     while i < n {
         let cluster = glyphs[i].cluster;
         let len = glyphs[i..].iter().take_while(|g| g.cluster == cluster).count();
         let start = (cluster as usize).min(text.len());
-        let next = starts.partition_point(|&s| s <= cluster);
-        let end = starts.get(next).map_or(text.len(), |&s| (s as usize).min(text.len()));
+        let next = if !monotonic {
+            starts.get(starts.partition_point(|&s| s <= cluster)).copied()
+        } else if rtl {
+            i.checked_sub(1).map(|j| glyphs[j].cluster)
+        } else {
+            glyphs.get(i + len).map(|g| g.cluster)
+        };
+        let end = next.map_or(text.len(), |s| (s as usize).min(text.len()));
         let mut at = start;
         for k in 0..len {
             // The k-th glyph in reading order.
@@ -100,6 +114,12 @@ pub(super) fn show(
         return;
     }
     let font = usize::from(id.0);
+    if plain_run(out, font, face, glyphs, text) {
+        c.begin_text(&format!("F{font}"), size, pos.x, pos.y);
+        c.show(glyphs.iter().map(|g| g.id));
+        c.end_text();
+        return;
+    }
     // Shaping keeps cluster offsets monotonic in visual order: they fall
     // from left to right in a right-to-left run.
     let rtl = glyphs.len() > 1 && glyphs[0].cluster > glyphs[glyphs.len() - 1].cluster;
@@ -164,6 +184,8 @@ pub(super) fn show(
     // the objects of a line by position and then reverses right-to-left
     // stretches, reads the letters in order too (measured in tests/extract.rs).
     let mut line = 0.0f64;
+    // Font advances by glyph id modulo 64, looked up once per glyph id.
+    let mut advances = [(u32::MAX, 0f64); 64];
     for &(gid, at, dy, d) in &placed {
         if rtl || d != dict || dy != rise {
             flush(c, &mut parts, &mut adjusted);
@@ -187,13 +209,52 @@ pub(super) fn show(
             adjusted = true;
         }
         parts.push(Positioned::Glyph(gid));
-        pen = at + face.advance(gid);
+        let slot = usize::from(gid) % advances.len();
+        if advances[slot].0 != u32::from(gid) {
+            advances[slot] = (u32::from(gid), face.advance(gid));
+        }
+        pen = at + advances[slot].1;
     }
     flush(c, &mut parts, &mut adjusted);
     if rise != 0.0 {
         c.rise(0.0);
     }
     c.end_text();
+}
+
+/// The common case, checked and recorded without the general path's work
+/// (microtext repeats a few dozen glyphs hundreds of times a pass): left to
+/// right, one glyph per character, each showing its cmap character at the
+/// font's own advance. True when the run is that, with its glyphs recorded
+/// in the font's main map.
+fn plain_run(out: &mut Content, font: usize, face: &Font, glyphs: &[Glyph], text: &str) -> bool {
+    // (glyph id, character) pairs seen to be plain, by glyph id modulo 64.
+    let mut seen = [(u32::MAX, 0u32); 64];
+    for (i, g) in glyphs.iter().enumerate() {
+        let start = g.cluster as usize;
+        let end = glyphs.get(i + 1).map_or(text.len(), |n| n.cluster as usize);
+        let Some(ch) = text.get(start..end).and_then(|s| {
+            let mut chars = s.chars();
+            chars.next().filter(|_| chars.next().is_none())
+        }) else {
+            return false;
+        };
+        if g.dx != 0.0 || g.dy != 0.0 {
+            return false;
+        }
+        let slot = usize::from(g.id) % seen.len();
+        if seen[slot] == (u32::from(g.id), u32::from(ch)) {
+            continue;
+        }
+        if face.char_of(g.id) != Some(ch)
+            || (f64::from(g.advance) - face.advance(g.id)).abs() >= 1e-4
+        {
+            return false;
+        }
+        seen[slot] = (u32::from(g.id), u32::from(ch));
+        out.glyphs[font].entry(g.id).or_insert_with(|| ch.to_string());
+    }
+    true
 }
 
 /// The layer of `font` that shows `glyph` as `text`: one that already
