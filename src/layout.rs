@@ -198,7 +198,7 @@ impl<'a> Layouter<'a> {
                         }
                     }
                 }
-                Kind::Qr { colour } => items.extend(qr(&badge.payload, el.at, pos, *colour)),
+                Kind::Qr { colour } => items.extend(qr(badge, el.at, pos, *colour)),
                 Kind::Photo { radius, frame } => {
                     if let (Some(photo), Some(path)) = (&badge.photo, &badge.photo_path) {
                         let key = format!("{}@{}x{}", path.display(), photo.width, photo.height);
@@ -537,8 +537,8 @@ pub const QUIET_ZONE: usize = 4;
 
 /// The QR code of a payload, centred in its box on a white square that
 /// includes the quiet zone.
-fn qr(payload: &str, at: BoxPt, pos: Point, colour: Colour) -> Vec<(Point, Item)> {
-    let code = crate::qr::encode(payload.as_bytes())
+fn qr(badge: &Badge, at: BoxPt, pos: Point, colour: Colour) -> Vec<(Point, Item)> {
+    let code = crate::qr::encode_at(badge.payload.as_bytes(), badge.qr_level, None)
         .expect("resolve refuses payloads too long for a QR code");
     let n = code.size;
     let side = at.w.min(at.h);

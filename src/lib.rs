@@ -37,6 +37,7 @@ pub mod stock;
 pub mod template;
 pub mod text;
 pub mod units;
+pub mod warnings;
 pub mod when;
 pub mod yaml;
 
@@ -102,6 +103,10 @@ pub struct RenderOptions {
     /// Draw registration targets (circle and cross, on every plate) at the
     /// midpoints of each sheet's edges, outside every card's bleed.
     pub registration_marks: bool,
+    /// The program that wrote a table roster (`--from`); told by its headings by default.
+    pub from: sources::From,
+    /// An earlier run's manifest: render only the passes not in it.
+    pub since: Option<PathBuf>,
 }
 
 /// Passes resolved and laid out together before their sheets are written:
@@ -125,6 +130,10 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// The input files, for printing warnings.
     pub sources: Sources,
+    /// Rows of a ticket-shop export that got no pass, by reason, with counts.
+    pub skipped: Vec<(String, usize)>,
+    /// Headings of a ticket-shop export that no pass uses.
+    pub unused: Vec<String>,
 }
 
 /// Why a run failed.
@@ -209,7 +218,8 @@ pub fn render_with_progress(
 ) -> Result<Report, Failure> {
     let mut inputs = run::load(opts)?;
     let Some(roster) = inputs.roster.take() else { return Err(inputs.failure()) };
-    let selected = run::select(opts, &inputs.set, &roster, &mut inputs.found);
+    let selected =
+        run::select(opts, &inputs.set, &roster, inputs.since.as_ref(), &mut inputs.found);
     let signing = run::Signing::load(opts)?;
     let book = FontBook::bundled();
     let stages = run::Stages::new(opts, &inputs.set, &roster, &signing, book);
@@ -259,6 +269,8 @@ pub fn render_with_progress(
         files: written.files,
         warnings: run::sorted(inputs.found),
         sources: inputs.sources,
+        skipped: roster.skipped.clone(),
+        unused: roster.unused.clone(),
     })
 }
 

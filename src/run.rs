@@ -6,6 +6,7 @@
 
 mod emit;
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -37,6 +38,8 @@ pub struct Inputs {
     pub set: TemplateSet,
     /// The roster, or `None` when it could not be used at all.
     pub roster: Option<Roster>,
+    /// The ids of `--since`'s earlier manifest: passes not to print again.
+    pub since: Option<HashSet<String>>,
 }
 
 impl Inputs {
@@ -84,7 +87,14 @@ pub fn load(opts: &RenderOptions) -> Result<Inputs, Failure> {
     let origin = opts.templates.as_ref().map_or(Origin::Builtin, |d| Origin::Dir(d.clone()));
     let set = template::load(&origin, &mut sources, &mut found).map_err(Failure::Templates)?;
     let roster = sources::load(opts, &mut sources, &mut found)?;
-    Ok(Inputs { sources, found, profile, set, roster })
+    let since = opts.since.as_deref().map(manifest::read_ids).transpose().map_err(|source| {
+        Failure::Io {
+            action: "cannot read the --since manifest",
+            path: opts.since.clone().unwrap_or_default(),
+            source,
+        }
+    })?;
+    Ok(Inputs { sources, found, profile, set, roster, since })
 }
 
 /// The entries of a run, in the order they are printed, each with its
@@ -98,6 +108,7 @@ pub fn select<'r>(
     opts: &RenderOptions,
     set: &TemplateSet,
     roster: &'r Roster,
+    since: Option<&HashSet<String>>,
     found: &mut Vec<Diagnostic>,
 ) -> Selection<'r> {
     let whole = Span { file: roster.file, line: 1, col: 0, len: 1 };
@@ -124,7 +135,9 @@ pub fn select<'r>(
         .iter()
         .enumerate()
         .filter(|(_, e)| {
-            (opts.only.is_empty() || opts.only.iter().any(|id| **id == *e.id))
+            // --since: only the passes the earlier manifest does not list.
+            since.is_none_or(|old| !old.contains(&*e.id))
+                && (opts.only.is_empty() || opts.only.iter().any(|id| **id == *e.id))
                 && (opts.pass.is_empty()
                     || opts
                         .pass
@@ -367,6 +380,7 @@ impl<'a> Stages<'a> {
             front_page: 0,
             back_page: None,
             shard: self.shard.clone(),
+            warnings: manifest::warnings_cell(&warnings),
         };
         Ok((Some(Pass { front, back, row }), warnings))
     }
