@@ -407,10 +407,13 @@ impl<'a> Layouter<'a> {
         for (i, line) in fitted.lines.iter().enumerate() {
             let runs = self.fonts.runs(font, line);
             let width: f64 = runs.iter().map(|r| r.width_em).sum::<f64>() * fitted.size;
+            let rtl = crate::fonts::reads_right_to_left(line);
             let mut x = match align {
-                Align::Left => at.x,
                 Align::Center => at.x + (at.w - width) / 2.0,
-                Align::Right => at.x + at.w - width,
+                Align::Left => at.x,
+                Align::Start if !rtl => at.x,
+                Align::End if rtl => at.x,
+                Align::Right | Align::Start | Align::End => at.x + at.w - width,
             };
             // Capitals centred in the line's slot.
             let baseline = top + line_h * i as f64 + line_h / 2.0 + cap * fitted.size / 2.0;

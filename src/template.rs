@@ -122,6 +122,12 @@ pub enum Align {
     Center,
     /// Flush right.
     Right,
+    /// At the start of each line in its own direction: flush left, or flush
+    /// right for a line whose first strong character is right-to-left
+    /// (Arabic, Hebrew).
+    Start,
+    /// At the end of each line: the other side from [`Align::Start`].
+    End,
 }
 
 /// How a text element looks and fits.

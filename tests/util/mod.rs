@@ -97,3 +97,18 @@ pub fn tool(program: &str, args: &[&str]) -> (bool, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// True when a helper a test runs (a Python or npm package scripts/test
+/// installs) is there; like [`have`], its absence fails the test under
+/// `LAMINATE_REQUIRE_TOOLS` and skips it otherwise.
+pub fn have_helper(name: &str, found: impl FnOnce() -> bool) -> bool {
+    let found = found();
+    if !found {
+        assert!(
+            std::env::var_os("LAMINATE_REQUIRE_TOOLS").is_none(),
+            "{name} is required (LAMINATE_REQUIRE_TOOLS is set) but not installed"
+        );
+        eprintln!("skipping: {name} is not installed (scripts/test installs it)");
+    }
+    found
+}
