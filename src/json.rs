@@ -5,7 +5,8 @@
 //! `errors` and `warnings` (counts), and `diagnostics`, each with `severity`
 //! (`error` or `warning`), `file`, `line` (from 1), `column` (from 1, in
 //! characters), `entry` (the pass id), `message` and `hints`. Places that are
-//! unknown are `null`.
+//! unknown are `null`. For a ticket-shop export, `left_out` (rows that get
+//! no pass: `reason` and `rows`) and `not_used` (headings no pass uses).
 
 use serde::Serialize;
 
@@ -44,6 +45,22 @@ pub struct JsonReport {
     pub warnings: usize,
     /// Every diagnostic, in input order.
     pub diagnostics: Vec<JsonDiagnostic>,
+    /// Rows of a ticket-shop export that get no pass: reason and count
+    /// (left out of the JSON for other rosters).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<JsonLeftOut>,
+    /// Headings of a ticket-shop export that no pass uses (left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_used: Vec<String>,
+}
+
+/// Rows left out of a ticket-shop export for one reason.
+#[derive(Serialize, Debug)]
+pub struct JsonLeftOut {
+    /// Why, e.g. `cancelled`, `not attending`, `ticket type mapped to ~`.
+    pub reason: String,
+    /// How many rows.
+    pub rows: usize,
 }
 
 fn convert(sources: &Sources, d: Diagnostic) -> JsonDiagnostic {
@@ -61,11 +78,30 @@ fn convert(sources: &Sources, d: Diagnostic) -> JsonDiagnostic {
     }
 }
 
+/// The JSON report of a successful run's warnings (`render --report`).
+pub fn warnings_report(passes: usize, sources: &Sources, warnings: &[Diagnostic]) -> JsonReport {
+    let diagnostics: Vec<JsonDiagnostic> =
+        warnings.iter().map(|d| convert(sources, d.clone())).collect();
+    JsonReport {
+        ok: true,
+        passes,
+        errors: 0,
+        warnings: diagnostics.len(),
+        diagnostics,
+        left_out: Vec::new(),
+        not_used: Vec::new(),
+    }
+}
+
 /// The JSON report of a `render` run without output (`laminate validate`).
 pub fn report(result: Result<Report, Failure>) -> JsonReport {
+    let (mut left_out, mut not_used) = (Vec::new(), Vec::new());
     let (passes, diagnostics) = match result {
         Ok(r) => {
             let ds = r.warnings.into_iter().map(|d| convert(&r.sources, d)).collect();
+            left_out =
+                r.skipped.into_iter().map(|(reason, rows)| JsonLeftOut { reason, rows }).collect();
+            not_used = r.unused;
             (r.passes, ds)
         }
         Err(Failure::Input { sources, diagnostics }) => {
@@ -95,5 +131,7 @@ pub fn report(result: Result<Report, Failure>) -> JsonReport {
         errors,
         warnings: diagnostics.len() - errors,
         diagnostics,
+        left_out,
+        not_used,
     }
 }

@@ -200,7 +200,7 @@ impl<'a> Layouter<'a> {
                         }
                     }
                 }
-                Kind::Qr { colour } => items.extend(qr(&badge.payload, el.at, pos, *colour)),
+                Kind::Qr { colour } => items.extend(qr(badge, el.at, pos, *colour)),
                 Kind::Photo { radius, frame } => {
                     if let (Some(photo), Some(path)) = (&badge.photo, &badge.photo_path) {
                         let key = format!("{}@{}x{}", path.display(), photo.width, photo.height);
@@ -402,10 +402,13 @@ impl<'a> Layouter<'a> {
         for (i, line) in fitted.lines.iter().enumerate() {
             let runs = self.fonts.runs(font, line);
             let width: f64 = runs.iter().map(|r| r.width_em).sum::<f64>() * fitted.size;
+            let rtl = crate::fonts::reads_right_to_left(line);
             let mut x = match align {
-                Align::Left => at.x,
                 Align::Center => at.x + (at.w - width) / 2.0,
-                Align::Right => at.x + at.w - width,
+                Align::Left => at.x,
+                Align::Start if !rtl => at.x,
+                Align::End if rtl => at.x,
+                Align::Right | Align::Start | Align::End => at.x + at.w - width,
             };
             // Capitals centred in the line's slot.
             let baseline = top + line_h * i as f64 + line_h / 2.0 + cap * fitted.size / 2.0;
@@ -568,8 +571,8 @@ pub const QUIET_ZONE: usize = 4;
 
 /// The QR code of a payload, centred in its box on a white square that
 /// includes the quiet zone.
-fn qr(payload: &str, at: BoxPt, pos: Point, colour: Colour) -> Vec<(Point, Item)> {
-    let code = crate::qr::encode(payload.as_bytes())
+fn qr(badge: &Badge, at: BoxPt, pos: Point, colour: Colour) -> Vec<(Point, Item)> {
+    let code = crate::qr::encode_at(badge.payload.as_bytes(), badge.qr_level, None)
         .expect("resolve refuses payloads too long for a QR code");
     let n = code.size;
     let side = at.w.min(at.h);

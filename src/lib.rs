@@ -31,6 +31,7 @@ pub mod resolve;
 pub mod roster;
 pub mod run;
 pub mod security;
+pub mod serve;
 pub mod sign;
 pub mod sources;
 pub mod stock;
@@ -38,6 +39,7 @@ pub mod svg;
 pub mod template;
 pub mod text;
 pub mod units;
+pub mod warnings;
 pub mod when;
 pub mod yaml;
 
@@ -106,6 +108,10 @@ pub struct RenderOptions {
     /// Draw each pass's cut line in a CutContour spot colour on a layer of
     /// its own, for print-and-cut plotters.
     pub cut_contour: bool,
+    /// The program that wrote a table roster (`--from`); told by its headings by default.
+    pub from: sources::From,
+    /// An earlier run's manifest: render only the passes not in it.
+    pub since: Option<PathBuf>,
 }
 
 /// Passes resolved and laid out together before their sheets are written:
@@ -129,6 +135,10 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// The input files, for printing warnings.
     pub sources: Sources,
+    /// Rows of a ticket-shop export that got no pass, by reason, with counts.
+    pub skipped: Vec<(String, usize)>,
+    /// Headings of a ticket-shop export that no pass uses.
+    pub unused: Vec<String>,
 }
 
 /// Why a run failed.
@@ -213,7 +223,8 @@ pub fn render_with_progress(
 ) -> Result<Report, Failure> {
     let mut inputs = run::load(opts)?;
     let Some(roster) = inputs.roster.take() else { return Err(inputs.failure()) };
-    let selected = run::select(opts, &inputs.set, &roster, &mut inputs.found);
+    let selected =
+        run::select(opts, &inputs.set, &roster, inputs.since.as_ref(), &mut inputs.found);
     let signing = run::Signing::load(opts)?;
     let book = FontBook::bundled();
     let stages = run::Stages::new(opts, &inputs.set, &roster, &signing, book);
@@ -263,6 +274,8 @@ pub fn render_with_progress(
         files: written.files,
         warnings: run::sorted(inputs.found),
         sources: inputs.sources,
+        skipped: roster.skipped.clone(),
+        unused: roster.unused.clone(),
     })
 }
 

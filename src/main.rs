@@ -28,6 +28,10 @@ enum Command {
         /// Print nothing but errors and warnings.
         #[arg(short, long)]
         quiet: bool,
+        /// Also write every warning to FILE.json (the terminal shows the
+        /// first few of each kind and counts the rest).
+        #[arg(long, value_name = "FILE.json")]
+        report: Option<PathBuf>,
     },
     /// Run every check of render and write nothing.
     Validate {
@@ -80,6 +84,23 @@ enum Command {
     /// Render one pass, or the first sheet, to a PNG from the very PDF that
     /// render writes.
     Preview(PreviewArgs),
+    /// Design pass types in the browser: a local page (127.0.0.1 only, with
+    /// a session token) that shows the card as render draws it and saves
+    /// the template YAML changing only what was edited. Ctrl-C stops it.
+    Design {
+        /// A roster to preview with (default: the starter roster of init).
+        roster: Option<PathBuf>,
+        /// The template folder to edit (default: a copy of the built-in
+        /// set, saved only into a new folder you name in the page).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// The port to listen on (default: any free port).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Open the page in the browser (xdg-open).
+        #[arg(long)]
+        open: bool,
+    },
     /// Start a project: write DIR/roster.yaml and a copy of the built-in
     /// templates in DIR/templates, to edit.
     Init {
@@ -243,6 +264,14 @@ struct RunArgs {
     /// Also write a readable text dump of the laid-out sheets to FILE (for reviewing golden files).
     #[arg(long, value_name = "FILE")]
     dump: Option<PathBuf>,
+    /// The ticket shop that wrote a CSV or XLSX roster: pretix, eventbrite or
+    /// tito (default: told by its headings), or csv for a plain table.
+    #[arg(long, value_name = "SHOP", value_parser = ["pretix", "eventbrite", "tito", "csv"])]
+    from: Option<String>,
+    /// Render only the passes whose ids are not in this earlier run's
+    /// manifest (.csv or .json): the tickets sold since the last print.
+    #[arg(long, value_name = "OLD_MANIFEST")]
+    since: Option<PathBuf>,
 }
 
 fn parse_flip(text: &str) -> Result<laminate::impose::Flip, String> {
@@ -348,6 +377,8 @@ fn options(run: &RunArgs) -> RenderOptions {
         split_by_pass: run.split_by.is_some(),
         registration_marks: run.registration_marks,
         cut_contour: run.cut_contour,
+        from: run.from.as_deref().and_then(laminate::sources::From::parse).unwrap_or_default(),
+        since: run.since.clone(),
     }
 }
 
@@ -358,6 +389,25 @@ fn colour() -> bool {
 fn print_diagnostics(sources: &diag::Sources, list: Vec<diag::Diagnostic>) {
     let mut err = std::io::stderr().lock();
     let _ = diag::emit(&mut err, sources, list, colour());
+}
+
+/// Prints the first few warnings of each kind and a count of the rest,
+/// saying where the rest are.
+fn print_warnings(
+    sources: &diag::Sources,
+    list: Vec<diag::Diagnostic>,
+    report: Option<&std::path::Path>,
+) {
+    let (shown, more) = laminate::warnings::group(list);
+    print_diagnostics(sources, shown);
+    let all_in = match report {
+        Some(path) => format!("every one is in {}", path.display()),
+        None => "render --report FILE.json lists every one; so does the manifest's warnings column"
+            .to_string(),
+    };
+    for m in more {
+        eprintln!("laminate: warning: {} more like: {} ({all_in})", m.count, m.kind);
+    }
 }
 
 fn fail(f: Failure) -> ExitCode {
@@ -377,6 +427,16 @@ fn fail(f: Failure) -> ExitCode {
 
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// " (4 rows left out: 2 cancelled, 1 add-on, ...)" for a ticket-shop
+/// export's rows that got no pass; nothing for other rosters.
+fn left_out(skipped: &[(String, usize)]) -> String {
+    let n: usize = skipped.iter().map(|(_, n)| n).sum();
+    if n == 0 {
+        return String::new();
+    }
+    format!(" ({} left out: {})", plural(n, "row"), laminate::sources::skipped_list(skipped))
 }
 
 fn plural_pass(n: usize) -> String {
@@ -463,14 +523,20 @@ fn verify(
 fn main() -> ExitCode {
     // Ctrl-C (or a scheduler's SIGTERM) mid-run: remove the half-written
     // temporary files, leave any earlier output as it was, exit 130.
-    let _ = ctrlc::set_handler(|| {
+    let designing = matches!(std::env::args().nth(1).as_deref(), Some("design"));
+    let _ = ctrlc::set_handler(move || {
         laminate::atomic::remove_pending();
+        if designing {
+            // Ctrl-C is how the designer is stopped; what was saved stays.
+            eprintln!("laminate: the designer stopped; unsaved edits were dropped");
+            std::process::exit(0);
+        }
         eprintln!("laminate: interrupted; nothing was written");
         std::process::exit(130);
     });
     let cli = Cli::parse();
     match cli.command {
-        Command::Render { run, output, quiet } => {
+        Command::Render { run, output, quiet, report: report_path } => {
             let start = Instant::now();
             // A progress bar only for a person watching a terminal.
             let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
@@ -496,7 +562,18 @@ fn main() -> ExitCode {
             }
             match result {
                 Ok(report) => {
-                    print_diagnostics(&report.sources, report.warnings);
+                    if let Some(path) = &report_path {
+                        if let Err(source) = laminate::warnings::write_report(
+                            path,
+                            report.passes,
+                            &report.sources,
+                            &report.warnings,
+                        ) {
+                            let action = "cannot write the report";
+                            return fail(Failure::Io { action, path: path.clone(), source });
+                        }
+                    }
+                    print_warnings(&report.sources, report.warnings, report_path.as_deref());
                     if !quiet {
                         let per = if report.passes > 0 {
                             report.bytes as f64 / report.passes as f64 / 1024.0
@@ -506,9 +583,10 @@ fn main() -> ExitCode {
                         let names: Vec<String> =
                             report.files.iter().map(|f| f.display().to_string()).collect();
                         eprintln!(
-                            "laminate: wrote {}: {} on {}, {:.1} KB ({per:.2} KB per pass) in {:.2} s",
+                            "laminate: wrote {}: {}{} on {}, {:.1} KB ({per:.2} KB per pass) in {:.2} s",
                             if names.is_empty() { output.display().to_string() } else { names.join(", ") },
                             plural_pass(report.passes),
+                            left_out(&report.skipped),
                             if run.duplex {
                                 format!("{} with backs", plural(report.sheets / 2, "sheet"))
                             } else {
@@ -537,10 +615,17 @@ fn main() -> ExitCode {
         Command::Validate { run, .. } => match laminate::render(&options(&run), None) {
             Ok(report) => {
                 let n = report.warnings.len();
-                print_diagnostics(&report.sources, report.warnings);
+                print_warnings(&report.sources, report.warnings, None);
                 let warned =
                     if n > 0 { format!(", {}", plural(n, "warning")) } else { String::new() };
-                eprintln!("laminate: {} ok{warned}", plural_pass(report.passes));
+                if !report.unused.is_empty() {
+                    eprintln!("laminate: not used: {}", report.unused.join(", "));
+                }
+                eprintln!(
+                    "laminate: {}{} ok{warned}",
+                    plural_pass(report.passes),
+                    left_out(&report.skipped)
+                );
                 ExitCode::SUCCESS
             }
             Err(f) => fail(f),
@@ -593,6 +678,21 @@ fn main() -> ExitCode {
         },
         Command::Stocks => print_bytes(laminate::stock::listing().as_bytes()),
         Command::Preview(args) => preview(&args),
+        Command::Design { roster, templates, port, open } => {
+            let opts = laminate::serve::Options { roster, templates, port };
+            let result = laminate::serve::serve(&opts, &mut |url| {
+                // stdout, one line, flushed: scripts and tests read the URL from it.
+                println!("{url}");
+                eprintln!("laminate: designing in the browser at the address above; Ctrl-C stops");
+                if open && std::process::Command::new("xdg-open").arg(url).spawn().is_err() {
+                    eprintln!("laminate: cannot start xdg-open; open the address yourself");
+                }
+            });
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(f) => fail(f),
+            }
+        }
         Command::Init { dir } => match laminate::init::init(&dir) {
             Ok(w) => {
                 let (r, t) = (w.roster.display(), w.templates.display());
@@ -679,6 +779,8 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         split_by: None,
         registration_marks: false,
         cut_contour: false,
+        from: None,
+        since: None,
     };
     match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {

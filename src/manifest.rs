@@ -33,6 +33,14 @@ pub struct Row {
     pub back_page: Option<usize>,
     /// The shard, written K/N, when the run was one of several.
     pub shard: Option<String>,
+    /// The pass's warnings (a name shrunk below its minimum...), `; `
+    /// between them, so they can be fixed from the spreadsheet.
+    pub warnings: String,
+}
+
+/// The `warnings` cell of a pass: its warnings' messages, `; ` between them.
+pub fn warnings_cell(warnings: &[crate::diag::Diagnostic]) -> String {
+    warnings.iter().map(|w| w.message.as_str()).collect::<Vec<_>>().join("; ")
 }
 
 /// The formats a manifest can have, by file extension.
@@ -89,7 +97,19 @@ impl Writer {
     /// Adds a row.
     pub fn row(&mut self, row: &Row) -> std::io::Result<()> {
         match &mut self.kind {
-            Kind::Csv(w) => w.serialize(row).map_err(std::io::Error::other),
+            Kind::Csv(w) => {
+                // Text cells a spreadsheet would run as a formula are written
+                // as text; JSON is not opened by spreadsheets and keeps them.
+                let safe = Row {
+                    id: spreadsheet_safe(&row.id),
+                    name: spreadsheet_safe(&row.name),
+                    pass: spreadsheet_safe(&row.pass),
+                    file: spreadsheet_safe(&row.file),
+                    warnings: spreadsheet_safe(&row.warnings),
+                    ..row.clone()
+                };
+                w.serialize(&safe).map_err(std::io::Error::other)
+            }
             Kind::Json { out, first } => {
                 out.write_all(if *first { b"[\n  " } else { b",\n  " })?;
                 *first = false;
@@ -118,6 +138,64 @@ pub fn write(path: &Path, rows: &[Row]) -> std::io::Result<()> {
         w.row(row)?;
     }
     w.finish()
+}
+
+/// A CSV cell that spreadsheet programs open as text, not as a formula
+/// (CSV injection, OWASP's advice): a cell that starts with `=`, `+`, `-`,
+/// `@`, `|`, `%`, a tab or a carriage return gets a leading `'`, which
+/// Excel, LibreOffice and Google Sheets show as text and do not display.
+/// Numbers such as `-3` are left as they are, as pretix's defusedcsv does.
+pub fn spreadsheet_safe(cell: &str) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '|', '%', '\t', '\r']);
+    let number = cell.strip_prefix('-').is_some_and(|n| {
+        !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    });
+    if risky && !number {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// The pass ids of an earlier run's manifest (`.csv` or `.json`), for
+/// `--since`: the `id` of every row, with [`spreadsheet_safe`] undone.
+pub fn read_ids(path: &Path) -> std::io::Result<std::collections::HashSet<String>> {
+    let bad = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidData, why);
+    let text = std::fs::read_to_string(path)?;
+    let unescape = |id: &str| match id.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '|', '%', '\t', '\r']) => {
+            rest.to_string()
+        }
+        _ => id.to_string(),
+    };
+    match Format::of(path) {
+        Some(Format::Json) => {
+            let rows: Vec<serde_json::Value> = serde_json::from_str(&text)
+                .map_err(|e| bad(format!("not a manifest (a JSON array of passes): {e}")))?;
+            rows.iter()
+                .map(|r| {
+                    r["id"]
+                        .as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| bad("a row has no id".into()))
+                })
+                .collect()
+        }
+        _ => {
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            let headers = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
+            let at = headers
+                .iter()
+                .position(|h| h == "id")
+                .ok_or_else(|| bad("not a manifest: it has no id column".into()))?;
+            let mut ids = std::collections::HashSet::new();
+            for record in reader.records() {
+                let record = record.map_err(|e| bad(e.to_string()))?;
+                ids.insert(unescape(record.get(at).unwrap_or("")));
+            }
+            Ok(ids)
+        }
+    }
 }
 
 /// The entries of shard `k` of `n` (k from 1): contiguous, in roster order,
@@ -166,13 +244,14 @@ mod tests {
             front_page: 1,
             back_page: None,
             shard: None,
+            warnings: String::new(),
         };
         write(&dir.path().join("m.csv"), std::slice::from_ref(&row)).unwrap();
         let csv = std::fs::read_to_string(dir.path().join("m.csv")).unwrap();
         assert_eq!(
             csv,
-            "id,name,pass,valid_from,valid_until,reprint,file,sheet,slot,front_page,back_page,shard\n\
-             A,\"Zoë, \"\"Z\"\"\",crew,2026-07-10,2026-07-12,0,o.pdf,1,2,1,,\n"
+            "id,name,pass,valid_from,valid_until,reprint,file,sheet,slot,front_page,back_page,shard,warnings\n\
+             A,\"Zoë, \"\"Z\"\"\",crew,2026-07-10,2026-07-12,0,o.pdf,1,2,1,,,\n"
         );
         write(&dir.path().join("m.json"), &[row]).unwrap();
         let json: serde_json::Value =
@@ -180,5 +259,36 @@ mod tests {
                 .unwrap();
         assert_eq!(json[0]["slot"], 2);
         assert!(write(&dir.path().join("m.txt"), &[]).is_err());
+    }
+
+    #[test]
+    fn formulas_reach_the_csv_as_text_and_read_back() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(spreadsheet_safe("+1 Guest"), "'+1 Guest");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("-3"), "-3");
+        assert_eq!(spreadsheet_safe("Ana Silva"), "Ana Silva");
+        let dir = tempfile::tempdir().unwrap();
+        let row = |id: &str, name: &str| Row {
+            id: id.into(),
+            name: name.into(),
+            pass: "crew".into(),
+            valid_from: "2026-07-10".into(),
+            valid_until: "2026-07-12".into(),
+            reprint: 0,
+            file: "o.pdf".into(),
+            sheet: 1,
+            slot: 1,
+            front_page: 1,
+            back_page: None,
+            shard: None,
+            warnings: String::new(),
+        };
+        let path = dir.path().join("m.csv");
+        write(&path, &[row("-A1", "=1+1"), row("B2", "+1 Guest")]).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("'-A1,'=1+1,") && text.contains("B2,'+1 Guest,"), "{text}");
+        let ids = read_ids(&path).unwrap();
+        assert!(ids.contains("-A1") && ids.contains("B2") && ids.len() == 2);
     }
 }

@@ -23,6 +23,7 @@ use crate::layout::ArtBook;
 use crate::photo::{Photo, PhotoColour};
 
 mod draw;
+mod glyphs;
 mod ops;
 pub use draw::{content, module_rects, sheet_content, Content, Inks, Spot};
 
@@ -63,6 +64,12 @@ pub struct PdfWriter<W: Write> {
     pages: Vec<Ref>,
     /// Per font: every glyph used, with its character, and the font's object.
     fonts: Vec<(BTreeMap<u16, String>, Ref)>,
+    /// Per font, its CIDFont, once a layer needs it before the end.
+    descendants: Vec<Option<Ref>>,
+    /// Layer dictionaries (see `glyphs`) by a hash of font and map, and
+    /// each one's font, object and ToUnicode stream, written at the end.
+    layers: HashMap<[u8; 32], Ref>,
+    layer_fonts: Vec<(usize, Ref, Ref)>,
     book: &'static FontBook,
     arts: HashMap<ArtId, Ref>,
     images: HashMap<String, Ref>,
@@ -132,6 +139,9 @@ impl<W: Write> PdfWriter<W> {
             registration: None,
             pages: Vec::new(),
             fonts: Vec::new(),
+            descendants: vec![None; book.len()],
+            layers: HashMap::new(),
+            layer_fonts: Vec::new(),
             book,
             arts: HashMap::new(),
             images: HashMap::new(),
@@ -229,6 +239,10 @@ impl<W: Write> PdfWriter<W> {
                 out.push(("Font", format!("F{font}"), entry.1));
             }
         }
+        for (k, (font, map)) in content.layers.iter().enumerate() {
+            let r = self.layer(*font, map)?;
+            out.push(("Font", format!("L{k}"), r));
+        }
         for id in &content.arts {
             let r = self.art(*id, arts)?;
             out.push(("XObject", format!("A{}", id.0), r));
@@ -268,6 +282,31 @@ impl<W: Write> PdfWriter<W> {
             out.push(("ColorSpace", "Spot".into(), r));
         }
         Ok(())
+    }
+
+    /// A layer of a font: its glyphs join the subset, its ToUnicode map is
+    /// written now and its dictionary at the end (it names the subset).
+    fn layer(&mut self, font: usize, map: &BTreeMap<u16, String>) -> io::Result<Ref> {
+        let used = &mut self.fonts[font].0;
+        for g in map.keys() {
+            used.entry(*g).or_default();
+        }
+        let cmap = to_unicode(map.iter().map(|(g, t)| (*g, t.as_str())));
+        let mut h = Sha256::new();
+        h.update([font as u8]);
+        h.update(&cmap);
+        let key: [u8; 32] = h.finalize().into();
+        if let Some(r) = self.layers.get(&key) {
+            return Ok(*r);
+        }
+        let (r, stream) = (self.alloc(), self.alloc());
+        self.stream(stream, &cmap)?;
+        if self.descendants[font].is_none() {
+            self.descendants[font] = Some(self.alloc());
+        }
+        self.layers.insert(key, r);
+        self.layer_fonts.push((font, r, stream));
+        Ok(r)
     }
 
     fn image(&mut self, key: &str, photo: &Photo) -> io::Result<Ref> {
@@ -537,8 +576,11 @@ impl<W: Write> PdfWriter<W> {
         let digest = h.finalize();
         let tag: String = digest[..6].iter().map(|b| (b'A' + b % 26) as char).collect();
         let base = format!("{tag}+{}", font.postscript_name);
-        let (cid, desc, file, cmap, map) =
-            (self.alloc(), self.alloc(), self.alloc(), self.alloc(), self.alloc());
+        let cid = match self.descendants[index] {
+            Some(r) => r,
+            None => self.alloc(),
+        };
+        let (desc, file, cmap, map) = (self.alloc(), self.alloc(), self.alloc(), self.alloc());
         let scale = 1000.0 / font.units_per_em;
 
         let mut c = chunk();
@@ -548,6 +590,17 @@ impl<W: Write> PdfWriter<W> {
             .descendant_font(cid)
             .to_unicode(cmap);
         self.emit(type0, c)?;
+        let layers: Vec<(Ref, Ref)> =
+            self.layer_fonts.iter().filter(|l| l.0 == index).map(|l| (l.1, l.2)).collect();
+        for (r, unicode) in layers {
+            let mut c = chunk();
+            c.type0_font(r)
+                .base_font(Name(base.as_bytes()))
+                .encoding_predefined(Name(b"Identity-H"))
+                .descendant_font(cid)
+                .to_unicode(unicode);
+            self.emit(r, c)?;
+        }
 
         let mut c = chunk();
         let mut cf = c.cid_font(cid);
@@ -592,16 +645,22 @@ impl<W: Write> PdfWriter<W> {
         }
         self.stream(map, &cid_to_gid)?;
 
-        let mut unicode = UnicodeCmap::new(
-            Name(b"Custom"),
-            SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"UCS"), supplement: 0 },
-        );
-        for (g, text) in used.iter().filter(|(_, t)| !t.is_empty()) {
-            unicode.pair_with_multiple(*g, text.chars());
-        }
-        let data = unicode.finish();
+        let data =
+            to_unicode(used.iter().filter(|(_, t)| !t.is_empty()).map(|(g, t)| (*g, t.as_str())));
         self.stream(cmap, &data)
     }
+}
+
+/// A ToUnicode CMap (ISO 32000 9.10.3) of glyph ids and their text.
+fn to_unicode<'a>(pairs: impl Iterator<Item = (u16, &'a str)>) -> Vec<u8> {
+    let mut unicode = UnicodeCmap::new(
+        Name(b"Custom"),
+        SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"UCS"), supplement: 0 },
+    );
+    for (g, text) in pairs {
+        unicode.pair_with_multiple(g, text.chars());
+    }
+    unicode.finish().to_vec()
 }
 
 fn write_resources(mut r: pdf_writer::writers::Resources, list: &[(&'static str, String, Ref)]) {

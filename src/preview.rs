@@ -69,13 +69,34 @@ pub fn preview(
         f => f,
     })?;
     let bytes = std::fs::read(&pdf_path).map_err(write_fail)?;
-    let raster = |why: String| write_fail(io::Error::other(why));
+    let (png, width, height, pages) =
+        rasterise(bytes, dpi as f32, Png::Small).map_err(write_fail)?;
+    let png = with_dpi(&png, dpi);
+    atomic::write(output, &png).map_err(write_fail)?;
+    Ok(Preview { report, width, height, pages })
+}
+
+/// How a rasterised page is written as PNG.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Png {
+    /// Small: RGBA, the PNG encoder's default compression (`preview`).
+    Small,
+    /// Quick: RGB, fast compression, for `laminate design`, where encoding
+    /// at the default level was half of an edit's time.
+    Quick,
+}
+
+/// The first page of a PDF as a PNG at `dpi` (without a dpi chunk): the
+/// PNG, its width and height in pixels, and the PDF's page count. Shared
+/// with `laminate design`, whose card is this picture of the real PDF.
+pub fn rasterise(bytes: Vec<u8>, dpi: f32, png: Png) -> io::Result<(Vec<u8>, u32, u32, usize)> {
+    let raster = |why: String| io::Error::other(why);
     let pdf =
         Pdf::new(bytes).map_err(|e| raster(format!("the PDF cannot be rasterised ({e:?})")))?;
     let pages = pdf.pages();
     let page = pages.first().ok_or_else(|| raster("the PDF has no page".into()))?;
     let (w, h) = page.render_dimensions();
-    let scale = dpi as f32 / 72.0;
+    let scale = dpi / 72.0;
     let (width, height) = ((w * scale).round(), (h * scale).round());
     if width > f32::from(u16::MAX) || height > f32::from(u16::MAX) {
         return Err(raster(format!(
@@ -91,10 +112,28 @@ pub fn preview(
     };
     let pixmap =
         hayro::render(page, &RenderCache::new(), &InterpreterSettings::default(), &settings);
-    let png = pixmap.into_png().map_err(|e| raster(format!("cannot encode the PNG ({e})")))?;
-    let png = with_dpi(&png, dpi);
-    atomic::write(output, &png).map_err(write_fail)?;
-    Ok(Preview { report, width: width as u32, height: height as u32, pages: pages.len() })
+    let png = match png {
+        Png::Small => {
+            pixmap.into_png().map_err(|e| raster(format!("cannot encode the PNG ({e})")))?
+        }
+        Png::Quick => {
+            use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+            use image::ImageEncoder;
+            // The background is opaque white, so every pixel is opaque and
+            // its premultiplied colour is its colour: alpha can go.
+            let rgb: Vec<u8> = pixmap
+                .data_as_u8_slice()
+                .chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect();
+            let mut out = Vec::new();
+            PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Sub)
+                .write_image(&rgb, width as u32, height as u32, image::ExtendedColorType::Rgb8)
+                .map_err(|e| raster(format!("cannot encode the PNG ({e})")))?;
+            out
+        }
+    };
+    Ok((png, width as u32, height as u32, pages.len()))
 }
 
 /// Adds a `pHYs` chunk (PNG specification 11.3.5.3) after the header chunk,

@@ -1,5 +1,6 @@
-//! QR codes (ISO/IEC 18004:2015, model 2, error correction level M): turns a
-//! payload into the dark and light modules of its symbol.
+//! QR codes (ISO/IEC 18004:2015, model 2, error correction level M, or
+//! any level for a ticket shop's codes): turns a payload into the dark and
+//! light modules of its symbol.
 //!
 //! Written here rather than taken from a crate because of speed: every pass
 //! has its own code, and the crates measured (qrcode 1.1 ms, qrcodegen
@@ -26,23 +27,108 @@ pub struct Code {
     pub version: usize,
     /// The mask pattern chosen, 0 to 7.
     pub mask: usize,
+    /// The error correction level.
+    pub level: Level,
+}
+
+/// Error correction levels: about 7, 15, 25 and 30 % of the codewords can
+/// be restored (clause 7.5.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// About 7 %: the smallest symbol.
+    L,
+    /// About 15 %: laminate's own payloads.
+    M,
+    /// About 25 %.
+    Q,
+    /// About 30 %.
+    H,
+}
+
+impl Level {
+    /// Row of the tables below.
+    fn row(self) -> usize {
+        match self {
+            Level::L => 0,
+            Level::M => 1,
+            Level::Q => 2,
+            Level::H => 3,
+        }
+    }
+
+    /// The two format-information bits (table 12): L 01, M 00, Q 11, H 10.
+    fn bits(self) -> u32 {
+        match self {
+            Level::L => 0b01,
+            Level::M => 0b00,
+            Level::Q => 0b11,
+            Level::H => 0b10,
+        }
+    }
+}
+
+/// Widest symbol a ticket code gets more error correction in: 45 modules
+/// (version 7), about 0.45 mm a module in a 20 mm box.
+pub const TICKET_MAX_VERSION: usize = 7;
+
+/// The level for a ticket shop's code (put in the QR as it is): the
+/// strongest level whose symbol stays at version [`TICKET_MAX_VERSION`] or
+/// below; a longer code (pretix's signed secrets are 100 characters and
+/// more) takes level L, the smallest symbol, so its modules stay as large
+/// as they can in the template's box.
+pub fn ticket_level(data: &[u8]) -> Level {
+    let mode = Mode::of(data);
+    [Level::H, Level::Q, Level::M]
+        .into_iter()
+        .find(|&l| {
+            (1..=TICKET_MAX_VERSION).any(|v| mode.bits(data.len(), v) <= data_codewords(v, l) * 8)
+        })
+        .unwrap_or(Level::L)
 }
 
 /// Widest symbol scored with bit sets: its rows plus four light modules on
 /// each side must fit in 128 bits.
 pub const FAST_MAX: usize = 120;
 
-/// Error correction codewords per block at level M, by version (ISO/IEC
-/// 18004:2015 table 9).
-const ECC_PER_BLOCK: [usize; 41] = [
-    0, 10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28, 28,
-    28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+/// Error correction codewords per block by level (L, M, Q, H) and version
+/// (ISO/IEC 18004:2015 table 9).
+const ECC_PER_BLOCK: [[usize; 41]; 4] = [
+    [
+        0, 7, 10, 15, 20, 26, 18, 20, 24, 30, 18, 20, 24, 26, 30, 22, 24, 28, 30, 28, 28, 28, 28,
+        30, 30, 26, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+    ],
+    [
+        0, 10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28,
+        28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+    ],
+    [
+        0, 13, 22, 18, 26, 18, 24, 18, 22, 20, 24, 28, 26, 24, 20, 30, 24, 28, 28, 26, 30, 28, 30,
+        30, 30, 30, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+    ],
+    [
+        0, 17, 28, 22, 16, 22, 28, 26, 26, 24, 28, 24, 28, 22, 24, 24, 30, 28, 28, 26, 28, 30, 24,
+        30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+    ],
 ];
 
-/// Error correction blocks at level M, by version (table 9).
-const BLOCKS: [usize; 41] = [
-    0, 1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21, 23,
-    25, 26, 28, 29, 31, 33, 35, 37, 38, 40, 43, 45, 47, 49,
+/// Error correction blocks by level (L, M, Q, H) and version (table 9).
+const BLOCKS: [[usize; 41]; 4] = [
+    [
+        0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4, 4, 6, 6, 6, 6, 7, 8, 8, 9, 9, 10, 12, 12, 12, 13,
+        14, 15, 16, 17, 18, 19, 19, 20, 21, 22, 24, 25,
+    ],
+    [
+        0, 1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21,
+        23, 25, 26, 28, 29, 31, 33, 35, 37, 38, 40, 43, 45, 47, 49,
+    ],
+    [
+        0, 1, 1, 2, 2, 4, 4, 6, 6, 8, 8, 8, 10, 12, 16, 12, 17, 16, 18, 21, 20, 23, 23, 25, 27, 29,
+        34, 34, 35, 38, 40, 43, 45, 48, 51, 53, 56, 59, 62, 65, 68,
+    ],
+    [
+        0, 1, 1, 2, 4, 4, 4, 5, 6, 8, 8, 11, 11, 16, 16, 18, 16, 19, 21, 25, 25, 25, 34, 30, 32,
+        35, 37, 40, 42, 45, 48, 51, 54, 57, 60, 63, 66, 70, 74, 77, 81,
+    ],
 ];
 
 /// The symbol for `data` at the smallest version that holds it, with the
@@ -53,15 +139,25 @@ pub fn encode(data: &[u8]) -> Option<Code> {
 
 /// True when `data` fits a QR code (at level M, version 40 at most).
 pub fn fits(data: &[u8]) -> bool {
+    fits_at(data, Level::M)
+}
+
+/// True when `data` fits a QR code at `level` (version 40 at most).
+pub fn fits_at(data: &[u8], level: Level) -> bool {
     let mode = Mode::of(data);
-    mode.bits(data.len(), 40) <= data_codewords(40) * 8
+    mode.bits(data.len(), 40) <= data_codewords(40, level) * 8
 }
 
 /// As [`encode`], with the mask forced when `mask` is given.
 pub fn encode_with(data: &[u8], mask: Option<usize>) -> Option<Code> {
+    encode_at(data, Level::M, mask)
+}
+
+/// As [`encode_with`], at error correction level `level`.
+pub fn encode_at(data: &[u8], level: Level, mask: Option<usize>) -> Option<Code> {
     let mode = Mode::of(data);
-    let version = (1..=40).find(|&v| mode.bits(data.len(), v) <= data_codewords(v) * 8)?;
-    let codewords = add_ecc(&segment(data, mode, version), version);
+    let version = (1..=40).find(|&v| mode.bits(data.len(), v) <= data_codewords(v, level) * 8)?;
+    let codewords = add_ecc(&segment(data, mode, version, level), version, level);
     let layout = Layout::get(version);
     let n = layout.size;
 
@@ -73,13 +169,13 @@ pub fn encode_with(data: &[u8], mask: Option<usize>) -> Option<Code> {
     }
     let mask = match mask {
         Some(m) => m,
-        None if n <= 56 => layout.best_mask::<u64>(&data),
-        None if n <= FAST_MAX => layout.best_mask::<u128>(&data),
+        None if n <= 56 => layout.best_mask::<u64>(&data, level),
+        None if n <= FAST_MAX => layout.best_mask::<u128>(&data, level),
         None => (0..8)
-            .min_by_key(|&m| reference_penalty(&layout.modules(&data, m), n))
+            .min_by_key(|&m| reference_penalty(&layout.modules(&data, m, level), n))
             .expect("eight masks"),
     };
-    Some(Code { size: n, dark: layout.modules(&data, mask), version, mask })
+    Some(Code { size: n, dark: layout.modules(&data, mask, level), version, mask, level })
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -149,8 +245,8 @@ fn raw_modules(v: usize) -> usize {
     n
 }
 
-fn data_codewords(v: usize) -> usize {
-    raw_modules(v) / 8 - ECC_PER_BLOCK[v] * BLOCKS[v]
+fn data_codewords(v: usize, level: Level) -> usize {
+    raw_modules(v) / 8 - ECC_PER_BLOCK[level.row()][v] * BLOCKS[level.row()][v]
 }
 
 /// Appends bits, most significant first.
@@ -174,8 +270,8 @@ impl Bits {
 }
 
 /// The data codewords: one segment, terminator, padding (clause 7.4).
-fn segment(data: &[u8], mode: Mode, version: usize) -> Vec<u8> {
-    let capacity = data_codewords(version) * 8;
+fn segment(data: &[u8], mode: Mode, version: usize, level: Level) -> Vec<u8> {
+    let capacity = data_codewords(version, level) * 8;
     let mut b = Bits { bytes: Vec::with_capacity(capacity / 8), len: 0 };
     b.push(mode.indicator(), 4);
     b.push(data.len() as u32, mode.count_bits(version));
@@ -257,10 +353,10 @@ fn generator(degree: usize) -> Vec<u8> {
 
 /// Splits the data codewords into blocks, adds each block's error
 /// correction and interleaves them (clause 7.5, 7.6).
-fn add_ecc(data: &[u8], version: usize) -> Vec<u8> {
+fn add_ecc(data: &[u8], version: usize, level: Level) -> Vec<u8> {
     let f = field();
-    let blocks = BLOCKS[version];
-    let ecc_len = ECC_PER_BLOCK[version];
+    let blocks = BLOCKS[level.row()][version];
+    let ecc_len = ECC_PER_BLOCK[level.row()][version];
     let raw = raw_modules(version) / 8;
     let short = blocks - raw % blocks;
     let short_data = raw / blocks - ecc_len;
@@ -323,10 +419,10 @@ fn mask_flips(mask: usize, x: usize, y: usize) -> bool {
     }
 }
 
-/// The 15 format bits for level M and a mask, error-corrected and masked
+/// The 15 format bits for a level and a mask, error-corrected and masked
 /// (clause 7.9).
-fn format_bits(mask: usize) -> u32 {
-    let data = mask as u32; // level M is 00
+fn format_bits(mask: usize, level: Level) -> u32 {
+    let data = level.bits() << 3 | mask as u32;
     let mut rem = data;
     for _ in 0..10 {
         rem = (rem << 1) ^ ((rem >> 9) * 0x537);
@@ -452,7 +548,7 @@ impl Layout {
     /// The mask of least penalty for the data modules, scored with rows
     /// and columns as words of type `W` (wide enough for the symbol plus
     /// four modules either side).
-    fn best_mask<W: Word>(&self, data: &[bool]) -> usize {
+    fn best_mask<W: Word>(&self, data: &[bool], level: Level) -> usize {
         let n = self.size;
         // The dark data modules as bit sets, from the data path alone.
         let (mut rows, mut cols) = (vec![0u128; n], vec![0u128; n]);
@@ -467,7 +563,7 @@ impl Layout {
         let mut c = [W::ZERO; FAST_MAX];
         (0..8)
             .min_by_key(|&m| {
-                self.masked(&rows, &cols, m, &mut r[..n], &mut c[..n]);
+                self.masked(&rows, &cols, (m, level), &mut r[..n], &mut c[..n]);
                 fast_penalty(&r[..n], &c[..n], n)
             })
             .expect("eight masks")
@@ -475,7 +571,14 @@ impl Layout {
 
     /// The whole symbol for data rows and a mask, as bit rows and columns
     /// (fast path, sizes up to [`FAST_MAX`]).
-    fn masked<W: Word>(&self, rows: &[u128], cols: &[u128], mask: usize, r: &mut [W], c: &mut [W]) {
+    fn masked<W: Word>(
+        &self,
+        rows: &[u128],
+        cols: &[u128],
+        (mask, level): (usize, Level),
+        r: &mut [W],
+        c: &mut [W],
+    ) {
         let n = self.size;
         let (mr, mc) = &self.masks[mask];
         let (br, bc) = &self.base_bits;
@@ -484,7 +587,7 @@ impl Layout {
             r[y] = W::from_u128(rows[y] ^ mr[y] | br[y]);
             c[y] = W::from_u128(cols[y] ^ mc[y] | bc[y]);
         }
-        let format = format_bits(mask);
+        let format = format_bits(mask, level);
         for i in 0..15 {
             if format >> i & 1 == 1 {
                 for (x, y) in format_positions(n, i) {
@@ -496,14 +599,14 @@ impl Layout {
     }
 
     /// The whole symbol for the data modules and a mask, module by module.
-    fn modules(&self, data: &[bool], mask: usize) -> Vec<bool> {
+    fn modules(&self, data: &[bool], mask: usize, level: Level) -> Vec<bool> {
         let n = self.size;
         let mut dark = self.base.clone();
         for &at in &self.path {
             let (y, x) = (at as usize / n, at as usize % n);
             dark[at as usize] = data[at as usize] ^ mask_flips(mask, x, y);
         }
-        let format = format_bits(mask);
+        let format = format_bits(mask, level);
         for i in 0..15 {
             for (x, y) in format_positions(n, i) {
                 dark[y * n + x] = format >> i & 1 == 1;
@@ -693,6 +796,10 @@ mod tests {
     use super::*;
 
     fn fast_qr_modules(data: &[u8], mask: usize) -> (usize, Vec<bool>) {
+        fast_qr_at(data, fast_qr::ECL::M, mask)
+    }
+
+    fn fast_qr_at(data: &[u8], ecl: fast_qr::ECL, mask: usize) -> (usize, Vec<bool>) {
         let masks = [
             fast_qr::Mask::Checkerboard,
             fast_qr::Mask::HorizontalLines,
@@ -703,8 +810,7 @@ mod tests {
             fast_qr::Mask::Diamonds,
             fast_qr::Mask::Meadow,
         ];
-        let code =
-            fast_qr::QRBuilder::new(data).ecl(fast_qr::ECL::M).mask(masks[mask]).build().unwrap();
+        let code = fast_qr::QRBuilder::new(data).ecl(ecl).mask(masks[mask]).build().unwrap();
         (code.size, code.data[..code.size * code.size].iter().map(|m| m.value()).collect())
     }
 
@@ -759,11 +865,11 @@ mod tests {
                 let (rows, cols) = bit_sets(n, |x, y| data[y * n + x]);
                 for mask in 0..8 {
                     let (mut r, mut c) = (vec![0u128; n], vec![0u128; n]);
-                    layout.masked(&rows, &cols, mask, &mut r, &mut c);
-                    let modules = layout.modules(&data, mask);
+                    layout.masked(&rows, &cols, (mask, Level::M), &mut r, &mut c);
+                    let modules = layout.modules(&data, mask, Level::M);
                     if n <= 56 {
                         let (mut r64, mut c64) = (vec![0u64; n], vec![0u64; n]);
-                        layout.masked(&rows, &cols, mask, &mut r64, &mut c64);
+                        layout.masked(&rows, &cols, (mask, Level::M), &mut r64, &mut c64);
                         assert_eq!(fast_penalty(&r64, &c64, n), fast_penalty(&r, &c, n));
                     }
                     assert_eq!(
@@ -774,6 +880,39 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The tables of levels L, Q and H: every version, the same modules as
+    /// the independent encoder.
+    #[test]
+    fn every_level_matches_an_independent_encoder() {
+        let levels =
+            [(Level::L, fast_qr::ECL::L), (Level::Q, fast_qr::ECL::Q), (Level::H, fast_qr::ECL::H)];
+        for (ours_level, theirs_level) in levels {
+            let mut versions = std::collections::BTreeSet::new();
+            for len in (1..2960).step_by(5) {
+                let data: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+                let Some(ours) = encode_at(&data, ours_level, Some(len % 8)) else { continue };
+                versions.insert(ours.version);
+                let (size, theirs) = fast_qr_at(&data, theirs_level, len % 8);
+                assert_eq!(ours.size, size, "{ours_level:?}, {len} bytes");
+                assert!(ours.dark == theirs, "{ours_level:?}, {len} bytes, v{}", ours.version);
+            }
+            assert_eq!(versions.len(), 40, "{ours_level:?}: every version was tried");
+        }
+    }
+
+    #[test]
+    fn ticket_codes_get_the_strongest_level_that_keeps_the_symbol_small() {
+        // pretix's random secrets: 32 lower-case letters and digits.
+        assert_eq!(ticket_level(b"ueb4kq3n7tsmzx2frwd9h8pc6ayg5vj1"), Level::H);
+        // Eventbrite's barcodes: 21 digits.
+        assert_eq!(ticket_level(b"501234567812345678001"), Level::H);
+        // pretix's signed secrets: base64, 100 characters and more.
+        let signed = b"E4BibyTSylQOgeKjuMPiTDxi5HXPuTVsx1qCli3IL0143gj0EZXOB9iQInANxRFJTt4Pf9nXnHdB91Qk/RN0L9AIBABBKHlzY8/2Hl2aGB2dd3TgBgmT8H/dJ1Sl62LH3TDkBKYmthX6NeE9M4GBGXkwAQ==";
+        assert_eq!(ticket_level(signed), Level::L);
+        let code = encode_at(signed, ticket_level(signed), None).unwrap();
+        assert!(code.version < encode(signed).unwrap().version);
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub struct Badge {
     pub back_texts: Vec<Option<String>>,
     /// The QR payload.
     pub payload: String,
+    /// Its error correction level: M for laminate's payload, by length for
+    /// a ticket shop's code ([`crate::qr::ticket_level`]).
+    pub qr_level: crate::qr::Level,
     /// The photo, scaled for its box, if the entry has one and the template a place for it.
     pub photo: Option<Arc<Photo>>,
     /// The photo's file (identifies it for reuse in the PDF).
@@ -240,9 +243,18 @@ impl<'a> Resolver<'a> {
         if let Some(key) = self.key {
             crate::sign::sign(key, &mut payload);
         }
-        let payload = payload.encode();
+        // The shop's own ticket code goes in verbatim: its scanner app
+        // checks that code, not ours.
+        let payload = match &e.ticket {
+            Some(code) => code.to_string(),
+            None => payload.encode(),
+        };
+        let qr_level = match e.ticket {
+            Some(_) => crate::qr::ticket_level(payload.as_bytes()),
+            None => crate::qr::Level::M,
+        };
         if t.elements.iter().chain(&t.back).any(|el| matches!(el.kind, Kind::Qr { .. }))
-            && !crate::qr::fits(payload.as_bytes())
+            && !crate::qr::fits_at(payload.as_bytes(), qr_level)
         {
             return Err(vec![err(
                 e.spans.entry(),
@@ -251,7 +263,11 @@ impl<'a> Resolver<'a> {
                     payload.len()
                 ),
             )
-            .hint("shorten the id or the zone list (the payload carries both)")]);
+            .hint(if e.ticket.is_some() {
+                "the ticket code is put in the QR as it is; check the export's ticket column"
+            } else {
+                "shorten the id or the zone list (the payload carries both)"
+            })]);
         }
         Ok((
             Badge {
@@ -263,6 +279,7 @@ impl<'a> Resolver<'a> {
                 zones,
                 texts,
                 back_texts,
+                qr_level,
                 payload,
                 photo_path: photo.as_ref().and(e.photo.clone()),
                 photo,

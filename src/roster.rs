@@ -65,6 +65,10 @@ pub struct Entry {
     pub zones: Option<Vec<String>>,
     /// Photo path, resolved against the roster's folder.
     pub photo: Option<PathBuf>,
+    /// The ticket shop's own code for this pass, if given: the QR carries it
+    /// verbatim instead of laminate's payload, so the shop's scanner app
+    /// admits the pass.
+    pub ticket: Option<Box<str>>,
     /// Where each part was written.
     pub spans: EntrySpans,
 }
@@ -185,13 +189,28 @@ pub struct Roster {
     pub event: Event,
     /// The entries in roster order.
     pub entries: Vec<Entry>,
+    /// Rows of a ticket-shop export that get no pass, by reason (e.g.
+    /// "cancelled"), with their counts; empty for other rosters.
+    pub skipped: Vec<(String, usize)>,
+    /// Headings of a ticket-shop export that no pass uses.
+    pub unused: Vec<String>,
 }
 
 const TOP_KEYS: &[&str] = &["event", "passes"];
 const EVENT_KEYS: &[&str] = &["name", "venue", "starts", "ends", "id", "timezone"];
 /// Every key a pass entry may have.
-pub const ENTRY_KEYS: &[&str] =
-    &["id", "name", "organisation", "role", "pass", "valid_from", "valid_until", "zones", "photo"];
+pub const ENTRY_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "organisation",
+    "role",
+    "pass",
+    "valid_from",
+    "valid_until",
+    "zones",
+    "photo",
+    "ticket",
+];
 
 /// Reads a roster. Every problem becomes a diagnostic; the roster comes back
 /// only when it is usable (entries with errors are left out of it, and the
@@ -302,7 +321,8 @@ fn load_inner(
         out.push(Diagnostic::error(whole, "the roster's `passes:` list is empty"));
     }
     entries.shrink_to_fit();
-    let roster = event.map(|event| Roster { file, event, entries });
+    let roster =
+        event.map(|event| Roster { file, event, entries, skipped: Vec::new(), unused: Vec::new() });
     // A `timezone` that was written but is unknown has its own error; the
     // entries' times are not blamed for it as well.
     if let Some(r) = roster.as_ref().filter(|_| !zone_written) {
@@ -408,6 +428,7 @@ fn read_entry(
         valid_until: None,
         zones: None,
         photo: None,
+        ticket: None,
         spans: EntrySpans::new(node.span),
     };
     let (mut has_name, mut has_pass) = (false, false);
@@ -448,6 +469,7 @@ fn read_entry(
                 e.spans.set(Field::Photo, v.span);
                 e.photo = text(v, "photo", who, out).map(|p| base_dir.join(p));
             }
+            "ticket" => e.ticket = text(v, "ticket", who, out).map(Into::into),
             _ => unreachable!("known_keys returns known keys only"),
         }
     }

@@ -6,12 +6,13 @@
 
 mod emit;
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use emit::Emit;
+pub use emit::{card_pdf, Emit};
 
 use crate::diag::{self, Diagnostic, Diagnostics, Sources, Span};
 use crate::fonts::FontBook;
@@ -37,6 +38,8 @@ pub struct Inputs {
     pub set: TemplateSet,
     /// The roster, or `None` when it could not be used at all.
     pub roster: Option<Roster>,
+    /// The ids of `--since`'s earlier manifest: passes not to print again.
+    pub since: Option<HashSet<String>>,
 }
 
 impl Inputs {
@@ -84,7 +87,14 @@ pub fn load(opts: &RenderOptions) -> Result<Inputs, Failure> {
     let origin = opts.templates.as_ref().map_or(Origin::Builtin, |d| Origin::Dir(d.clone()));
     let set = template::load(&origin, &mut sources, &mut found).map_err(Failure::Templates)?;
     let roster = sources::load(opts, &mut sources, &mut found)?;
-    Ok(Inputs { sources, found, profile, set, roster })
+    let since = opts.since.as_deref().map(manifest::read_ids).transpose().map_err(|source| {
+        Failure::Io {
+            action: "cannot read the --since manifest",
+            path: opts.since.clone().unwrap_or_default(),
+            source,
+        }
+    })?;
+    Ok(Inputs { sources, found, profile, set, roster, since })
 }
 
 /// The entries of a run, in the order they are printed, each with its
@@ -98,6 +108,7 @@ pub fn select<'r>(
     opts: &RenderOptions,
     set: &TemplateSet,
     roster: &'r Roster,
+    since: Option<&HashSet<String>>,
     found: &mut Vec<Diagnostic>,
 ) -> Selection<'r> {
     let whole = Span { file: roster.file, line: 1, col: 0, len: 1 };
@@ -124,7 +135,9 @@ pub fn select<'r>(
         .iter()
         .enumerate()
         .filter(|(_, e)| {
-            (opts.only.is_empty() || opts.only.iter().any(|id| **id == *e.id))
+            // --since: only the passes the earlier manifest does not list.
+            since.is_none_or(|old| !old.contains(&*e.id))
+                && (opts.only.is_empty() || opts.only.iter().any(|id| **id == *e.id))
                 && (opts.pass.is_empty()
                     || opts
                         .pass
@@ -332,6 +345,44 @@ impl<'a> Stages<'a> {
         }
     }
 
+    /// The resolve and layout stages for looking at one pass at a time (the
+    /// designer): unsigned, with the given reprint numbers (usually none),
+    /// with the security art and `bleed` in pt.
+    pub fn for_preview(
+        event: &'a crate::roster::Event,
+        set: &'a TemplateSet,
+        reprints: &'a Reprints,
+        book: &'static FontBook,
+        bleed: f64,
+    ) -> Self {
+        Stages {
+            resolver: Resolver::new(event, set, book, reprints, None),
+            layouter: Layouter::new(
+                set,
+                book,
+                LayoutOptions { bleed, proof: false, cut_contour: false },
+            ),
+            set,
+            duplex: false,
+            shard: None,
+        }
+    }
+
+    /// Resolves one entry and lays out one side of it: the frame and the
+    /// warnings `render` would give, or every error in the entry.
+    pub fn side(
+        &self,
+        index: usize,
+        entry: &Entry,
+        back: bool,
+    ) -> Result<(Frame, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let (badge, mut warnings) = self.resolver.resolve(index, entry)?;
+        let (frame, more) =
+            if back { self.layouter.layout_back(&badge) } else { self.layouter.layout(&badge) };
+        warnings.extend(more);
+        Ok((frame, warnings))
+    }
+
     /// Resolves and lays out one chunk of passes on the pool's threads; the
     /// results come back in the chunk's order. With `check_only` (a run that
     /// already failed) passes are resolved, for their errors, but not laid out.
@@ -371,6 +422,7 @@ impl<'a> Stages<'a> {
             front_page: 0,
             back_page: None,
             shard: self.shard.clone(),
+            warnings: manifest::warnings_cell(&warnings),
         };
         Ok((Some(Pass { front, back, row }), warnings))
     }

@@ -14,13 +14,20 @@ use std::sync::Arc;
 
 use crate::diag::{Diagnostic, FileId, Sources, Span};
 use crate::roster::{self, Roster, ENTRY_KEYS};
-use crate::yaml::{self, Node, Value};
+use crate::yaml;
 use crate::{Failure, RenderOptions};
 
+mod event;
+mod headings;
+mod pattern;
 mod sheet;
+mod shop;
 mod write;
 
+use event::{bad_pattern, read_event_file, EventFile};
+use pattern::Pattern;
 use sheet::Table;
+pub use shop::From;
 use write::quote;
 pub use write::to_yaml;
 
@@ -57,7 +64,7 @@ pub fn event_path(roster: &Path) -> PathBuf {
 }
 
 /// The keys of an event file.
-const EVENT_FILE_KEYS: &[&str] = &["event", "columns"];
+const EVENT_FILE_KEYS: &[&str] = &["event", "columns", "tickets", "qr"];
 
 /// Reads the roster of a run, whatever its format. Problems in it go to
 /// `found`; the roster comes back only when it is usable.
@@ -74,12 +81,13 @@ pub fn load(
             .hint("give the roster's file name, so that ROSTER.reprints can sit beside it"),
         );
     }
-    load_path(&opts.roster, sources, found)
+    load_path(&opts.roster, opts.from, sources, found)
 }
 
 /// Reads a roster file (or `-`); see [`load`].
 pub fn load_path(
     path: &Path,
+    from: From,
     sources: &mut Sources,
     found: &mut Vec<Diagnostic>,
 ) -> Result<Option<Roster>, Failure> {
@@ -99,7 +107,8 @@ pub fn load_path(
         Format::Xlsx => sheet::xlsx_table(path, sources, found)?,
     };
     let Some(table) = table else { return Ok(None) };
-    from_table(path, &table, &base_dir, sources, found)
+    let csv = Format::of(path) == Format::Csv;
+    from_table(path, &table, from, csv, &base_dir, sources, found)
 }
 
 /// Reads a text file (or standard input) and registers it for messages. Text
@@ -227,10 +236,14 @@ impl Places<'_> {
     }
 }
 
-/// Turns a spreadsheet and its event file into a roster.
+/// Turns a spreadsheet and its event file into a roster. A ticket-shop
+/// export is first turned into a table of roster columns (`shop`); `csv`
+/// says the table was CSV text (where pretix escapes cells).
 fn from_table(
     path: &Path,
     table: &Table,
+    from: From,
+    csv: bool,
     base_dir: &Path,
     sources: &mut Sources,
     found: &mut Vec<Diagnostic>,
@@ -259,7 +272,87 @@ fn from_table(
     let Some((event_text, event)) = read_text(&event_file, sources, found)? else {
         return Ok(None);
     };
-    let Some(renames) = read_event_file(&event_text, event, found) else { return Ok(None) };
+    let Some(mut ev) = read_event_file(&event_text, event, found) else { return Ok(None) };
+    let headings: Vec<String> = table.header.cells.iter().map(|c| c.text.clone()).collect();
+    for (key, text, span) in std::mem::take(&mut ev.pattern_texts) {
+        match Pattern::parse(&text, &headings) {
+            Ok(p) => ev.patterns.push((key, p)),
+            Err(why) => found.push(bad_pattern(why, &text, span, &headings)),
+        }
+    }
+    let kind = headings::recognise(&table.header, from);
+    let undone;
+    let adapted;
+    let mut skipped = Vec::new();
+    let mut unused = Vec::new();
+    let mut renames = ev.renames.clone();
+    let table = match kind {
+        Some(kind) => {
+            let table = if csv && kind.is_pretix() {
+                undone = table.map_cells(shop::undo_defusedcsv);
+                &undone
+            } else {
+                table
+            };
+            let Some(a) = shop::adapt(kind, table, &ev, &event_name, found) else {
+                return Ok(None);
+            };
+            adapted = a.table;
+            skipped = a.skipped;
+            unused = a.unused;
+            renames.clear();
+            if adapted.rows.is_empty() {
+                found.push(
+                    Diagnostic::error(
+                        header_span,
+                        "every row of this export was left out, so there is no pass to make",
+                    )
+                    .hint(format!("left out: {}", skipped_list(&skipped))),
+                );
+                return Ok(None);
+            }
+            &adapted
+        }
+        None => {
+            if !ev.tickets.is_empty() {
+                found.push(
+                    Diagnostic::error(
+                        header_span,
+                        format!("{event_name} has `tickets:`, but this table is not a ticket-shop export"),
+                    )
+                    .hint("laminate knows pretix, Eventbrite and Tito exports by their headings; force one with --from pretix|eventbrite|tito, or head the pass column `pass`"),
+                );
+            }
+            if ev.patterns.is_empty() {
+                table
+            } else {
+                // A pattern is a column of its own; the columns it reads are
+                // used by it.
+                adapted = table.with_patterns(&ev.patterns);
+                for (_, p) in &ev.patterns {
+                    for c in p.columns() {
+                        let head = table.header.cells[c].text.trim().to_string();
+                        if !renames.iter().any(|(h, _)| *h == head) {
+                            renames.push((head, None));
+                        }
+                    }
+                }
+                &adapted
+            }
+        }
+    };
+    if ev.qr_ticket
+        && kind.is_none()
+        && !table.header.cells.iter().any(|c| headings::norm(&c.text) == "ticket")
+    {
+        found.push(
+            Diagnostic::error(
+                Span { col: table.header.len, len: 1, ..header_span },
+                "qr: ticket puts each row's ticket code in the QR, and this table has no `ticket` column",
+            )
+            .hint(format!("head the column of codes \"ticket\", or map it in {event_name}: columns: {{ \"Your heading\": ticket }}")),
+        );
+    }
 
     // Which roster key each column gives.
     let mut keys: Vec<Option<&'static str>> = Vec::new();
@@ -282,7 +375,9 @@ fn from_table(
             }
             None => {
                 let norm = head.to_lowercase().replace([' ', '-'], "_");
-                match ENTRY_KEYS.iter().find(|k| **k == norm) {
+                // A `ticket` column replaces laminate's QR payload, so a
+                // plain table's "Ticket" is taken as one only with `qr: ticket`.
+                match ENTRY_KEYS.iter().find(|k| **k == norm && (**k != "ticket" || ev.qr_ticket)) {
                     Some(k) => Some(*k),
                     None => {
                         let d = Diagnostic::error(
@@ -399,8 +494,8 @@ fn from_table(
     let mut out = Vec::new();
     let roster = roster::load(&text, WRITTEN, base_dir, &mut out);
     for d in out {
-        // The event file's `columns` is read here, not by the roster reader.
-        if d.message == "unknown key \"columns\" in the roster"
+        // The event file's own keys are read here, not by the roster reader.
+        if EVENT_FILE_KEYS.iter().any(|k| d.message == format!("unknown key \"{k}\" in the roster"))
             || d.message == "the roster's `passes:` list is empty"
         {
             continue;
@@ -409,6 +504,8 @@ fn from_table(
     }
     Ok(roster.map(|mut r| {
         r.file = table.file;
+        r.skipped = skipped;
+        r.unused = unused;
         for e in &mut r.entries {
             e.spans.map(|span| places.span(span));
         }
@@ -416,88 +513,9 @@ fn from_table(
     }))
 }
 
-/// A heading of a spreadsheet and the roster key it gives (`None`: ignored).
-type Renames = Vec<(String, Option<&'static str>)>;
-
-/// Reads an event file's shape and its `columns` renames; `None` when the
-/// shape is wrong. The `event` itself is read by the roster reader.
-fn read_event_file(text: &str, file: FileId, found: &mut Vec<Diagnostic>) -> Option<Renames> {
-    let whole = Span { file, line: 1, col: 0, len: 1 };
-    let node = match yaml::Reader::new(text, file).read_document() {
-        Ok(Some(node)) => node,
-        Ok(None) => {
-            found.push(
-                Diagnostic::error(whole, "the event file is empty")
-                    .hint("write the event: name, starts and ends (ISO dates such as 2026-07-10)"),
-            );
-            return None;
-        }
-        Err(d) => {
-            found.push(d);
-            return None;
-        }
-    };
-    let Value::Map(pairs) = &node.value else {
-        found.push(Diagnostic::error(
-            node.span,
-            format!("the event file is {}, not a mapping", node.kind()),
-        ));
-        return None;
-    };
-    let before = found.len();
-    if text.trim_start().starts_with('{') {
-        found.push(
-            Diagnostic::error(node.span, "the event file must be written in block style")
-                .hint("write `event:` at the left margin and its keys indented below it"),
-        );
-    }
-    let mut renames = Vec::new();
-    for (key, _, v) in yaml::known_keys(pairs, EVENT_FILE_KEYS, "the event file", None, found) {
-        if key == "columns" {
-            read_columns(v, &mut renames, found);
-        }
-    }
-    (found.len() == before).then_some(renames)
-}
-
-fn read_columns(node: &Node, renames: &mut Renames, found: &mut Vec<Diagnostic>) {
-    let hint = "write columns: { \"Full name\": name, \"Email\": ~ }";
-    let Some(pairs) = node.expect_map("`columns`", Some(hint), found) else { return };
-    for (k, v) in pairs {
-        let Some(head) = k.as_str() else {
-            found.push(Diagnostic::error(k.span, "a heading in `columns` must be text"));
-            continue;
-        };
-        let key = match &v.value {
-            Value::Null => None,
-            Value::Scalar(s) => match ENTRY_KEYS.iter().find(|k| *k == s) {
-                Some(k) => Some(*k),
-                None => {
-                    let mut d = Diagnostic::error(
-                        v.span,
-                        format!("`columns` maps \"{head}\" to \"{s}\", which is not a roster key"),
-                    );
-                    d = match yaml::nearest(s, ENTRY_KEYS) {
-                        Some(near) => d.hint(format!("did you mean \"{near}\"?")),
-                        None => d.hint(format!(
-                            "roster keys: {}; ~ ignores the column",
-                            ENTRY_KEYS.join(", ")
-                        )),
-                    };
-                    found.push(d);
-                    continue;
-                }
-            },
-            _ => {
-                found.push(Diagnostic::error(
-                    v.span,
-                    format!("`columns` must map \"{head}\" to one roster key, not {}", v.kind()),
-                ));
-                continue;
-            }
-        };
-        renames.push((head.trim().to_string(), key));
-    }
+/// "2 cancelled, 1 add-on": rows left out, by reason.
+pub fn skipped_list(skipped: &[(String, usize)]) -> String {
+    skipped.iter().map(|(why, n)| format!("{n} {why}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Reads a roster of any format and writes it as roster YAML (`laminate
@@ -506,7 +524,7 @@ fn read_columns(node: &Node, renames: &mut Renames, found: &mut Vec<Diagnostic>)
 pub fn convert(path: &Path) -> Result<String, Failure> {
     let mut sources = Sources::default();
     let mut found = Vec::new();
-    let roster = load_path(path, &mut sources, &mut found)?;
+    let roster = load_path(path, From::Auto, &mut sources, &mut found)?;
     match roster {
         Some(r) if !found.iter().any(|d| d.severity == crate::diag::Severity::Error) => {
             let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();

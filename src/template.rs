@@ -123,6 +123,12 @@ pub enum Align {
     Center,
     /// Flush right.
     Right,
+    /// At the start of each line in its own direction: flush left, or flush
+    /// right for a line whose first strong character is right-to-left
+    /// (Arabic, Hebrew).
+    Start,
+    /// At the end of each line: the other side from [`Align::Start`].
+    End,
 }
 
 /// How a text element looks and fits.
@@ -327,6 +333,14 @@ pub enum Origin {
         /// Its text.
         text: String,
     },
+    /// Files given as text, in any order (`laminate design` works on these
+    /// in memory); image files are read from `dir`, if given.
+    Memory {
+        /// File name (e.g. `crew.yaml`) and text, per file.
+        files: Vec<(String, String)>,
+        /// The folder the files belong to, for their images.
+        dir: Option<PathBuf>,
+    },
 }
 
 /// A problem with the template folder itself, not with its contents.
@@ -379,6 +393,18 @@ pub fn load(
         Origin::BuiltinPlus { name, text } => {
             let mut raw = builtin(name);
             raw.push((name.clone(), name.clone(), text.as_bytes().to_vec()));
+            raw
+        }
+        Origin::Memory { files, dir } => {
+            let mut raw: Vec<(String, String, Vec<u8>)> = files
+                .iter()
+                .map(|(name, text)| {
+                    let shown =
+                        dir.as_ref().map_or(name.clone(), |d| d.join(name).display().to_string());
+                    (name.clone(), shown, text.as_bytes().to_vec())
+                })
+                .collect();
+            raw.sort();
             raw
         }
         Origin::Dir(dir) => {
@@ -435,6 +461,7 @@ pub fn load(
     let asset_dir = match origin {
         Origin::Builtin | Origin::BuiltinPlus { .. } => None,
         Origin::Dir(d) => Some(d.as_path()),
+        Origin::Memory { dir, .. } => dir.as_deref(),
     };
     let mut set = TemplateSet::default();
     for file in &files {

@@ -720,50 +720,66 @@ fn failed_runs_keep_the_existing_output() {
     c.leaves_only(dir.path(), &["roster.yaml", "out.pdf"]).done();
 }
 
+/// A roster of `n` crew passes in `dir`/big.yaml, big enough that a run
+/// can be interrupted while it reads and while it writes.
+fn big_roster(dir: &Path, n: usize) {
+    let mut text =
+        String::from("event: {name: Big Night, starts: 2026-07-10, ends: 2026-07-10}\npasses:\n");
+    for i in 0..n {
+        text.push_str(&format!("  - {{id: B-{i:05}, name: Holder Number {i}, pass: crew}}\n"));
+    }
+    fs::write(dir.join("big.yaml"), text).unwrap();
+}
+
+/// Starts `laminate args` in `dir`, sends it `signal` once a temporary file
+/// exists (or, without `wait_for_part`, 30 ms after the start, before any
+/// does), and returns its exit status and how long it ran on after the signal.
+fn signal_mid_run(dir: &Path, args: &[&str], signal: &str, wait_for_part: bool) -> (i32, Duration) {
+    let part = || {
+        fs::read_dir(dir)
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".part"))
+    };
+    let child = Command::new(env!("CARGO_BIN_EXE_laminate"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    if wait_for_part {
+        while !part() {
+            assert!(started.elapsed().as_secs() < 30, "no temporary file appeared");
+            thread::sleep(Duration::from_millis(10));
+        }
+    } else {
+        thread::sleep(Duration::from_millis(30));
+        assert!(!part(), "the roster was read before the signal; the test needs a bigger one");
+    }
+    let signalled = Instant::now();
+    let status = Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let code = out.status.code().unwrap_or(-1);
+    if code != 130 {
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    }
+    (code, signalled.elapsed())
+}
+
 // Guards an interrupted run: Ctrl-C mid-render leaves no partial file and
 // keeps the earlier output.
 #[test]
 fn interrupted_run_leaves_nothing_behind() {
-    let dir = util::temp();
-    let mut text =
-        String::from("event: {name: Big Night, starts: 2026-07-10, ends: 2026-07-10}\npasses:\n");
-    for i in 0..40_000 {
-        text.push_str(&format!("  - {{id: B-{i:05}, name: Holder {i}, pass: crew}}\n"));
-    }
-    std::fs::write(dir.path().join("big.yaml"), text).unwrap();
-    std::fs::write(dir.path().join("out.pdf"), b"earlier good output").unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_laminate"))
-        .args(["render", "big.yaml", "-o", "out.pdf", "--quiet", "--jobs", "1"])
-        .current_dir(dir.path())
-        .env_clear()
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait until the temporary PDF exists, then interrupt.
-    let started = std::time::Instant::now();
-    let part = || {
-        std::fs::read_dir(dir.path())
-            .unwrap()
-            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".pdf.part"))
-    };
-    while !part() {
-        assert!(started.elapsed().as_secs() < 20, "no temporary file appeared");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
-    let mut names: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(names, ["big.yaml", "out.pdf"]);
-    assert_eq!(std::fs::read(dir.path().join("out.pdf")).unwrap(), b"earlier good output");
+    let dir = temp();
+    big_roster(dir.path(), 40_000);
+    fs::write(dir.path().join("out.pdf"), b"earlier good output").unwrap();
+    let args = ["render", "big.yaml", "-o", "out.pdf", "--quiet", "--jobs", "1"];
+    let (status, _) = signal_mid_run(dir.path(), &args, "-INT", true);
+    assert_eq!(status, 130);
+    assert_eq!(names_in(dir.path()), ["big.yaml", "out.pdf"]);
+    assert_eq!(fs::read(dir.path().join("out.pdf")).unwrap(), b"earlier good output");
 }
 
 // Guards the promise that a signal ends a run within a second wherever it
@@ -772,52 +788,14 @@ fn interrupted_run_leaves_nothing_behind() {
 // status 130 and leave only what was there before.
 #[test]
 fn sigterm_ends_a_run_within_a_second_at_any_stage() {
-    let dir = util::temp();
-    let mut text =
-        String::from("event: {name: Big Night, starts: 2026-07-10, ends: 2026-07-10}\npasses:\n");
-    for i in 0..60_000 {
-        text.push_str(&format!("  - {{id: B-{i:05}, name: Holder Number {i}, pass: crew}}\n"));
-    }
-    std::fs::write(dir.path().join("big.yaml"), text).unwrap();
-    let part = || {
-        std::fs::read_dir(dir.path())
-            .unwrap()
-            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".part"))
-    };
+    let dir = temp();
+    big_roster(dir.path(), 60_000);
+    let args =
+        ["render", "big.yaml", "-o", "out.pdf", "-q", "--manifest", "m.csv", "--dump", "out.dump"];
     for (stage, wait_for_part) in [("reading the roster", false), ("writing", true)] {
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_laminate"))
-            .args(["render", "big.yaml", "-o", "out.pdf", "-q", "--manifest", "m.csv"])
-            .args(["--dump", "out.dump"])
-            .current_dir(dir.path())
-            .env_clear()
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let started = std::time::Instant::now();
-        if wait_for_part {
-            while !part() {
-                assert!(started.elapsed().as_secs() < 30, "no temporary file appeared");
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-        } else {
-            std::thread::sleep(std::time::Duration::from_millis(30));
-            assert!(!part(), "the roster was read before the signal; the test needs a bigger one");
-        }
-        let signalled = std::time::Instant::now();
-        let status = std::process::Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let out = child.wait_with_output().unwrap();
-        let took = signalled.elapsed();
-        assert_eq!(
-            out.status.code(),
-            Some(130),
-            "{stage}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let (status, took) = signal_mid_run(dir.path(), &args, "-TERM", wait_for_part);
+        assert_eq!(status, 130, "{stage}");
         assert!(took.as_millis() < 1000, "{stage}: the run went on for {took:?} after SIGTERM");
-        assert_eq!(util::names_in(dir.path()), ["big.yaml"], "{stage}");
+        assert_eq!(names_in(dir.path()), ["big.yaml"], "{stage}");
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::deflate;
-use super::ops::{Ops, Positioned};
+use super::ops::Ops;
 use crate::colour::Colour;
 use crate::fonts::FontBook;
 use crate::frame::{ArtId, Item, Layer, Paint, Point, Seg};
@@ -17,8 +17,12 @@ use crate::photo::Photo;
 /// file, so pages can be made on many threads and written in order.
 pub struct Content {
     pub(super) data: Vec<u8>,
-    /// Per font: glyph id -> the character it shows.
+    /// Per font: glyph id -> the character it shows through the font's
+    /// main dictionary (its cmap character).
     pub(super) glyphs: Vec<BTreeMap<u16, String>>,
+    /// Extra dictionaries of a font (index), each mapping glyph ids to
+    /// what they show there; the k-th is named Lk (see `glyphs`).
+    pub(super) layers: Vec<(usize, BTreeMap<u16, String>)>,
     pub(super) arts: BTreeSet<ArtId>,
     /// Images in order of first use; the n-th is named In.
     pub(super) images: Vec<(String, Arc<Photo>)>,
@@ -107,47 +111,6 @@ pub struct Spot {
     pub fallback: Colour,
 }
 
-/// Records what each glyph shows for the ToUnicode map: the characters of
-/// its cluster, given to the first glyph of the cluster (a ligature or a
-/// conjunct maps to several characters; the other glyphs of a cluster to
-/// none). The glyphs of a cluster are next to each other, as shaping leaves
-/// them.
-fn map_to_unicode(used: &mut BTreeMap<u16, String>, glyphs: &[crate::fonts::Glyph], text: &str) {
-    // Where each cluster starts, sorted; made only if a glyph is new.
-    let mut starts: Option<Vec<u32>> = None;
-    let mut previous = None;
-    // Glyphs already known to carry their text, by id modulo 64: a line of
-    // microtext repeats the same few dozen glyphs hundreds of times.
-    let mut known = [u32::MAX; 64];
-    for g in glyphs {
-        let first = previous != Some(g.cluster);
-        previous = Some(g.cluster);
-        let slot = usize::from(g.id) % known.len();
-        if known[slot] == u32::from(g.id) {
-            continue;
-        }
-        // Every glyph must be in the subset, whether or not it carries text.
-        let entry = used.entry(g.id).or_default();
-        if !entry.is_empty() {
-            known[slot] = u32::from(g.id);
-            continue;
-        }
-        if !first {
-            continue;
-        }
-        let starts = starts.get_or_insert_with(|| {
-            let mut s: Vec<u32> = glyphs.iter().map(|g| g.cluster).collect();
-            s.sort_unstable();
-            s.dedup();
-            s
-        });
-        let start = g.cluster as usize;
-        let next = starts.partition_point(|&s| s <= g.cluster);
-        let end = starts.get(next).map_or(text.len(), |&s| s as usize);
-        entry.push_str(text.get(start..end).unwrap_or(""));
-    }
-}
-
 impl Builder {
     fn new(book: &'static FontBook, inks: &Inks) -> Self {
         Builder {
@@ -159,6 +122,7 @@ impl Builder {
             out: Content {
                 data: Vec::new(),
                 glyphs: vec![BTreeMap::new(); book.len()],
+                layers: Vec::new(),
                 arts: BTreeSet::new(),
                 images: Vec::new(),
                 gradients: Vec::new(),
@@ -298,60 +262,9 @@ impl Builder {
                     c.restore();
                 }
                 Item::Text { font, size, colour, glyphs, text } => {
-                    let face = self.book.get(*font);
-                    map_to_unicode(&mut self.out.glyphs[font.0 as usize], glyphs, text);
                     self.out.spot |= set_fill(c, *colour, spot);
-                    c.begin_text(&format!("F{}", font.0), *size, pos.x, pos.y);
-                    // Where shaping moved glyphs off the font's own advances
-                    // (kerning, marks, joined forms), TJ adjusts the pen
-                    // (ISO 32000 9.4.3); a shift up or down uses text rise.
-                    // (Glyphs seen to keep their advance, by id modulo 64,
-                    // so a repeated glyph is looked up in the font once.)
-                    let mut seen = [(u32::MAX, 0f32); 64];
-                    let plain = glyphs.iter().all(|g| {
-                        let slot = usize::from(g.id) % seen.len();
-                        if g.dx != 0.0 || g.dy != 0.0 {
-                            return false;
-                        }
-                        if seen[slot] == (u32::from(g.id), g.advance) {
-                            return true;
-                        }
-                        seen[slot] = (u32::from(g.id), g.advance);
-                        (g.advance as f64 - face.advance(g.id)).abs() < 1e-4
-                    });
-                    if plain {
-                        c.show(glyphs.iter().map(|g| g.id));
-                    } else {
-                        let mut rest = &glyphs[..];
-                        let mut rise = 0.0;
-                        let mut parts = Vec::new();
-                        while !rest.is_empty() {
-                            let dy = rest[0].dy;
-                            let n = rest.iter().take_while(|g| g.dy == dy).count();
-                            if dy != rise {
-                                c.rise(f64::from(dy) * size);
-                                rise = dy;
-                            }
-                            parts.clear();
-                            for g in &rest[..n] {
-                                if g.dx != 0.0 {
-                                    parts.push(Positioned::Adjust(-g.dx * 1000.0));
-                                }
-                                parts.push(Positioned::Glyph(g.id));
-                                let back = (face.advance(g.id) as f32 - g.advance) * 1000.0
-                                    + g.dx * 1000.0;
-                                if back.abs() > 0.01 {
-                                    parts.push(Positioned::Adjust(back));
-                                }
-                            }
-                            c.show_positioned(&parts);
-                            rest = &rest[n..];
-                        }
-                        if rise != 0.0 {
-                            c.rise(0.0);
-                        }
-                    }
-                    c.end_text();
+                    let face = self.book.get(*font);
+                    super::glyphs::show(c, &mut self.out, *font, face, *size, pos, glyphs, text);
                 }
                 Item::Image { key, photo, w, h } => {
                     let n = match self.out.images.iter().position(|(k, _)| k == key) {

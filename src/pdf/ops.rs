@@ -229,6 +229,17 @@ impl Ops {
         self.nums(&[x, y]).op("Td");
     }
 
+    /// `Td`: the next line starts (x, y) from this line's start.
+    pub fn next_line(&mut self, x: f64, y: f64) {
+        self.nums(&[x, y]).op("Td");
+    }
+
+    /// `Tf` inside a text object: the same glyphs read through another font
+    /// dictionary (see `glyphs`).
+    pub fn font(&mut self, font: &str, size: f64) {
+        self.name(font).num(size).op("Tf");
+    }
+
     pub fn end_text(&mut self) {
         self.op("ET");
     }

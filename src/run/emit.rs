@@ -260,6 +260,36 @@ impl<'a> Emit<'a> {
     }
 }
 
+/// Emit for one card looked at alone (the designer): `frame` on a page of
+/// its own with `bleed` (in pt) around it, as `--sheet card` places it but
+/// without crop marks, written as a PDF in memory by the same writer as
+/// `render`.
+pub fn card_pdf(
+    frame: crate::frame::Frame,
+    bleed: f64,
+    arts: &Arc<ArtBook>,
+    book: &'static FontBook,
+) -> io::Result<Vec<u8>> {
+    let mut imposer = Imposer::new(ImposeOptions {
+        sheet: crate::impose::SheetSpec::Card,
+        bleed,
+        crop_marks: false,
+        margin: 0.0,
+        duplex: None,
+        start_at: 0,
+        registration_marks: false,
+    });
+    let (mut sheets, _) = imposer.push(frame, None, 0).map_err(io::Error::other)?;
+    sheets.extend(imposer.finish());
+    let info = pdf::DocInfo { title: "laminate design".into(), epoch: 0 };
+    let inks = pdf::Inks::default();
+    let mut writer = pdf::PdfWriter::new(Vec::new(), book, info, inks.clone())?;
+    for sheet in &sheets {
+        writer.write_sheet(sheet, pdf::sheet_content(sheet, book, &inks), arts)?;
+    }
+    Ok(writer.finish()?.0)
+}
+
 fn manifest_fail(opts: &RenderOptions, source: io::Error) -> Failure {
     Failure::Io {
         action: "cannot write the manifest",

@@ -95,6 +95,49 @@ pub(super) fn csv_table(text: &str, file: FileId, found: &mut Vec<Diagnostic>) -
     Some(Table { file, header, rows, labels })
 }
 
+impl Table {
+    /// The table with every cell's text changed by `f` (places kept).
+    pub(super) fn map_cells(&self, f: impl Fn(&str) -> String) -> Table {
+        let rows = self
+            .rows
+            .iter()
+            .map(|r| Row {
+                cells: r.cells.iter().map(|c| Cell { text: f(&c.text), ..c.clone() }).collect(),
+                ..r.clone()
+            })
+            .collect();
+        Table { file: self.file, header: self.header.clone(), rows, labels: self.labels.clone() }
+    }
+
+    /// The table with a column added for each pattern, headed with its
+    /// roster key and shown at the first heading it reads.
+    pub(super) fn with_patterns(&self, patterns: &[(&'static str, super::Pattern)]) -> Table {
+        let mut t = Table {
+            file: self.file,
+            header: self.header.clone(),
+            rows: self.rows.clone(),
+            labels: self.labels.clone(),
+        };
+        for (key, p) in patterns {
+            let first = p.columns()[0];
+            let at = |row: &Row| row.cells.get(first).cloned().unwrap_or_default();
+            let col = t.header.cells.len();
+            t.header.cells.push(Cell { text: key.to_string(), ..at(&self.header) });
+            let names: Vec<&str> = p
+                .columns()
+                .into_iter()
+                .filter_map(|c| self.labels.get(c).map(String::as_str))
+                .collect();
+            t.labels.push(names.join(" and "));
+            for (row, src) in t.rows.iter_mut().zip(&self.rows) {
+                row.cells.resize(col, Cell { line: src.line, ..Cell::default() });
+                row.cells.push(Cell { text: p.apply(src), ..at(src) });
+            }
+        }
+        t
+    }
+}
+
 /// A quoted cell whose closing quote never comes: it swallows the rest of
 /// the file, which then reads as one enormous cell and a row short of keys.
 #[derive(Debug, PartialEq)]
@@ -216,7 +259,15 @@ pub(super) fn xlsx_table(
         Failure::Io { action: "cannot read the roster", path: path.to_path_buf(), source }
     };
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).map_err(fail)?;
-    let Some(sheet) = book.sheet_names().first().cloned() else {
+    // pretix's "Order data" workbook has the sheets Orders, Order positions
+    // and Order fees (German: Bestellungen, Bestellzeilen, Bestellgebühren);
+    // the passes are the positions. Any other workbook: its first sheet.
+    let names = book.sheet_names();
+    let positions = names.iter().find(|n| {
+        let n = n.trim().to_lowercase();
+        n == "order positions" || n == "bestellzeilen"
+    });
+    let Some(sheet) = positions.or(names.first()).cloned() else {
         return Err(fail(calamine::XlsxError::Io(io::Error::other("the workbook has no sheet"))));
     };
     let range = book.worksheet_range(&sheet).map_err(fail)?;

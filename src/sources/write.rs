@@ -77,6 +77,9 @@ pub fn to_yaml(roster: &Roster, base_dir: &Path, from: &str) -> String {
                 .collect();
             y.push_str(&format!("    zones: [{}]\n", z.join(", ")));
         }
+        if let Some(t) = &e.ticket {
+            y.push_str(&format!("    ticket: {}\n", quote(t)));
+        }
         if let Some(p) = &e.photo {
             let p = p.strip_prefix(base_dir).unwrap_or(p);
             y.push_str(&format!("    photo: {}\n", quote(&p.display().to_string())));

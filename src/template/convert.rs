@@ -474,10 +474,12 @@ fn element(
                 None | Some("left") => Align::Left,
                 Some("center") | Some("centre") => Align::Center,
                 Some("right") => Align::Right,
+                Some("start") => Align::Start,
+                Some("end") => Align::End,
                 Some(_) => {
                     out.push(Diagnostic::error(
                         get("align").expect("present").span,
-                        "`align` is left, center or right",
+                        "`align` is left, center, right, start or end",
                     ));
                     Align::Left
                 }

@@ -50,42 +50,28 @@ pub fn temp() -> tempfile::TempDir {
 /// `LAMINATE_REQUIRE_TOOLS` is set (as scripts/test and CI do), and is
 /// otherwise reported as skipped.
 pub fn have(tool: &str) -> bool {
-    let found = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {tool}"))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !found {
-        assert!(
-            std::env::var_os("LAMINATE_REQUIRE_TOOLS").is_none(),
-            "{tool} is required (LAMINATE_REQUIRE_TOOLS is set) but not installed"
-        );
-        eprintln!("skipping: {tool} is not installed (scripts/test installs it)");
-    }
-    found
+    have_helper(tool, || {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {tool}"))
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    })
 }
 
 /// True when python3 can import every module in `modules` (installed by
 /// scripts/test with pip). Missing, the test fails under
 /// `LAMINATE_REQUIRE_TOOLS` and is otherwise reported as skipped, as [`have`].
 pub fn have_python_modules(modules: &[&str]) -> bool {
-    let found = Command::new("python3")
-        .arg("-c")
-        .arg(format!("import {}", modules.join(", ")))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !found {
-        assert!(
-            std::env::var_os("LAMINATE_REQUIRE_TOOLS").is_none(),
-            "python3 with {modules:?} is required (LAMINATE_REQUIRE_TOOLS is set) but not installed"
-        );
-        eprintln!(
-            "skipping: python3 with {modules:?} is not installed (scripts/test installs them)"
-        );
-    }
-    found
+    have_helper(&format!("python3 with {modules:?}"), || {
+        Command::new("python3")
+            .arg("-c")
+            .arg(format!("import {}", modules.join(", ")))
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    })
 }
 
 /// Runs an external tool and returns (success, stdout, stderr).
@@ -147,4 +133,19 @@ pub fn tiff_plate(path: &Path) -> (usize, usize, Vec<u8>) {
     }
     assert_eq!(pixels.len(), w * h, "{}: 8-bit, one component", path.display());
     (w, h, pixels)
+}
+
+/// True when a helper a test runs (a Python or npm package scripts/test
+/// installs) is there; like [`have`], its absence fails the test under
+/// `LAMINATE_REQUIRE_TOOLS` and skips it otherwise.
+pub fn have_helper(name: &str, found: impl FnOnce() -> bool) -> bool {
+    let found = found();
+    if !found {
+        assert!(
+            std::env::var_os("LAMINATE_REQUIRE_TOOLS").is_none(),
+            "{name} is required (LAMINATE_REQUIRE_TOOLS is set) but not installed"
+        );
+        eprintln!("skipping: {name} is not installed (scripts/test installs it)");
+    }
+    found
 }
