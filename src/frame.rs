@@ -59,6 +59,9 @@ impl Clip {
 pub enum Layer {
     /// The simulated security marks (foil / UV plate).
     Security,
+    /// The die line a cutting plotter follows (`--cut-contour`): stroked in
+    /// the CutContour spot colour, overprinting.
+    CutContour,
 }
 
 /// One path segment, coordinates in pt relative to the item's position.
@@ -79,6 +82,8 @@ pub enum Seg {
 pub enum Paint {
     /// Filled (non-zero winding).
     Fill(Colour),
+    /// Filled by the even-odd rule (SVG's `fill-rule: evenodd`).
+    FillEvenOdd(Colour),
     /// Stroked with a line width in pt.
     Stroke(Colour, f64),
 }

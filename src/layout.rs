@@ -9,7 +9,7 @@ use crate::fonts::{FontBook, FontId, Glyph, Run};
 use crate::frame::{ArtId, Clip, Frame, Item, Layer, Paint, Point, Seg};
 use crate::resolve::Badge;
 use crate::security;
-use crate::template::{Align, BoxPt, Element, Kind, Template, TemplateSet};
+use crate::template::{Align, BoxPt, Element, ImageArt, Kind, Template, TemplateSet};
 use crate::text::{self, FitSpec, Shortfall, LEADING};
 use crate::units::Size;
 
@@ -20,6 +20,8 @@ pub struct LayoutOptions {
     pub bleed: f64,
     /// Leave out the security layer.
     pub proof: bool,
+    /// Draw each pass's cut line on a CutContour layer (`--cut-contour`).
+    pub cut_contour: bool,
 }
 
 /// The shared drawings of a run: per pass type its static base, its static
@@ -251,6 +253,9 @@ impl<'a> Layouter<'a> {
             };
             items.push((Point::default(), group));
         }
+        if self.opts.cut_contour && !back {
+            items.push((Point::default(), cut_line(t)));
+        }
         (Frame { size: t.card, items }, warnings)
     }
 
@@ -325,18 +330,8 @@ impl<'a> Layouter<'a> {
                     },
                 ));
             }
-            (Kind::Image { name, data }, false) => {
-                if let Ok(photo) = crate::photo::from_bytes(data, el.at.w, el.at.h) {
-                    items.push((
-                        pos,
-                        Item::Image {
-                            key: format!("template:{}:{name}", t.name),
-                            photo: std::sync::Arc::new(photo),
-                            w: el.at.w,
-                            h: el.at.h,
-                        },
-                    ));
-                }
+            (Kind::Image { name, art, security: on_security }, _) if *on_security == security => {
+                items.push((pos, image(art, &format!("template:{}:{name}", t.name), el.at)));
             }
             (Kind::Hologram, true) => {
                 let holo = security::hologram(el.at.w, el.at.h);
@@ -530,6 +525,45 @@ fn fit_spec(style: &crate::template::TextStyle, at: BoxPt) -> FitSpec {
 /// The bottom-left corner of an element's box, in frame coordinates (y up).
 fn corner(t: &Template, at: BoxPt) -> Point {
     Point::new(at.x, t.card.h - at.y - at.h)
+}
+
+/// Width of the cut line in pt: a hairline, as plotter software expects;
+/// only its path matters to the cutter.
+pub const CUT_WIDTH: f64 = 0.25;
+
+/// The die line of a pass: the card's outline (rounded by the template's
+/// `corner_radius`) and the outline of each slot punch, on the CutContour
+/// layer. Its colour here is only what a viewer shows (magenta); the PDF
+/// writer strokes it in the CutContour spot.
+fn cut_line(t: &Template) -> Item {
+    let paint = Paint::Stroke(Colour::Cmyk(0.0, 1.0, 0.0, 0.0), CUT_WIDTH);
+    let mut items = vec![(
+        Point::default(),
+        Item::Path { segs: security::rounded_rect(t.card.w, t.card.h, t.corner_radius), paint },
+    )];
+    for el in &t.elements {
+        if let Kind::Punch { .. } = el.kind {
+            let r = el.at.h.min(el.at.w) / 2.0;
+            items.push((
+                corner(t, el.at),
+                Item::Path { segs: security::rounded_rect(el.at.w, el.at.h, r), paint },
+            ));
+        }
+    }
+    Item::Group { layer: Some(Layer::CutContour), transform: None, clip: None, items }
+}
+
+/// A template image at its box: pixels stretched over it, or its vector
+/// paths (already fitted to the box) as a group.
+fn image(art: &ImageArt, key: &str, at: BoxPt) -> Item {
+    match art {
+        ImageArt::Raster(photo) => {
+            Item::Image { key: key.to_string(), photo: photo.clone(), w: at.w, h: at.h }
+        }
+        ImageArt::Vector(items) => {
+            Item::Group { layer: None, transform: None, clip: None, items: items.to_vec() }
+        }
+    }
 }
 
 /// Quiet zone around a QR code, in modules (ISO/IEC 18004 asks for 4).

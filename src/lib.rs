@@ -35,6 +35,7 @@ pub mod serve;
 pub mod sign;
 pub mod sources;
 pub mod stock;
+pub mod svg;
 pub mod template;
 pub mod text;
 pub mod units;
@@ -104,6 +105,9 @@ pub struct RenderOptions {
     /// Draw registration targets (circle and cross, on every plate) at the
     /// midpoints of each sheet's edges, outside every card's bleed.
     pub registration_marks: bool,
+    /// Draw each pass's cut line in a CutContour spot colour on a layer of
+    /// its own, for print-and-cut plotters.
+    pub cut_contour: bool,
     /// The program that wrote a table roster (`--from`); told by its headings by default.
     pub from: sources::From,
     /// An earlier run's manifest: render only the passes not in it.

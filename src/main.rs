@@ -229,6 +229,11 @@ struct RunArgs {
     /// fronts and backs alike.
     #[arg(long)]
     registration_marks: bool,
+    /// Draw each pass's cut line (its outline, rounded as its template says,
+    /// and its slot) in a spot colour named CutContour, overprinting, on a
+    /// layer of its own: the die line of print-and-cut plotters.
+    #[arg(long)]
+    cut_contour: bool,
     /// Print backs: after each sheet, a page with each pass's back placed
     /// to register with its front when the sheet is turned over (see --flip).
     #[arg(long)]
@@ -371,6 +376,7 @@ fn options(run: &RunArgs) -> RenderOptions {
         printer_profile: run.printer_profile.clone(),
         split_by_pass: run.split_by.is_some(),
         registration_marks: run.registration_marks,
+        cut_contour: run.cut_contour,
         from: run.from.as_deref().and_then(laminate::sources::From::parse).unwrap_or_default(),
         since: run.since.clone(),
     }
@@ -772,6 +778,7 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         printer_profile: None,
         split_by: None,
         registration_marks: false,
+        cut_contour: false,
         from: None,
         since: None,
     };

@@ -76,6 +76,16 @@ pub struct PdfWriter<W: Write> {
     info: DocInfo,
     inks: Inks,
     spot: Option<Ref>,
+    /// The CutContour layer, colour space and overprint state, once used.
+    cut: Option<CutRefs>,
+}
+
+/// The objects of the CutContour die line, written on first use.
+#[derive(Clone, Copy)]
+struct CutRefs {
+    ocg: Ref,
+    space: Ref,
+    state: Ref,
 }
 
 fn f(v: f64) -> f32 {
@@ -138,6 +148,7 @@ impl<W: Write> PdfWriter<W> {
             info,
             inks,
             spot: None,
+            cut: None,
         };
         w.next_id = 4;
         w.fonts = book.iter().map(|_| (BTreeMap::new(), w.alloc())).collect();
@@ -253,6 +264,15 @@ impl<W: Write> PdfWriter<W> {
         }
         if content.security {
             out.push(("Properties", "Sec".into(), self.ocg));
+        }
+        if content.cut {
+            let cut = match self.cut {
+                Some(c) => c,
+                None => self.cut_objects()?,
+            };
+            out.push(("Properties", "Cut".into(), cut.ocg));
+            out.push(("ColorSpace", "Cut".into(), cut.space));
+            out.push(("ExtGState", "GCut".into(), cut.state));
         }
         if content.spot {
             let r = match self.spot {
@@ -395,6 +415,43 @@ impl<W: Write> PdfWriter<W> {
         Ok(r)
     }
 
+    /// The die line's objects: a Separation colour space named CutContour
+    /// (the name print-and-cut RIPs and plotters look for; magenta in
+    /// viewers), a graphics state that overprints (ISO 32000 8.6.7: /OP and
+    /// /op true, /OPM 1, so the line's zero process components leave the
+    /// art under it alone), and its own optional-content layer.
+    fn cut_objects(&mut self) -> io::Result<CutRefs> {
+        let cut = CutRefs { ocg: self.alloc(), space: self.alloc(), state: self.alloc() };
+        self.cut = Some(cut);
+        let mut c = chunk();
+        let mut ocg = c.indirect(cut.ocg).dict();
+        ocg.pair(Name(b"Type"), Name(b"OCG"));
+        ocg.pair(Name(b"Name"), pdf_writer::TextStr("CutContour"));
+        ocg.finish();
+        self.emit(cut.ocg, c)?;
+        let mut c = chunk();
+        let mut arr = c.indirect(cut.space).array();
+        arr.item(Name(b"Separation")).item(Name(b"CutContour")).item(Name(b"DeviceCMYK"));
+        let mut func = arr.push().dict();
+        func.pair(Name(b"FunctionType"), 2);
+        func.insert(Name(b"Domain")).array().items([0.0f32, 1.0]);
+        func.insert(Name(b"C0")).array().items([0.0f32; 4]);
+        func.insert(Name(b"C1")).array().items([0.0f32, 1.0, 0.0, 0.0]);
+        func.pair(Name(b"N"), 1);
+        func.finish();
+        arr.finish();
+        self.emit(cut.space, c)?;
+        let mut c = chunk();
+        let mut gs = c.indirect(cut.state).dict();
+        gs.pair(Name(b"Type"), Name(b"ExtGState"));
+        gs.pair(Name(b"OP"), true);
+        gs.pair(Name(b"op"), true);
+        gs.pair(Name(b"OPM"), 1);
+        gs.finish();
+        self.emit(cut.state, c)?;
+        Ok(cut)
+    }
+
     /// The registration colour: a Separation named All, which prints on every plate.
     fn registration_space(&mut self) -> io::Result<Ref> {
         let r = self.alloc();
@@ -455,12 +512,14 @@ impl<W: Write> PdfWriter<W> {
         cat.insert(Name(b"ViewerPreferences")).dict().pair(Name(b"PrintScaling"), Name(b"None"));
         // The Security layer: on by default, listed so viewers offer a switch
         // (ISO 32000 8.11.4).
+        // The CutContour layer, when there is one, is listed beside it.
+        let layers: Vec<Ref> = std::iter::once(self.ocg).chain(self.cut.map(|c| c.ocg)).collect();
         let mut oc = cat.insert(Name(b"OCProperties")).dict();
-        oc.insert(Name(b"OCGs")).array().item(self.ocg);
+        oc.insert(Name(b"OCGs")).array().items(layers.iter().copied());
         let mut d = oc.insert(Name(b"D")).dict();
         d.pair(Name(b"Name"), pdf_writer::TextStr("Default"));
-        d.insert(Name(b"ON")).array().item(self.ocg);
-        d.insert(Name(b"Order")).array().item(self.ocg);
+        d.insert(Name(b"ON")).array().items(layers.iter().copied());
+        d.insert(Name(b"Order")).array().items(layers.iter().copied());
         d.finish();
         oc.finish();
         cat.finish();
@@ -605,7 +664,7 @@ fn to_unicode<'a>(pairs: impl Iterator<Item = (u16, &'a str)>) -> Vec<u8> {
 }
 
 fn write_resources(mut r: pdf_writer::writers::Resources, list: &[(&'static str, String, Ref)]) {
-    for kind in ["Font", "XObject", "Shading", "ColorSpace", "Properties"] {
+    for kind in ["Font", "XObject", "Shading", "ColorSpace", "ExtGState", "Properties"] {
         let mut entries = list.iter().filter(|(k, _, _)| *k == kind).peekable();
         if entries.peek().is_none() {
             continue;

@@ -333,7 +333,11 @@ impl<'a> Stages<'a> {
             layouter: Layouter::new(
                 set,
                 book,
-                LayoutOptions { bleed: opts.bleed, proof: opts.proof },
+                LayoutOptions {
+                    bleed: opts.bleed,
+                    proof: opts.proof,
+                    cut_contour: opts.cut_contour,
+                },
             ),
             set,
             duplex: opts.duplex.is_some(),
@@ -353,7 +357,11 @@ impl<'a> Stages<'a> {
     ) -> Self {
         Stages {
             resolver: Resolver::new(event, set, book, reprints, None),
-            layouter: Layouter::new(set, book, LayoutOptions { bleed, proof: false }),
+            layouter: Layouter::new(
+                set,
+                book,
+                LayoutOptions { bleed, proof: false, cut_contour: false },
+            ),
             set,
             duplex: false,
             shard: None,

@@ -34,25 +34,67 @@ This is a simulated security layer: printed artwork, not a physical
 hologram or foil. It makes casual copying visible; the signature is what
 proves a pass genuine.";
 
-/// The shared rosette: concentric wavy rings around (0, 0), radius up to
-/// `radius` pt. Passes draw it turned and shifted by their own seed.
+/// Width of guilloche lines in pt: 0.1 mm, the fine line of security printing.
+pub const LINE: f64 = 0.1 * crate::units::PT_PER_MM;
+
+/// A smooth curve through `pieces` + 1 samples of `f` over `t0..t1`, as
+/// cubic Béziers: `f(t)` gives the point and its derivative (x, y, dx/dt,
+/// dy/dt), and each piece's control points lie a third of the way along
+/// the tangents at its ends (Hermite interpolation). Three pieces a wave
+/// are smooth at any size, in far fewer bytes than a polyline.
+fn smooth(
+    segs: &mut Vec<Seg>,
+    pieces: usize,
+    t0: f64,
+    t1: f64,
+    f: impl Fn(f64) -> (f64, f64, f64, f64),
+) {
+    let dt = (t1 - t0) / pieces as f64;
+    let (mut x, mut y, mut dx, mut dy) = f(t0);
+    segs.push(Seg::Move(r(x), r(y)));
+    for i in 1..=pieces {
+        let (nx, ny, ndx, ndy) = f(t0 + dt * i as f64);
+        let k = dt / 3.0;
+        segs.push(Seg::Cubic(
+            r(x + dx * k),
+            r(y + dy * k),
+            r(nx - ndx * k),
+            r(ny - ndy * k),
+            r(nx),
+            r(ny),
+        ));
+        (x, y, dx, dy) = (nx, ny, ndx, ndy);
+    }
+}
+
+/// The shared rosette around (0, 0), radius up to `radius` pt: bands of
+/// interlaced wavy rings (each band several rings with the same lobes, out
+/// of phase, so they braid like the rope of a banknote's rosette) and a
+/// scalloped rim, in 0.1 mm lines. Passes draw it turned and shifted by
+/// their own seed.
 pub fn rosette(radius: f64, colour: Colour) -> Vec<(Point, Item)> {
     let mut segs = Vec::new();
-    let rings = 14;
-    let steps = 192;
-    for k in 0..rings {
-        let base = radius * (0.25 + 0.75 * k as f64 / (rings - 1) as f64);
-        let amp = radius * 0.035;
-        let lobes = 18.0 + (k % 3) as f64 * 6.0;
-        let phase = k as f64 * 0.37;
-        for i in 0..=steps {
-            let t = i as f64 / steps as f64 * std::f64::consts::TAU;
-            let rr = base + amp * libm::sin(lobes * t + phase);
-            let (x, y) = (r(rr * libm::cos(t)), r(rr * libm::sin(t)));
-            segs.push(if i == 0 { Seg::Move(x, y) } else { Seg::Line(x, y) });
+    // (radius, wave amplitude, both as a share of `radius`; lobes; rings)
+    let bands = [
+        (0.14, 0.05, 8.0, 4),
+        (0.34, 0.06, 14.0, 4),
+        (0.58, 0.06, 22.0, 5),
+        (0.84, 0.05, 30.0, 5),
+        (0.97, 0.015, 60.0, 2),
+    ];
+    for (base, amp, lobes, rings) in bands {
+        for k in 0..rings {
+            let phase = k as f64 * std::f64::consts::TAU / rings as f64;
+            let ring = |t: f64| {
+                let rr = radius * (base + amp * libm::sin(lobes * t + phase));
+                let dr = radius * amp * lobes * libm::cos(lobes * t + phase);
+                let (c, s) = (libm::cos(t), libm::sin(t));
+                (rr * c, rr * s, dr * c - rr * s, dr * s + rr * c)
+            };
+            smooth(&mut segs, lobes as usize * 3, 0.0, std::f64::consts::TAU, ring);
         }
     }
-    vec![(Point::default(), Item::Path { segs, paint: Paint::Stroke(colour, 0.2) })]
+    vec![(Point::default(), Item::Path { segs, paint: Paint::Stroke(colour, LINE) })]
 }
 
 /// Where the two rosette copies of a pass go inside a `w` x `h` box, with
@@ -75,51 +117,60 @@ pub fn rosette_placements(seed: &[u8; 32], w: f64, h: f64) -> [(f64, f64, f64, f
     ]
 }
 
-/// How many shapes the family of unique curves has: 5 x 7 frequency pairs,
-/// each at 4 phases.
-pub const CURVE_SHAPES: u32 = 140;
+/// How many shapes the family of unique ribbons has: 4 wavelengths x 3
+/// strand counts. Each is drawn once per document as shared art; a pass
+/// draws one of them shifted and mirrored by its seed (see
+/// [`unique_curve`]), which keeps its content stream small.
+pub const CURVE_SHAPES: u32 = 12;
 
-/// One shape of the unique-curve family: a Lissajous figure spanning the
-/// `w` x `h` box. Each shape is drawn once per document as shared art; a
-/// pass draws one of them turned, scaled, mirrored and shifted by its seed
-/// (see [`unique_curve`]), which keeps its content stream small.
-pub fn curve_shape(shape: u32, w: f64, h: f64, colour: Colour) -> Item {
-    let p = 3.0 + (shape % 5) as f64;
-    let q = 2.0 + (shape / 5 % 7) as f64;
-    let k = shape / 35 % 4;
-    // Phases inside (0, pi): at 0 some frequency pairs retrace themselves.
-    let phase = (k as f64 + 0.5) * std::f64::consts::FRAC_PI_4;
-    let skew = [0.3, 0.6, 0.45, 0.75][k as usize];
-    let steps = 120;
-    let mut segs = Vec::with_capacity(steps + 1);
-    for i in 0..=steps {
-        let t = i as f64 / steps as f64 * std::f64::consts::TAU;
-        let x = w / 2.0 + w * 0.46 * libm::sin(p * t + phase);
-        let y = h / 2.0
-            + h * 0.42 * (libm::sin(q * t) * (1.0 - skew) + libm::sin((q + 1.0) * t) * skew);
-        segs.push(if i == 0 { Seg::Move(r(x), r(y)) } else { Seg::Line(r(x), r(y)) });
-    }
-    Item::Path { segs, paint: Paint::Stroke(colour, 0.25) }
+/// Wavelength of a ribbon shape in pt.
+fn wavelength(shape: u32) -> f64 {
+    [3.2, 3.7, 4.2, 4.7][(shape % 4) as usize] * crate::units::PT_PER_MM
 }
 
-/// The curve that only this pass has, in a `w` x `h` box: which shape of the
-/// family (see [`curve_shape`]) and the matrix that places it, turned by up
-/// to 14 degrees about the box centre, scaled by 0.85 to 1.15, mirrored or
-/// not, and shifted by up to 6 % of the box, all from the seed.
+/// One shape of the ribbon family: guilloche ribbons along the top and
+/// bottom edges of the `w` x `h` box, each a braid of 3 to 5 sine waves of
+/// one wavelength, out of phase and swelling and narrowing along the edge,
+/// drawn one wavelength beyond both ends (the box clips them) so that a
+/// shifted copy still spans the box.
+pub fn curve_shape(shape: u32, w: f64, h: f64, colour: Colour) -> Item {
+    let mm = crate::units::PT_PER_MM;
+    let lambda = wavelength(shape);
+    let strands = 3 + shape / 4 % 3;
+    let (x0, x1) = (-lambda, w + lambda);
+    let waves = ((x1 - x0) / lambda).ceil() as usize;
+    let mut segs = Vec::new();
+    for centre in [h - 1.0 * mm, 2.9 * mm] {
+        for k in 0..strands {
+            let phase = k as f64 * std::f64::consts::TAU / strands as f64;
+            let kw = std::f64::consts::TAU / lambda;
+            // The swell: the braid's height varies slowly along the edge.
+            let ks = std::f64::consts::TAU / (lambda * (5.0 + (shape % 3) as f64 * 2.0));
+            let wave = |x: f64| {
+                let amp = 0.75 * mm * (0.7 + 0.3 * libm::cos(ks * x));
+                let damp = -0.75 * mm * 0.3 * ks * libm::sin(ks * x);
+                let s = libm::sin(kw * x + phase);
+                let ds = kw * libm::cos(kw * x + phase);
+                (x, centre + amp * s, 1.0, damp * s + amp * ds)
+            };
+            smooth(&mut segs, waves * 3, x0, x0 + waves as f64 * lambda, wave);
+        }
+    }
+    Item::Path { segs, paint: Paint::Stroke(colour, LINE) }
+}
+
+/// The ribbons that only this pass has, in a `w` x `h` box: which shape of
+/// the family (see [`curve_shape`]) and the matrix that places it, mirrored
+/// or not and shifted along the edge by up to a wavelength, from the seed.
 pub fn unique_curve(seed: &[u8; 32], w: f64, h: f64) -> (u32, [f64; 6]) {
-    let u = |i: usize| seed[i] as f64 / 255.0;
+    let _ = h;
     let shape = u32::from(u16::from_be_bytes([seed[8], seed[9]])) % CURVE_SHAPES;
-    let angle = (u(10) - 0.5) * 0.5;
-    let scale = 0.85 + 0.3 * u(11);
-    let mirror = if seed[12] & 1 == 1 { -1.0 } else { 1.0 };
-    let (cx, cy) = (w / 2.0, h / 2.0);
-    let (dx, dy) = ((u(13) - 0.5) * 0.12 * w, (u(14) - 0.5) * 0.12 * h);
-    let fine = |v: f64| (v * 10_000.0).round() / 10_000.0;
-    let (cos, sin) = (libm::cos(angle) * scale, libm::sin(angle) * scale);
-    let (a, b, c, d) = (fine(cos * mirror), fine(sin * mirror), fine(-sin), fine(cos));
-    let e = r(cx + dx - (a * cx + c * cy));
-    let f = r(cy + dy - (b * cx + d * cy));
-    (shape, [a, b, c, d, e, f])
+    let shift = r((f64::from(seed[10]) / 255.0 - 0.5) * 2.0 * wavelength(shape));
+    if seed[12] & 1 == 1 {
+        (shape, [-1.0, 0.0, 0.0, 1.0, r(w + shift), 0.0])
+    } else {
+        (shape, [1.0, 0.0, 0.0, 1.0, shift, 0.0])
+    }
 }
 
 /// The hologram patch: an iridescent gradient in a rounded box, overlaid with
@@ -228,6 +279,6 @@ mod tests {
         assert_eq!(used.len(), CURVE_SHAPES as usize);
         let shape = |n| curve_shape(n, 100.0, 50.0, Colour::BLACK);
         assert_ne!(shape(0), shape(1));
-        assert_ne!(shape(0), shape(35));
+        assert_ne!(shape(0), shape(4));
     }
 }

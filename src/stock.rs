@@ -95,6 +95,26 @@ pub const STOCKS: &[Stock] = &[
         gutter_y: 0.0,
         source: "A4 and A6 of ISO 216",
     },
+    // laminate's own layout for A4 sheets of ten 80 x 50 mm stick-on passes
+    // (the built-in sticky type) on satin or vinyl sticker stock, kiss-cut
+    // by a plotter along the --cut-contour line: 20 mm side margins and a
+    // 10 mm gutter, 11.5 mm top and bottom and 6 mm between the rows, so a
+    // 3 mm bleed stays off the neighbours.
+    Stock {
+        name: "a4-10up-sticky",
+        description:
+            "A4 sticker sheet with 10 stick-on passes of 80 x 50 mm, cut along --cut-contour",
+        paper: Size { w: 210.0 * PT_PER_MM, h: 297.0 * PT_PER_MM },
+        paper_name: "A4",
+        card: Size { w: 80.0 * PT_PER_MM, h: 50.0 * PT_PER_MM },
+        cols: 2,
+        rows: 5,
+        left: 20.0 * PT_PER_MM,
+        top: 11.5 * PT_PER_MM,
+        gutter_x: 10.0 * PT_PER_MM,
+        gutter_y: 6.0 * PT_PER_MM,
+        source: "laminate's layout",
+    },
     // Avery 5392 insertable name badges, 4 x 3 in, 6 per Letter sheet:
     // 2 columns x 3 rows, 0.25 in side margins, 1 in top and bottom
     // margins, no gutters. Dimensions as published in Paper::Specs

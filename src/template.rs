@@ -13,6 +13,7 @@ use crate::yaml::{known_keys, Node, Reader, Value};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_templates.rs"));
 
+mod assets;
 mod convert;
 use convert::convert;
 pub use convert::parse_pattern;
@@ -171,8 +172,15 @@ pub enum Kind {
     Qr { colour: Colour },
     /// The holder's photo, cropped to fill the box.
     Photo { radius: f64, frame: Option<Colour> },
-    /// A fixed image (logo, signature), PNG or JPEG.
-    Image { name: String, data: Arc<[u8]> },
+    /// A fixed image (logo, signature): a PNG or JPEG, or an SVG kept vector.
+    Image {
+        /// The file, as the template names it.
+        name: String,
+        /// What it draws, read and checked when the template is loaded.
+        art: ImageArt,
+        /// Drawn on the security layer (in its spot ink, if any).
+        security: bool,
+    },
     /// Where the slot punch goes.
     Punch { colour: Colour },
     /// Security layer: a guilloche unique to the pass.
@@ -193,6 +201,16 @@ impl Kind {
             Kind::Guilloche { .. } | Kind::Microtext { .. } | Kind::Hologram | Kind::Raised { .. }
         )
     }
+}
+
+/// A template image, decoded once when the template is loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImageArt {
+    /// Pixels (PNG or JPEG), scaled for the element's box.
+    Raster(Arc<crate::photo::Photo>),
+    /// Vector paths (from SVG), fitted to the element's box: pt, y upwards
+    /// from the box's bottom-left corner.
+    Vector(Arc<[(crate::frame::Point, crate::frame::Item)]>),
 }
 
 /// A box on the card, in pt from the card's top-left corner, y downwards.
@@ -241,6 +259,8 @@ pub struct Template {
     pub label: String,
     /// Card size in pt.
     pub card: Size,
+    /// Radius of the card's corners in pt (0: square), the shape of its cut line.
+    pub corner_radius: f64,
     /// Default zones.
     pub zones: Vec<String>,
     /// Range or single day.

@@ -20,7 +20,7 @@ fn renders_the_sample_and_says_what_it_did() {
     assert!(pdf.starts_with(b"%PDF-1.7"));
     assert!(pdf.ends_with(b"%%EOF\n"));
     assert!(
-        run.stderr.contains("laminate: wrote passes.pdf: 26 passes on 4 sheets"),
+        run.stderr.contains("laminate: wrote passes.pdf: 26 passes on 6 sheets"),
         "{}",
         run.stderr
     );
@@ -269,7 +269,8 @@ fn duplex_backs_register_with_their_fronts() {
     // Guards registration: each back, turned over the chosen edge, must land
     // exactly on its own front, to 0.01 mm, and the manifest names its page.
     let dir = temp();
-    for (flip, pages) in [("long", 8), ("short", 8)] {
+    // Six sheets: the sticky passes (80 x 50 mm) start sheets of their own.
+    for (flip, pages) in [("long", 12), ("short", 12)] {
         let run = laminate_in(
             dir.path(),
             &[
@@ -288,7 +289,7 @@ fn duplex_backs_register_with_their_fronts() {
             &[],
         );
         assert_eq!(run.status, 0, "{}", run.stderr);
-        assert!(run.stderr.contains("26 passes on 4 sheets with backs"), "{}", run.stderr);
+        assert!(run.stderr.contains("26 passes on 6 sheets with backs"), "{}", run.stderr);
         let dump = fs::read_to_string(dir.path().join("d.txt")).unwrap();
         // sheet WxH ..., then "card at X,Y size WxH" lines.
         let sheets: Vec<(f64, f64, Vec<Card>)> = dump
@@ -326,8 +327,10 @@ fn duplex_backs_register_with_their_fronts() {
             let (_, _, back) = &pair[1];
             assert_eq!(front.len(), back.len());
             for (f, b) in front.iter().zip(back) {
-                let (tx, ty) =
-                    if flip == "long" { (sw - b.0 - b.2, b.1) } else { (b.0, sh - b.1 - b.3) };
+                // The printer takes the paper portrait: on a sheet laid out
+                // landscape (the sticky passes'), the long edge runs across.
+                let across = (flip == "long") != (sw > sh);
+                let (tx, ty) = if across { (sw - b.0 - b.2, b.1) } else { (b.0, sh - b.1 - b.3) };
                 let mm = |pt: f64| pt / 72.0 * 25.4;
                 assert!(
                     mm((tx - f.0).abs()) < 0.01 && mm((ty - f.1).abs()) < 0.01,
@@ -396,7 +399,10 @@ fn templates_with_card(dir: &std::path::Path, card: &str) -> String {
     for e in fs::read_dir(root().join("templates")).unwrap() {
         let path = e.unwrap().path();
         let text = fs::read_to_string(&path).unwrap();
-        let text = text.replace("card: cr80", &format!("card: {card}"));
+        // The sticky type has a size of its own; here every type gets `card`.
+        let text = text
+            .replace("card: cr80", &format!("card: {card}"))
+            .replace("card: 80x50mm", &format!("card: {card}"));
         fs::write(out.join(path.file_name().unwrap()), text).unwrap();
     }
     out.display().to_string()
@@ -471,7 +477,19 @@ fn stock_presets_have_fixed_slots_and_take_one_card_size() {
     // The CR80 preset: 15 mm from the left, 25.5 mm from the top, 3 mm bleed fits its gutters.
     let run = laminate_in(
         dir.path(),
-        &["render", &sample(), "--sheet", "a4-8up-cr80", "-o", "c.pdf", "--dump", "c.txt"],
+        // (The CR80 types only: sticky passes have a size of their own.)
+        &[
+            "render",
+            &sample(),
+            "--pass",
+            "all-access,crew,day,limited",
+            "--sheet",
+            "a4-8up-cr80",
+            "-o",
+            "c.pdf",
+            "--dump",
+            "c.txt",
+        ],
         &[],
     );
     assert_eq!(run.status, 0, "{}", run.stderr);

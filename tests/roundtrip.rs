@@ -20,6 +20,11 @@ fn samples() -> Vec<(&'static str, Vec<&'static str>)> {
             vec!["--templates", "samples/conference/templates"],
         ));
     }
+    list.push(("samples/stickers.yaml", vec!["--sheet", "a4-10up-sticky", "--cut-contour"]));
+    list.push((
+        "samples/collector/roster.yaml",
+        vec!["--templates", "samples/collector/templates"],
+    ));
     list.push((
         "samples/duplex-cmyk/roster.yaml",
         vec!["--templates", "samples/duplex-cmyk/templates", "--duplex", "--security-ink", "Foil"],
@@ -169,7 +174,8 @@ fn every_page_has_media_trim_and_bleed_boxes() {
     let (ok, out, _) = tool("pdfinfo", &["-box", "-f", "1", "-l", "99", &pdf]);
     assert!(ok);
     for b in ["MediaBox", "TrimBox", "BleedBox"] {
-        assert_eq!(out.matches(&format!("{b}:")).count(), 4, "{b} on every page:\n{out}");
+        // Six sheets: the sticky passes (80 x 50 mm) start sheets of their own.
+        assert_eq!(out.matches(&format!("{b}:")).count(), 6, "{b} on every page:\n{out}");
     }
     let boxes: Vec<String> = out
         .lines()
@@ -364,16 +370,17 @@ fn each_sheet_has_a_slug_line_unless_asked_not_to() {
     let dir = temp();
     let pdf = render(dir.path(), "samples/festival.yaml", &[]);
     let (_, text, _) = tool("pdftotext", &[&pdf, "-"]);
-    for k in 1..=4 {
+    for k in 1..=6 {
         assert!(
-            text.contains(&format!("Northern Lights Festival 2026 · sheet {k} of 4 · ")),
+            text.contains(&format!("Northern Lights Festival 2026 · sheet {k} of 6 · ")),
             "sheet {k}:\n{text}"
         );
     }
-    assert!(text.contains("· all-access, crew, limited, sticky · run "), "{text}");
+    assert!(text.contains("· sheet 1 of 6 · all-access, crew, limited · run "), "{text}");
+    assert!(text.contains("· sheet 2 of 6 · sticky · run "), "{text}");
     let pdf = render(dir.path(), "samples/festival.yaml", &["--no-slug"]);
     let (_, text, _) = tool("pdftotext", &[&pdf, "-"]);
-    assert!(!text.contains("sheet 1 of 4"));
+    assert!(!text.contains("sheet 1 of 6"));
 }
 
 /// (xMin, yMin) in pt from the top left of the first word `word` on each

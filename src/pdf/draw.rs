@@ -31,6 +31,8 @@ pub struct Content {
     pub(super) registration: bool,
     pub(super) security: bool,
     pub(super) spot: bool,
+    /// The CutContour layer, spot colour and overprint state are used.
+    pub(super) cut: bool,
 }
 
 /// Builds the compressed content stream of items drawn at the origin.
@@ -88,6 +90,8 @@ struct Builder {
     inks: Inks,
     /// How many Security groups the items being drawn are inside.
     security_depth: usize,
+    /// Inside the CutContour layer: strokes are in the CutContour spot.
+    cut: bool,
 }
 
 /// How the security layer is inked.
@@ -113,6 +117,7 @@ impl Builder {
             book,
             inks: inks.clone(),
             security_depth: 0,
+            cut: false,
             c: Ops::new(),
             out: Content {
                 data: Vec::new(),
@@ -124,6 +129,7 @@ impl Builder {
                 registration: false,
                 security: false,
                 spot: false,
+                cut: false,
             },
         }
     }
@@ -153,10 +159,23 @@ impl Builder {
             match item {
                 Item::Group { layer, transform, clip, items } => {
                     c.save();
-                    if let Some(Layer::Security) = layer {
-                        self.out.security = true;
-                        self.security_depth += 1;
-                        c.begin_marked_named("OC", "Sec");
+                    match layer {
+                        Some(Layer::Security) => {
+                            self.out.security = true;
+                            self.security_depth += 1;
+                            c.begin_marked_named("OC", "Sec");
+                        }
+                        Some(Layer::CutContour) => {
+                            // A die line on its own layer, in its own spot
+                            // colour, overprinting (ISO 32000 8.6.7: /OP,
+                            // /OPM 1), so the art under it is not knocked out
+                            // and the cutter's software finds it by name.
+                            self.out.cut = true;
+                            self.cut = true;
+                            c.begin_marked_named("OC", "Cut");
+                            c.ext_g_state("GCut");
+                        }
+                        None => {}
                     }
                     if pos != Point::default() {
                         c.translate(pos.x, pos.y);
@@ -175,8 +194,12 @@ impl Builder {
                     }
                     self.draw(Point::default(), items);
                     let c = &mut self.c;
+                    match layer {
+                        Some(Layer::Security) => self.security_depth -= 1,
+                        Some(Layer::CutContour) => self.cut = false,
+                        None => {}
+                    }
                     if layer.is_some() {
-                        self.security_depth -= 1;
                         c.end_marked();
                     }
                     c.restore();
@@ -220,6 +243,15 @@ impl Builder {
                         Paint::Fill(col) => {
                             self.out.spot |= set_fill(c, *col, spot);
                             c.fill();
+                        }
+                        Paint::FillEvenOdd(col) => {
+                            self.out.spot |= set_fill(c, *col, spot);
+                            c.fill_even_odd();
+                        }
+                        Paint::Stroke(_, width) if self.cut => {
+                            c.stroke_tint("Cut", 1.0);
+                            c.line_width(*width * 10.0);
+                            c.stroke();
                         }
                         Paint::Stroke(col, width) => {
                             self.out.spot |= set_stroke(c, *col, spot);

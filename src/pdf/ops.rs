@@ -178,6 +178,10 @@ impl Ops {
         self.op("f");
     }
 
+    pub fn fill_even_odd(&mut self) {
+        self.op("f*");
+    }
+
     pub fn stroke(&mut self) {
         self.op("S");
     }
@@ -204,6 +208,11 @@ impl Ops {
     pub fn stroke_tint(&mut self, space: &str, tint: f32) {
         self.name(space).op("CS");
         self.num(f64::from(tint)).op("SC");
+    }
+
+    /// `/name gs`: a graphics state parameter dictionary (ISO 32000 8.4.5).
+    pub fn ext_g_state(&mut self, name: &str) {
+        self.name(name).op("gs");
     }
 
     pub fn x_object(&mut self, name: &str) {

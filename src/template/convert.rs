@@ -13,6 +13,7 @@ const TEMPLATE_KEYS: &[&str] = &[
     "aliases",
     "description",
     "card",
+    "corner_radius",
     "zones",
     "days",
     "date_format",
@@ -51,6 +52,7 @@ pub(super) fn convert(
         description: String::new(),
         label: stem.to_uppercase(),
         card: Size::new(units::CARDS[0].1, units::CARDS[0].2),
+        corner_radius: 0.0,
         zones: vec![],
         days: Days::Range,
         date_format: "%d %b %Y".into(),
@@ -100,6 +102,14 @@ pub(super) fn convert(
                     }
                 }
             }
+            "corner_radius" => match scalar(v, out).map(|s| units::parse_length(&s)) {
+                Some(Ok(r)) if r >= 0.0 => t.corner_radius = r,
+                Some(Ok(_)) => {
+                    out.push(Diagnostic::error(v.span, "`corner_radius` cannot be negative"))
+                }
+                Some(Err(e)) => out.push(Diagnostic::error(v.span, e.0)),
+                None => {}
+            },
             "days" => match scalar(v, out).as_deref() {
                 Some("range") => t.days = Days::Range,
                 Some("single") => t.days = Days::Single,
@@ -336,7 +346,7 @@ fn element(
         ],
         "qr" | "punch" | "guilloche" => &["colour"],
         "photo" => &["radius", "frame"],
-        "image" => &["file"],
+        "image" => &["file", "colour", "security"],
         "microtext" => &["colour", "size"],
         "hologram" => &[],
         "raised" => &["text", "colour", "font"],
@@ -494,22 +504,68 @@ fn element(
             frame: get("frame").and_then(|v| colour_of(v, colours, out)),
         },
         "image" => {
-            let Some(file) = get("file").and_then(|v| scalar(v, out)) else {
+            let Some(file_node) = get("file") else {
                 out.push(Diagnostic::error(node.span, format!("{what} has no `file`")));
                 return None;
             };
+            let file = scalar(file_node, out)?;
             let bytes = match asset_dir {
                 None => BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == file).map(|(_, b)| b.to_vec()),
-                Some(dir) => std::fs::read(dir.join(&file)).ok(),
+                Some(dir) => match super::assets::read(dir, &file) {
+                    Ok(b) => Some(b),
+                    Err(super::assets::AssetError::Missing) => None,
+                    Err(e) => {
+                        out.push(
+                            Diagnostic::error(file_node.span, format!("{what}: {e}"))
+                                .hint("a template may use only files inside its own folder; copy the file there"),
+                        );
+                        return None;
+                    }
+                },
             };
             let Some(bytes) = bytes else {
                 out.push(Diagnostic::error(
-                    get("file").expect("present").span,
+                    file_node.span,
                     format!("image file \"{file}\" not found beside the template"),
                 ));
                 return None;
             };
-            Kind::Image { name: file, data: Arc::from(bytes) }
+            let security = flag("security", false, out);
+            let recolour = match get("colour") {
+                Some(v) => colour_of(v, colours, out),
+                None if security => Some(security_colour),
+                None => None,
+            };
+            // Decoded now, so that a file that cannot be drawn stops the run
+            // with the element named, before anything is written.
+            let art = if crate::svg::is_svg(&bytes) {
+                crate::svg::load(&bytes, at.w, at.h, recolour)
+                    .map(|items| ImageArt::Vector(items.into()))
+                    .map_err(|e| e.to_string())
+            } else if get("colour").is_some() {
+                out.push(
+                    Diagnostic::error(
+                        get("colour").expect("present").span,
+                        format!("{what}: `colour` recolours SVG images only"),
+                    )
+                    .hint("give an SVG file, or leave `colour` out"),
+                );
+                return None;
+            } else {
+                crate::photo::from_bytes(&bytes, at.w.max(1.0), at.h.max(1.0))
+                    .map(|p| ImageArt::Raster(Arc::new(p)))
+                    .map_err(|e| e.to_string())
+            };
+            match art {
+                Ok(art) => Kind::Image { name: file, art, security },
+                Err(e) => {
+                    out.push(
+                        Diagnostic::error(file_node.span, format!("{what}: image file \"{file}\" cannot be drawn: {e}"))
+                            .hint("laminate draws PNG, JPEG and SVG files; open the file in an image viewer to check it"),
+                    );
+                    return None;
+                }
+            }
         }
         "punch" => Kind::Punch { colour: colour("colour", Colour::Rgb(0.6, 0.6, 0.6), out) },
         "guilloche" => Kind::Guilloche { colour: colour("colour", security_colour, out) },

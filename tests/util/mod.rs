@@ -84,6 +84,57 @@ pub fn tool(program: &str, args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// A plate written by Ghostscript's tiffsep device with `-sCompression=none`
+/// (8-bit, BlackIsZero: 255 is no ink), as (width, height, pixels).
+pub fn tiff_plate(path: &Path) -> (usize, usize, Vec<u8>) {
+    let b = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let le = &b[..2] == b"II";
+    let u16_at = |i: usize| {
+        let v = [b[i], b[i + 1]];
+        if le {
+            u16::from_le_bytes(v)
+        } else {
+            u16::from_be_bytes(v)
+        }
+    };
+    let u32_at = |i: usize| {
+        let v = [b[i], b[i + 1], b[i + 2], b[i + 3]];
+        if le {
+            u32::from_le_bytes(v)
+        } else {
+            u32::from_be_bytes(v)
+        }
+    };
+    let ifd = u32_at(4) as usize;
+    let (mut w, mut h, mut offsets, mut counts) = (0, 0, vec![], vec![]);
+    for k in 0..u16_at(ifd) as usize {
+        let e = ifd + 2 + 12 * k;
+        let (tag, kind, n) = (u16_at(e), u16_at(e + 2), u32_at(e + 4) as usize);
+        let read = |i: usize| if kind == 3 { u16_at(i) as usize } else { u32_at(i) as usize };
+        let size = if kind == 3 { 2 } else { 4 };
+        let values: Vec<usize> = if n * size <= 4 {
+            (0..n).map(|j| read(e + 8 + j * size)).collect()
+        } else {
+            let at = u32_at(e + 8) as usize;
+            (0..n).map(|j| read(at + j * size)).collect()
+        };
+        match tag {
+            256 => w = values[0],
+            257 => h = values[0],
+            259 => assert_eq!(values, [1], "{}: uncompressed", path.display()),
+            273 => offsets = values,
+            279 => counts = values,
+            _ => {}
+        }
+    }
+    let mut pixels = Vec::with_capacity(w * h);
+    for (o, c) in offsets.iter().zip(&counts) {
+        pixels.extend_from_slice(&b[*o..o + c]);
+    }
+    assert_eq!(pixels.len(), w * h, "{}: 8-bit, one component", path.display());
+    (w, h, pixels)
+}
+
 /// True when a helper a test runs (a Python or npm package scripts/test
 /// installs) is there; like [`have`], its absence fails the test under
 /// `LAMINATE_REQUIRE_TOOLS` and skips it otherwise.
