@@ -114,6 +114,45 @@ pub struct RenderOptions {
     pub since: Option<PathBuf>,
 }
 
+impl RenderOptions {
+    /// The options `laminate render ROSTER` runs with when no option is
+    /// given: the built-in templates on A4 with 3 mm bleed, crop marks and
+    /// slug lines, everything else off, one worker thread, epoch 0. Library
+    /// users and the fuzz targets start here and change what they need, so
+    /// a new option does not break them.
+    pub fn new(roster: impl Into<PathBuf>) -> Self {
+        let sheet = parse_sheet("a4").expect("a4 is one of the sheets");
+        RenderOptions {
+            roster: roster.into(),
+            templates: None,
+            sheet,
+            bleed: default_bleed(&sheet),
+            crop_marks: true,
+            only: Vec::new(),
+            pass: Vec::new(),
+            proof: false,
+            epoch: 0,
+            dump: None,
+            manifest: None,
+            shard: None,
+            jobs: 1,
+            key: None,
+            reprint: false,
+            security_ink: None,
+            duplex: None,
+            slug: true,
+            group_by_pass: false,
+            start_at: 0,
+            printer_profile: None,
+            split_by_pass: false,
+            registration_marks: false,
+            cut_contour: false,
+            from: sources::From::default(),
+            since: None,
+        }
+    }
+}
+
 /// Passes resolved and laid out together before their sheets are written:
 /// enough to keep every thread busy, few enough to keep memory flat (a
 /// laid-out pass is 20-40 KB until its page is made). Measured on 100,000

@@ -148,6 +148,8 @@ pub fn select<'r>(
     if opts.group_by_pass || opts.split_by_pass {
         // Stable: roster order within each type.
         selected.sort_by_key(|(_, e)| set.find(&e.pass));
+    } else {
+        by_card_size(set, &mut selected);
     }
     let selected = match opts.shard {
         Some((k, n)) => selected[manifest::shard_range(selected.len(), k, n)].to_vec(),
@@ -166,6 +168,32 @@ pub fn select<'r>(
         check_edge_room(&impose_options(opts), set, &selected, found);
     }
     selected
+}
+
+/// Orders passes by card size, the sizes in the order they first appear and
+/// roster order within each: a sheet holds one card size, so a roster that
+/// mixes sticky passes (80 x 50 mm) with CR80 cards would otherwise start a
+/// new sheet at every change of size and waste most of each. A roster of
+/// one card size keeps its order.
+fn by_card_size(set: &TemplateSet, selected: &mut Selection) {
+    let mut sizes: Vec<units::Size> = Vec::new();
+    let class: Vec<usize> = selected
+        .iter()
+        .map(|(_, e)| {
+            let Some(t) = set.find(&e.pass) else { return 0 };
+            let card = set.templates[t].card;
+            sizes.iter().position(|s| s.same_as(card)).unwrap_or_else(|| {
+                sizes.push(card);
+                sizes.len() - 1
+            })
+        })
+        .collect();
+    if sizes.len() > 1 {
+        let mut keyed: Vec<(usize, (usize, &Entry))> =
+            class.into_iter().zip(selected.drain(..)).collect();
+        keyed.sort_by_key(|(c, _)| *c);
+        selected.extend(keyed.into_iter().map(|(_, s)| s));
+    }
 }
 
 /// The imposition of a run, from its options.

@@ -174,8 +174,8 @@ fn every_page_has_media_trim_and_bleed_boxes() {
     let (ok, out, _) = tool("pdfinfo", &["-box", "-f", "1", "-l", "99", &pdf]);
     assert!(ok);
     for b in ["MediaBox", "TrimBox", "BleedBox"] {
-        // Six sheets: the sticky passes (80 x 50 mm) start sheets of their own.
-        assert_eq!(out.matches(&format!("{b}:")).count(), 6, "{b} on every page:\n{out}");
+        // Four sheets: the CR80 cards, then the sticky passes (80 x 50 mm).
+        assert_eq!(out.matches(&format!("{b}:")).count(), 4, "{b} on every page:\n{out}");
     }
     let boxes: Vec<String> = out
         .lines()
@@ -279,8 +279,9 @@ fn manifest_rows_agree_with_where_pdftotext_finds_each_id() {
     let rows = fs::read_to_string(&manifest).unwrap();
     let mut lines = rows.lines();
     assert_eq!(lines.next(), Some("id,name,pass,valid_from,valid_until,reprint,file,sheet,slot,front_page,back_page,shard,warnings"));
-    // The A4 grid of CR80 cards: the library's own imposition, as the PDF used it.
-    let card = laminate::units::parse_card("cr80").unwrap();
+    // The A4 grid of each pass type's card: the library's own imposition, as
+    // the PDF used it (the sticky passes have a card size of their own).
+    let set = laminate::load_templates(None).unwrap();
     let opts = laminate::impose::ImposeOptions {
         sheet: laminate::parse_sheet("a4").unwrap(),
         bleed: laminate::units::mm(3.0),
@@ -290,7 +291,6 @@ fn manifest_rows_agree_with_where_pdftotext_finds_each_id() {
         start_at: 0,
         registration_marks: false,
     };
-    let grid = laminate::impose::grid(card, &opts).unwrap();
     let bbox_path = dir.path().join("bbox.html").display().to_string();
     assert!(tool("pdftotext", &["-bbox", &pdf, &bbox_path]).0);
     let html = fs::read_to_string(&bbox_path).unwrap();
@@ -301,6 +301,8 @@ fn manifest_rows_agree_with_where_pdftotext_finds_each_id() {
         let cols: Vec<&str> = line.split(',').collect();
         let (id, slot, page): (&str, usize, usize) =
             (cols[0], cols[8].parse().unwrap(), cols[9].parse().unwrap());
+        let card = set.templates[set.find(cols[2]).unwrap()].card;
+        let grid = laminate::impose::grid(card, &opts).unwrap();
         let at = grid.slots[slot - 1];
         let (x0, x1) = (at.x, at.x + card.w);
         let (top, bottom) = (grid.sheet.h - (at.y + card.h), grid.sheet.h - at.y);
@@ -370,17 +372,17 @@ fn each_sheet_has_a_slug_line_unless_asked_not_to() {
     let dir = temp();
     let pdf = render(dir.path(), "samples/festival.yaml", &[]);
     let (_, text, _) = tool("pdftotext", &[&pdf, "-"]);
-    for k in 1..=6 {
+    for k in 1..=4 {
         assert!(
-            text.contains(&format!("Northern Lights Festival 2026 · sheet {k} of 6 · ")),
+            text.contains(&format!("Northern Lights Festival 2026 · sheet {k} of 4 · ")),
             "sheet {k}:\n{text}"
         );
     }
-    assert!(text.contains("· sheet 1 of 6 · all-access, crew, limited · run "), "{text}");
-    assert!(text.contains("· sheet 2 of 6 · sticky · run "), "{text}");
+    assert!(text.contains("· sheet 1 of 4 · all-access, crew, day, limited · run "), "{text}");
+    assert!(text.contains("· sheet 4 of 4 · sticky · run "), "{text}");
     let pdf = render(dir.path(), "samples/festival.yaml", &["--no-slug"]);
     let (_, text, _) = tool("pdftotext", &[&pdf, "-"]);
-    assert!(!text.contains("sheet 1 of 6"));
+    assert!(!text.contains("sheet 1 of 4"));
 }
 
 /// (xMin, yMin) in pt from the top left of the first word `word` on each
