@@ -27,6 +27,9 @@ pub enum SvgError {
     Pattern,
     /// It draws nothing.
     Empty,
+    /// It needs something laminate cannot draw as it is meant (a clip
+    /// path, a mask, a filter): drawn without it, it would print wrong.
+    Unsupported(&'static str),
 }
 
 impl fmt::Display for SvgError {
@@ -40,6 +43,10 @@ impl fmt::Display for SvgError {
                 f.write_str("it fills with a pattern, which laminate does not draw")
             }
             SvgError::Empty => f.write_str("it draws nothing"),
+            SvgError::Unsupported(what) => write!(
+                f,
+                "it uses {what}, which laminate does not draw (drawn without it, the image would print wrong)"
+            ),
         }
     }
 }
@@ -139,6 +146,15 @@ fn group(
     recolour: Option<Colour>,
     out: &mut Vec<(Point, Item)>,
 ) -> Result<(), SvgError> {
+    if g.clip_path().is_some() {
+        return Err(SvgError::Unsupported("a clip path"));
+    }
+    if g.mask().is_some() {
+        return Err(SvgError::Unsupported("a mask"));
+    }
+    if !g.filters().is_empty() {
+        return Err(SvgError::Unsupported("a filter"));
+    }
     for node in g.children() {
         match node {
             usvg::Node::Group(g) => group(g, fit, recolour, out)?,
@@ -284,6 +300,17 @@ mod tests {
         assert!(matches!(load(linked.as_bytes(), 10.0, 10.0, None), Err(SvgError::Raster)));
         let empty = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>"#;
         assert!(matches!(load(empty.as_bytes(), 10.0, 10.0, None), Err(SvgError::Empty)));
+        // Regression: clip paths were left out without a word.
+        let clipped = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><clipPath id="c"><rect width="5" height="5"/></clipPath><rect width="10" height="10" clip-path="url(#c)"/></svg>"#;
+        assert!(matches!(
+            load(clipped.as_bytes(), 10.0, 10.0, None),
+            Err(SvgError::Unsupported("a clip path"))
+        ));
+        let masked = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><mask id="m"><rect width="5" height="5" fill="white"/></mask><rect width="10" height="10" mask="url(#m)"/></svg>"#;
+        assert!(matches!(
+            load(masked.as_bytes(), 10.0, 10.0, None),
+            Err(SvgError::Unsupported("a mask"))
+        ));
         assert!(is_svg(SQUARE.as_bytes()) && !is_svg(b"\x89PNG\r\n"));
         assert!(is_svg(b"<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"x\">\n<svg/>"));
     }
