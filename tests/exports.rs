@@ -43,7 +43,8 @@ fn samples() -> Vec<(&'static str, Vec<&'static str>, Vec<&'static str>)> {
             vec!["5012345678", "5012345679", "5012345682"],
             vec!["501234567812345678001", "501234567912345679001", "501234568212345682001"],
         ),
-        ("tito.csv", vec!["QAZW-1", "QAZW-2", "RFVT"], vec!["QAZW-1", "QAZW-2", "RFVT"]),
+        // QAZW-2 is a sticky pass (80 x 50 mm): placed after the CR80 cards.
+        ("tito.csv", vec!["QAZW-1", "RFVT", "QAZW-2"], vec!["QAZW-1", "QAZW-2", "RFVT"]),
     ]
 }
 
