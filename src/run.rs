@@ -148,7 +148,8 @@ pub fn select<'r>(
     if opts.group_by_pass || opts.split_by_pass {
         // Stable: roster order within each type.
         selected.sort_by_key(|(_, e)| set.find(&e.pass));
-    } else {
+    } else if !matches!(opts.sheet, SheetSpec::Card) {
+        // One card a page (--sheet card) wastes nothing: roster order stays.
         by_card_size(set, &mut selected);
     }
     let selected = match opts.shard {
