@@ -31,8 +31,10 @@ impl When {
         if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
-        let date = text[..10].parse::<Date>().ok()?;
-        let rest = &text[10..];
+        // `get`, not slicing: a letter of more than one byte may straddle
+        // byte 10 (found by fuzzing: `2026-07-1ש`).
+        let date = text.get(..10)?.parse::<Date>().ok()?;
+        let rest = text.get(10..)?;
         if rest.is_empty() {
             return Some(When::day(date));
         }
@@ -217,6 +219,15 @@ pub fn read_zone(name: &str, span: Span, out: &mut Vec<Diagnostic>) -> Option<Zo
 mod tests {
     use super::*;
     use jiff::civil::{date, time};
+
+    // Regression (found by fuzz/run.sh roster): a letter of two bytes across
+    // byte 10 of a date made the reader panic instead of refusing it.
+    #[test]
+    fn a_letter_across_the_tenth_byte_is_not_a_date() {
+        assert_eq!(When::parse("2026-07-1ש"), None);
+        assert_eq!(When::parse("2026-07-1\u{5e9}\u{5b8}\u{5c1}"), None);
+        assert_eq!(When::parse("2026-07-10ש"), None);
+    }
 
     #[test]
     fn reads_days_and_times() {

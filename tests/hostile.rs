@@ -400,6 +400,24 @@ fn csv_quote_never_closed() {
         .done();
 }
 
+// Guards a date with a two-byte letter across its tenth byte, which made
+// the date reader panic (found by fuzzing the roster loader).
+#[test]
+fn date_with_a_letter_inside() {
+    let dir = temp();
+    roster(
+        dir.path(),
+        format!("{EVENT}  - id: D-1\n    name: Ann Lee\n    pass: crew\n    valid_until: 2026-07-1שָׁלוֹם\n"),
+    );
+    let t = laminate(dir.path(), &["render", "roster.yaml", "-o", "out.pdf"]);
+    Checks::new(&t, 1)
+        .names_line("roster.yaml", 9..=9)
+        .names_entry("D-1")
+        .says("is not a date")
+        .leaves_only(dir.path(), &["roster.yaml"])
+        .done();
+}
+
 // Guards against a "billion laughs" alias bomb inside an entry exhausting memory or time.
 #[test]
 fn alias_bomb_inside_an_entry() {
