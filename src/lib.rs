@@ -2,12 +2,16 @@
 //! laminate passes.
 //!
 //! The pipeline, one module per stage:
-//! `roster` + `template` (input) -> `resolve` (Badge) -> `layout` (Frame)
-//! -> `impose` (Sheet) -> `pdf` (bytes), with `qr` (the QR encoder layout
-//! draws with) and `output` (the files, each written by its own thread).
-//! [`render`] runs all of it: passes are resolved and laid out, and their
-//! sheets' content streams made, on `--jobs` worker threads, 256 passes at a
-//! time; the main thread places cards on sheets in roster order.
+//! `sources` (YAML, CSV, XLSX, ticket-shop exports) + `template` (input)
+//! -> `resolve` (Badge) -> `layout` (Frame) -> `impose` (Sheet) -> `pdf`
+//! (bytes), with `qr` (the QR encoder layout draws with) and `output` (the
+//! files, each written by its own thread). `run` holds the run's stages as
+//! functions (load, select and check, resolve + lay out, impose + emit);
+//! [`render_with_progress`] calls them in order, and the designer's server
+//! (`serve`) calls the same ones for one card. Passes are resolved and laid
+//! out, and their sheets' content streams made, on `--jobs` worker threads,
+//! 256 passes at a time; the main thread places cards on sheets in print
+//! order.
 
 pub mod atomic;
 pub mod calibrate;
