@@ -738,54 +738,9 @@ fn jpeg_photos_that_need_no_change_are_kept_as_they_are() {
 /// Mean ink of a plate written by Ghostscript's tiffsep device (uncompressed,
 /// 8-bit, BlackIsZero: 255 is no ink), from 0 (none) to 1 (solid).
 fn plate_ink(path: &Path) -> f64 {
-    let b = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let le = &b[..2] == b"II";
-    let u16_at = |i: usize| {
-        let v = [b[i], b[i + 1]];
-        if le {
-            u16::from_le_bytes(v)
-        } else {
-            u16::from_be_bytes(v)
-        }
-    };
-    let u32_at = |i: usize| {
-        let v = [b[i], b[i + 1], b[i + 2], b[i + 3]];
-        if le {
-            u32::from_le_bytes(v)
-        } else {
-            u32::from_be_bytes(v)
-        }
-    };
-    let ifd = u32_at(4) as usize;
-    let mut offsets = vec![];
-    let mut counts = vec![];
-    for k in 0..u16_at(ifd) as usize {
-        let e = ifd + 2 + 12 * k;
-        let (tag, kind, n) = (u16_at(e), u16_at(e + 2), u32_at(e + 4) as usize);
-        let read = |i: usize| if kind == 3 { u16_at(i) as usize } else { u32_at(i) as usize };
-        let size = if kind == 3 { 2 } else { 4 };
-        let values: Vec<usize> = if n * size <= 4 {
-            (0..n).map(|j| read(e + 8 + j * size)).collect()
-        } else {
-            let at = u32_at(e + 8) as usize;
-            (0..n).map(|j| read(at + j * size)).collect()
-        };
-        match tag {
-            259 => assert_eq!(values, [1], "uncompressed"),
-            262 => assert_eq!(values, [1], "BlackIsZero"),
-            273 => offsets = values,
-            279 => counts = values,
-            _ => {}
-        }
-    }
-    let (mut sum, mut n) = (0u64, 0u64);
-    for (o, c) in offsets.iter().zip(&counts) {
-        for &v in &b[*o..o + c] {
-            sum += 255 - u64::from(v);
-            n += 1;
-        }
-    }
-    sum as f64 / n as f64 / 255.0
+    let (_, _, pixels) = util::tiff_plate(path);
+    let ink: u64 = pixels.iter().map(|&v| 255 - u64::from(v)).sum();
+    ink as f64 / pixels.len() as f64 / 255.0
 }
 
 #[test]

@@ -122,6 +122,7 @@ pub fn tiff_plate(path: &Path) -> (usize, usize, Vec<u8>) {
             256 => w = values[0],
             257 => h = values[0],
             259 => assert_eq!(values, [1], "{}: uncompressed", path.display()),
+            262 => assert_eq!(values, [1], "{}: BlackIsZero", path.display()),
             273 => offsets = values,
             279 => counts = values,
             _ => {}
