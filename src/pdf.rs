@@ -10,20 +10,19 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Chunk, Filter, Finish, Name, Rect, Ref, Str};
 use sha2::{Digest, Sha256};
-use subsetter::GlyphRemapper;
 
-use crate::colour::Colour;
-use crate::fonts::{FontBook, FontId};
+use crate::fonts::FontBook;
 use crate::frame::ArtId;
 use crate::impose::{self, Sheet};
 use crate::layout::ArtBook;
 use crate::photo::{Photo, PhotoColour};
 
 mod draw;
+mod font;
 mod glyphs;
+mod inks;
 mod ops;
 pub use draw::{content, module_rects, sheet_content, Content, Inks, Spot};
 
@@ -284,31 +283,6 @@ impl<W: Write> PdfWriter<W> {
         Ok(())
     }
 
-    /// A layer of a font: its glyphs join the subset, its ToUnicode map is
-    /// written now and its dictionary at the end (it names the subset).
-    fn layer(&mut self, font: usize, map: &BTreeMap<u16, String>) -> io::Result<Ref> {
-        let used = &mut self.fonts[font].0;
-        for g in map.keys() {
-            used.entry(*g).or_default();
-        }
-        let cmap = to_unicode(map.iter().map(|(g, t)| (*g, t.as_str())));
-        let mut h = Sha256::new();
-        h.update([font as u8]);
-        h.update(&cmap);
-        let key: [u8; 32] = h.finalize().into();
-        if let Some(r) = self.layers.get(&key) {
-            return Ok(*r);
-        }
-        let (r, stream) = (self.alloc(), self.alloc());
-        self.stream(stream, &cmap)?;
-        if self.descendants[font].is_none() {
-            self.descendants[font] = Some(self.alloc());
-        }
-        self.layers.insert(key, r);
-        self.layer_fonts.push((font, r, stream));
-        Ok(r)
-    }
-
     fn image(&mut self, key: &str, photo: &Photo) -> io::Result<Ref> {
         if let Some(r) = self.images.get(key) {
             return Ok(*r);
@@ -359,115 +333,6 @@ impl<W: Write> PdfWriter<W> {
         form.finish();
         self.emit(r, chunk)?;
         self.arts.insert(id, r);
-        Ok(r)
-    }
-
-    fn gradient(&mut self, w: f64, stops: &[Colour]) -> io::Result<Ref> {
-        let r = self.alloc();
-        let mut chunk = chunk();
-        let mut d = chunk.indirect(r).dict();
-        d.pair(Name(b"ShadingType"), 2);
-        d.pair(Name(b"ColorSpace"), Name(b"DeviceCMYK"));
-        d.insert(Name(b"Coords")).array().items([0.0, 0.0, f(w), 0.0]);
-        d.insert(Name(b"Extend")).array().items([true, true]);
-        let comps = |c: &Colour| c.to_cmyk();
-        // A stitching function (ISO 32000 7.10.4) of linear pieces between stops.
-        let mut func = d.insert(Name(b"Function")).dict();
-        func.pair(Name(b"FunctionType"), 3);
-        func.insert(Name(b"Domain")).array().items([0.0f32, 1.0]);
-        let n = stops.len().max(2) - 1;
-        func.insert(Name(b"Bounds")).array().items((1..n).map(|i| i as f32 / n as f32));
-        func.insert(Name(b"Encode")).array().items((0..n).flat_map(|_| [0.0f32, 1.0]));
-        let mut fns = func.insert(Name(b"Functions")).array();
-        for i in 0..n {
-            let mut e = fns.push().dict();
-            e.pair(Name(b"FunctionType"), 2);
-            e.insert(Name(b"Domain")).array().items([0.0f32, 1.0]);
-            e.insert(Name(b"C0")).array().items(comps(&stops[i]));
-            e.insert(Name(b"C1")).array().items(comps(&stops[(i + 1).min(stops.len() - 1)]));
-            e.pair(Name(b"N"), 1);
-        }
-        fns.finish();
-        func.finish();
-        d.finish();
-        self.emit(r, chunk)?;
-        Ok(r)
-    }
-
-    /// The security spot ink: a Separation colour space (ISO 32000 8.6.6.4)
-    /// named after the ink, shown in viewers as its CMYK fallback.
-    fn spot_space(&mut self) -> io::Result<Ref> {
-        let spot = self.inks.security_spot.clone().expect("spot content only with a spot ink");
-        let r = self.alloc();
-        self.spot = Some(r);
-        let mut chunk = chunk();
-        let mut arr = chunk.indirect(r).array();
-        arr.item(Name(b"Separation")).item(Name(spot.name.as_bytes())).item(Name(b"DeviceCMYK"));
-        let mut func = arr.push().dict();
-        func.pair(Name(b"FunctionType"), 2);
-        func.insert(Name(b"Domain")).array().items([0.0f32, 1.0]);
-        func.insert(Name(b"C0")).array().items([0.0f32; 4]);
-        func.insert(Name(b"C1")).array().items(spot.fallback.to_cmyk());
-        func.pair(Name(b"N"), 1);
-        func.finish();
-        arr.finish();
-        self.emit(r, chunk)?;
-        Ok(r)
-    }
-
-    /// The die line's objects: a Separation colour space named CutContour
-    /// (the name print-and-cut RIPs and plotters look for; magenta in
-    /// viewers), a graphics state that overprints (ISO 32000 8.6.7: /OP and
-    /// /op true, /OPM 1, so the line's zero process components leave the
-    /// art under it alone), and its own optional-content layer.
-    fn cut_objects(&mut self) -> io::Result<CutRefs> {
-        let cut = CutRefs { ocg: self.alloc(), space: self.alloc(), state: self.alloc() };
-        self.cut = Some(cut);
-        let mut c = chunk();
-        let mut ocg = c.indirect(cut.ocg).dict();
-        ocg.pair(Name(b"Type"), Name(b"OCG"));
-        ocg.pair(Name(b"Name"), pdf_writer::TextStr("CutContour"));
-        ocg.finish();
-        self.emit(cut.ocg, c)?;
-        let mut c = chunk();
-        let mut arr = c.indirect(cut.space).array();
-        arr.item(Name(b"Separation")).item(Name(b"CutContour")).item(Name(b"DeviceCMYK"));
-        let mut func = arr.push().dict();
-        func.pair(Name(b"FunctionType"), 2);
-        func.insert(Name(b"Domain")).array().items([0.0f32, 1.0]);
-        func.insert(Name(b"C0")).array().items([0.0f32; 4]);
-        func.insert(Name(b"C1")).array().items([0.0f32, 1.0, 0.0, 0.0]);
-        func.pair(Name(b"N"), 1);
-        func.finish();
-        arr.finish();
-        self.emit(cut.space, c)?;
-        let mut c = chunk();
-        let mut gs = c.indirect(cut.state).dict();
-        gs.pair(Name(b"Type"), Name(b"ExtGState"));
-        gs.pair(Name(b"OP"), true);
-        gs.pair(Name(b"op"), true);
-        gs.pair(Name(b"OPM"), 1);
-        gs.finish();
-        self.emit(cut.state, c)?;
-        Ok(cut)
-    }
-
-    /// The registration colour: a Separation named All, which prints on every plate.
-    fn registration_space(&mut self) -> io::Result<Ref> {
-        let r = self.alloc();
-        self.registration = Some(r);
-        let mut chunk = chunk();
-        let mut arr = chunk.indirect(r).array();
-        arr.item(Name(b"Separation")).item(Name(b"All")).item(Name(b"DeviceCMYK"));
-        let mut func = arr.push().dict();
-        func.pair(Name(b"FunctionType"), 2);
-        func.insert(Name(b"Domain")).array().items([0.0f32, 1.0]);
-        func.insert(Name(b"C0")).array().items([0.0f32; 4]);
-        func.insert(Name(b"C1")).array().items([1.0f32; 4]);
-        func.pair(Name(b"N"), 1);
-        func.finish();
-        arr.finish();
-        self.emit(r, chunk)?;
         Ok(r)
     }
 
@@ -553,114 +418,6 @@ impl<W: Write> PdfWriter<W> {
         self.out.inner.flush()?;
         Ok((self.out.inner, self.out.pos, self.pages.len()))
     }
-
-    /// Embeds a font as a subset CIDFontType2 with Identity-H encoding. CIDs
-    /// are the full font's glyph ids; a CIDToGIDMap (ISO 32000 9.7.4.2) maps
-    /// them to the subset's glyphs. /W gives widths and ToUnicode the text.
-    fn write_font(&mut self, index: usize) -> io::Result<()> {
-        let (used, type0) = (std::mem::take(&mut self.fonts[index].0), self.fonts[index].1);
-        if used.is_empty() {
-            return Ok(());
-        }
-        let font = self.book.get(FontId(index as u8));
-        let gids: Vec<u16> = used.keys().copied().collect();
-        let remapper = GlyphRemapper::new_from_glyphs_sorted(&gids);
-        let subset = subsetter::subset(font.data, 0, &remapper)
-            .map_err(|e| io::Error::other(format!("subsetting {}: {e}", font.postscript_name)))?;
-        // The subset tag is a hash of the glyphs used, so equal input gives an equal tag.
-        let mut h = Sha256::new();
-        h.update(font.postscript_name.as_bytes());
-        for g in &gids {
-            h.update(g.to_be_bytes());
-        }
-        let digest = h.finalize();
-        let tag: String = digest[..6].iter().map(|b| (b'A' + b % 26) as char).collect();
-        let base = format!("{tag}+{}", font.postscript_name);
-        let cid = match self.descendants[index] {
-            Some(r) => r,
-            None => self.alloc(),
-        };
-        let (desc, file, cmap, map) = (self.alloc(), self.alloc(), self.alloc(), self.alloc());
-        let scale = 1000.0 / font.units_per_em;
-
-        let mut c = chunk();
-        c.type0_font(type0)
-            .base_font(Name(base.as_bytes()))
-            .encoding_predefined(Name(b"Identity-H"))
-            .descendant_font(cid)
-            .to_unicode(cmap);
-        self.emit(type0, c)?;
-        let layers: Vec<(Ref, Ref)> =
-            self.layer_fonts.iter().filter(|l| l.0 == index).map(|l| (l.1, l.2)).collect();
-        for (r, unicode) in layers {
-            let mut c = chunk();
-            c.type0_font(r)
-                .base_font(Name(base.as_bytes()))
-                .encoding_predefined(Name(b"Identity-H"))
-                .descendant_font(cid)
-                .to_unicode(unicode);
-            self.emit(r, c)?;
-        }
-
-        let mut c = chunk();
-        let mut cf = c.cid_font(cid);
-        cf.subtype(CidFontType::Type2)
-            .base_font(Name(base.as_bytes()))
-            .system_info(SystemInfo {
-                registry: Str(b"Adobe"),
-                ordering: Str(b"Identity"),
-                supplement: 0,
-            })
-            .font_descriptor(desc)
-            .cid_to_gid_map_stream(map);
-        let mut widths = cf.widths();
-        for g in &gids {
-            widths.consecutive(*g, [f(font.advance_units(*g) * scale)]);
-        }
-        widths.finish();
-        cf.finish();
-        self.emit(cid, c)?;
-
-        let mut c = chunk();
-        let b = font.bbox;
-        c.font_descriptor(desc)
-            .name(Name(base.as_bytes()))
-            .flags(FontFlags::NON_SYMBOLIC)
-            .bbox(Rect::new(f(b[0] * scale), f(b[1] * scale), f(b[2] * scale), f(b[3] * scale)))
-            .italic_angle(f(font.italic_angle))
-            .ascent(f(font.ascender * 1000.0))
-            .descent(f(font.descender * 1000.0))
-            .cap_height(f(font.cap_height * 1000.0))
-            .stem_v(if font.bold { 140.0 } else { 80.0 })
-            .font_file2(file);
-        self.emit(desc, c)?;
-
-        self.stream(file, &subset)?;
-
-        let max = gids.last().copied().unwrap_or(0) as usize;
-        let mut cid_to_gid = vec![0u8; (max + 1) * 2];
-        for g in &gids {
-            let new = remapper.get(*g).unwrap_or(0);
-            cid_to_gid[*g as usize * 2..*g as usize * 2 + 2].copy_from_slice(&new.to_be_bytes());
-        }
-        self.stream(map, &cid_to_gid)?;
-
-        let data =
-            to_unicode(used.iter().filter(|(_, t)| !t.is_empty()).map(|(g, t)| (*g, t.as_str())));
-        self.stream(cmap, &data)
-    }
-}
-
-/// A ToUnicode CMap (ISO 32000 9.10.3) of glyph ids and their text.
-fn to_unicode<'a>(pairs: impl Iterator<Item = (u16, &'a str)>) -> Vec<u8> {
-    let mut unicode = UnicodeCmap::new(
-        Name(b"Custom"),
-        SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"UCS"), supplement: 0 },
-    );
-    for (g, text) in pairs {
-        unicode.pair_with_multiple(g, text.chars());
-    }
-    unicode.finish().to_vec()
 }
 
 fn write_resources(mut r: pdf_writer::writers::Resources, list: &[(&'static str, String, Ref)]) {
