@@ -105,9 +105,7 @@ fn a_one_day_pass_may_run_past_midnight_with_hours_but_not_for_two_days() {
     }
     let dir = temp();
     let d = dir.path();
-    fs::write(d.join("k"), format!("{}\n", readme_block("<!-- vector: private key -->"))).unwrap();
-    fs::write(d.join("k.pub"), format!("{}\n", readme_block("<!-- vector: public key -->")))
-        .unwrap();
+    readme_keys(d);
     let night = "  - {id: NLF-0201, name: Ana Silva, pass: load-in, valid_from: 2027-06-20 22:00, valid_until: 2027-06-21 03:00}\n";
     fs::write(d.join("r.yaml"), format!("{EVENT}passes:\n{night}")).unwrap();
     let run = laminate_in(d, &["render", "r.yaml", "-o", "o.pdf", "--key", "k", "--quiet"], &[]);
@@ -198,6 +196,15 @@ laminate: 1 error; nothing was written
 }
 
 /// A code block of the README after `marker`.
+/// Writes the README's test-vector key pair to `dir`/k and `dir`/k.pub, so
+/// that signed codes are the same on every run.
+fn readme_keys(dir: &Path) {
+    fs::write(dir.join("k"), format!("{}\n", readme_block("<!-- vector: private key -->")))
+        .unwrap();
+    fs::write(dir.join("k.pub"), format!("{}\n", readme_block("<!-- vector: public key -->")))
+        .unwrap();
+}
+
 fn readme_block(marker: &str) -> String {
     let readme = fs::read_to_string(root().join("README.md")).unwrap();
     let start = readme.find(marker).unwrap_or_else(|| panic!("README has no {marker}"));
@@ -237,10 +244,7 @@ fn readme_vector_with_hours_is_what_laminate_prints_and_verifies_at_the_door() {
     }
     let dir = temp();
     let d = dir.path();
-    let private = readme_block("<!-- vector: private key -->");
-    fs::write(d.join("k"), format!("{private}\n")).unwrap();
-    fs::write(d.join("k.pub"), format!("{}\n", readme_block("<!-- vector: public key -->")))
-        .unwrap();
+    readme_keys(d);
     let payload = readme_block("<!-- vector: payload with hours -->");
     fs::write(
         d.join("r.yaml"),
@@ -306,9 +310,7 @@ fn every_signed_code_reads_from_a_degraded_150_dpi_frame() {
     fs::write(d.join("r.yaml"), door_roster(120)).unwrap();
     // The README's key, not a fresh one: the same codes on every run, so the
     // fixed-seed frames make the same test every time.
-    fs::write(d.join("k"), format!("{}\n", readme_block("<!-- vector: private key -->"))).unwrap();
-    let public = readme_block("<!-- vector: public key -->");
-    fs::write(d.join("k.pub"), format!("{public}\n")).unwrap();
+    readme_keys(d);
     let args = ["render", "r.yaml", "-o", "o.pdf", "--key", "k", "--sheet", "card", "--quiet"];
     let run = laminate_in(d, &args, &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
