@@ -168,6 +168,19 @@ impl Font {
     pub fn advance_units(&self, glyph: u16) -> f64 {
         self.face.glyph_hor_advance(GlyphId(glyph)).unwrap_or(0) as f64
     }
+
+    /// Draws a glyph's outline into `to`, in font units, and returns its
+    /// bounding box (left, bottom, right, top); None for a glyph with no
+    /// outline (a space).
+    pub fn outline(&self, glyph: u16, to: &mut dyn ttf_parser::OutlineBuilder) -> Option<[f64; 4]> {
+        let b = self.face.outline_glyph(GlyphId(glyph), to)?;
+        Some([b.x_min as f64, b.y_min as f64, b.x_max as f64, b.y_max as f64])
+    }
+
+    /// True when the glyph draws something (it has an outline).
+    pub fn has_outline(&self, glyph: u16) -> bool {
+        self.face.glyph_bounding_box(GlyphId(glyph)).is_some()
+    }
 }
 
 /// A positioned glyph, all lengths in em.

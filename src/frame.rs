@@ -103,14 +103,6 @@ pub enum Item {
         /// The items.
         items: Vec<(Point, Item)>,
     },
-    /// Items that together show `text`, in reading order (for extraction
-    /// of shaped and right-to-left text).
-    ActualText {
-        /// The text as read.
-        text: String,
-        /// The items, positioned relative to this item.
-        items: Vec<(Point, Item)>,
-    },
     /// A shared drawing.
     Art(ArtId),
     /// A filled rectangle, optionally with rounded corners.
@@ -145,6 +137,8 @@ pub enum Item {
         /// The characters the glyphs show, in reading order (glyph clusters
         /// are byte offsets into it), for extraction.
         text: String,
+        /// The run reads right to left (its glyphs are still left to right).
+        rtl: bool,
     },
     /// A raster image stretched over w x h pt.
     Image {
@@ -214,11 +208,6 @@ pub fn dump(items: &[(Point, Item)], depth: usize, out: &mut String) {
                 Ok(())
             }
             Item::Art(id) => writeln!(out, "{at}art {}", id.0),
-            Item::ActualText { text, items } => {
-                let _ = writeln!(out, "{at}actual-text {text:?}");
-                dump(items, depth + 1, out);
-                Ok(())
-            }
             Item::Rect { w, h, radius, fill } => {
                 writeln!(out, "{at}rect {}x{} r={} {fill}", n(*w), n(*h), n(*radius))
             }

@@ -412,16 +412,9 @@ impl<'a> Layouter<'a> {
             };
             // Capitals centred in the line's slot.
             let baseline = top + line_h * i as f64 + line_h / 2.0 + cap * fitted.size / 2.0;
-            // Shaped text cannot be read back from its glyphs alone (reordered
-            // vowels, conjuncts, stacked marks), so the line carries its text.
-            // Right-to-left lines do not: readers such as poppler reorder
-            // ActualText as if it were visual, but read RTL glyphs (with their
-            // ToUnicode map) back in logical order by themselves.
-            let complex = crate::fonts::needs_shaping(line) && !runs.iter().any(|r| r.rtl);
-            let mut line_items = Vec::with_capacity(runs.len());
             for run in runs {
                 let advance = run.width_em * fitted.size;
-                line_items.push((
+                items.push((
                     Point::new(x, t.card.h - baseline),
                     Item::Text {
                         font: run.font,
@@ -429,17 +422,10 @@ impl<'a> Layouter<'a> {
                         colour,
                         glyphs: run.glyphs,
                         text: run.text,
+                        rtl: run.rtl,
                     },
                 ));
                 x += advance;
-            }
-            if complex {
-                items.push((
-                    Point::default(),
-                    Item::ActualText { text: line.clone(), items: line_items },
-                ));
-            } else {
-                items.extend(line_items);
             }
         }
         (items, fitted.shortfall)
@@ -504,7 +490,14 @@ impl<'a> Layouter<'a> {
                 *x += run.width_em * size;
                 Some((
                     p,
-                    Item::Text { font: run.font, size, colour, glyphs: run.glyphs, text: run.text },
+                    Item::Text {
+                        font: run.font,
+                        size,
+                        colour,
+                        glyphs: run.glyphs,
+                        text: run.text,
+                        rtl: run.rtl,
+                    },
                 ))
             })
             .collect()

@@ -63,12 +63,12 @@ pub struct PdfWriter<W: Write> {
     pages: Vec<Ref>,
     /// Per font: every glyph used, with its character, and the font's object.
     fonts: Vec<(BTreeMap<u16, String>, Ref)>,
-    /// Per font, its CIDFont, once a layer needs it before the end.
-    descendants: Vec<Option<Ref>>,
-    /// Layer dictionaries (see `glyphs`) by a hash of font and map, and
-    /// each one's font, object and ToUnicode stream, written at the end.
-    layers: HashMap<[u8; 32], Ref>,
-    layer_fonts: Vec<(usize, Ref, Ref)>,
+    /// Glyph outlines as Form XObjects (see `glyphs`), by font and glyph.
+    outlines: HashMap<(usize, u16), Ref>,
+    /// The reading font (see `glyphs`): its two dictionaries, once used,
+    /// and every character it shows, written at the end.
+    reading: Option<[Ref; 2]>,
+    read_as: std::collections::BTreeSet<u16>,
     book: &'static FontBook,
     arts: HashMap<ArtId, Ref>,
     images: HashMap<String, Ref>,
@@ -138,9 +138,9 @@ impl<W: Write> PdfWriter<W> {
             registration: None,
             pages: Vec::new(),
             fonts: Vec::new(),
-            descendants: vec![None; book.len()],
-            layers: HashMap::new(),
-            layer_fonts: Vec::new(),
+            outlines: HashMap::new(),
+            reading: None,
+            read_as: std::collections::BTreeSet::new(),
             book,
             arts: HashMap::new(),
             images: HashMap::new(),
@@ -238,9 +238,22 @@ impl<W: Write> PdfWriter<W> {
                 out.push(("Font", format!("F{font}"), entry.1));
             }
         }
-        for (k, (font, map)) in content.layers.iter().enumerate() {
-            let r = self.layer(*font, map)?;
-            out.push(("Font", format!("L{k}"), r));
+        if !content.read_as.is_empty() {
+            let r = match self.reading {
+                Some(r) => r,
+                None => {
+                    let r = [self.alloc(), self.alloc()];
+                    self.reading = Some(r);
+                    r
+                }
+            };
+            self.read_as.extend(content.read_as.iter().copied());
+            out.push(("Font", "T0".into(), r[0]));
+            out.push(("Font", "T1".into(), r[1]));
+        }
+        for &(font, glyph) in &content.outlines {
+            let r = self.outline(font, glyph)?;
+            out.push(("XObject", format!("G{font}_{glyph}"), r));
         }
         for id in &content.arts {
             let r = self.art(*id, arts)?;
@@ -339,8 +352,19 @@ impl<W: Write> PdfWriter<W> {
     /// Writes fonts, page tree, catalog, cross-reference table and trailer.
     /// Returns the writer, the number of bytes and the number of pages written.
     pub fn finish(mut self) -> io::Result<(W, usize, usize)> {
+        // The reading font borrows the first font's program: it must be written.
+        if self.reading.is_some() {
+            self.fonts[0].0.entry(0).or_default();
+        }
+        let mut first = None;
         for i in 0..self.fonts.len() {
-            self.write_font(i)?;
+            let written = self.write_font(i)?;
+            if i == 0 {
+                first = written;
+            }
+        }
+        if let (Some(dicts), Some((base, descriptor))) = (self.reading, first) {
+            self.write_reading_font(dicts, &base, descriptor)?;
         }
         let mut c = chunk();
         c.pages(self.page_tree).kids(self.pages.iter().copied()).count(self.pages.len() as i32);

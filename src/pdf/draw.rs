@@ -17,12 +17,14 @@ use crate::photo::Photo;
 /// file, so pages can be made on many threads and written in order.
 pub struct Content {
     pub(super) data: Vec<u8>,
-    /// Per font: glyph id -> the character it shows through the font's
-    /// main dictionary (its cmap character).
+    /// Per font: glyph id -> the character it shows (its cmap character),
+    /// for the glyphs set as text (`F<font>`).
     pub(super) glyphs: Vec<BTreeMap<u16, String>>,
-    /// Extra dictionaries of a font (index), each mapping glyph ids to
-    /// what they show there; the k-th is named Lk (see `glyphs`).
-    pub(super) layers: Vec<(usize, BTreeMap<u16, String>)>,
+    /// Glyphs drawn as outlines (`G<font>_<glyph>`, see `glyphs`).
+    pub(super) outlines: BTreeSet<(usize, u16)>,
+    /// Characters laid over outlines as invisible text in the reading font
+    /// (`T0`, `T1`), each its own code (see `glyphs`).
+    pub(super) read_as: BTreeSet<u16>,
     pub(super) arts: BTreeSet<ArtId>,
     /// Images in order of first use; the n-th is named In.
     pub(super) images: Vec<(String, Arc<Photo>)>,
@@ -75,6 +77,7 @@ pub fn sheet_content(sheet: &Sheet, book: &'static FontBook, inks: &Inks) -> Con
                 colour: Colour::BLACK,
                 glyphs: run.glyphs,
                 text: run.text,
+                rtl: run.rtl,
             };
             b.draw(Point::new(x, at.y), &[(Point::default(), item)]);
             x += w;
@@ -122,7 +125,8 @@ impl Builder {
             out: Content {
                 data: Vec::new(),
                 glyphs: vec![BTreeMap::new(); book.len()],
-                layers: Vec::new(),
+                outlines: BTreeSet::new(),
+                read_as: BTreeSet::new(),
                 arts: BTreeSet::new(),
                 images: Vec::new(),
                 gradients: Vec::new(),
@@ -204,14 +208,6 @@ impl Builder {
                     }
                     c.restore();
                 }
-                Item::ActualText { text, items } => {
-                    // What the line says in reading order, for search and
-                    // copy (ISO 32000 14.9.4): the glyphs of shaped and
-                    // right-to-left text cannot say it by themselves.
-                    c.begin_actual_text(text);
-                    self.draw(pos, items);
-                    self.c.end_marked();
-                }
                 Item::Art(id) => {
                     self.out.arts.insert(*id);
                     let name = format!("A{}", id.0);
@@ -261,10 +257,18 @@ impl Builder {
                     }
                     c.restore();
                 }
-                Item::Text { font, size, colour, glyphs, text } => {
+                Item::Text { font, size, colour, glyphs, text, rtl } => {
                     self.out.spot |= set_fill(c, *colour, spot);
                     let face = self.book.get(*font);
-                    super::glyphs::show(c, &mut self.out, *font, face, *size, pos, glyphs, text);
+                    let run = super::glyphs::Run {
+                        font: *font,
+                        face,
+                        size: *size,
+                        glyphs,
+                        text,
+                        rtl: *rtl,
+                    };
+                    super::glyphs::show(c, &mut self.out, &run, pos);
                 }
                 Item::Image { key, photo, w, h } => {
                     let n = match self.out.images.iter().position(|(k, _)| k == key) {

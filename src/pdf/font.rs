@@ -1,51 +1,29 @@
 //! Fonts of the PDF: turns the glyphs a document used into embedded subset
-//! CID fonts (ISO 32000 9.7) with their widths and ToUnicode maps, and the
-//! per-page layers that give one glyph other text (see `glyphs`).
+//! CID fonts (ISO 32000 9.7) with their widths and ToUnicode maps, glyphs
+//! drawn as outlines into Form XObjects, and the reading font of the
+//! invisible text laid over outlines (see `glyphs`).
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
-use pdf_writer::{Finish, Name, Rect, Ref, Str};
+use pdf_writer::{Filter, Finish, Name, Rect, Ref, Str};
 use sha2::{Digest, Sha256};
 use subsetter::GlyphRemapper;
 
-use super::{chunk, f, PdfWriter};
+use super::glyphs::CELL;
+use super::ops::Ops;
+use super::{chunk, deflate, f, PdfWriter};
 use crate::fonts::FontId;
 
 impl<W: Write> PdfWriter<W> {
-    /// A layer of a font: its glyphs join the subset, its ToUnicode map is
-    /// written now and its dictionary at the end (it names the subset).
-    pub(super) fn layer(&mut self, font: usize, map: &BTreeMap<u16, String>) -> io::Result<Ref> {
-        let used = &mut self.fonts[font].0;
-        for g in map.keys() {
-            used.entry(*g).or_default();
-        }
-        let cmap = to_unicode(map.iter().map(|(g, t)| (*g, t.as_str())));
-        let mut h = Sha256::new();
-        h.update([font as u8]);
-        h.update(&cmap);
-        let key: [u8; 32] = h.finalize().into();
-        if let Some(r) = self.layers.get(&key) {
-            return Ok(*r);
-        }
-        let (r, stream) = (self.alloc(), self.alloc());
-        self.stream(stream, &cmap)?;
-        if self.descendants[font].is_none() {
-            self.descendants[font] = Some(self.alloc());
-        }
-        self.layers.insert(key, r);
-        self.layer_fonts.push((font, r, stream));
-        Ok(r)
-    }
-
     /// Embeds a font as a subset CIDFontType2 with Identity-H encoding. CIDs
     /// are the full font's glyph ids; a CIDToGIDMap (ISO 32000 9.7.4.2) maps
     /// them to the subset's glyphs. /W gives widths and ToUnicode the text.
-    pub(super) fn write_font(&mut self, index: usize) -> io::Result<()> {
+    /// Returns the font's name and descriptor when it was used.
+    pub(super) fn write_font(&mut self, index: usize) -> io::Result<Option<(String, Ref)>> {
         let (used, type0) = (std::mem::take(&mut self.fonts[index].0), self.fonts[index].1);
         if used.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let font = self.book.get(FontId(index as u8));
         let gids: Vec<u16> = used.keys().copied().collect();
@@ -61,11 +39,8 @@ impl<W: Write> PdfWriter<W> {
         let digest = h.finalize();
         let tag: String = digest[..6].iter().map(|b| (b'A' + b % 26) as char).collect();
         let base = format!("{tag}+{}", font.postscript_name);
-        let cid = match self.descendants[index] {
-            Some(r) => r,
-            None => self.alloc(),
-        };
-        let (desc, file, cmap, map) = (self.alloc(), self.alloc(), self.alloc(), self.alloc());
+        let (cid, desc, file, cmap, map) =
+            (self.alloc(), self.alloc(), self.alloc(), self.alloc(), self.alloc());
         let scale = 1000.0 / font.units_per_em;
 
         let mut c = chunk();
@@ -75,17 +50,6 @@ impl<W: Write> PdfWriter<W> {
             .descendant_font(cid)
             .to_unicode(cmap);
         self.emit(type0, c)?;
-        let layers: Vec<(Ref, Ref)> =
-            self.layer_fonts.iter().filter(|l| l.0 == index).map(|l| (l.1, l.2)).collect();
-        for (r, unicode) in layers {
-            let mut c = chunk();
-            c.type0_font(r)
-                .base_font(Name(base.as_bytes()))
-                .encoding_predefined(Name(b"Identity-H"))
-                .descendant_font(cid)
-                .to_unicode(unicode);
-            self.emit(r, c)?;
-        }
 
         let mut c = chunk();
         let mut cf = c.cid_font(cid);
@@ -132,7 +96,123 @@ impl<W: Write> PdfWriter<W> {
 
         let data =
             to_unicode(used.iter().filter(|(_, t)| !t.is_empty()).map(|(g, t)| (*g, t.as_str())));
+        self.stream(cmap, &data)?;
+        Ok(Some((base, desc)))
+    }
+
+    /// The reading font: a CIDFontType2 on the program of a font already
+    /// written (its descriptor), every code drawn as glyph 0 (the text is
+    /// never painted) with one advance, [`CELL`], and a ToUnicode map from
+    /// each code to the character of the same number. Two Type0
+    /// dictionaries, `T0` and `T1`, share it (see `glyphs::read_as`).
+    pub(super) fn write_reading_font(
+        &mut self,
+        dicts: [Ref; 2],
+        base: &str,
+        descriptor: Ref,
+    ) -> io::Result<()> {
+        let chars = std::mem::take(&mut self.read_as);
+        let (cid, cmap, map) = (self.alloc(), self.alloc(), self.alloc());
+        for r in dicts {
+            let mut c = chunk();
+            c.type0_font(r)
+                .base_font(Name(base.as_bytes()))
+                .encoding_predefined(Name(b"Identity-H"))
+                .descendant_font(cid)
+                .to_unicode(cmap);
+            self.emit(r, c)?;
+        }
+        let mut c = chunk();
+        let mut cf = c.cid_font(cid);
+        cf.subtype(CidFontType::Type2)
+            .base_font(Name(base.as_bytes()))
+            .system_info(SystemInfo {
+                registry: Str(b"Adobe"),
+                ordering: Str(b"Identity"),
+                supplement: 0,
+            })
+            .font_descriptor(descriptor)
+            .default_width(CELL as f32)
+            .cid_to_gid_map_stream(map);
+        cf.finish();
+        self.emit(cid, c)?;
+        let max = chars.last().copied().unwrap_or(0) as usize;
+        self.stream(map, &vec![0u8; (max + 1) * 2])?;
+        let pairs: Vec<(u16, String)> = chars
+            .iter()
+            .filter_map(|&code| char::from_u32(u32::from(code)).map(|ch| (code, ch.to_string())))
+            .collect();
+        let data = to_unicode(pairs.iter().map(|(code, s)| (*code, s.as_str())));
         self.stream(cmap, &data)
+    }
+
+    /// A glyph's outline as a Form XObject in font units (ISO 32000 8.10),
+    /// filled with the nonzero rule in whatever colour is current where it
+    /// is drawn; written on first use.
+    pub(super) fn outline(&mut self, font: usize, glyph: u16) -> io::Result<Ref> {
+        if let Some(r) = self.outlines.get(&(font, glyph)) {
+            return Ok(*r);
+        }
+        let mut path = Outline { ops: Ops::new(), at: (0.0, 0.0) };
+        let bbox = self.book.get(FontId(font as u8)).outline(glyph, &mut path);
+        let [x0, y0, x1, y1] = bbox.unwrap_or([0.0; 4]);
+        let mut ops = path.ops;
+        if bbox.is_some() {
+            ops.fill();
+        }
+        let data = deflate(&ops.finish());
+        let r = self.alloc();
+        let mut c = chunk();
+        let mut form = c.form_xobject(r, &data);
+        form.filter(Filter::FlateDecode);
+        form.bbox(Rect::new(f(x0), f(y0), f(x1), f(y1)));
+        form.finish();
+        self.emit(r, c)?;
+        self.outlines.insert((font, glyph), r);
+        Ok(r)
+    }
+}
+
+/// Writes a glyph outline as path operators; quadratic curves (TrueType)
+/// become the cubic ones PDF has.
+struct Outline {
+    ops: Ops,
+    at: (f64, f64),
+}
+
+impl ttf_parser::OutlineBuilder for Outline {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.at = (f64::from(x), f64::from(y));
+        self.ops.move_to(self.at.0, self.at.1);
+    }
+
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.at = (f64::from(x), f64::from(y));
+        self.ops.line_to(self.at.0, self.at.1);
+    }
+
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        let (x0, y0) = self.at;
+        let (qx, qy, x, y) = (f64::from(x1), f64::from(y1), f64::from(x), f64::from(y));
+        self.ops.cubic_to([
+            x0 + 2.0 / 3.0 * (qx - x0),
+            y0 + 2.0 / 3.0 * (qy - y0),
+            x + 2.0 / 3.0 * (qx - x),
+            y + 2.0 / 3.0 * (qy - y),
+            x,
+            y,
+        ]);
+        self.at = (x, y);
+    }
+
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        let p = [x1, y1, x2, y2, x, y].map(f64::from);
+        self.ops.cubic_to(p);
+        self.at = (p[4], p[5]);
+    }
+
+    fn close(&mut self) {
+        self.ops.close_path();
     }
 }
 

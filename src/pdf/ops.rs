@@ -134,17 +134,6 @@ impl Ops {
         self.name(tag).name(properties).op("BDC");
     }
 
-    /// `/Span <</ActualText ...>> BDC`, the text as UTF-16BE (14.9.4).
-    pub fn begin_actual_text(&mut self, text: &str) {
-        self.name("Span");
-        self.buf.extend_from_slice(b"<</ActualText <FEFF");
-        for unit in text.encode_utf16() {
-            self.buf.extend_from_slice(format!("{unit:04X}").as_bytes());
-        }
-        self.buf.extend_from_slice(b">>> ");
-        self.op("BDC");
-    }
-
     pub fn end_marked(&mut self) {
         self.op("EMC");
     }
@@ -229,23 +218,26 @@ impl Ops {
         self.nums(&[x, y]).op("Td");
     }
 
-    /// `Td`: the next line starts (x, y) from this line's start.
-    pub fn next_line(&mut self, x: f64, y: f64) {
-        self.nums(&[x, y]).op("Td");
-    }
-
     /// `Tf` inside a text object: the same glyphs read through another font
     /// dictionary (see `glyphs`).
     pub fn font(&mut self, font: &str, size: f64) {
         self.name(font).num(size).op("Tf");
     }
 
-    pub fn end_text(&mut self) {
-        self.op("ET");
+    /// `BT 3 Tr`: a text object whose glyphs are not painted (ISO 32000
+    /// 9.3.6); the caller restores the render mode with `Q`.
+    pub fn invisible_text(&mut self) {
+        self.op("BT");
+        self.num(3.0).op("Tr");
     }
 
-    pub fn rise(&mut self, rise: f64) {
-        self.num(rise).op("Ts");
+    /// `Tm`: the text matrix (ISO 32000 9.4.2).
+    pub fn text_matrix(&mut self, m: [f64; 6]) {
+        self.nums(&m).op("Tm");
+    }
+
+    pub fn end_text(&mut self) {
+        self.op("ET");
     }
 
     /// `Tj` of two-byte glyph ids.
@@ -303,10 +295,5 @@ mod tests {
     fn glyph_strings_escape_only_what_they_must() {
         let s = text(|o| o.show([0x0028, 0x5C29, 0x000D, 0x0A41].into_iter()));
         assert_eq!(s.as_bytes(), b"(\x00\\(\\\\\\)\x00\\r\nA) Tj\n");
-    }
-
-    #[test]
-    fn actual_text_is_utf16() {
-        assert_eq!(text(|o| o.begin_actual_text("é")), "/Span <</ActualText <FEFF00E9>>> BDC\n");
     }
 }
