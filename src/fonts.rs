@@ -211,6 +211,9 @@ pub struct Run {
     pub width_em: f64,
     /// True when the run reads right to left.
     pub rtl: bool,
+    /// Where the run's text starts in the text that was set, in bytes:
+    /// sorting runs by it puts them in reading order.
+    pub start: usize,
 }
 
 /// All bundled fonts. The files live in `fonts/` and are compiled into the binary.
@@ -347,7 +350,7 @@ impl FontBook {
                 }
                 for (font, seg) in segments {
                     let seg_text = &text[range.start + seg.start..range.start + seg.end];
-                    out.push(self.shape(font, seg_text, rtl));
+                    out.push(self.shape(font, seg_text, rtl, range.start + seg.start));
                 }
             }
         }
@@ -371,7 +374,7 @@ impl FontBook {
         segs
     }
 
-    fn shape(&self, font: FontId, text: &str, rtl: bool) -> Run {
+    fn shape(&self, font: FontId, text: &str, rtl: bool, start: usize) -> Run {
         let f = self.get(font);
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
@@ -396,7 +399,7 @@ impl FontBook {
             })
             .collect();
         let width_em = glyphs.iter().map(|g| g.advance as f64).sum();
-        Run { font, glyphs, text: text.to_string(), width_em, rtl }
+        Run { font, glyphs, text: text.to_string(), width_em, rtl, start }
     }
 
     /// The fast path for text without complex scripts: one glyph per
@@ -419,10 +422,10 @@ impl FontBook {
                     text: String::new(),
                     width_em: 0.0,
                     rtl: false,
+                    start: i,
                 });
             }
             let run = runs.last_mut().expect("pushed above");
-            let _ = i;
             run.glyphs.push(Glyph {
                 id,
                 cluster: run.text.len() as u32,

@@ -412,9 +412,14 @@ impl<'a> Layouter<'a> {
             };
             // Capitals centred in the line's slot.
             let baseline = top + line_h * i as f64 + line_h / 2.0 + cap * fitted.size / 2.0;
+            // Placed left to right, written in reading order: readers that
+            // keep content order (pdf.js, MuPDF) then read a line that mixes
+            // directions in the order it is read.
+            let mut placed = Vec::with_capacity(runs.len());
             for run in runs {
                 let advance = run.width_em * fitted.size;
-                items.push((
+                placed.push((
+                    run.start,
                     Point::new(x, t.card.h - baseline),
                     Item::Text {
                         font: run.font,
@@ -427,6 +432,8 @@ impl<'a> Layouter<'a> {
                 ));
                 x += advance;
             }
+            placed.sort_by_key(|(start, _, _)| *start);
+            items.extend(placed.into_iter().map(|(_, at, item)| (at, item)));
         }
         (items, fitted.shortfall)
     }
@@ -457,7 +464,7 @@ impl<'a> Layouter<'a> {
                     );
                 }
                 let width_em = run.width_em * repeats as f64;
-                vec![Run { font: run.font, glyphs, text: line, width_em, rtl: false }]
+                vec![Run { font: run.font, glyphs, text: line, width_em, rtl: false, start: 0 }]
             }
             _ => self.fonts.runs(font, &line),
         };
