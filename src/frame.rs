@@ -139,6 +139,8 @@ pub enum Item {
         text: String,
         /// The run reads right to left (its glyphs are still left to right).
         rtl: bool,
+        /// The run's line also has runs in the other direction.
+        mixed: bool,
     },
     /// A raster image stretched over w x h pt.
     Image {

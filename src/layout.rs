@@ -415,6 +415,7 @@ impl<'a> Layouter<'a> {
             // Placed left to right, written in reading order: readers that
             // keep content order (pdf.js, MuPDF) then read a line that mixes
             // directions in the order it is read.
+            let mixed = runs.iter().any(|r| r.rtl) && runs.iter().any(|r| !r.rtl);
             let mut placed = Vec::with_capacity(runs.len());
             for run in runs {
                 let advance = run.width_em * fitted.size;
@@ -428,6 +429,7 @@ impl<'a> Layouter<'a> {
                         glyphs: run.glyphs,
                         text: run.text,
                         rtl: run.rtl,
+                        mixed,
                     },
                 ));
                 x += advance;
@@ -504,6 +506,7 @@ impl<'a> Layouter<'a> {
                         glyphs: run.glyphs,
                         text: run.text,
                         rtl: run.rtl,
+                        mixed: false,
                     },
                 ))
             })

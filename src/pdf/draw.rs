@@ -78,6 +78,7 @@ pub fn sheet_content(sheet: &Sheet, book: &'static FontBook, inks: &Inks) -> Con
                 glyphs: run.glyphs,
                 text: run.text,
                 rtl: run.rtl,
+                mixed: false,
             };
             b.draw(Point::new(x, at.y), &[(Point::default(), item)]);
             x += w;
@@ -257,7 +258,7 @@ impl Builder {
                     }
                     c.restore();
                 }
-                Item::Text { font, size, colour, glyphs, text, rtl } => {
+                Item::Text { font, size, colour, glyphs, text, rtl, mixed } => {
                     self.out.spot |= set_fill(c, *colour, spot);
                     let face = self.book.get(*font);
                     let run = super::glyphs::Run {
@@ -267,6 +268,7 @@ impl Builder {
                         glyphs,
                         text,
                         rtl: *rtl,
+                        mixed: *mixed,
                     };
                     super::glyphs::show(c, &mut self.out, &run, pos);
                 }

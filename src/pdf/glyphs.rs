@@ -16,7 +16,7 @@
 //! before 1.22 keep content order, and pdf.js reverses right-to-left items
 //! and makes spaces from gaps), and a mark drawn over its letter sits where
 //! none of them expects it. An invisible line can be set out for all of them
-//! at once; `tests/extract.rs` reads names in 9 scripts back with all four.
+//! at once; `tests/extract.rs` reads names in 21 locales back with all four.
 
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
@@ -28,9 +28,20 @@ use crate::frame::Point;
 /// The reading font's one advance (its /DW), in thousandths of an em.
 pub(super) const CELL: f64 = 500.0;
 
-/// How far each further mark on a letter moves into the letter's cell, as
-/// a share of the cell: enough to order them, too little to make a gap.
+/// How far each further mark on a letter moves on from the one before, as
+/// a share of a cell: enough to order them, too little to make a gap.
 const MARK_STEP: f64 = 0.02;
+
+/// The width of a mark's box outside mirrored runs, as a share of a cell
+/// (by horizontal scaling).
+const MARK_WIDTH: f64 = 0.1;
+
+/// Where a mark's box starts from its letter's cell's start, in the reading
+/// direction, as a share of a cell: left to right, inside the cell's far
+/// end; right to left (upright), just past it, so that the box's left edge
+/// (what readers sort by) is left of the letter's.
+const MARK_AT: f64 = 0.85;
+const MARK_AT_RTL: f64 = 0.92;
 
 /// How much each cell overlaps the one before it, as a share of a cell.
 /// pdf.js makes a space of any gap at all after an item of zero width (a
@@ -48,6 +59,8 @@ pub(super) struct Run<'a> {
     /// In reading order; glyph clusters are byte offsets into it.
     pub text: &'a str,
     pub rtl: bool,
+    /// Its line also has runs in the other direction.
+    pub mixed: bool,
 }
 
 /// Shows a run with the start of its baseline at `pos`.
@@ -190,15 +203,23 @@ fn rides(c: char) -> bool {
 ///   its one advance that width. Positions are what poppler and PDFium
 ///   sort by; PDFium makes spaces from the widths of neighbours, and equal
 ///   ones make none inside a word. Cells overlap by [`OVERLAP`].
-/// - A mark shares the cell of the letter before it, moved into it by
-///   [`MARK_STEP`] per mark, so sorted by position it falls between its
-///   letter and the next.
-/// - A right-to-left run is written mirrored (`-1 0 0 1 x y Tm`; invisible,
-///   so never seen), each cell's origin at its right edge: poppler and
-///   PDFium, sorting by position, read it as right-to-left text in visual
-///   order and reverse it, while pdf.js, which measures the gaps it makes
-///   spaces from in the text's own direction, sees each character follow
-///   the one before, and a gap after a space.
+/// - A mark rides on its letter: sorted by position it falls between its
+///   letter and the next. In a line that reads right to left alone it has a
+///   cell's width and sits [`MARK_STEP`] into the next letter's side of its
+///   letter; elsewhere it is [`MARK_WIDTH`] of a cell wide (by horizontal
+///   scaling) at the far end of its letter's cell, where it overlaps
+///   neither letter much (poppler ends a line at a word that overlaps the
+///   one before by half the line's first font size).
+/// - A right-to-left run in a line that reads right to left alone is
+///   written mirrored (`-1 0 0 1 x y Tm`; invisible, so never seen), each
+///   cell's origin at its right edge: poppler and PDFium, sorting by
+///   position, read it as right-to-left text in visual order and reverse
+///   it, while pdf.js, which measures the gaps it makes spaces from in the
+///   text's own direction, sees each character follow the one before, and a
+///   gap after a space. In a line that mixes directions the run is upright,
+///   cells from right to left: mirrored text beside upright text is another
+///   line to poppler, and pdf.js then keeps the space where the direction
+///   changes rather than those between right-to-left words.
 /// - Characters alternate between two dictionaries of the reading font,
 ///   `T0` and `T1`: pdf.js starts a new item at a change of font and reverses
 ///   any item with right-to-left letters, so each character is its own item
@@ -213,9 +234,11 @@ fn read_as(c: &mut Ops, out: &mut Content, run: &Run, pos: Point) {
     let cell = width / cells as f64;
     let size = cell * 1000.0 / CELL;
     let font = usize::from(run.font.0);
+    let mirror = run.rtl && !run.mixed;
     c.save();
     c.invisible_text();
     let (mut k, mut j) = (0usize, 0usize);
+    let mut narrow = false;
     for (i, ch) in run.text.chars().enumerate() {
         if i > 0 {
             if rides(ch) {
@@ -225,8 +248,29 @@ fn read_as(c: &mut Ops, out: &mut Content, run: &Run, pos: Point) {
                 j = 0;
             }
         }
-        let along = (k as f64 * (1.0 - OVERLAP) + j as f64 * MARK_STEP) * cell;
-        let (a, x) = if run.rtl { (-1.0, pos.x + width - along) } else { (1.0, pos.x + along) };
+        let start = k as f64 * (1.0 - OVERLAP);
+        // How far along the line (from its start, in the reading direction)
+        // the box of this character starts, in cells, and how wide it is.
+        let (along, wide) = if j == 0 {
+            (start, 1.0)
+        } else if mirror {
+            (start + j as f64 * MARK_STEP, 1.0)
+        } else if run.rtl {
+            (start + MARK_AT_RTL + j as f64 * MARK_STEP, MARK_WIDTH)
+        } else {
+            (start + MARK_AT + j as f64 * MARK_STEP, MARK_WIDTH)
+        };
+        if narrow != (wide < 1.0) {
+            narrow = wide < 1.0;
+            c.horizontal_scale(if narrow { MARK_WIDTH * 100.0 } else { 100.0 });
+        }
+        let (a, x) = if mirror {
+            (-1.0, pos.x + width - along * cell)
+        } else if run.rtl {
+            (1.0, pos.x + width - (along + wide) * cell)
+        } else {
+            (1.0, pos.x + along * cell)
+        };
         let code = match u16::try_from(u32::from(ch)) {
             Ok(code) => {
                 out.read_as.insert(code);

@@ -231,6 +231,11 @@ impl Ops {
         self.num(3.0).op("Tr");
     }
 
+    /// `Tz`: horizontal scaling in percent (ISO 32000 9.3.4).
+    pub fn horizontal_scale(&mut self, percent: f64) {
+        self.num(percent).op("Tz");
+    }
+
     /// `Tm`: the text matrix (ISO 32000 9.4.2).
     pub fn text_matrix(&mut self, m: [f64; 6]) {
         self.nums(&m).op("Tm");
