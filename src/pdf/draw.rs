@@ -37,6 +37,25 @@ pub struct Content {
     pub(super) cut: bool,
 }
 
+impl Content {
+    /// Nothing drawn yet, with `fonts` fonts to draw in.
+    pub(super) fn empty(fonts: usize) -> Content {
+        Content {
+            data: Vec::new(),
+            glyphs: vec![BTreeMap::new(); fonts],
+            outlines: BTreeSet::new(),
+            read_as: BTreeSet::new(),
+            arts: BTreeSet::new(),
+            images: Vec::new(),
+            gradients: Vec::new(),
+            registration: false,
+            security: false,
+            spot: false,
+            cut: false,
+        }
+    }
+}
+
 /// Builds the compressed content stream of items drawn at the origin.
 ///
 /// Text is written with original glyph ids as CIDs (the fonts map CIDs to
@@ -123,19 +142,7 @@ impl Builder {
             security_depth: 0,
             cut: false,
             c: Ops::new(),
-            out: Content {
-                data: Vec::new(),
-                glyphs: vec![BTreeMap::new(); book.len()],
-                outlines: BTreeSet::new(),
-                read_as: BTreeSet::new(),
-                arts: BTreeSet::new(),
-                images: Vec::new(),
-                gradients: Vec::new(),
-                registration: false,
-                security: false,
-                spot: false,
-                cut: false,
-            },
+            out: Content::empty(book.len()),
         }
     }
 

@@ -146,15 +146,16 @@ impl<W: Write> PdfWriter<W> {
         self.stream(cmap, &data)
     }
 
-    /// A glyph's outline as a Form XObject in font units (ISO 32000 8.10),
-    /// filled with the nonzero rule in whatever colour is current where it
+    /// A glyph's outline as a Form XObject (ISO 32000 8.10), drawn in font
+    /// units and scaled to em by its /Matrix, filled with the nonzero rule in whatever colour is current where it
     /// is drawn; written on first use.
     pub(super) fn outline(&mut self, font: usize, glyph: u16) -> io::Result<Ref> {
         if let Some(r) = self.outlines.get(&(font, glyph)) {
             return Ok(*r);
         }
         let mut path = Outline { ops: Ops::new(), at: (0.0, 0.0) };
-        let bbox = self.book.get(FontId(font as u8)).outline(glyph, &mut path);
+        let face = self.book.get(FontId(font as u8));
+        let bbox = face.outline(glyph, &mut path);
         let [x0, y0, x1, y1] = bbox.unwrap_or([0.0; 4]);
         let mut ops = path.ops;
         if bbox.is_some() {
@@ -166,6 +167,9 @@ impl<W: Write> PdfWriter<W> {
         let mut form = c.form_xobject(r, &data);
         form.filter(Filter::FlateDecode);
         form.bbox(Rect::new(f(x0), f(y0), f(x1), f(y1)));
+        // Font units to em: content places glyphs in em (see `glyphs`).
+        let em = f(1.0 / face.units_per_em);
+        form.matrix([em, 0.0, 0.0, em, 0.0, 0.0]);
         form.finish();
         self.emit(r, c)?;
         self.outlines.insert((font, glyph), r);

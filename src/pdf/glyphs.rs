@@ -160,29 +160,31 @@ fn set_text(c: &mut Ops, run: &Run, pos: Point) {
 }
 
 /// Draws each glyph's outline where shaping put it, in the current fill
-/// colour: `q s 0 0 s x y cm /G<n>_<glyph> Do Q`, the form being in font
-/// units.
+/// colour. The forms are in em (their /Matrix scales font units), and so
+/// is the run here: one `cm` scales to the run's size at its start, and
+/// each glyph is a move from the one before and a `Do`. Moves are between
+/// positions rounded as the content stream writes them, so that rounding
+/// does not add up along a line.
 fn outlines(c: &mut Ops, out: &mut Content, run: &Run, pos: Point) {
     let font = usize::from(run.font.0);
-    let scale = run.size / run.face.units_per_em;
-    let mut x = 0.0f64;
+    let round = |v: f64| (v * 10_000.0).round() / 10_000.0;
+    c.save();
+    c.transform([run.size, 0.0, 0.0, run.size, pos.x, pos.y]);
+    // The pen, and the origin of the last glyph drawn, in em.
+    let (mut x, mut at) = (0.0f64, (0.0f64, 0.0f64));
     for g in run.glyphs {
         if run.face.has_outline(g.id) {
             out.outlines.insert((font, g.id));
-            c.save();
-            c.transform([
-                scale,
-                0.0,
-                0.0,
-                scale,
-                pos.x + (x + f64::from(g.dx)) * run.size,
-                pos.y + f64::from(g.dy) * run.size,
-            ]);
+            let to = (round(x + f64::from(g.dx)), round(f64::from(g.dy)));
+            if to != at {
+                c.transform([1.0, 0.0, 0.0, 1.0, to.0 - at.0, to.1 - at.1]);
+                at = to;
+            }
             c.x_object(&format!("G{font}_{}", g.id));
-            c.restore();
         }
         x += f64::from(g.advance);
     }
+    c.restore();
 }
 
 /// True for characters that take no cell of their own in the reading line:
@@ -231,14 +233,17 @@ fn rides(c: char) -> bool {
 fn read_as(c: &mut Ops, out: &mut Content, run: &Run, pos: Point) {
     let width: f64 = run.glyphs.iter().map(|g| f64::from(g.advance)).sum::<f64>() * run.size;
     let cells = run.text.chars().enumerate().filter(|&(i, ch)| i == 0 || !rides(ch)).count().max(1);
-    let cell = width / cells as f64;
-    let size = cell * 1000.0 / CELL;
+    // The size in hundredths of a point, the cell from it: fewer digits to
+    // write, and positions that agree with the advance readers compute.
+    let size = (width / cells as f64 * 1000.0 / CELL * 100.0).round() / 100.0;
+    let cell = size * CELL / 1000.0;
     let font = usize::from(run.font.0);
     let mirror = run.rtl && !run.mixed;
     c.save();
     c.invisible_text();
     let (mut k, mut j) = (0usize, 0usize);
     let mut narrow = false;
+    let mut line_x = None;
     for (i, ch) in run.text.chars().enumerate() {
         if i > 0 {
             if rides(ch) {
@@ -284,7 +289,13 @@ fn read_as(c: &mut Ops, out: &mut Content, run: &Run, pos: Point) {
                 glyph
             }
         };
-        c.text_matrix([a, 0.0, 0.0, 1.0, x, pos.y]);
+        // The first character places the line (Tm), the others move from
+        // it (Td, in the line's own, perhaps mirrored, direction).
+        match line_x {
+            None => c.text_matrix([a, 0.0, 0.0, 1.0, x, pos.y]),
+            Some(from) => c.next_line((x - from) * a, 0.0),
+        }
+        line_x = Some(x);
         c.show(std::iter::once(code));
     }
     c.end_text();
@@ -294,6 +305,48 @@ fn read_as(c: &mut Ops, out: &mut Content, run: &Run, pos: Point) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fonts::FontBook;
+
+    #[test]
+    fn outlines_land_where_shaping_put_them_however_long_the_line() {
+        // Guards a drift: the run's scale written to 4 decimals as size/upm
+        // put the end of a long line 0.4 pt off.
+        let book = FontBook::bundled();
+        let face = book.get(FontId(0));
+        let id = face.glyph('a').unwrap();
+        // An advance 4 decimals cannot write exactly, 300 times.
+        let advance = 1139.0f32 / 2048.0;
+        let glyphs: Vec<Glyph> =
+            (0..300).map(|i| Glyph { id, cluster: i, advance, dx: 0.0, dy: 0.0 }).collect();
+        let text = "a".repeat(300);
+        let run = Run {
+            font: FontId(0),
+            face,
+            size: 8.3456,
+            glyphs: &glyphs,
+            text: &text,
+            rtl: false,
+            mixed: false,
+        };
+        let mut c = Ops::new();
+        let mut out = Content::empty(book.len());
+        outlines(&mut c, &mut out, &run, Point::new(10.0, 20.0));
+        let ops = String::from_utf8(c.finish()).unwrap();
+        assert!(ops.starts_with("q\n8.3456 0 0 8.3456 10 20 cm\n"), "{ops}");
+        let (mut x, mut drawn) = (0.0f64, 0);
+        for line in ops.lines() {
+            let t: Vec<&str> = line.split(' ').collect();
+            if t.len() == 7 && t[..4] == ["1", "0", "0", "1"] && t[6] == "cm" {
+                x += t[4].parse::<f64>().unwrap();
+            }
+            if line.ends_with(" Do") {
+                let want = drawn as f64 * f64::from(advance);
+                assert!((x - want).abs() < 1e-4, "glyph {drawn} at {x} em, not {want}");
+                drawn += 1;
+            }
+        }
+        assert_eq!(drawn, 300);
+    }
 
     #[test]
     fn marks_ride_on_the_letter_before_them() {

@@ -218,6 +218,11 @@ impl Ops {
         self.nums(&[x, y]).op("Td");
     }
 
+    /// `Td`: the next line starts (x, y) from this line's start.
+    pub fn next_line(&mut self, x: f64, y: f64) {
+        self.nums(&[x, y]).op("Td");
+    }
+
     /// `Tf` inside a text object: the same glyphs read through another font
     /// dictionary (see `glyphs`).
     pub fn font(&mut self, font: &str, size: f64) {
