@@ -8,7 +8,13 @@
 //! cargo bench --bench throughput -- --runs 5           # or LAMINATE_BENCH_RUNS=5
 //! cargo bench --bench throughput -- --jobs 1           # pass --jobs N to laminate
 //! cargo bench --bench throughput -- --keep DIR         # keep the generated rosters in DIR
+//! cargo bench --bench throughput -- 10000 --shaped     # names in shaped scripts instead
 //! ```
+//!
+//! The names are Latin, Greek and Cyrillic (set as text); with `--shaped`
+//! they are Arabic and Hebrew with their marks, Devanagari, Bengali and
+//! Thai (drawn as outlines with an invisible text line, see
+//! src/pdf/glyphs.rs).
 //!
 //! Each run is a fresh `laminate render ROSTER -o OUT.pdf --quiet` process, so
 //! every time includes process start-up, YAML parsing and writing the file.
@@ -162,6 +168,21 @@ const CYRILLIC: Names = Names {
     ],
 };
 
+const ARABIC: Names = Names {
+    first: &["مُحَمَّد", "فَاطِمَة", "عَلِيّ", "خَدِيجَة", "يُوسُف", "مَرْيَم", "حَسَن", "زَيْنَب"],
+    last: &["عَبْدُ الله", "الزَّهْرَاء", "بْنُ أَبِي طَالِب", "الأَحْمَد", "الخُورِي", "حَدَّاد"],
+};
+
+const HEBREW: Names = Names {
+    first: &["שָׁלוֹם", "דָּוִד", "רִבְקָה", "אֱלִיעֶזֶר", "יַעֲקֹב", "מִרְיָם", "נֹעָה", "יְהוֹנָתָן"],
+    last: &["כֹּהֵן", "לֵוִי", "בֶּן-גּוּרְיוֹן", "מִזְרָחִי", "פֶּרֶץ", "אַבְרָהָם"],
+};
+
+const INDIC_THAI: Names = Names {
+    first: &["अजित", "प्रियंका", "श्रीनिवास", "রবীন্দ্রনাথ", "সত্যজিৎ", "สมชาย", "ณัฐพงษ์", "क्षितिज"],
+    last: &["चतुर्वेदी", "चोपड़ा", "ठाकुर", "রায়", "ใจดี", "ศรีสุข", "त्रिपाठी", "মুখোপাধ্যায়"],
+};
+
 const ROLES: &[&str] = &[
     "Rigger",
     "Production Manager",
@@ -213,7 +234,7 @@ fn quoted(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-fn roster(passes: usize) -> String {
+fn roster(passes: usize, shaped: bool) -> String {
     let mut rng = Lcg(0x004e_4c46_3230_3236);
     let mut out = String::with_capacity(passes * 140 + 200);
     out.push_str(
@@ -222,10 +243,13 @@ fn roster(passes: usize) -> String {
          starts: 2026-07-10\n  ends: 2026-07-12\npasses:\n",
     );
     for i in 0..passes {
-        let script = match rng.next() % 10 {
-            0..=5 => &LATIN,
-            6 | 7 => &GREEK,
-            _ => &CYRILLIC,
+        let script = match (shaped, rng.next() % 10) {
+            (false, 0..=5) => &LATIN,
+            (false, 6 | 7) => &GREEK,
+            (false, _) => &CYRILLIC,
+            (true, 0..=3) => &ARABIC,
+            (true, 4..=6) => &HEBREW,
+            (true, _) => &INDIC_THAI,
         };
         let name = format!("{} {}", rng.pick(script.first), rng.pick(script.last));
         let role = rng.pick(ROLES);
@@ -352,7 +376,7 @@ fn group(n: usize) -> String {
 fn usage(msg: &str) -> ExitCode {
     eprintln!("throughput: {msg}");
     eprintln!(
-        "usage: cargo bench --bench throughput -- [SIZE ...] [--runs N] [--jobs N] [--keep DIR]"
+        "usage: cargo bench --bench throughput -- [SIZE ...] [--runs N] [--jobs N] [--keep DIR] [--shaped]"
     );
     ExitCode::from(2)
 }
@@ -362,6 +386,7 @@ fn main() -> ExitCode {
     let mut runs: Option<usize> = None;
     let mut jobs: Option<String> = None;
     let mut keep: Option<PathBuf> = None;
+    let mut shaped = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -375,6 +400,7 @@ fn main() -> ExitCode {
                 Some(j) => jobs = Some(j),
                 None => return usage("--jobs takes a number"),
             },
+            "--shaped" => shaped = true,
             "--keep" => match args.next() {
                 Some(d) => keep = Some(PathBuf::from(d)),
                 None => return usage("--keep takes a folder"),
@@ -412,13 +438,21 @@ fn main() -> ExitCode {
     );
     println!("machine: {cores} cores, {}", cpu_model());
     println!("load:    {} (1, 5, 15 min load average before the runs)", load_average());
+    println!(
+        "names:   {}",
+        if shaped {
+            "Arabic, Hebrew (with marks), Devanagari, Bengali, Thai"
+        } else {
+            "Latin, Greek, Cyrillic"
+        }
+    );
     println!();
 
     let header = ["passes", "median s", "passes/s", "bytes/pass", "peak MB", ""];
     let mut rows: Vec<[String; 6]> = Vec::new();
     for &n in &sizes {
         let roster_path = keep.as_deref().unwrap_or(dir.path()).join(format!("roster-{n}.yaml"));
-        std::fs::write(&roster_path, roster(n))
+        std::fs::write(&roster_path, roster(n, shaped))
             .unwrap_or_else(|e| die(format!("cannot write {}: {e}", roster_path.display())));
         let out = dir.path().join(format!("out-{n}.pdf"));
         let stderr = dir.path().join(format!("stderr-{n}.txt"));
