@@ -63,6 +63,8 @@ pub struct Resolver<'a> {
     pub reprints: &'a Reprints,
     /// The key that signs payloads, if passes are signed.
     pub key: Option<&'a SigningKey>,
+    /// Backs are printed (`--duplex`): what they show is on the card too.
+    pub backs: bool,
 }
 
 impl<'a> Resolver<'a> {
@@ -74,7 +76,7 @@ impl<'a> Resolver<'a> {
         reprints: &'a Reprints,
         key: Option<&'a SigningKey>,
     ) -> Self {
-        Resolver { event, set, fonts, reprints, key }
+        Resolver { event, set, fonts, reprints, key, backs: false }
     }
 
     /// Resolves one entry (with warnings about it), or returns every problem with it.
@@ -221,6 +223,21 @@ impl<'a> Resolver<'a> {
             return Err(errors);
         }
         let window = Window { from, until };
+        if window.has_time() && !shows_hours(t, self.backs) {
+            let hint = if !self.backs && shows_hours(t, true) {
+                "its back shows them: print backs with --duplex, or use a pass type that shows {hours} or {dates} on its front (the built-in load-in, say); the QR code holds them either way"
+            } else {
+                "use a pass type that shows {hours} or {dates} (the built-in load-in, say); the QR code holds them either way"
+            };
+            warnings.push(
+                Diagnostic::warning(
+                    e.spans.valid_from(),
+                    format!("the hours are not printed: pass type \"{}\" shows no time", t.name),
+                )
+                .entry(&*e.id)
+                .hint(hint),
+            );
+        }
         // A pass with hours carries its window as instants (payload version
         // 2); the roster refused times without a zone, so one is here.
         let hours = self.event.timezone.as_ref().filter(|_| window.has_time()).map(|zone| {
@@ -359,6 +376,28 @@ pub fn format_when(w: When, fmt: &str) -> String {
         Some(_) => crate::when::format_time(w.start(), fmt),
         None => format_date(w.date, fmt),
     }
+}
+
+/// True when a pass type prints the times of a pass that has hours: with
+/// `{hours}`, `{dates}`, or a `{valid_from}` or `{valid_until}` whose format
+/// writes the hour, on its front or (when `backs` are printed) its back.
+fn shows_hours(t: &Template, backs: bool) -> bool {
+    let writes_hour = |fmt: &str| {
+        ["%H", "%I", "%k", "%l", "%R", "%T", "%X", "%c", "%r"].iter().any(|s| fmt.contains(s))
+    };
+    let piece = |p: &Piece| match p {
+        Piece::Field(Field::Hours | Field::Dates, _) => true,
+        Piece::Field(Field::ValidFrom | Field::ValidUntil, fmt) => {
+            writes_hour(fmt.as_deref().unwrap_or(&t.date_format))
+        }
+        _ => false,
+    };
+    let back = if backs { &t.back[..] } else { &[] };
+    t.elements.iter().chain(back).any(|el| match &el.kind {
+        Kind::Text(style) => style.parts.iter().any(|p| p.0.iter().any(piece)),
+        Kind::Raised { text, .. } => text.0.iter().any(piece),
+        _ => false,
+    })
 }
 
 /// The `{dates}` of a pass: its days as [`date_range`] writes them, and for a

@@ -351,14 +351,12 @@ impl<'a> Stages<'a> {
         signing: &'a Signing,
         book: &'static FontBook,
     ) -> Self {
+        let resolver = Resolver {
+            backs: opts.duplex.is_some(),
+            ..Resolver::new(&roster.event, set, book, &signing.reprints, signing.key.as_ref())
+        };
         Stages {
-            resolver: Resolver::new(
-                &roster.event,
-                set,
-                book,
-                &signing.reprints,
-                signing.key.as_ref(),
-            ),
+            resolver,
             layouter: Layouter::new(
                 set,
                 book,

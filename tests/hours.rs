@@ -130,6 +130,70 @@ fn a_one_day_pass_may_run_past_midnight_with_hours_but_not_for_two_days() {
     );
 }
 
+#[test]
+fn hours_a_pass_type_does_not_print_are_a_warning_and_the_day_pass_prints_them() {
+    // A day pass with hours printed its date alone, without a word: the
+    // hours were in the QR code but not on the card. Its back now shows
+    // them; printed without backs, it is a warning at the value.
+    let dir = temp();
+    let d = dir.path();
+    let day = "  - {id: NLF-0301, name: Ana Silva, pass: day, valid_from: 2027-06-19 10:00, valid_until: 2027-06-19 18:00}\n";
+    fs::write(d.join("r.yaml"), format!("{EVENT}passes:\n{day}")).unwrap();
+    let run = laminate_in(d, &["render", "r.yaml", "-o", "o.pdf"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "warning: entry \"NLF-0301\": the hours are not printed: pass type \"day\" shows no time\n  ┌─ r.yaml:7:60"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("its back shows them: print backs with --duplex"),
+        "{}",
+        run.stderr
+    );
+    let run = laminate_in(d, &["render", "r.yaml", "-o", "o.pdf", "--duplex"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    if have("pdftotext") {
+        let (ok, text, _) = tool("pdftotext", &[&d.join("o.pdf").display().to_string(), "-"]);
+        assert!(ok);
+        assert!(text.contains("Saturday 19 June 2027 10:00 – 18:00"), "{text}");
+    }
+    // A pass type of one's own that shows the date alone: a warning at the
+    // value, naming the entry and the pass type.
+    fs::create_dir(d.join("t")).unwrap();
+    fs::write(
+        d.join("t/gate.yaml"),
+        "card: cr80\nlabel: GATE\nelements:\n  name: {type: text, x: 3, y: 20, width: 79.6, height: 14, text: \"{name}\"}\n  \
+         day: {type: text, x: 3, y: 40, width: 79.6, height: 8, text: \"{valid_from:%d %b %Y}\"}\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("r.yaml"),
+        format!("{EVENT}passes:\n{}", day.replace("pass: day", "pass: gate")),
+    )
+    .unwrap();
+    let run = laminate_in(d, &["validate", "r.yaml", "--templates", "t"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "warning: entry \"NLF-0301\": the hours are not printed: pass type \"gate\" shows no time\n  ┌─ r.yaml:7:61"
+        ),
+        "{}",
+        run.stderr
+    );
+    // With the hours in the format, no warning.
+    fs::write(
+        d.join("t/gate.yaml"),
+        fs::read_to_string(d.join("t/gate.yaml")).unwrap().replace("%d %b %Y", "%d %b %Y %H:%M"),
+    )
+    .unwrap();
+    let run = laminate_in(d, &["validate", "r.yaml", "--templates", "t"], &[]);
+    assert_eq!((run.status, run.stderr.contains("warning")), (0, false), "{}", run.stderr);
+}
+
 fn payloads_first(out: &str) -> &str {
     let mut lines: Vec<&str> = out.lines().collect();
     lines.sort();
