@@ -75,6 +75,8 @@ pub struct PdfWriter<W: Write> {
     info: DocInfo,
     inks: Inks,
     spot: Option<Ref>,
+    /// The graphics state that overprints, once the security spot uses it.
+    overprint: Option<Ref>,
     /// The CutContour layer, colour space and overprint state, once used.
     cut: Option<CutRefs>,
 }
@@ -147,6 +149,7 @@ impl<W: Write> PdfWriter<W> {
             info,
             inks,
             spot: None,
+            overprint: None,
             cut: None,
         };
         w.next_id = 4;
@@ -285,6 +288,13 @@ impl<W: Write> PdfWriter<W> {
             out.push(("Properties", "Cut".into(), cut.ocg));
             out.push(("ColorSpace", "Cut".into(), cut.space));
             out.push(("ExtGState", "GCut".into(), cut.state));
+        }
+        if content.overprint {
+            let r = match self.overprint {
+                Some(r) => r,
+                None => self.overprint_state()?,
+            };
+            out.push(("ExtGState", "GOP".into(), r));
         }
         if content.spot {
             let r = match self.spot {

@@ -2,14 +2,15 @@
 //! vector in the PDF and draws in poppler, Ghostscript and MuPDF; an image
 //! that cannot be drawn, or a file outside the template folder, stops the
 //! run with the element named and writes nothing; a pass's guilloche is its
-//! own and the same in every render.
+//! own and the same in every render; a signature on the security layer
+//! prints on the security ink's plate, over the process inks.
 
 mod util;
 
 use std::fs;
 use std::path::Path;
 
-use util::{have, laminate_in, names_in, temp, tool};
+use util::{have, laminate_in, names_in, temp, tiff_plate, tiffsep, tool};
 
 const TEMPLATE: &str = r##"card: cr80
 label: PASS
@@ -294,4 +295,90 @@ fn each_pass_gets_its_own_guilloche_and_the_same_one_every_time() {
     // Both are crew passes: the same shared art, placed differently.
     assert_ne!(both[0], both[1], "two passes got the same guilloche");
     assert!(alone[0].contains("transform=[") && alone[0].contains("art "), "{}", alone[0]);
+}
+
+#[test]
+fn a_signature_on_the_security_layer_prints_on_the_security_ink_plate_over_the_text() {
+    // Guards `security: true` images with --security-ink: the collector
+    // sample's SVG signature (over the holder's name) is on the Foil plate
+    // and on no process plate, and it overprints: the name under it keeps
+    // all its black (a spot ink that knocked out the process inks left
+    // white gaps in the name wherever the signature crossed it).
+    if !have("gs") {
+        return;
+    }
+    let dir = temp();
+    let d = dir.path();
+    let sample = util::root().join("samples/collector");
+    for set in ["signed", "unsigned"] {
+        fs::create_dir(d.join(set)).unwrap();
+        for f in ["base.yaml", "collector.yaml", "signature.svg"] {
+            fs::copy(sample.join("templates").join(f), d.join(set).join(f)).unwrap();
+        }
+    }
+    // The same pass type without its signature.
+    let collector = fs::read_to_string(d.join("unsigned/collector.yaml")).unwrap();
+    let at = collector.find("  signature:").expect("the sample has a signature element");
+    fs::write(
+        d.join("unsigned/collector.yaml"),
+        format!("{}  {{}}\n", &collector[..at].trim_end()),
+    )
+    .unwrap();
+    let roster = sample.join("roster.yaml").display().to_string();
+    for set in ["signed", "unsigned"] {
+        let pdf = format!("{set}.pdf");
+        let args = [
+            "render",
+            &roster,
+            "--templates",
+            set,
+            "--only",
+            "AV-0001",
+            "--sheet",
+            "card",
+            "--bleed",
+            "0",
+            "--no-crop-marks",
+            "--no-slug",
+            "--security-ink",
+            "Foil",
+            "-o",
+            &pdf,
+            "--quiet",
+        ];
+        let run = laminate_in(d, &args, &[]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        tiffsep(&d.join(&pdf), d, set, 150);
+    }
+    // Inked pixels of a plate, in and out of the signature's box (x 20..60,
+    // y 22..35.3 mm on the card).
+    let inked = |set: &str, ink: &str| {
+        let (w, _, pixels) = tiff_plate(&d.join(format!("{set}({ink}).tif")));
+        let px = |mm: f64| (mm / 25.4 * 150.0).round() as usize;
+        let (mut inside, mut outside) = (0, 0);
+        for (i, &v) in pixels.iter().enumerate() {
+            let (x, y) = (i % w, i / w);
+            let in_box = (px(20.0)..px(60.0)).contains(&x) && (px(22.0)..px(35.3)).contains(&y);
+            if v < 192 {
+                if in_box {
+                    inside += 1;
+                } else {
+                    outside += 1;
+                }
+            }
+        }
+        (inside, outside)
+    };
+    let (signed, unsigned) = (inked("signed", "Foil"), inked("unsigned", "Foil"));
+    assert!(
+        signed.0 > unsigned.0 + 1000,
+        "no signature on the Foil plate: {signed:?} {unsigned:?}"
+    );
+    assert_eq!(signed.1, unsigned.1, "the signature's Foil ink reaches outside its box");
+    for ink in ["Cyan", "Magenta", "Yellow", "Black"] {
+        let with = tiff_plate(&d.join(format!("signed({ink}).tif")));
+        let without = tiff_plate(&d.join(format!("unsigned({ink}).tif")));
+        assert!(with == without, "the signature changed the {ink} plate");
+    }
+    assert!(inked("signed", "Black").0 > 500, "no name under the signature on the Black plate");
 }

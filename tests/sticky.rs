@@ -7,7 +7,7 @@ mod util;
 use std::fs;
 use std::path::Path;
 
-use util::{have, laminate_in, temp, tiff_plate, tool};
+use util::{have, laminate_in, temp, tiff_plate, tiffsep};
 
 const ROSTER: &str =
     "event: {name: Northern Lights Festival 2026, starts: 2026-07-10, ends: 2026-07-12}
@@ -25,22 +25,7 @@ fn separate(dir: &Path, name: &str, ids: &str, args: &[&str]) {
     all.extend_from_slice(args);
     let run = laminate_in(dir, &all, &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    let out = format!("-sOutputFile={}", dir.join(format!("{name}.tif")).display());
-    let path = dir.join(&pdf).display().to_string();
-    let (ok, _, err) = tool(
-        "gs",
-        &[
-            "-q",
-            "-dNOPAUSE",
-            "-dBATCH",
-            "-sDEVICE=tiffsep",
-            "-sCompression=none",
-            "-r72",
-            &out,
-            &path,
-        ],
-    );
-    assert!(ok, "{err}");
+    tiffsep(&dir.join(&pdf), dir, name, 72);
 }
 
 /// Ink (0 to 255) of the plate's darkest pixel in a box of mm from the

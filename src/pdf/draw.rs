@@ -35,6 +35,8 @@ pub struct Content {
     pub(super) spot: bool,
     /// The CutContour layer, spot colour and overprint state are used.
     pub(super) cut: bool,
+    /// The security layer, in a spot ink, overprints (`GOP`).
+    pub(super) overprint: bool,
 }
 
 impl Content {
@@ -52,6 +54,7 @@ impl Content {
             security: false,
             spot: false,
             cut: false,
+            overprint: false,
         }
     }
 }
@@ -176,6 +179,13 @@ impl Builder {
                             self.out.security = true;
                             self.security_depth += 1;
                             c.begin_marked_named("OC", "Sec");
+                            if self.inks.security_spot.is_some() {
+                                // A spot ink (foil, UV, varnish) is printed on
+                                // top of the process inks, not instead of
+                                // them: it overprints, as the die line does.
+                                c.ext_g_state("GOP");
+                                self.out.overprint = true;
+                            }
                         }
                         Some(Layer::CutContour) => {
                             // A die line on its own layer, in its own spot

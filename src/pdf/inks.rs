@@ -70,6 +70,23 @@ impl<W: Write> PdfWriter<W> {
         Ok(r)
     }
 
+    /// A graphics state that overprints (ISO 32000 8.6.7: /OP and /op
+    /// true, /OPM 1): what is drawn in it leaves the process inks under it
+    /// alone, as a foil, UV or varnish plate is printed on top.
+    pub(super) fn overprint_state(&mut self) -> io::Result<Ref> {
+        let r = self.alloc();
+        self.overprint = Some(r);
+        let mut c = chunk();
+        let mut gs = c.indirect(r).dict();
+        gs.pair(Name(b"Type"), Name(b"ExtGState"));
+        gs.pair(Name(b"OP"), true);
+        gs.pair(Name(b"op"), true);
+        gs.pair(Name(b"OPM"), 1);
+        gs.finish();
+        self.emit(r, c)?;
+        Ok(r)
+    }
+
     /// The die line's objects: a Separation colour space named CutContour
     /// (the name print-and-cut RIPs and plotters look for; magenta in
     /// viewers), a graphics state that overprints (ISO 32000 8.6.7: /OP and

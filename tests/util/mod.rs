@@ -84,6 +84,19 @@ pub fn tool(program: &str, args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// Separates `pdf` into plates with Ghostscript's tiffsep device at `dpi`:
+/// `DIR/NAME(Ink).tif`, one per ink (Cyan, Magenta, Yellow, Black and each
+/// spot), read with [`tiff_plate`].
+pub fn tiffsep(pdf: &Path, dir: &Path, name: &str, dpi: u32) {
+    let out = format!("-sOutputFile={}", dir.join(format!("{name}.tif")).display());
+    let res = format!("-r{dpi}");
+    let path = pdf.display().to_string();
+    let args =
+        ["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=tiffsep", "-sCompression=none", &res, &out, &path];
+    let (ok, _, err) = tool("gs", &args);
+    assert!(ok, "{err}");
+}
+
 /// A plate written by Ghostscript's tiffsep device with `-sCompression=none`
 /// (8-bit, BlackIsZero: 255 is no ink), as (width, height, pixels).
 pub fn tiff_plate(path: &Path) -> (usize, usize, Vec<u8>) {
