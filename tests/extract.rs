@@ -57,6 +57,19 @@ const NOT_EXACT: &[(&str, Read, &[&str])] = &[
 /// Where scripts/test installs pdfjs-dist (git-ignored).
 const PDFJS: &str = ".test-tools/node_modules";
 
+/// True when all four engines are here (each missing one fails the test
+/// under `LAMINATE_REQUIRE_TOOLS`, as [`have`] does).
+fn have_engines() -> bool {
+    let tools = [have("pdftotext"), have("mutool"), have("python3"), have("node")];
+    let helpers = [
+        have_helper("pypdfium2", || tool("python3", &["-c", "import pypdfium2"]).0),
+        have_helper("pdfjs-dist", || {
+            root().join(PDFJS).join("pdfjs-dist/legacy/build/pdf.mjs").exists()
+        }),
+    ];
+    tools.iter().chain(&helpers).all(|ok| *ok)
+}
+
 /// The engines, each a command that prints a PDF's pages' text separated
 /// by form feeds.
 fn engines(pdf: &str) -> Vec<(&'static str, String)> {
@@ -134,33 +147,20 @@ fn names_with_combining_marks_extract_as_written_in_four_engines() {
     // split off their letters in poppler and PDFium, the spaces between
     // right-to-left words lost in pdf.js, and U+FFFD for glyphs with no
     // mapping.
-    let tools = [have("pdftotext"), have("mutool"), have("python3"), have("node"), have("qpdf")];
-    let helpers = [
-        have_helper("pypdfium2", || tool("python3", &["-c", "import pypdfium2"]).0),
-        have_helper("pdfjs-dist", || {
-            root().join(PDFJS).join("pdfjs-dist/legacy/build/pdf.mjs").exists()
-        }),
-    ];
-    if tools.iter().chain(&helpers).any(|ok| !ok) {
+    if !have_engines() || !have("qpdf") {
         return;
     }
     let dir = temp();
     let pdf = dir.path().join("marks.pdf").display().to_string();
-    let args = [
+    let mut args = vec![
         "render",
         "tests/marks/roster.yaml",
         "--templates",
         "tests/marks/templates",
         "-o",
         &pdf,
-        "--sheet",
-        "card",
-        "--bleed",
-        "0",
-        "--no-crop-marks",
-        "--no-slug",
-        "--quiet",
     ];
+    args.extend_from_slice(util::CARD_PAGES);
     let run = laminate_in(&root(), &args, &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     // Same input, same bytes (here with one worker thread instead of one a core).
@@ -378,14 +378,7 @@ fn four_hundred_names_in_twenty_one_locales_extract_as_written() {
     // written in all four engines, but for one thing no layout can give
     // both poppler and PDFium: PDFium may return the stacked marks of a
     // letter in another (canonically equivalent) order.
-    let tools = [have("pdftotext"), have("mutool"), have("python3"), have("node")];
-    let helpers = [
-        have_helper("pypdfium2", || tool("python3", &["-c", "import pypdfium2"]).0),
-        have_helper("pdfjs-dist", || {
-            root().join(PDFJS).join("pdfjs-dist/legacy/build/pdf.mjs").exists()
-        }),
-    ];
-    if tools.iter().chain(&helpers).any(|ok| !ok) {
+    if !have_engines() {
         return;
     }
     let mut names = Vec::new();
@@ -412,25 +405,9 @@ fn four_hundred_names_in_twenty_one_locales_extract_as_written() {
     fs::write(dir.path().join("names.yaml"), roster).unwrap();
     let pdf = dir.path().join("names.pdf").display().to_string();
     let templates = root().join("tests/marks/templates").display().to_string();
-    let run = laminate_in(
-        dir.path(),
-        &[
-            "render",
-            "names.yaml",
-            "--templates",
-            &templates,
-            "-o",
-            &pdf,
-            "--sheet",
-            "card",
-            "--bleed",
-            "0",
-            "--no-crop-marks",
-            "--no-slug",
-            "--quiet",
-        ],
-        &[],
-    );
+    let mut args = vec!["render", "names.yaml", "--templates", &templates, "-o", &pdf];
+    args.extend_from_slice(util::CARD_PAGES);
+    let run = laminate_in(dir.path(), &args, &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
 
     let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
@@ -498,23 +475,9 @@ fn align_start_sets_right_to_left_names_flush_right_and_others_flush_left() {
              \x20 - { id: L-1, name: Ann Lee, pass: guest }\n",
         )
         .unwrap();
-        let args = [
-            "render",
-            "roster.yaml",
-            "--templates",
-            "templates",
-            "-o",
-            "out.pdf",
-            "--sheet",
-            "card",
-            "--bleed",
-            "0",
-            "--no-crop-marks",
-            "--no-slug",
-            "--quiet",
-            "--dump",
-            "out.dump",
-        ];
+        let mut args = vec!["render", "roster.yaml", "--templates", "templates", "-o", "out.pdf"];
+        args.extend_from_slice(util::CARD_PAGES);
+        args.extend_from_slice(&["--dump", "out.dump"]);
         let run = laminate_in(dir.path(), &args, &[]);
         assert_eq!(run.status, 0, "{}", run.stderr);
         let dump = fs::read_to_string(dir.path().join("out.dump")).unwrap();

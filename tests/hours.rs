@@ -141,13 +141,7 @@ fn hours_a_pass_type_does_not_print_are_a_warning_and_the_day_pass_prints_them()
     fs::write(d.join("r.yaml"), format!("{EVENT}passes:\n{day}")).unwrap();
     let run = laminate_in(d, &["render", "r.yaml", "-o", "o.pdf"], &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.starts_with(
-            "warning: entry \"NLF-0301\": the hours are not printed: pass type \"day\" shows no time\n  ┌─ r.yaml:7:60"
-        ),
-        "{}",
-        run.stderr
-    );
+    assert_hours_warning(&run.stderr, "day", 60);
     assert!(
         run.stderr.contains("its back shows them: print backs with --duplex"),
         "{}",
@@ -177,13 +171,7 @@ fn hours_a_pass_type_does_not_print_are_a_warning_and_the_day_pass_prints_them()
     .unwrap();
     let run = laminate_in(d, &["validate", "r.yaml", "--templates", "t"], &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.starts_with(
-            "warning: entry \"NLF-0301\": the hours are not printed: pass type \"gate\" shows no time\n  ┌─ r.yaml:7:61"
-        ),
-        "{}",
-        run.stderr
-    );
+    assert_hours_warning(&run.stderr, "gate", 61);
     // With the hours in the format, no warning.
     fs::write(
         d.join("t/gate.yaml"),
@@ -192,6 +180,15 @@ fn hours_a_pass_type_does_not_print_are_a_warning_and_the_day_pass_prints_them()
     .unwrap();
     let run = laminate_in(d, &["validate", "r.yaml", "--templates", "t"], &[]);
     assert_eq!((run.status, run.stderr.contains("warning")), (0, false), "{}", run.stderr);
+}
+
+/// Checks that `stderr` starts with the warning for NLF-0301's hours not
+/// shown by `pass`, pointing at column `col` of line 7.
+fn assert_hours_warning(stderr: &str, pass: &str, col: usize) {
+    let want = format!(
+        "warning: entry \"NLF-0301\": the hours are not printed: pass type \"{pass}\" shows no time\n  ┌─ r.yaml:7:{col}\n"
+    );
+    assert!(stderr.starts_with(&want), "{stderr}");
 }
 
 fn payloads_first(out: &str) -> &str {

@@ -327,25 +327,9 @@ fn a_signature_on_the_security_layer_prints_on_the_security_ink_plate_over_the_t
     let roster = sample.join("roster.yaml").display().to_string();
     for set in ["signed", "unsigned"] {
         let pdf = format!("{set}.pdf");
-        let args = [
-            "render",
-            &roster,
-            "--templates",
-            set,
-            "--only",
-            "AV-0001",
-            "--sheet",
-            "card",
-            "--bleed",
-            "0",
-            "--no-crop-marks",
-            "--no-slug",
-            "--security-ink",
-            "Foil",
-            "-o",
-            &pdf,
-            "--quiet",
-        ];
+        let mut args = vec!["render", &roster, "--templates", set, "--only", "AV-0001", "-o", &pdf];
+        args.extend_from_slice(&["--security-ink", "Foil"]);
+        args.extend_from_slice(util::CARD_PAGES);
         let run = laminate_in(d, &args, &[]);
         assert_eq!(run.status, 0, "{}", run.stderr);
         tiffsep(&d.join(&pdf), d, set, 150);

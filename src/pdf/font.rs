@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
-use pdf_writer::{Filter, Finish, Name, Rect, Ref, Str};
+use pdf_writer::{Chunk, Filter, Finish, Name, Rect, Ref, Str};
 use sha2::{Digest, Sha256};
 use subsetter::GlyphRemapper;
 
@@ -43,25 +43,10 @@ impl<W: Write> PdfWriter<W> {
             (self.alloc(), self.alloc(), self.alloc(), self.alloc(), self.alloc());
         let scale = 1000.0 / font.units_per_em;
 
-        let mut c = chunk();
-        c.type0_font(type0)
-            .base_font(Name(base.as_bytes()))
-            .encoding_predefined(Name(b"Identity-H"))
-            .descendant_font(cid)
-            .to_unicode(cmap);
-        self.emit(type0, c)?;
+        self.type0(type0, &base, cid, cmap)?;
 
         let mut c = chunk();
-        let mut cf = c.cid_font(cid);
-        cf.subtype(CidFontType::Type2)
-            .base_font(Name(base.as_bytes()))
-            .system_info(SystemInfo {
-                registry: Str(b"Adobe"),
-                ordering: Str(b"Identity"),
-                supplement: 0,
-            })
-            .font_descriptor(desc)
-            .cid_to_gid_map_stream(map);
+        let mut cf = cid_font(&mut c, cid, &base, desc, map);
         let mut widths = cf.widths();
         for g in &gids {
             widths.consecutive(*g, [f(font.advance_units(*g) * scale)]);
@@ -114,27 +99,10 @@ impl<W: Write> PdfWriter<W> {
         let chars = std::mem::take(&mut self.read_as);
         let (cid, cmap, map) = (self.alloc(), self.alloc(), self.alloc());
         for r in dicts {
-            let mut c = chunk();
-            c.type0_font(r)
-                .base_font(Name(base.as_bytes()))
-                .encoding_predefined(Name(b"Identity-H"))
-                .descendant_font(cid)
-                .to_unicode(cmap);
-            self.emit(r, c)?;
+            self.type0(r, base, cid, cmap)?;
         }
         let mut c = chunk();
-        let mut cf = c.cid_font(cid);
-        cf.subtype(CidFontType::Type2)
-            .base_font(Name(base.as_bytes()))
-            .system_info(SystemInfo {
-                registry: Str(b"Adobe"),
-                ordering: Str(b"Identity"),
-                supplement: 0,
-            })
-            .font_descriptor(descriptor)
-            .default_width(CELL as f32)
-            .cid_to_gid_map_stream(map);
-        cf.finish();
+        cid_font(&mut c, cid, base, descriptor, map).default_width(CELL as f32);
         self.emit(cid, c)?;
         let max = chars.last().copied().unwrap_or(0) as usize;
         self.stream(map, &vec![0u8; (max + 1) * 2])?;
@@ -147,8 +115,9 @@ impl<W: Write> PdfWriter<W> {
     }
 
     /// A glyph's outline as a Form XObject (ISO 32000 8.10), drawn in font
-    /// units and scaled to em by its /Matrix, filled with the nonzero rule in whatever colour is current where it
-    /// is drawn; written on first use.
+    /// units and scaled to em by its /Matrix, filled with the nonzero rule
+    /// in whatever colour is current where it is drawn; written on first
+    /// use.
     pub(super) fn outline(&mut self, font: usize, glyph: u16) -> io::Result<Ref> {
         if let Some(r) = self.outlines.get(&(font, glyph)) {
             return Ok(*r);
@@ -175,6 +144,42 @@ impl<W: Write> PdfWriter<W> {
         self.outlines.insert((font, glyph), r);
         Ok(r)
     }
+}
+
+impl<W: Write> PdfWriter<W> {
+    /// A Type0 font dictionary (ISO 32000 9.7.6) over the CIDFont `cid`,
+    /// with Identity-H encoding and the ToUnicode map `cmap`.
+    fn type0(&mut self, r: Ref, base: &str, cid: Ref, cmap: Ref) -> io::Result<()> {
+        let mut c = chunk();
+        c.type0_font(r)
+            .base_font(Name(base.as_bytes()))
+            .encoding_predefined(Name(b"Identity-H"))
+            .descendant_font(cid)
+            .to_unicode(cmap);
+        self.emit(r, c)
+    }
+}
+
+/// A CIDFontType2 dictionary with its name, Adobe-Identity-0 ordering,
+/// descriptor and CIDToGIDMap stream, for the caller to give widths.
+fn cid_font<'a>(
+    c: &'a mut Chunk,
+    cid: Ref,
+    base: &str,
+    descriptor: Ref,
+    map: Ref,
+) -> pdf_writer::writers::CidFont<'a> {
+    let mut cf = c.cid_font(cid);
+    cf.subtype(CidFontType::Type2)
+        .base_font(Name(base.as_bytes()))
+        .system_info(SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"Identity"),
+            supplement: 0,
+        })
+        .font_descriptor(descriptor)
+        .cid_to_gid_map_stream(map);
+    cf
 }
 
 /// Writes a glyph outline as path operators; quadratic curves (TrueType)

@@ -11,6 +11,11 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// `render` options for one card a page with nothing around it (no bleed,
+/// marks or slug), quietly: a page's text and ink are the pass's alone.
+pub const CARD_PAGES: &[&str] =
+    &["--sheet", "card", "--bleed", "0", "--no-crop-marks", "--no-slug", "--quiet"];
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
