@@ -228,24 +228,29 @@ mod tests {
         }
     }
 
-    #[test]
-    fn csv_and_json() {
-        let dir = tempfile::tempdir().unwrap();
-        let row = Row {
-            id: "A".into(),
-            name: "Zoë, \"Z\"".into(),
+    /// A crew pass's row on sheet 1 of o.pdf.
+    fn row(id: &str, name: &str, slot: usize) -> Row {
+        Row {
+            id: id.into(),
+            name: name.into(),
             pass: "crew".into(),
             valid_from: "2026-07-10".into(),
             valid_until: "2026-07-12".into(),
             reprint: 0,
             file: "o.pdf".into(),
             sheet: 1,
-            slot: 2,
+            slot,
             front_page: 1,
             back_page: None,
             shard: None,
             warnings: String::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn csv_and_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let row = row("A", "Zoë, \"Z\"", 2);
         write(&dir.path().join("m.csv"), std::slice::from_ref(&row)).unwrap();
         let csv = std::fs::read_to_string(dir.path().join("m.csv")).unwrap();
         assert_eq!(
@@ -269,23 +274,8 @@ mod tests {
         assert_eq!(spreadsheet_safe("-3"), "-3");
         assert_eq!(spreadsheet_safe("Ana Silva"), "Ana Silva");
         let dir = tempfile::tempdir().unwrap();
-        let row = |id: &str, name: &str| Row {
-            id: id.into(),
-            name: name.into(),
-            pass: "crew".into(),
-            valid_from: "2026-07-10".into(),
-            valid_until: "2026-07-12".into(),
-            reprint: 0,
-            file: "o.pdf".into(),
-            sheet: 1,
-            slot: 1,
-            front_page: 1,
-            back_page: None,
-            shard: None,
-            warnings: String::new(),
-        };
         let path = dir.path().join("m.csv");
-        write(&path, &[row("-A1", "=1+1"), row("B2", "+1 Guest")]).unwrap();
+        write(&path, &[row("-A1", "=1+1", 1), row("B2", "+1 Guest", 1)]).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("'-A1,'=1+1,") && text.contains("B2,'+1 Guest,"), "{text}");
         let ids = read_ids(&path).unwrap();
