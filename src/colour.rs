@@ -65,6 +65,18 @@ impl Colour {
         }
     }
 
+    /// The colour as 8-bit sRGB (CMYK by the simple formula), for laying
+    /// transparent photo pixels on it.
+    pub fn to_srgb8(self) -> [u8; 3] {
+        let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+        match self {
+            Colour::Rgb(r, g, b) => [byte(r), byte(g), byte(b)],
+            Colour::Cmyk(c, m, y, k) => {
+                [byte((1.0 - c) * (1.0 - k)), byte((1.0 - m) * (1.0 - k)), byte((1.0 - y) * (1.0 - k))]
+            }
+        }
+    }
+
     /// How much ink the colour puts down, 0 (paper) to 1, as the tint of a
     /// single spot ink standing in for it.
     pub fn tint(self) -> f32 {

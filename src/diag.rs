@@ -93,6 +93,11 @@ impl Diagnostic {
         Diagnostic { span: None, ..Diagnostic::error(Span::default(), message) }
     }
 
+    /// A warning that has no place in the input.
+    pub fn warning_nowhere(message: impl Into<String>) -> Self {
+        Diagnostic { span: None, ..Diagnostic::warning(Span::default(), message) }
+    }
+
     /// A warning at a span.
     pub fn warning(span: Span, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(span, message) }

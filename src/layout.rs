@@ -201,9 +201,15 @@ impl<'a> Layouter<'a> {
                     }
                 }
                 Kind::Qr { colour } => items.extend(qr(badge, el.at, pos, *colour)),
-                Kind::Photo { radius, frame } => {
+                Kind::Photo { radius, frame, .. } => {
                     if let (Some(photo), Some(path)) = (&badge.photo, &badge.photo_path) {
-                        let key = format!("{}@{}x{}", path.display(), photo.width, photo.height);
+                        let key = format!(
+                            "{}@{}x{}#{}",
+                            path.display(),
+                            photo.width,
+                            photo.height,
+                            badge.photo_key
+                        );
                         let image =
                             Item::Image { key, photo: photo.clone(), w: el.at.w, h: el.at.h };
                         // The picture is clipped to the same rounded box as its frame.

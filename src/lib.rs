@@ -28,6 +28,7 @@ pub mod output;
 pub mod payload;
 pub mod pdf;
 pub mod photo;
+pub mod photos;
 pub mod preview;
 pub mod qr;
 pub mod reprint;
@@ -116,6 +117,8 @@ pub struct RenderOptions {
     pub from: sources::From,
     /// An earlier run's manifest: render only the passes not in it.
     pub since: Option<PathBuf>,
+    /// Where prepared photos are kept between runs.
+    pub photo_cache: photos::CacheChoice,
 }
 
 impl RenderOptions {
@@ -153,6 +156,7 @@ impl RenderOptions {
             cut_contour: false,
             from: sources::From::default(),
             since: None,
+            photo_cache: photos::CacheChoice::Default,
         }
     }
 }
@@ -272,6 +276,7 @@ pub fn render_with_progress(
     let book = FontBook::bundled();
     let stages = run::Stages::new(opts, &inputs.set, &roster, &signing, book);
     let pool = run::pool(opts.jobs, output)?;
+    let photo_stage = photos::PhotoStage::new(&opts.photo_cache, &mut inputs.found)?;
     let mut failed = inputs.has_errors();
     let (set, profile, found) = (&inputs.set, &inputs.profile, &mut inputs.found);
     let writes = output.filter(|_| !failed);
@@ -280,7 +285,10 @@ pub fn render_with_progress(
         run::Emit::start(opts, writes, set, &roster, &selected, arts, profile, &pool, book)?;
     let mut passes = 0;
     for chunk in selected.chunks(CHUNK) {
-        for (&(index, entry), laid) in chunk.iter().zip(stages.lay_out(&pool, chunk, failed)) {
+        let photos = photo_stage.prepare(&pool, set, chunk, found);
+        let laid = stages.lay_out(&pool, chunk, &photos, failed);
+        drop(photos);
+        for (&(index, entry), laid) in chunk.iter().zip(laid) {
             let (pass, warnings) = match laid {
                 Ok(laid) => laid,
                 Err(errors) => {
@@ -302,6 +310,7 @@ pub fn render_with_progress(
         }
         progress(passes, selected.len());
     }
+    photo_stage.finish();
     if failed || inputs.has_errors() {
         drop(emit);
         return Err(inputs.failure());

@@ -272,6 +272,13 @@ struct RunArgs {
     /// manifest (.csv or .json): the tickets sold since the last print.
     #[arg(long, value_name = "OLD_MANIFEST")]
     since: Option<PathBuf>,
+    /// Keep prepared photos in DIR between runs (default:
+    /// $XDG_CACHE_HOME/laminate, else ~/.cache/laminate).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_photo_cache")]
+    photo_cache: Option<PathBuf>,
+    /// Prepare every photo afresh and keep none (the PDF is the same).
+    #[arg(long)]
+    no_photo_cache: bool,
 }
 
 fn parse_flip(text: &str) -> Result<laminate::impose::Flip, String> {
@@ -379,6 +386,11 @@ fn options(run: &RunArgs) -> RenderOptions {
         cut_contour: run.cut_contour,
         from: run.from.as_deref().and_then(laminate::sources::From::parse).unwrap_or_default(),
         since: run.since.clone(),
+        photo_cache: match (&run.photo_cache, run.no_photo_cache) {
+            (_, true) => laminate::photos::CacheChoice::Off,
+            (Some(dir), false) => laminate::photos::CacheChoice::Dir(dir.clone()),
+            (None, false) => laminate::photos::CacheChoice::Default,
+        },
     }
 }
 
@@ -781,6 +793,8 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         cut_contour: false,
         from: None,
         since: None,
+        photo_cache: None,
+        no_photo_cache: false,
     };
     match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {

@@ -1,7 +1,7 @@
 //! Resolve: turns a roster entry and its pass type's template into a Badge
 //! that holds only decisions (dates, texts, zones, payload, photo).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -9,7 +9,8 @@ use jiff::civil::Date;
 use crate::diag::{Diagnostic, Span};
 use crate::fonts::FontBook;
 use crate::payload::Payload;
-use crate::photo::{self, Photo};
+use crate::photo::Photo;
+use crate::photos::Photos;
 use crate::reprint::Reprints;
 use crate::roster::{Entry, Event};
 use crate::template::{Days, Field, Kind, Pattern, Piece, Template, TemplateSet};
@@ -43,8 +44,11 @@ pub struct Badge {
     pub qr_level: crate::qr::Level,
     /// The photo, scaled for its box, if the entry has one and the template a place for it.
     pub photo: Option<Arc<Photo>>,
-    /// The photo's file (identifies it for reuse in the PDF).
+    /// The photo's file and its key (together they name the image for
+    /// reuse in the PDF).
     pub photo_path: Option<PathBuf>,
+    /// The prepared photo's key (content, box and settings).
+    pub photo_key: String,
     /// Where the entry is, for messages found during layout.
     pub span: Span,
     /// 0 for a first print, n for the n-th reprint.
@@ -84,6 +88,7 @@ impl<'a> Resolver<'a> {
         &self,
         index: usize,
         e: &Entry,
+        photos: &Photos,
     ) -> Result<(Badge, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let err = |span: Span, msg: String| Diagnostic::error(span, msg).entry(&*e.id);
@@ -169,15 +174,20 @@ impl<'a> Resolver<'a> {
                 }
                 Kind::Raised { text, .. } => Some(values.render(text)),
                 Kind::Microtext { .. } => Some(format!("{} · {} · ", self.event.name, e.id)),
-                Kind::Photo { .. } => {
+                Kind::Photo { dpi, crop, backdrop, .. } => {
                     if let Some(path) = &e.photo {
-                        match self.photo(path, el.at.w, el.at.h) {
+                        let target = crate::photo::Target {
+                            w_pt: el.at.w,
+                            h_pt: el.at.h,
+                            dpi: *dpi,
+                            crop: *crop,
+                            backdrop: *backdrop,
+                        };
+                        match photos.get_or_prepare(path, &target) {
                             Ok(p) => photo = Some(p),
-                            Err(msg) => errors.push(
-                                err(e.spans.photo(), format!("photo {}: {msg}", path.display()))
-                                    .hint(
-                                    "photos are PNG or JPEG files, relative to the roster's folder",
-                                ),
+                            Err(why) => errors.push(
+                                err(e.spans.photo(), format!("photo {}: {why}", path.display()))
+                                    .hint(why.hint()),
                             ),
                         }
                     }
@@ -299,16 +309,13 @@ impl<'a> Resolver<'a> {
                 qr_level,
                 payload,
                 photo_path: photo.as_ref().and(e.photo.clone()),
-                photo,
+                photo_key: photo.as_ref().map(|p| p.key.clone()).unwrap_or_default(),
+                photo: photo.map(|p| p.photo),
                 span: e.spans.entry(),
                 reprint,
             },
             warnings,
         ))
-    }
-
-    fn photo(&self, path: &Path, w: f64, h: f64) -> Result<Arc<Photo>, String> {
-        photo::load(path, w, h).map(Arc::new).map_err(|e| e.to_string())
     }
 }
 

@@ -19,6 +19,7 @@ use crate::fonts::FontBook;
 use crate::frame::Frame;
 use crate::impose::{self, ImposeOptions, SheetSpec};
 use crate::layout::{LayoutOptions, Layouter};
+use crate::photos::Photos;
 use crate::reprint::{self, Reprints};
 use crate::resolve::Resolver;
 use crate::roster::{Entry, Roster};
@@ -402,30 +403,36 @@ impl<'a> Stages<'a> {
         index: usize,
         entry: &Entry,
         back: bool,
+        photos: &Photos,
     ) -> Result<(Frame, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let (badge, mut warnings) = self.resolver.resolve(index, entry)?;
+        let (badge, mut warnings) = self.resolver.resolve(index, entry, photos)?;
         let (frame, more) =
             if back { self.layouter.layout_back(&badge) } else { self.layouter.layout(&badge) };
         warnings.extend(more);
         Ok((frame, warnings))
     }
 
-    /// Resolves and lays out one chunk of passes on the pool's threads; the
-    /// results come back in the chunk's order. With `check_only` (a run that
+    /// Resolves and lays out one chunk of passes, with the chunk's photos
+    /// from the photo stage, on the pool's threads; the results come back
+    /// in the chunk's order. With `check_only` (a run that
     /// already failed) passes are resolved, for their errors, but not laid out.
     pub fn lay_out(
         &self,
         pool: &rayon::ThreadPool,
         chunk: &[(usize, &Entry)],
+        photos: &Photos,
         check_only: bool,
     ) -> Vec<Laid> {
         pool.install(|| {
-            chunk.par_iter().map(|&(index, entry)| self.pass(index, entry, check_only)).collect()
+            chunk
+                .par_iter()
+                .map(|&(index, entry)| self.pass(index, entry, photos, check_only))
+                .collect()
         })
     }
 
-    fn pass(&self, index: usize, entry: &Entry, check_only: bool) -> Laid {
-        let (badge, mut warnings) = self.resolver.resolve(index, entry)?;
+    fn pass(&self, index: usize, entry: &Entry, photos: &Photos, check_only: bool) -> Laid {
+        let (badge, mut warnings) = self.resolver.resolve(index, entry, photos)?;
         if check_only {
             return Ok((None, warnings));
         }

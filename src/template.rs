@@ -171,7 +171,19 @@ pub enum Kind {
     /// The QR code, square, quiet zone included in the box.
     Qr { colour: Colour },
     /// The holder's photo, cropped to fill the box.
-    Photo { radius: f64, frame: Option<Colour> },
+    Photo {
+        /// Corner radius in pt.
+        radius: f64,
+        /// A frame line around it.
+        frame: Option<Colour>,
+        /// Pixels an inch the photo is prepared at (`dpi`, default 300).
+        dpi: f64,
+        /// The part of a photo of another shape that is kept (`crop`).
+        crop: crate::photo::Crop,
+        /// What transparent pixels are laid on: the `photo_slot` colour,
+        /// else white, as sRGB bytes.
+        backdrop: [u8; 3],
+    },
     /// A fixed image (logo, signature): a PNG or JPEG, or an SVG kept vector.
     Image {
         /// The file, as the template names it.

@@ -9,6 +9,7 @@ use crate::diag::{self, Diagnostic, Severity, Sources};
 use crate::fonts::FontBook;
 use crate::preview;
 use crate::roster::{Entry, Roster};
+use crate::photos::{CacheChoice, PhotoStage};
 use crate::run::{self, Stages};
 use crate::template::{self, Kind, TemplateSet};
 use crate::units::{mm, to_mm};
@@ -169,7 +170,13 @@ pub fn render(
     let book = FontBook::bundled();
     let reprints = Default::default();
     let stages = Stages::for_preview(&data.roster.event, &set, &reprints, book, mm(BLEED_MM));
-    let (frame, found) = match stages.side(0, &entry, side == Side::Back) {
+    // The designer's photos come from the same cache as render's.
+    let mut cache_notes = Vec::new();
+    let photos = match PhotoStage::new(&CacheChoice::Default, &mut cache_notes) {
+        Ok(stage) => stage.prepare_entry(&set, &entry, &mut cache_notes),
+        Err(_) => Default::default(),
+    };
+    let (frame, found) = match stages.side(0, &entry, side == Side::Back, &photos) {
         Ok(laid) => laid,
         Err(errors) => {
             card.errors = text_of(&sources, errors);

@@ -345,7 +345,7 @@ fn element(
             "uppercase",
         ],
         "qr" | "punch" | "guilloche" => &["colour"],
-        "photo" => &["radius", "frame"],
+        "photo" => &["radius", "frame", "dpi", "crop"],
         "image" => &["file", "colour", "security"],
         "microtext" => &["colour", "size"],
         "hologram" => &[],
@@ -499,10 +499,34 @@ fn element(
             })
         }
         "qr" => Kind::Qr { colour: colour("colour", Colour::BLACK, out) },
-        "photo" => Kind::Photo {
-            radius: length("radius", out).unwrap_or(0.0),
-            frame: get("frame").and_then(|v| colour_of(v, colours, out)),
-        },
+        "photo" => {
+            let dpi = number("dpi", crate::photo::DPI, out);
+            if !(72.0..=1200.0).contains(&dpi) {
+                out.push(Diagnostic::error(
+                    get("dpi").map_or(node.span, |v| v.span),
+                    format!("{what}: dpi {dpi} is outside 72 to 1200"),
+                ));
+            }
+            let crop = match get("crop").map(|v| (v, scalar(v, out))) {
+                None => crate::photo::Crop::Centre,
+                Some((_, Some(s))) if s == "centre" || s == "center" => crate::photo::Crop::Centre,
+                Some((_, Some(s))) if s == "top" => crate::photo::Crop::Top,
+                Some((v, _)) => {
+                    out.push(Diagnostic::error(v.span, "`crop` is centre or top").hint(
+                        "top keeps the top of a head-and-shoulders photo; centre keeps the middle",
+                    ));
+                    crate::photo::Crop::Centre
+                }
+            };
+            let backdrop = colours.get("photo_slot").copied().unwrap_or(Colour::WHITE).to_srgb8();
+            Kind::Photo {
+                radius: length("radius", out).unwrap_or(0.0),
+                frame: get("frame").and_then(|v| colour_of(v, colours, out)),
+                dpi,
+                crop,
+                backdrop,
+            }
+        }
         "image" => {
             let Some(file_node) = get("file") else {
                 out.push(Diagnostic::error(node.span, format!("{what} has no `file`")));
