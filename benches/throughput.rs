@@ -22,15 +22,14 @@
 //! 5 ms while it runs (Linux only).
 
 use std::fmt::Write as _;
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitCode};
+
+mod common;
+use common::{cpu_model, group, load_average, Run};
 
 const DEFAULT_SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 const DEFAULT_RUNS: usize = 3;
-const POLL: Duration = Duration::from_millis(5);
 
 /// First and last names of one script, so that a generated name never mixes
 /// scripts.
@@ -272,105 +271,18 @@ fn roster(passes: usize, shaped: bool) -> String {
     out
 }
 
-/// The `VmHWM` (peak resident set) of a running process, in kB.
-fn vm_hwm_kb(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line["VmHWM:".len()..].trim().trim_end_matches("kB").trim().parse().ok()
-}
-
-struct Run {
-    seconds: f64,
-    peak_kb: u64,
-    bytes: u64,
-}
-
 fn die(msg: String) -> ! {
     eprintln!("throughput: FAILED: {msg}");
     std::process::exit(1);
 }
 
 fn run_once(bin: &Path, roster: &Path, out: &Path, stderr: &Path, jobs: Option<&str>) -> Run {
-    let _ = std::fs::remove_file(out);
-    let err_file = File::create(stderr)
-        .unwrap_or_else(|e| die(format!("cannot create {}: {e}", stderr.display())));
     let mut cmd = Command::new(bin);
     cmd.arg("render").arg(roster).arg("-o").arg(out).arg("--quiet");
     if let Some(j) = jobs {
         cmd.args(["--jobs", j]);
     }
-    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::from(err_file));
-
-    let start = Instant::now();
-    let mut child =
-        cmd.spawn().unwrap_or_else(|e| die(format!("cannot start {}: {e}", bin.display())));
-    let pid = child.id();
-    let mut peak_kb = 0;
-    let status = loop {
-        // Read before try_wait: once the child has exited its memory map is
-        // gone and VmHWM is no longer shown, so keep the last value read.
-        if let Some(kb) = vm_hwm_kb(pid) {
-            peak_kb = kb;
-        }
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) => std::thread::sleep(POLL),
-            Err(e) => die(format!("waiting for laminate: {e}")),
-        }
-    };
-    let seconds = start.elapsed().as_secs_f64();
-
-    let stderr_text = std::fs::read_to_string(stderr).unwrap_or_default();
-    if !status.success() {
-        die(format!("laminate render {} exited with {status}\n{stderr_text}", roster.display()));
-    }
-    let mut magic = [0u8; 5];
-    let opened = File::open(out).and_then(|mut f| f.read_exact(&mut magic));
-    if let Err(e) = opened {
-        die(format!("cannot read {}: {e}", out.display()));
-    }
-    if &magic != b"%PDF-" {
-        die(format!(
-            "{} does not start with %PDF-: {:?}",
-            out.display(),
-            String::from_utf8_lossy(&magic)
-        ));
-    }
-    let bytes = std::fs::metadata(out)
-        .map(|m| m.len())
-        .unwrap_or_else(|e| die(format!("{}: {e}", out.display())));
-    Run { seconds, peak_kb, bytes }
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|text| {
-            text.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, v)| v.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// The first three fields of `/proc/loadavg`: other work on the machine skews the times.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
-}
-
-fn group(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    common::measure(cmd, out, stderr).unwrap_or_else(|e| die(e))
 }
 
 fn usage(msg: &str) -> ExitCode {
@@ -474,13 +386,8 @@ fn main() -> ExitCode {
             die(format!("{n} passes: the PDF size differs between runs (output is meant to be deterministic)"));
         }
 
-        let mut times: Vec<f64> = results.iter().map(|r| r.seconds).collect();
-        times.sort_by(f64::total_cmp);
-        let median = if times.len() % 2 == 1 {
-            times[times.len() / 2]
-        } else {
-            (times[times.len() / 2 - 1] + times[times.len() / 2]) / 2.0
-        };
+        let times: Vec<f64> = results.iter().map(|r| r.seconds).collect();
+        let median = common::median(&times);
         let peak_kb = results.iter().map(|r| r.peak_kb).max().unwrap_or(0);
         rows.push([
             group(n),
