@@ -87,7 +87,8 @@ fn portrait(i: u64, w: u32, h: u32) -> RgbImage {
         let mut c: [f32; 3] = std::array::from_fn(|k| back_a[k] * (1.0 - t) + back_b[k] * t);
         let dx = (fx - cx) / rx;
         let dy = (fy - head_y) / ry;
-        let shoulders = fy > h as f32 * 0.62 && (fx - cx).abs() < w as f32 * (0.2 + (t - 0.62) * 1.4);
+        let shoulders =
+            fy > h as f32 * 0.62 && (fx - cx).abs() < w as f32 * (0.2 + (t - 0.62) * 1.4);
         if dx * dx + dy * dy < 1.0 {
             let shade = 1.0 - 0.25 * dx.max(0.0);
             c = std::array::from_fn(|k| skin[k] * shade);
@@ -294,8 +295,7 @@ fn main() -> ExitCode {
     let largest = sizes.iter().copied().max().unwrap_or(0);
     eprintln!("photos: making {largest} photos (kept in target/bench-photos for later runs)");
     let all = photos(&manifest_dir.join("target/bench-photos"), largest);
-    let bytes_in: u64 =
-        all.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let bytes_in: u64 = all.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
     let dir = tempfile::tempdir().unwrap_or_else(|e| die(format!("temp dir: {e}")));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 
@@ -341,13 +341,21 @@ fn main() -> ExitCode {
                         cmd
                     };
                     let run = common::measure(command(), &out, &stderr).unwrap_or_else(|e| die(e));
-                    eprintln!("photos: {who}, {n} {label}, cold {}/{runs}: {:.2} s", r + 1, run.seconds);
+                    eprintln!(
+                        "photos: {who}, {n} {label}, cold {}/{runs}: {:.2} s",
+                        r + 1,
+                        run.seconds
+                    );
                     cold.push(run);
                     if cached {
                         pdfs.push(std::fs::read(&out).unwrap_or_default());
                         let run =
                             common::measure(command(), &out, &stderr).unwrap_or_else(|e| die(e));
-                        eprintln!("photos: {who}, {n} {label}, warm {}/{runs}: {:.2} s", r + 1, run.seconds);
+                        eprintln!(
+                            "photos: {who}, {n} {label}, warm {}/{runs}: {:.2} s",
+                            r + 1,
+                            run.seconds
+                        );
                         warm.push(run);
                         if std::fs::read(&out).unwrap_or_default() != pdfs[0] {
                             die(format!("{who}: a warm run wrote other bytes than the cold one ({n} {label})"));
@@ -356,7 +364,13 @@ fn main() -> ExitCode {
                     let _ = std::fs::remove_dir_all(&cache);
                 }
                 let label = format!("{n} {label}");
-                rows.push(Row { who: who.clone(), roster: label.clone(), mode: "cold", n, runs: cold });
+                rows.push(Row {
+                    who: who.clone(),
+                    roster: label.clone(),
+                    mode: "cold",
+                    n,
+                    runs: cold,
+                });
                 if !warm.is_empty() {
                     rows.push(Row { who: who.clone(), roster: label, mode: "warm", n, runs: warm });
                 }

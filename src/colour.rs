@@ -71,9 +71,11 @@ impl Colour {
         let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
         match self {
             Colour::Rgb(r, g, b) => [byte(r), byte(g), byte(b)],
-            Colour::Cmyk(c, m, y, k) => {
-                [byte((1.0 - c) * (1.0 - k)), byte((1.0 - m) * (1.0 - k)), byte((1.0 - y) * (1.0 - k))]
-            }
+            Colour::Cmyk(c, m, y, k) => [
+                byte((1.0 - c) * (1.0 - k)),
+                byte((1.0 - m) * (1.0 - k)),
+                byte((1.0 - y) * (1.0 - k)),
+            ],
         }
     }
 

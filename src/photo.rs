@@ -132,8 +132,12 @@ impl PhotoError {
     /// A hint for the message, by kind.
     pub fn hint(&self) -> &'static str {
         match self {
-            PhotoError::Heif => "convert HEIC photos to JPEG once; the roster may then name the .jpg",
-            PhotoError::TooLarge(..) => "scale the photo down before use (a 3000 x 4000 phone photo is plenty)",
+            PhotoError::Heif => {
+                "convert HEIC photos to JPEG once; the roster may then name the .jpg"
+            }
+            PhotoError::TooLarge(..) => {
+                "scale the photo down before use (a 3000 x 4000 phone photo is plenty)"
+            }
             _ => "photos are JPEG, PNG or WebP files, relative to the roster's folder",
         }
     }

@@ -231,7 +231,6 @@ impl PhotoStage {
         collect(jobs, done, found)
     }
 
-
     /// One photo: from memory, from the cache, or prepared (and cached).
     fn one(&self, job: &Job) -> (Ready, Option<Diagnostic>) {
         let bytes = match std::fs::read(&job.path) {

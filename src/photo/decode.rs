@@ -81,9 +81,7 @@ fn jpeg(bytes: &[u8], target: &Target) -> Result<Photo, PhotoError> {
     let ((_, _, cw, ch), (tw, th)) = fit(dw, dh, target);
     let denom = [8, 4, 2].into_iter().find(|d| cw / d >= tw && ch / d >= th).unwrap_or(1);
     if denom > 1 {
-        decoder
-            .scale(w.div_ceil(denom) as u16, h.div_ceil(denom) as u16)
-            .map_err(decode_err)?;
+        decoder.scale(w.div_ceil(denom) as u16, h.div_ceil(denom) as u16).map_err(decode_err)?;
     }
     let pixels = decoder.decode().map_err(decode_err)?;
     let info = decoder.info().ok_or_else(|| decode_err("no image information"))?;
@@ -115,7 +113,8 @@ fn jpeg(bytes: &[u8], target: &Target) -> Result<Photo, PhotoError> {
 /// PNG, WebP and anything else the image crate reads: decoded whole (PNG
 /// has no reduced-size decoding), within limits set from its header.
 fn other(bytes: &[u8], target: &Target) -> Result<Photo, PhotoError> {
-    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(decode_err)?;
+    let mut reader =
+        ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(decode_err)?;
     if reader.format().is_none() {
         return Err(decode_err("unknown file type"));
     }
@@ -125,7 +124,8 @@ fn other(bytes: &[u8], target: &Target) -> Result<Photo, PhotoError> {
     if w > MAX_SIDE || h > MAX_SIDE {
         return Err(PhotoError::TooLarge(w, h));
     }
-    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(decode_err)?;
+    let mut reader =
+        ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(decode_err)?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(w.max(1));
     limits.max_image_height = Some(h.max(1));
@@ -165,14 +165,21 @@ fn finish(
         to_srgb(&mut pixels, gray, icc);
     }
     let (colour, kind) = if gray {
-        (PhotoColour::Gray, image::ExtendedColorType::L8)
+        (PhotoColour::Gray, jpeg_encoder::ColorType::Luma)
     } else {
-        (PhotoColour::Rgb, image::ExtendedColorType::Rgb8)
+        (PhotoColour::Rgb, jpeg_encoder::ColorType::Rgb)
     };
     let mut jpeg = Vec::with_capacity(pixels.len() / 8);
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, QUALITY)
-        .encode(&pixels, tw, th, kind)
-        .map_err(decode_err)?;
+    let mut encoder = jpeg_encoder::Encoder::new(&mut jpeg, QUALITY);
+    // 4:2:0 with the standard Huffman tables: with optimised tables as well,
+    // zune-jpeg (the image crate's decoder, and so the designer's and the
+    // tests' reader) decodes such files to the wrong colours.
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
+    let (w16, h16) = (u16::try_from(tw), u16::try_from(th));
+    let (Ok(w16), Ok(h16)) = (w16, h16) else {
+        return Err(decode_err("the prepared photo is larger than a JPEG holds"));
+    };
+    encoder.encode(&pixels, w16, h16, kind).map_err(decode_err)?;
     Ok(Photo { width: tw, height: th, jpeg, colour })
 }
 
