@@ -185,7 +185,7 @@ fn images_that_cannot_be_drawn_stop_the_run_naming_the_element() {
     });
     assert_eq!(
         png.lines().next().unwrap(),
-        "error: element \"logo\" (image): image file \"logo.png\" cannot be drawn: it is not a readable PNG or JPEG image (unexpected end of file)"
+        "error: element \"logo\" (image): image file \"logo.png\" cannot be drawn: it is not a readable JPEG, PNG or WebP image (unexpected end of file)"
     );
     assert!(png.contains("t/pass.yaml:5:65"), "{png}");
     let jpeg = refused("logo.jpg", |d| {
@@ -196,7 +196,7 @@ fn images_that_cannot_be_drawn_stop_the_run_naming_the_element() {
         .unwrap()
     });
     assert!(
-        jpeg.starts_with("error: element \"logo\" (image): image file \"logo.jpg\" cannot be drawn: it is not a readable PNG or JPEG image"),
+        jpeg.starts_with("error: element \"logo\" (image): image file \"logo.jpg\" cannot be drawn: it is not a readable JPEG, PNG or WebP image"),
         "{jpeg}"
     );
     let svg = refused("logo.svg", |d| {
