@@ -3,8 +3,9 @@
 //!
 //! The pipeline, one module per stage:
 //! `sources` (YAML, CSV, XLSX, ticket-shop exports) + `template` (input)
-//! -> `resolve` (Badge) -> `layout` (Frame) -> `impose` (Sheet) -> `pdf`
-//! (bytes), with `qr` (the QR encoder layout draws with) and `output` (the
+//! -> `photos` (each distinct photo prepared once, through a persistent
+//! cache; `photo` prepares one) -> `resolve` (Badge) -> `layout` (Frame) ->
+//! `impose` (Sheet) -> `pdf` (bytes), with `qr` (the QR encoder layout draws with) and `output` (the
 //! files, each written by its own thread). `run` holds the run's stages as
 //! functions (load, select and check, resolve + lay out, impose + emit);
 //! [`render_with_progress`] calls them in order, and the designer's server
@@ -260,8 +261,8 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
 
 /// Like [`render`], calling `progress(done, total)` as passes are finished.
 /// The run is its stages in order (see [`run`]): load, select and check,
-/// then resolve and lay out a chunk of passes at a time on the worker
-/// threads while the main thread places them on sheets and the writer
+/// then for a chunk of passes at a time prepare its photos, resolve and lay
+/// out on the worker threads while the main thread places them on sheets and the writer
 /// thread emits the pages.
 pub fn render_with_progress(
     opts: &RenderOptions,
