@@ -22,7 +22,7 @@ pub struct ConvertArgs {
 
 /// Converts and writes the YAML (whole or not at all).
 pub fn run(args: ConvertArgs) -> ExitCode {
-    let yaml = match laminate::sources::convert(&args.roster) {
+    let yaml = match laminate::sources::convert(&args.roster, args.output.as_deref()) {
         Ok(yaml) => yaml,
         Err(f) => return fail(f),
     };

@@ -1,5 +1,6 @@
 //! `laminate init`: turns a folder name into a starter project (a roster
-//! and a copy of the built-in templates).
+//! and a copy of the built-in templates), or a ticket-shop export into the
+//! event file it needs (`--from EXPORT`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,12 +13,37 @@ use super::output::{fail, plural};
 #[derive(Args)]
 pub struct InitArgs {
     /// The folder to write into (made if missing; nothing is overwritten).
-    pub dir: PathBuf,
+    #[arg(required_unless_present = "from")]
+    pub dir: Option<PathBuf>,
+    /// Instead: write the event file of this ticket-shop export
+    /// (EXPORT.event.yaml beside it, never over one that exists): the
+    /// event's name and dates where the export has them, and each ticket
+    /// type with its rows and a pass type to check.
+    #[arg(long, value_name = "EXPORT", conflicts_with = "dir")]
+    pub from: Option<PathBuf>,
+    /// With --from: the template folder whose pass types the ticket types
+    /// get (default: the built-in set).
+    #[arg(long, value_name = "DIR", requires = "from")]
+    pub templates: Option<PathBuf>,
 }
 
-/// Writes the project and says what to run next.
+/// Writes the project, or the event file, and says what to run next.
 pub fn run(args: InitArgs) -> ExitCode {
-    match laminate::init::init(&args.dir) {
+    if let Some(export) = &args.from {
+        return match laminate::init::event_file(export, args.templates.as_deref()) {
+            Ok(path) => {
+                say!(
+                    "laminate: wrote {}: check the event and the pass type of each ticket type",
+                    path.display()
+                );
+                say!("next: laminate validate {}", export.display());
+                ExitCode::SUCCESS
+            }
+            Err(f) => fail(f),
+        };
+    }
+    let Some(dir) = &args.dir else { unreachable!("clap requires DIR without --from") };
+    match laminate::init::init(dir) {
         Ok(w) => {
             let (r, t) = (w.roster.display(), w.templates.display());
             say!("laminate: wrote {r} and {} in {t}", plural(w.files.len(), "template"));

@@ -27,6 +27,9 @@ macro_rules! show {
 
 /// Exit status for problems in the input (roster or templates).
 pub const EXIT_INPUT: u8 = 1;
+/// Exit status for a bad command line, such as an output that is one of
+/// the inputs (clap gives it for the rest).
+pub const EXIT_USAGE: u8 = 2;
 /// Exit status for files that cannot be read or written.
 pub const EXIT_IO: u8 = 3;
 
@@ -59,6 +62,7 @@ pub fn print_warnings(sources: &diag::Sources, list: Vec<diag::Diagnostic>, repo
 pub fn status(f: &Failure) -> ExitCode {
     match f {
         Failure::Input { .. } => ExitCode::from(EXIT_INPUT),
+        Failure::Clobber(_) => ExitCode::from(EXIT_USAGE),
         Failure::Io { .. } | Failure::Templates(_) | Failure::Key(_) | Failure::Reprints(_) => {
             ExitCode::from(EXIT_IO)
         }

@@ -173,6 +173,7 @@ pub fn options(run: &RunArgs) -> RenderOptions {
         cut_contour: run.cut_contour,
         from: run.from.as_deref().and_then(laminate::sources::From::parse).unwrap_or_default(),
         since: run.since.clone(),
+        other_outputs: Vec::new(),
     }
 }
 
@@ -199,7 +200,11 @@ pub fn run(args: RenderArgs) -> ExitCode {
             bar.set_position(done as u64);
         }
     };
-    let result = laminate::render_with_progress(&options(&run), Some(&output), &progress);
+    let mut opts = options(&run);
+    if let Some(path) = &report_path {
+        opts.other_outputs.push(("the report".into(), path.clone()));
+    }
+    let result = laminate::render_with_progress(&opts, Some(&output), &progress);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
