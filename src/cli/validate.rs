@@ -41,7 +41,9 @@ pub fn run(args: ValidateArgs) -> ExitCode {
     }
     match result {
         Ok(report) => {
-            let n = report.warnings.len();
+            // Notes (how something unusual was read) are shown, not counted.
+            let warning = laminate::diag::Severity::Warning;
+            let n = report.warnings.iter().filter(|d| d.severity == warning).count();
             print_warnings(&report.sources, report.warnings, None);
             let warned = if n > 0 { format!(", {}", plural(n, "warning")) } else { String::new() };
             if !report.unused.is_empty() {

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use super::headings::{find, norm, plan};
-use super::sheet::Table;
+use super::sheet::{Row, Table};
 use super::shop::Kind;
 use super::write::{quote, scalar};
 use crate::template::{Days, TemplateSet};
@@ -92,8 +92,8 @@ pub(super) fn event_file(
     let heads: Vec<String> = table.header.cells.iter().map(|c| norm(&c.text)).collect();
     let p = plan(kind, &heads);
     let mut y = format!(
-        "# The event file of {file}, a {}, made by laminate from the export:\n\
-         # check the event and the pass type of each ticket type, then render.\nevent:\n",
+        "# The event file of {file} ({}), made by laminate from\n\
+         # the export: check the event and each ticket type's pass type.\nevent:\n",
         kind.describe()
     );
     match most_common(table, find(&heads, EVENT_NAME)) {
@@ -106,22 +106,12 @@ pub(super) fn event_file(
             ));
         }
     }
-    let starts = dates(table, &heads, STARTS).into_iter().min();
-    let ends = dates(table, &heads, ENDS).into_iter().max();
-    match (starts, ends) {
-        (Some(s), Some(e)) => y.push_str(&format!("  starts: {s}\n  ends: {}\n", e.max(s))),
-        (Some(d), None) | (None, Some(d)) => y.push_str(&format!("  starts: {d}\n  ends: {d}\n")),
-        (None, None) => y.push_str(&format!(
-            "  starts: {today}    # not in the export: today; write the event's first day\n  \
-             ends: {today}      # and its last\n"
-        )),
-    }
-
     // The ticket types of the rows that get a pass, in the order first met.
     let mut tickets: Vec<Ticket> = Vec::new();
     let mut left_out: Vec<(&'static str, usize)> = Vec::new();
     let mut seen = HashMap::new();
     let mut codes = p.code.is_some();
+    let mut kept: Vec<&Row> = Vec::new();
     for row in &table.rows {
         if let Some(why) = p
             .skips
@@ -134,11 +124,18 @@ pub(super) fn event_file(
             }
             continue;
         }
+        kept.push(row);
         if let Some(code) = &p.code {
             codes &= !code.value(row, &mut seen).is_empty();
         }
         let Some(ticket) = &p.ticket_type else { continue };
-        let name = ticket.value(row, &mut seen);
+        // "Product – Variation", or "Product" alone where the variation is
+        // empty: the names `tickets:` is looked up with (see `shop::adapt`).
+        let mut name = ticket.value(row, &mut seen);
+        if name.is_empty() {
+            let product = ticket.column().and_then(|c| row.cells.get(c));
+            name = product.map_or_else(String::new, |c| c.text.trim().to_string());
+        }
         match tickets.iter_mut().find(|t| t.name == name) {
             Some(t) => t.rows += 1,
             None => {
@@ -147,6 +144,17 @@ pub(super) fn event_file(
             }
         }
     }
+    let starts = dates(&kept, &heads, STARTS).into_iter().min();
+    let ends = dates(&kept, &heads, ENDS).into_iter().max();
+    match (starts, ends) {
+        (Some(s), Some(e)) => y.push_str(&format!("  starts: {s}\n  ends: {}\n", e.max(s))),
+        (Some(d), None) | (None, Some(d)) => y.push_str(&format!("  starts: {d}\n  ends: {d}\n")),
+        (None, None) => y.push_str(&format!(
+            "  starts: {today}    # not in the export: today; write the event's first day\n  \
+             ends: {today}      # and its last\n"
+        )),
+    }
+
     y.push_str(
         "# Each ticket type of the export, with its rows, to a pass type or alias\n\
          # (laminate templates lists them), or to ~ for no pass.\ntickets:\n",
@@ -236,13 +244,13 @@ fn most_common(table: &Table, column: Option<usize>) -> Option<String> {
     counts.into_iter().find(|(_, n)| *n == best).map(|(t, _)| t.to_string())
 }
 
-/// The dates in the columns headed with one of `names`: each cell's first
-/// ten characters read as YYYY-MM-DD (a time after them is left).
-fn dates(table: &Table, heads: &[String], names: &[&str]) -> Vec<Date> {
+/// The dates of `rows` in the columns headed with one of `names`: each
+/// cell's first ten characters read as YYYY-MM-DD (a time after them is left).
+fn dates(rows: &[&Row], heads: &[String], names: &[&str]) -> Vec<Date> {
     let columns: Vec<usize> =
         (0..heads.len()).filter(|&i| names.contains(&heads[i].as_str())).collect();
     let mut out = Vec::new();
-    for row in &table.rows {
+    for row in rows {
         for &c in &columns {
             let text = row.cells.get(c).map_or("", |c| c.text.trim());
             if let Some(d) = text.get(..10).and_then(|d| d.parse::<Date>().ok()) {
