@@ -36,7 +36,11 @@ pub fn run(args: InitArgs) -> ExitCode {
                     "laminate: wrote {}: check the event and the pass type of each ticket type",
                     path.display()
                 );
-                say!("next: laminate validate {}", export.display());
+                let templates = match &args.templates {
+                    Some(t) => format!(" --templates {}", t.display()),
+                    None => String::new(),
+                };
+                say!("next: laminate validate {}{templates}", export.display());
                 ExitCode::SUCCESS
             }
             Err(f) => fail(f),
