@@ -8,17 +8,71 @@ use std::sync::Mutex;
 
 use tempfile::NamedTempFile;
 
-/// The temporary files of this process that are not in place yet, so that
-/// an interrupted run (Ctrl-C) can remove them: a drop does that normally,
-/// but a signal ends the process without running drops.
-static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// The temporary files and folders of this process that are not in place
+/// (or removed) yet, so that an interrupted run (Ctrl-C) can remove them: a
+/// drop does that normally, but a signal ends the process without running
+/// drops. Once `stopped`, no new one is made: a thread that was about to
+/// make one while the signal's handler cleaned up would leave it behind.
+struct Pending {
+    files: Vec<PathBuf>,
+    dirs: Vec<PathBuf>,
+    stopped: bool,
+}
 
-/// Removes every temporary file not yet put in place. Called from the
-/// SIGINT/SIGTERM handler before the process exits.
+static PENDING: Mutex<Pending> =
+    Mutex::new(Pending { files: Vec::new(), dirs: Vec::new(), stopped: false });
+
+fn pending() -> std::sync::MutexGuard<'static, Pending> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The error for a temporary file asked for after [`remove_pending`].
+fn stopping() -> io::Error {
+    io::Error::new(io::ErrorKind::Interrupted, "the run is being interrupted")
+}
+
+/// Removes every temporary file not yet put in place, and every temporary
+/// folder, and makes no more. Called from the SIGINT/SIGTERM/SIGHUP
+/// handler before the process exits.
 pub fn remove_pending() {
-    let pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
-    for path in pending.iter() {
+    let mut pending = pending();
+    pending.stopped = true;
+    for path in &pending.files {
         let _ = std::fs::remove_file(path);
+    }
+    for path in &pending.dirs {
+        let _ = std::fs::remove_dir_all(path);
+    }
+}
+
+/// A temporary folder in the system's temporary folder, removed with all
+/// it holds when dropped, or by [`remove_pending`] when a signal ends the
+/// process first.
+pub struct TempDir(tempfile::TempDir);
+
+impl TempDir {
+    /// A new temporary folder whose name starts with `prefix`.
+    pub fn new(prefix: &str) -> io::Result<TempDir> {
+        // Made with the list held, so that a signal's clean-up sees it.
+        let mut pending = pending();
+        if pending.stopped {
+            return Err(stopping());
+        }
+        let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
+        pending.dirs.push(dir.path().to_path_buf());
+        Ok(TempDir(dir))
+    }
+
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let path = self.0.path();
+        pending().dirs.retain(|p| p != path);
     }
 }
 
@@ -41,6 +95,11 @@ pub fn temp_beside(path: &Path, suffix: &str) -> io::Result<NamedTempFile> {
             "it exists and is not a regular file",
         ));
     }
+    // Made with the list held, so that a signal's clean-up sees it.
+    let mut pending = pending();
+    if pending.stopped {
+        return Err(stopping());
+    }
     let temp = tempfile::Builder::new()
         .prefix(".laminate-")
         .suffix(suffix)
@@ -49,7 +108,7 @@ pub fn temp_beside(path: &Path, suffix: &str) -> io::Result<NamedTempFile> {
         .map_err(|e| {
             e.raw_os_error().map_or_else(|| io::Error::from(e.kind()), io::Error::from_raw_os_error)
         })?;
-    PENDING.lock().unwrap_or_else(|e| e.into_inner()).push(temp.path().to_path_buf());
+    pending.files.push(temp.path().to_path_buf());
     Ok(temp)
 }
 
@@ -66,7 +125,7 @@ pub fn persist(temp: NamedTempFile, path: &Path) -> io::Result<()> {
     }
     let temp_path = temp.path().to_path_buf();
     temp.persist(path).map_err(|e| e.error)?;
-    PENDING.lock().unwrap_or_else(|e| e.into_inner()).retain(|p| *p != temp_path);
+    pending().files.retain(|p| *p != temp_path);
     Ok(())
 }
 
@@ -76,6 +135,25 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut temp = temp_beside(path, ".part")?;
     temp.write_all(bytes)?;
     persist(temp, path)
+}
+
+/// Writes a small file whole, only if there is no file at `path` yet: an
+/// existing one is left as it is (`AlreadyExists`), even one made while
+/// this was being written.
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut temp = temp_beside(path, ".part")?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    let temp_path = temp.path().to_path_buf();
+    let result = temp.persist_noclobber(path).map(drop).map_err(|e| e.error);
+    pending().files.retain(|p| *p != temp_path);
+    result
 }
 
 #[cfg(test)]

@@ -52,13 +52,15 @@ pub struct Span {
     pub len: u32,
 }
 
-/// How bad a diagnostic is: errors stop the run, warnings do not.
+/// How bad a diagnostic is: errors stop the run, warnings and notes do not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     /// The run fails and writes nothing.
     Error,
     /// The run goes on; the user should look.
     Warning,
+    /// The run goes on; it says how it read something unusual.
+    Note,
 }
 
 /// One problem, with where it is and what to do about it.
@@ -101,6 +103,11 @@ impl Diagnostic {
     /// A warning at a span.
     pub fn warning(span: Span, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(span, message) }
+    }
+
+    /// A note at a span: how something unusual in the input was read.
+    pub fn note(span: Span, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Note, ..Diagnostic::error(span, message) }
     }
 
     /// Names the roster entry the problem belongs to.
@@ -202,6 +209,7 @@ pub fn emit(
         let severity = match d.severity {
             Severity::Error => cs::Severity::Error,
             Severity::Warning => cs::Severity::Warning,
+            Severity::Note => cs::Severity::Note,
         };
         let notes: Vec<String> = d.hints.iter().map(|h| format!("hint: {h}")).collect();
         // A line too long to show (one huge cell) is shown cut around the

@@ -1,10 +1,11 @@
 //! Init: turns a folder name into a starter project: a roster to edit and a
-//! copy of the built-in templates (`laminate init DIR`).
+//! copy of the built-in templates (`laminate init DIR`); or a ticket-shop
+//! export into the event file it needs (`laminate init --from EXPORT`).
 
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::{atomic, template, Failure};
+use crate::{atomic, sources, template, Failure};
 
 /// The roster `laminate init` writes: one pass of each built-in type, and
 /// comments that say what each key does.
@@ -86,4 +87,34 @@ pub fn init(dir: &Path) -> Result<Written, Failure> {
     }
     atomic::write(&roster, STARTER_ROSTER.as_bytes()).map_err(fail(&roster))?;
     Ok(Written { roster, templates, files })
+}
+
+/// Writes the event file a ticket-shop export needs beside it
+/// (`EXPORT.event.yaml`, see [`sources::event_file_for`]), mapping its
+/// ticket types to the pass types of `templates` (`None`: the built-in
+/// set). Never overwrites: an event file that is there already is left as
+/// it is and nothing is written. Gives the file's path.
+pub fn event_file(export: &Path, templates: Option<&Path>) -> Result<PathBuf, Failure> {
+    let target = sources::event_path(export);
+    if target.exists() {
+        return Err(exists(&target, "the export has its event file already"));
+    }
+    let set = crate::load_templates(templates)?;
+    let text = sources::event_file_for(export, sources::From::Auto, &set)?;
+    atomic::write_new(&target, text.as_bytes()).map_err(|source| {
+        if source.kind() == io::ErrorKind::AlreadyExists {
+            exists(&target, "the export has its event file already")
+        } else {
+            Failure::Io { action: "cannot write", path: target.clone(), source }
+        }
+    })?;
+    Ok(target)
+}
+
+fn exists(path: &Path, why: &str) -> Failure {
+    Failure::Io {
+        action: "will not overwrite",
+        path: path.to_path_buf(),
+        source: io::Error::new(io::ErrorKind::AlreadyExists, why.to_string()),
+    }
 }

@@ -68,6 +68,7 @@ fn convert(sources: &Sources, d: Diagnostic) -> JsonDiagnostic {
         severity: match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         },
         file: d.span.map(|s| sources.name(s.file).to_string()),
         line: d.span.map(|s| s.line),
@@ -125,11 +126,12 @@ pub fn report(result: Result<Report, Failure>) -> JsonReport {
         }
     };
     let errors = diagnostics.iter().filter(|d| d.severity == "error").count();
+    let notes = diagnostics.iter().filter(|d| d.severity == "note").count();
     JsonReport {
         ok: errors == 0,
         passes,
         errors,
-        warnings: diagnostics.len() - errors,
+        warnings: diagnostics.len() - errors - notes,
         diagnostics,
         left_out,
         not_used,

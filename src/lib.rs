@@ -16,6 +16,7 @@
 
 pub mod atomic;
 pub mod calibrate;
+pub mod clobber;
 pub mod colour;
 pub mod diag;
 pub mod fonts;
@@ -120,6 +121,10 @@ pub struct RenderOptions {
     pub since: Option<PathBuf>,
     /// Where prepared photos are kept between runs.
     pub photo_cache: photos::CacheChoice,
+    /// Files the caller writes after the run, each with what it is (render's
+    /// `--report`: "the report"): checked against the run's inputs with its
+    /// own outputs, before anything is written.
+    pub other_outputs: Vec<(String, PathBuf)>,
 }
 
 impl RenderOptions {
@@ -158,6 +163,7 @@ impl RenderOptions {
             from: sources::From::default(),
             since: None,
             photo_cache: photos::CacheChoice::Default,
+            other_outputs: Vec::new(),
         }
     }
 }
@@ -214,6 +220,8 @@ pub enum Failure {
     Key(sign::KeyError),
     /// The reprint state file could not be read or written.
     Reprints(reprint::StateError),
+    /// An output is one of the run's inputs; nothing was written.
+    Clobber(clobber::Clash),
 }
 
 impl fmt::Display for Failure {
@@ -233,6 +241,7 @@ impl fmt::Display for Failure {
             Failure::Templates(e) => e.fmt(f),
             Failure::Key(e) => e.fmt(f),
             Failure::Reprints(e) => e.fmt(f),
+            Failure::Clobber(e) => e.fmt(f),
         }
     }
 }
@@ -270,6 +279,9 @@ pub fn render_with_progress(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Report, Failure> {
     let mut inputs = run::load(opts)?;
+    if let Some(output) = output {
+        run::guard(opts, output, &inputs.set, inputs.roster.as_ref())?;
+    }
     let Some(roster) = inputs.roster.take() else { return Err(inputs.failure()) };
     let selected =
         run::select(opts, &inputs.set, &roster, inputs.since.as_ref(), &mut inputs.found);

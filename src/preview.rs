@@ -47,12 +47,13 @@ pub fn preview(
     opts.manifest = None;
     opts.dump = None;
     opts.reprint = false;
+    opts.other_outputs.push(("the PNG".into(), output.to_path_buf()));
     let write_fail = |source: io::Error| Failure::Io {
         action: "cannot write",
         path: output.to_path_buf(),
         source,
     };
-    let dir = tempfile::Builder::new().prefix("laminate-preview-").tempdir().map_err(write_fail)?;
+    let dir = atomic::TempDir::new("laminate-preview-").map_err(write_fail)?;
     let pdf_path = dir.path().join("preview.pdf");
     let report = crate::render(&opts, Some(&pdf_path)).map_err(|f| match f {
         // The run was asked for one id with --id, not --only.

@@ -75,12 +75,8 @@ pub fn load(path: &Path) -> Result<Reprints, StateError> {
 
 /// Writes the state file whole, through a temporary file and a rename.
 pub fn save(path: &Path, map: &Reprints) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp =
-        tempfile::Builder::new().prefix(".laminate-").suffix(".reprints.part").tempfile_in(dir)?;
+    // Through atomic: an interrupted run removes it.
+    let mut temp = crate::atomic::temp_beside(path, ".reprints.part")?;
     writeln!(temp, "# laminate reprint numbers: pass id, then its latest reprint number.")?;
     writeln!(temp, "# Written by `laminate render --reprint`; revoke older cards with `laminate verify --revoked`.")?;
     for (id, n) in map {

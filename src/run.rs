@@ -24,7 +24,7 @@ use crate::reprint::{self, Reprints};
 use crate::resolve::Resolver;
 use crate::roster::{Entry, Roster};
 use crate::template::{self, Origin, TemplateSet};
-use crate::{calibrate, manifest, sign, sources, stock, units, Failure, RenderOptions};
+use crate::{calibrate, clobber, manifest, sign, sources, stock, units, Failure, RenderOptions};
 
 /// What a run reads before it looks at any entry: the templates, the
 /// roster and the printer profile, with every problem found in them.
@@ -87,7 +87,7 @@ pub fn load(opts: &RenderOptions) -> Result<Inputs, Failure> {
     };
     let origin = opts.templates.as_ref().map_or(Origin::Builtin, |d| Origin::Dir(d.clone()));
     let set = template::load(&origin, &mut sources, &mut found).map_err(Failure::Templates)?;
-    let roster = sources::load(opts, &mut sources, &mut found)?;
+    let roster = sources::load(opts, &set, &mut sources, &mut found)?;
     let since = opts.since.as_deref().map(manifest::read_ids).transpose().map_err(|source| {
         Failure::Io {
             action: "cannot read the --since manifest",
@@ -96,6 +96,75 @@ pub fn load(opts: &RenderOptions) -> Result<Inputs, Failure> {
         }
     })?;
     Ok(Inputs { sources, found, profile, set, roster, since })
+}
+
+/// The files a run reads (see [`clobber`]): the roster and its event file
+/// and reprint numbers, the template folder's files (templates and the
+/// images they draw), the signing key, the `--since` manifest, the printer
+/// profile and the roster's photos.
+pub fn inputs_of(opts: &RenderOptions, roster: Option<&Roster>) -> clobber::Inputs {
+    let mut inputs = clobber::Inputs::default();
+    inputs.add("the roster", &opts.roster);
+    if !sources::is_stdin(&opts.roster) {
+        if sources::Format::of(&opts.roster) != sources::Format::Yaml {
+            inputs.add("the roster's event file", &sources::event_path(&opts.roster));
+        }
+        inputs.add("the roster's reprint numbers", &reprint::state_path(&opts.roster));
+    }
+    if let Some(dir) = &opts.templates {
+        inputs.add_folder("a file of the template folder", dir);
+    }
+    let named = [
+        ("the signing key", &opts.key),
+        ("the --since manifest", &opts.since),
+        ("the printer profile", &opts.printer_profile),
+    ];
+    for (what, path) in named {
+        if let Some(path) = path {
+            inputs.add(what, path);
+        }
+    }
+    let mut photos: Vec<(&Path, &str)> = roster
+        .map(|r| r.entries.iter().filter_map(|e| Some((e.photo.as_deref()?, &*e.id))).collect())
+        .unwrap_or_default();
+    photos.sort_unstable();
+    photos.dedup_by(|a, b| a.0 == b.0);
+    for (path, id) in photos {
+        inputs.add(format!("the photo of entry \"{id}\""), path);
+    }
+    inputs
+}
+
+/// Refuses a run whose outputs (the PDF, or each pass type's with
+/// `--split-by pass`, the manifest, the dump and the caller's own, such as
+/// the report) include one of its inputs, before anything is written.
+pub fn guard(
+    opts: &RenderOptions,
+    output: &Path,
+    set: &TemplateSet,
+    roster: Option<&Roster>,
+) -> Result<(), Failure> {
+    let inputs = inputs_of(opts, roster);
+    let mut outputs: Vec<(String, PathBuf)> = Vec::new();
+    if opts.split_by_pass {
+        for t in &set.templates {
+            let what = format!("the PDF of pass type {}", t.name);
+            outputs.push((what, crate::output::split_path(output, &t.name)));
+        }
+    } else {
+        outputs.push(("the PDF".into(), output.to_path_buf()));
+    }
+    if let Some(path) = &opts.manifest {
+        outputs.push(("the manifest".into(), path.clone()));
+    }
+    if let Some(path) = &opts.dump {
+        outputs.push(("the dump".into(), path.clone()));
+    }
+    outputs.extend(opts.other_outputs.iter().cloned());
+    for (what, path) in &outputs {
+        inputs.check(what, path).map_err(Failure::Clobber)?;
+    }
+    Ok(())
 }
 
 /// The entries of a run, in the order they are printed, each with its

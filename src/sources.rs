@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use crate::diag::{Diagnostic, FileId, Sources, Span};
 use crate::roster::{self, Roster, ENTRY_KEYS};
+use crate::template::TemplateSet;
 use crate::yaml;
 use crate::{Failure, RenderOptions};
 
@@ -22,6 +23,7 @@ mod headings;
 mod pattern;
 mod sheet;
 mod shop;
+mod suggest;
 mod write;
 
 use event::{bad_pattern, read_event_file, EventFile};
@@ -67,9 +69,12 @@ pub fn event_path(roster: &Path) -> PathBuf {
 const EVENT_FILE_KEYS: &[&str] = &["event", "columns", "tickets", "qr"];
 
 /// Reads the roster of a run, whatever its format. Problems in it go to
-/// `found`; the roster comes back only when it is usable.
+/// `found`; the roster comes back only when it is usable. `set` is the
+/// run's pass types, which the event file suggested for an export without
+/// one maps its ticket types to.
 pub fn load(
     opts: &RenderOptions,
+    set: &TemplateSet,
     sources: &mut Sources,
     found: &mut Vec<Diagnostic>,
 ) -> Result<Option<Roster>, Failure> {
@@ -81,13 +86,24 @@ pub fn load(
             .hint("give the roster's file name, so that ROSTER.reprints can sit beside it"),
         );
     }
-    load_path(&opts.roster, opts.from, sources, found)
+    read(&opts.roster, opts.from, Some(set), sources, found)
 }
 
-/// Reads a roster file (or `-`); see [`load`].
+/// Reads a roster file (or `-`); see [`load`]. An export without its event
+/// file is shown the event file for the built-in pass types.
 pub fn load_path(
     path: &Path,
     from: From,
+    sources: &mut Sources,
+    found: &mut Vec<Diagnostic>,
+) -> Result<Option<Roster>, Failure> {
+    read(path, from, None, sources, found)
+}
+
+fn read(
+    path: &Path,
+    from: From,
+    set: Option<&TemplateSet>,
     sources: &mut Sources,
     found: &mut Vec<Diagnostic>,
 ) -> Result<Option<Roster>, Failure> {
@@ -108,7 +124,7 @@ pub fn load_path(
     };
     let Some(table) = table else { return Ok(None) };
     let csv = Format::of(path) == Format::Csv;
-    from_table(path, &table, from, csv, &base_dir, sources, found)
+    from_table(path, &table, from, csv, set, &base_dir, sources, found)
 }
 
 /// Reads a text file (or standard input) and registers it for messages. Text
@@ -239,11 +255,13 @@ impl Places<'_> {
 /// Turns a spreadsheet and its event file into a roster. A ticket-shop
 /// export is first turned into a table of roster columns (`shop`); `csv`
 /// says the table was CSV text (where pretix escapes cells).
+#[allow(clippy::too_many_arguments)]
 fn from_table(
     path: &Path,
     table: &Table,
     from: From,
     csv: bool,
+    set: Option<&TemplateSet>,
     base_dir: &Path,
     sources: &mut Sources,
     found: &mut Vec<Diagnostic>,
@@ -254,6 +272,24 @@ fn from_table(
     let event_name =
         event_file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     if !event_file.exists() {
+        if let Some(kind) = headings::recognise(&table.header, from) {
+            let text = match set {
+                Some(set) => suggest_event_file(kind, path, table, set),
+                None => suggest_event_file(kind, path, table, &builtin_set()),
+            };
+            found.push(
+                Diagnostic::error(
+                    header_span,
+                    format!("this export needs its event file, and {} does not exist", event_file.display()),
+                )
+                .hint(format!(
+                    "laminate init --from {} writes it; or write {event_name} beside the export:\n{}",
+                    path.display(),
+                    text.trim_end()
+                )),
+            );
+            return Ok(None);
+        }
         found.push(
             Diagnostic::error(
                 header_span,
@@ -513,6 +549,66 @@ fn from_table(
     }))
 }
 
+/// The built-in pass types, for an event file suggested outside a run.
+fn builtin_set() -> TemplateSet {
+    let (mut sources, mut found) = (Sources::default(), Vec::new());
+    crate::template::load(&crate::template::Origin::Builtin, &mut sources, &mut found)
+        .unwrap_or_default()
+}
+
+/// The event file an export needs, made from the export (see `suggest`).
+fn suggest_event_file(kind: shop::Kind, path: &Path, table: &Table, set: &TemplateSet) -> String {
+    let file = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let today = jiff::Zoned::now().date();
+    suggest::event_file(kind, table, &file, set, today)
+}
+
+/// The event file for a ticket-shop export that has none (`laminate init
+/// --from EXPORT`), with `set`'s pass types; an error when the file is not
+/// an export laminate knows (`from` names the shop, as `--from` does).
+pub fn event_file_for(path: &Path, from: From, set: &TemplateSet) -> Result<String, Failure> {
+    let mut sources = Sources::default();
+    let mut found = Vec::new();
+    let table = match Format::of(path) {
+        Format::Csv => match read_text(path, &mut sources, &mut found)? {
+            Some((text, file)) => sheet::csv_table(&text, file, &mut found),
+            None => None,
+        },
+        Format::Xlsx => sheet::xlsx_table(path, &mut sources, &mut found)?,
+        Format::Yaml => {
+            let file = sources.add(path.display().to_string(), "".into());
+            found.push(
+                Diagnostic::error(
+                    Span { file, line: 1, col: 0, len: 1 },
+                    "a YAML roster has its event in it",
+                )
+                .hint("laminate init --from reads a ticket-shop export: a .csv or .xlsx file"),
+            );
+            None
+        }
+    };
+    let kind = table.as_ref().and_then(|t| headings::recognise(&t.header, from));
+    match (table, kind) {
+        (Some(table), Some(kind)) if found.is_empty() => {
+            Ok(suggest_event_file(kind, path, &table, set))
+        }
+        (Some(table), None) => {
+            let span = Span {
+                file: table.file,
+                line: table.header.line,
+                col: 0,
+                len: table.header.len.max(1),
+            };
+            found.push(
+                Diagnostic::error(span, "this table is not a ticket-shop export laminate knows")
+                    .hint("laminate knows pretix, Eventbrite and Tito exports by their headings; force one with --from pretix|eventbrite|tito"),
+            );
+            Err(crate::run::input_failure(sources, found))
+        }
+        _ => Err(crate::run::input_failure(sources, found)),
+    }
+}
+
 /// "2 cancelled, 1 add-on": rows left out, by reason.
 pub fn skipped_list(skipped: &[(String, usize)]) -> String {
     skipped.iter().map(|(why, n)| format!("{n} {why}")).collect::<Vec<_>>().join(", ")
@@ -520,11 +616,17 @@ pub fn skipped_list(skipped: &[(String, usize)]) -> String {
 
 /// Reads a roster of any format and writes it as roster YAML (`laminate
 /// convert`), or fails with every problem in it (the roster's own checks;
-/// pass types and templates are checked by `validate` and `render`).
-pub fn convert(path: &Path) -> Result<String, Failure> {
+/// pass types and templates are checked by `validate` and `render`). The
+/// caller writes the YAML to `output` (`None`: standard output), which is
+/// refused when it is one of the roster's files.
+pub fn convert(path: &Path, output: Option<&Path>) -> Result<String, Failure> {
     let mut sources = Sources::default();
     let mut found = Vec::new();
     let roster = load_path(path, From::Auto, &mut sources, &mut found)?;
+    if let Some(output) = output {
+        let inputs = crate::run::inputs_of(&RenderOptions::new(path), roster.as_ref());
+        inputs.check("the YAML roster", output).map_err(Failure::Clobber)?;
+    }
     match roster {
         Some(r) if !found.iter().any(|d| d.severity == crate::diag::Severity::Error) => {
             let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();

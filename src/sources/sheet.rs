@@ -271,6 +271,12 @@ pub(super) fn xlsx_table(
         return Err(fail(calamine::XlsxError::Io(io::Error::other("the workbook has no sheet"))));
     };
     let range = book.worksheet_range(&sheet).map_err(fail)?;
+    // Workbooks written before pretix's SafeWorkbook (openpyxl) store a text
+    // that starts with `=` as a formula with no cached value: `<f>` holds
+    // the text without its `=`, and there is no `<v>`. Every signed ticket
+    // secret is reversed base64 and often starts with `=`.
+    let formulas = book.worksheet_formula(&sheet).map_err(fail)?;
+    let mut from_formulas: Vec<(u32, usize)> = Vec::new();
     let (row0, col0) = range.start().unwrap_or((0, 0));
     // Messages quote a text form of the sheet: line n is row n, the cells
     // separated by " | ".
@@ -283,7 +289,13 @@ pub(super) fn xlsx_table(
         let mut shown = String::new();
         for (j, value) in cells.iter().enumerate() {
             let t = match value {
-                Data::Empty => String::new(),
+                Data::Empty => match formulas.get_value((line - 1, col0 + j as u32)) {
+                    Some(f) if !f.is_empty() => {
+                        from_formulas.push((line, j));
+                        format!("={f}")
+                    }
+                    _ => String::new(),
+                },
                 Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
                     s.strip_suffix("T00:00:00").unwrap_or(s).to_string()
                 }
@@ -341,6 +353,20 @@ pub(super) fn xlsx_table(
             format!("column {} (\"{}\")", column_letters(col0 as usize + j), c.text.trim())
         })
         .collect::<Vec<_>>();
+    if let Some(&(line, j)) = from_formulas.first() {
+        let c = rows.iter().chain([&header]).find(|r| r.line == line).map(|r| &r.cells[j]);
+        let n = from_formulas.len();
+        found.push(
+            Diagnostic::note(
+                Span { file, line, col: c.map_or(0, |c| c.col), len: c.map_or(1, |c| c.len.max(1)) },
+                format!(
+                    "{} stored as a formula with no value; read as the formula's text, with its `=`",
+                    if n == 1 { "a cell is".to_string() } else { format!("{n} cells are") }
+                ),
+            )
+            .hint("older pretix workbooks store a text that starts with = (a ticket secret, say) this way; check such cells, or export CSV"),
+        );
+    }
     for (line, j, e) in errors {
         if let Some(row) = rows.iter().find(|r| r.line == line) {
             let c = &row.cells[j];

@@ -51,7 +51,7 @@ pub(super) enum Kind {
 }
 
 impl Kind {
-    fn describe(self) -> &'static str {
+    pub(super) fn describe(self) -> &'static str {
         match self {
             Kind::PretixPositions => "pretix \"Order positions\" export",
             Kind::PretixCheckin => "pretix \"Check-in list\" export",

@@ -22,7 +22,7 @@ pub(super) fn quote(s: &str) -> String {
 
 /// A YAML scalar for text: plain when that reads back as the same text,
 /// otherwise double-quoted.
-fn scalar(s: &str) -> String {
+pub(super) fn scalar(s: &str) -> String {
     let plain = s.chars().next().is_some_and(|c| c.is_alphanumeric())
         && s.chars().all(|c| c.is_alphanumeric() || " -.,'()&/+_".contains(c))
         && !s.ends_with(' ')
