@@ -260,3 +260,48 @@ fn dates(rows: &[&Row], heads: &[String], names: &[&str]) -> Vec<Date> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::sheet::Cell;
+    use super::*;
+
+    fn builtin() -> TemplateSet {
+        let (mut sources, mut found) = (crate::diag::Sources::default(), Vec::new());
+        crate::template::load(&crate::template::Origin::Builtin, &mut sources, &mut found)
+            .expect("the built-in set loads")
+    }
+
+    #[test]
+    fn ticket_types_get_no_more_access_than_their_names_say() {
+        let set = builtin();
+        let pass = |t: &str| pass_for(t, &set);
+        let some = |p: &str, guessed| (Some(p.to_string()), guessed);
+        assert_eq!(pass("Crew"), some("crew", false));
+        assert_eq!(pass(" vip "), some("limited", false));
+        assert_eq!(pass("Day Pass"), some("day", true));
+        assert_eq!(pass("Stage Crew"), some("crew", true));
+        assert_eq!(pass("Festival pass – Saturday"), some("day", true));
+        assert_eq!(pass("Tagesticket – Montag"), some("day", true));
+        assert_eq!(pass("Parking"), (None, true));
+        assert_eq!(pass("T-Shirt"), (None, true));
+        // Unknown names get the pass type that grants least, never all areas.
+        assert_eq!(pass("Artist"), some("sticky", true));
+        assert_eq!(pass("Main Stage"), some("sticky", true));
+    }
+
+    #[test]
+    fn dates_are_read_from_the_start_of_a_cell() {
+        let row = |cells: &[&str]| Row {
+            line: 2,
+            len: 1,
+            cells: cells.iter().map(|t| Cell { text: t.to_string(), ..Cell::default() }).collect(),
+        };
+        let heads: Vec<String> = ["valid from", "valid until", "name"].map(String::from).to_vec();
+        let a = row(&["2026-08-01 18:00:00", "2026-08-02", "2026-01-01"]);
+        let b = row(&["", "soon", "x"]);
+        let rows = [&a, &b];
+        assert_eq!(dates(&rows, &heads, STARTS), ["2026-08-01".parse::<Date>().unwrap()]);
+        assert_eq!(dates(&rows, &heads, ENDS), ["2026-08-02".parse::<Date>().unwrap()]);
+    }
+}
