@@ -39,7 +39,8 @@ enum Command {
     /// the template YAML changing only what was edited. Ctrl-C stops it.
     Design(cli::design::DesignArgs),
     /// Start a project: write DIR/roster.yaml and a copy of the built-in
-    /// templates in DIR/templates, to edit.
+    /// templates in DIR/templates, to edit; or, with --from EXPORT, the
+    /// event file a ticket-shop export needs.
     Init(cli::init::InitArgs),
     /// Turn a CSV or XLSX roster (with its NAME.event.yaml) into a YAML roster.
     Convert(cli::convert::ConvertArgs),
