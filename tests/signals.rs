@@ -238,11 +238,20 @@ fn preview_ends_within_a_second_and_removes_its_temporary_folder() {
 }
 
 // Guards the commands that print to stdout (`man | less` that was left
-// open and not read): blocked on the full pipe, they still end on a signal.
+// open and not read, `convert big.yaml | ...`): blocked on the full pipe,
+// they still end on a signal.
 #[test]
 fn printing_commands_end_within_a_second_with_a_full_pipe() {
     let dir = temp();
-    for args in [&["man"][..], &["completions", "bash"], &["stocks"]] {
+    big_roster(dir.path(), 20_000);
+    let commands = [
+        &["man"][..],
+        &["completions", "bash"],
+        &["stocks"],
+        &["templates"],
+        &["convert", "big.yaml"],
+    ];
+    for args in commands {
         let what = format!("{args:?}");
         let mut run = start(dir.path(), args, Streams::Full);
         thread::sleep(Duration::from_millis(300));
