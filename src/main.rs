@@ -53,7 +53,7 @@ enum Command {
 fn main() -> ExitCode {
     let designing = matches!(std::env::args().nth(1).as_deref(), Some("design"));
     cli::signals::install(designing);
-    match Cli::parse().command {
+    let status = match Cli::parse().command {
         Command::Render(args) => cli::render::run(args),
         Command::Validate(args) => cli::validate::run(args),
         Command::Keygen(args) => cli::keygen::run(args),
@@ -66,5 +66,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => cli::convert::run(args),
         Command::Completions(args) => cli::completions::run(args),
         Command::Man(args) => cli::man::run(args),
-    }
+    };
+    cli::signals::hold_if_stopping();
+    status
 }
