@@ -27,7 +27,7 @@ fn pending() -> std::sync::MutexGuard<'static, Pending> {
 }
 
 /// The error for a temporary file asked for after [`remove_pending`].
-fn stopping() -> io::Error {
+fn interrupted() -> io::Error {
     io::Error::new(io::ErrorKind::Interrupted, "the run is being interrupted")
 }
 
@@ -45,6 +45,12 @@ pub fn remove_pending() {
     }
 }
 
+/// True once [`remove_pending`] ran: a signal is ending the process, and
+/// what fails from now on failed because of it.
+pub fn stopping() -> bool {
+    pending().stopped
+}
+
 /// A temporary folder in the system's temporary folder, removed with all
 /// it holds when dropped, or by [`remove_pending`] when a signal ends the
 /// process first.
@@ -56,7 +62,7 @@ impl TempDir {
         // Made with the list held, so that a signal's clean-up sees it.
         let mut pending = pending();
         if pending.stopped {
-            return Err(stopping());
+            return Err(interrupted());
         }
         let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
         pending.dirs.push(dir.path().to_path_buf());
@@ -98,7 +104,7 @@ pub fn temp_beside(path: &Path, suffix: &str) -> io::Result<NamedTempFile> {
     // Made with the list held, so that a signal's clean-up sees it.
     let mut pending = pending();
     if pending.stopped {
-        return Err(stopping());
+        return Err(interrupted());
     }
     let temp = tempfile::Builder::new()
         .prefix(".laminate-")

@@ -39,7 +39,8 @@ enum Command {
     /// the template YAML changing only what was edited. Ctrl-C stops it.
     Design(cli::design::DesignArgs),
     /// Start a project: write DIR/roster.yaml and a copy of the built-in
-    /// templates in DIR/templates, to edit.
+    /// templates in DIR/templates, to edit; or, with --from EXPORT, the
+    /// event file a ticket-shop export needs.
     Init(cli::init::InitArgs),
     /// Turn a CSV or XLSX roster (with its NAME.event.yaml) into a YAML roster.
     Convert(cli::convert::ConvertArgs),
@@ -52,7 +53,7 @@ enum Command {
 fn main() -> ExitCode {
     let designing = matches!(std::env::args().nth(1).as_deref(), Some("design"));
     cli::signals::install(designing);
-    match Cli::parse().command {
+    let status = match Cli::parse().command {
         Command::Render(args) => cli::render::run(args),
         Command::Validate(args) => cli::validate::run(args),
         Command::Keygen(args) => cli::keygen::run(args),
@@ -65,5 +66,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => cli::convert::run(args),
         Command::Completions(args) => cli::completions::run(args),
         Command::Man(args) => cli::man::run(args),
-    }
+    };
+    cli::signals::hold_if_stopping();
+    status
 }

@@ -30,6 +30,7 @@ use event::{bad_pattern, read_event_file, EventFile};
 use pattern::Pattern;
 use sheet::Table;
 pub use shop::From;
+pub use suggest::event_file_for;
 use write::quote;
 pub use write::to_yaml;
 
@@ -274,8 +275,8 @@ fn from_table(
     if !event_file.exists() {
         if let Some(kind) = headings::recognise(&table.header, from) {
             let text = match set {
-                Some(set) => suggest_event_file(kind, path, table, set),
-                None => suggest_event_file(kind, path, table, &builtin_set()),
+                Some(set) => suggest::for_export(kind, path, table, set),
+                None => suggest::for_export(kind, path, table, &suggest::builtin_set()),
             };
             found.push(
                 Diagnostic::error(
@@ -547,66 +548,6 @@ fn from_table(
         }
         r
     }))
-}
-
-/// The built-in pass types, for an event file suggested outside a run.
-fn builtin_set() -> TemplateSet {
-    let (mut sources, mut found) = (Sources::default(), Vec::new());
-    crate::template::load(&crate::template::Origin::Builtin, &mut sources, &mut found)
-        .unwrap_or_default()
-}
-
-/// The event file an export needs, made from the export (see `suggest`).
-fn suggest_event_file(kind: shop::Kind, path: &Path, table: &Table, set: &TemplateSet) -> String {
-    let file = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let today = jiff::Zoned::now().date();
-    suggest::event_file(kind, table, &file, set, today)
-}
-
-/// The event file for a ticket-shop export that has none (`laminate init
-/// --from EXPORT`), with `set`'s pass types; an error when the file is not
-/// an export laminate knows (`from` names the shop, as `--from` does).
-pub fn event_file_for(path: &Path, from: From, set: &TemplateSet) -> Result<String, Failure> {
-    let mut sources = Sources::default();
-    let mut found = Vec::new();
-    let table = match Format::of(path) {
-        Format::Csv => match read_text(path, &mut sources, &mut found)? {
-            Some((text, file)) => sheet::csv_table(&text, file, &mut found),
-            None => None,
-        },
-        Format::Xlsx => sheet::xlsx_table(path, &mut sources, &mut found)?,
-        Format::Yaml => {
-            let file = sources.add(path.display().to_string(), "".into());
-            found.push(
-                Diagnostic::error(
-                    Span { file, line: 1, col: 0, len: 1 },
-                    "a YAML roster has its event in it",
-                )
-                .hint("laminate init --from reads a ticket-shop export: a .csv or .xlsx file"),
-            );
-            None
-        }
-    };
-    let kind = table.as_ref().and_then(|t| headings::recognise(&t.header, from));
-    match (table, kind) {
-        (Some(table), Some(kind)) if found.is_empty() => {
-            Ok(suggest_event_file(kind, path, &table, set))
-        }
-        (Some(table), None) => {
-            let span = Span {
-                file: table.file,
-                line: table.header.line,
-                col: 0,
-                len: table.header.len.max(1),
-            };
-            found.push(
-                Diagnostic::error(span, "this table is not a ticket-shop export laminate knows")
-                    .hint("laminate knows pretix, Eventbrite and Tito exports by their headings; force one with --from pretix|eventbrite|tito"),
-            );
-            Err(crate::run::input_failure(sources, found))
-        }
-        _ => Err(crate::run::input_failure(sources, found)),
-    }
 }
 
 /// "2 cancelled, 1 add-on": rows left out, by reason.

@@ -238,11 +238,20 @@ fn preview_ends_within_a_second_and_removes_its_temporary_folder() {
 }
 
 // Guards the commands that print to stdout (`man | less` that was left
-// open and not read): blocked on the full pipe, they still end on a signal.
+// open and not read, `convert big.yaml | ...`): blocked on the full pipe,
+// they still end on a signal.
 #[test]
 fn printing_commands_end_within_a_second_with_a_full_pipe() {
     let dir = temp();
-    for args in [&["man"][..], &["completions", "bash"], &["stocks"]] {
+    big_roster(dir.path(), 20_000);
+    let commands = [
+        &["man"][..],
+        &["completions", "bash"],
+        &["stocks"],
+        &["templates"],
+        &["convert", "big.yaml"],
+    ];
+    for args in commands {
         let what = format!("{args:?}");
         let mut run = start(dir.path(), args, Streams::Full);
         thread::sleep(Duration::from_millis(300));
@@ -251,4 +260,86 @@ fn printing_commands_end_within_a_second_with_a_full_pipe() {
         assert_eq!(status, Some(130), "{what}");
         assert!(took < Duration::from_secs(1), "{what}: ran on for {took:?}");
     }
+}
+
+/// Runs `laminate args` in `dir` on a pseudo-terminal of its own (a new
+/// session, as a login shell's command), closes the terminal once
+/// `ready_file` exists in `dir` (or after 500 ms when it is empty), and
+/// gives the exit status (None: killed by a signal) and how long after the
+/// hang-up it ended; None for the time when it ran on for 5 s (then it is
+/// killed).
+fn hang_up(dir: &Path, args: &[&str], ready_file: &str) -> (Option<i32>, Option<Duration>) {
+    const SCRIPT: &str = r#"
+import os, pty, sys, time
+exe, ready = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(exe, [exe] + sys.argv[3:])
+os.set_blocking(fd, False)
+start = time.time()
+while True:
+    if ready and any(n.endswith(ready) for n in os.listdir(".")):
+        break
+    if not ready and time.time() - start > 0.5:
+        break
+    if time.time() - start > 60:
+        print("never ready"); sys.exit(1)
+    try:
+        os.read(fd, 65536)
+    except OSError:
+        pass
+    time.sleep(0.01)
+os.close(fd)
+closed = time.time()
+while time.time() - closed < 5:
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        code = os.waitstatus_to_exitcode(status)
+        print(code, time.time() - closed)
+        sys.exit(0)
+    time.sleep(0.005)
+os.kill(pid, 9)
+os.waitpid(pid, 0)
+print("running")
+"#;
+    let mut cmd = Command::new("python3");
+    cmd.arg("-c").arg(SCRIPT).arg(env!("CARGO_BIN_EXE_laminate")).arg(ready_file).args(args);
+    let out = cmd.current_dir(dir).env_clear().env("TMPDIR", dir.join("tmp")).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    let mut words = text.split_whitespace();
+    match (words.next(), words.next()) {
+        (Some("running"), _) => (Some(0), None),
+        (Some(code), Some(secs)) => {
+            let code: i32 = code.parse().unwrap();
+            let took = Duration::from_secs_f64(secs.parse().unwrap());
+            ((code >= 0).then_some(code), Some(took))
+        }
+        _ => panic!("{text}"),
+    }
+}
+
+// Guards a command whose terminal is closed (the window shut, ssh gone):
+// the hang-up came as SIGHUP, and the handler's message to the gone
+// terminal failed (EIO) and panicked, so the designer ran on, deaf to
+// SIGTERM and Ctrl-C, and a render went on to write its PDF.
+#[test]
+fn closing_the_terminal_ends_design_and_render_within_a_second() {
+    if !util::have("python3") {
+        return;
+    }
+    let dir = temp();
+    fs::create_dir_all(dir.path().join("tmp")).unwrap();
+    let (status, took) = hang_up(dir.path(), &["design"], "");
+    let took = took.expect("design ran on for 5 s after its terminal closed");
+    assert_eq!(status, Some(0), "design");
+    assert!(took < Duration::from_secs(1), "design ran on for {took:?}");
+
+    big_roster(dir.path(), 20_000);
+    let args = ["render", "big.yaml", "-o", "out.pdf", "--jobs", "1"];
+    let (status, took) = hang_up(dir.path(), &args, ".part");
+    let took = took.expect("render ran on for 5 s after its terminal closed");
+    assert_eq!(status, Some(130), "render");
+    assert!(took < Duration::from_secs(1), "render ran on for {took:?}");
+    assert_eq!(left_behind(dir.path()), Vec::<String>::new());
 }

@@ -71,6 +71,7 @@ pub fn status(f: &Failure) -> ExitCode {
 
 /// Prints a failure and gives its exit status.
 pub fn fail(f: Failure) -> ExitCode {
+    super::signals::hold_if_stopping();
     let status = status(&f);
     match f {
         Failure::Input { sources, diagnostics } => {

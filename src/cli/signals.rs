@@ -40,3 +40,15 @@ fn stop(message: &'static str, status: i32) -> ! {
     }
     std::process::exit(status)
 }
+
+/// Waits for the signal's handler to end the process, when a signal is
+/// ending it: the run's own failure then (its temporary files removed
+/// under it) must not end the process first, with another status and a
+/// message about a file the user did not break.
+pub fn hold_if_stopping() {
+    if laminate::atomic::stopping() {
+        loop {
+            std::thread::park();
+        }
+    }
+}

@@ -5,14 +5,18 @@
 //! --from EXPORT` writes it).
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use jiff::civil::Date;
 
-use super::headings::{find, norm, plan};
-use super::sheet::{Row, Table};
-use super::shop::Kind;
+use super::headings::{self, find, norm, plan};
+use super::sheet::{self, Row, Table};
+use super::shop::{From, Kind};
 use super::write::{quote, scalar};
+use super::{read_text, Format};
+use crate::diag::{Diagnostic, Sources, Span};
 use crate::template::{Days, TemplateSet};
+use crate::Failure;
 
 /// Headings of the event's name: pretix "Event name", Eventbrite "Event
 /// Name", Tito "Event"; pretix's German "Veranstaltung".
@@ -70,6 +74,64 @@ const DAY_WORDS: &[&str] = &[
     "sunday",
     "sonnabend",
 ];
+
+/// The built-in pass types, for an event file suggested outside a run.
+pub(super) fn builtin_set() -> TemplateSet {
+    let (mut sources, mut found) = (Sources::default(), Vec::new());
+    crate::template::load(&crate::template::Origin::Builtin, &mut sources, &mut found)
+        .unwrap_or_default()
+}
+
+/// The event file an export needs, made from the export .
+pub(super) fn for_export(kind: Kind, path: &Path, table: &Table, set: &TemplateSet) -> String {
+    let file = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let today = jiff::Zoned::now().date();
+    event_file(kind, table, &file, set, today)
+}
+
+/// The event file for a ticket-shop export that has none (`laminate init
+/// --from EXPORT`), with `set`'s pass types; an error when the file is not
+/// an export laminate knows (`from` names the shop, as `--from` does).
+pub fn event_file_for(path: &Path, from: From, set: &TemplateSet) -> Result<String, Failure> {
+    let mut sources = Sources::default();
+    let mut found = Vec::new();
+    let table = match Format::of(path) {
+        Format::Csv => match read_text(path, &mut sources, &mut found)? {
+            Some((text, file)) => sheet::csv_table(&text, file, &mut found),
+            None => None,
+        },
+        Format::Xlsx => sheet::xlsx_table(path, &mut sources, &mut found)?,
+        Format::Yaml => {
+            let file = sources.add(path.display().to_string(), "".into());
+            found.push(
+                Diagnostic::error(
+                    Span { file, line: 1, col: 0, len: 1 },
+                    "a YAML roster has its event in it",
+                )
+                .hint("laminate init --from reads a ticket-shop export: a .csv or .xlsx file"),
+            );
+            None
+        }
+    };
+    let kind = table.as_ref().and_then(|t| headings::recognise(&t.header, from));
+    match (table, kind) {
+        (Some(table), Some(kind)) if found.is_empty() => Ok(for_export(kind, path, &table, set)),
+        (Some(table), None) => {
+            let span = Span {
+                file: table.file,
+                line: table.header.line,
+                col: 0,
+                len: table.header.len.max(1),
+            };
+            found.push(
+                Diagnostic::error(span, "this table is not a ticket-shop export laminate knows")
+                    .hint("laminate knows pretix, Eventbrite and Tito exports by their headings; force one with --from pretix|eventbrite|tito"),
+            );
+            Err(crate::run::input_failure(sources, found))
+        }
+        _ => Err(crate::run::input_failure(sources, found)),
+    }
+}
 
 /// One ticket type of the export: its rows (those that get a pass) and
 /// the pass type written for it, with how it was chosen.
@@ -259,4 +321,49 @@ fn dates(rows: &[&Row], heads: &[String], names: &[&str]) -> Vec<Date> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::sheet::Cell;
+    use super::*;
+
+    fn builtin() -> TemplateSet {
+        let (mut sources, mut found) = (crate::diag::Sources::default(), Vec::new());
+        crate::template::load(&crate::template::Origin::Builtin, &mut sources, &mut found)
+            .expect("the built-in set loads")
+    }
+
+    #[test]
+    fn ticket_types_get_no_more_access_than_their_names_say() {
+        let set = builtin();
+        let pass = |t: &str| pass_for(t, &set);
+        let some = |p: &str, guessed| (Some(p.to_string()), guessed);
+        assert_eq!(pass("Crew"), some("crew", false));
+        assert_eq!(pass(" vip "), some("limited", false));
+        assert_eq!(pass("Day Pass"), some("day", true));
+        assert_eq!(pass("Stage Crew"), some("crew", true));
+        assert_eq!(pass("Festival pass – Saturday"), some("day", true));
+        assert_eq!(pass("Tagesticket – Montag"), some("day", true));
+        assert_eq!(pass("Parking"), (None, true));
+        assert_eq!(pass("T-Shirt"), (None, true));
+        // Unknown names get the pass type that grants least, never all areas.
+        assert_eq!(pass("Artist"), some("sticky", true));
+        assert_eq!(pass("Main Stage"), some("sticky", true));
+    }
+
+    #[test]
+    fn dates_are_read_from_the_start_of_a_cell() {
+        let row = |cells: &[&str]| Row {
+            line: 2,
+            len: 1,
+            cells: cells.iter().map(|t| Cell { text: t.to_string(), ..Cell::default() }).collect(),
+        };
+        let heads: Vec<String> = ["valid from", "valid until", "name"].map(String::from).to_vec();
+        let a = row(&["2026-08-01 18:00:00", "2026-08-02", "2026-01-01"]);
+        let b = row(&["", "soon", "x"]);
+        let rows = [&a, &b];
+        assert_eq!(dates(&rows, &heads, STARTS), ["2026-08-01".parse::<Date>().unwrap()]);
+        assert_eq!(dates(&rows, &heads, ENDS), ["2026-08-02".parse::<Date>().unwrap()]);
+    }
 }
