@@ -15,8 +15,10 @@
 
 pub mod atomic;
 pub mod calibrate;
+pub mod checkins;
 pub mod colour;
 pub mod diag;
+pub mod door;
 pub mod fonts;
 pub mod frame;
 pub mod impose;

@@ -8,6 +8,8 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 use laminate::{diag, units, Failure, RenderOptions};
 
+mod cli;
+
 /// Turns a YAML roster of people into print-ready PDF sheets of laminate passes.
 #[derive(Parser)]
 #[command(name = "laminate", version, about)]
@@ -123,6 +125,10 @@ enum Command {
     },
     /// Print the manual page (roff) to standard output.
     Man,
+    /// Write the offline door page that checks passes (docs/door.md).
+    Door(cli::door::DoorArgs),
+    /// Join the scan logs that door pages export.
+    Checkins(cli::checkins::CheckinsArgs),
 }
 
 /// How `validate` reports.
@@ -727,6 +733,8 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut cmd, "laminate", &mut script);
             print_bytes(&script)
         }
+        Command::Door(args) => cli::door::run(args),
+        Command::Checkins(args) => cli::checkins::run(args),
         Command::Man => {
             let mut page = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
