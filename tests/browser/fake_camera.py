@@ -28,7 +28,7 @@ card = card.rotate(3.0, Image.Resampling.BICUBIC, expand=True, fillcolor=150)
 frame = Image.new("L", (W, H), 150)
 frame.paste(card, ((W - card.width) // 2, (H - card.height) // 2))
 frame = frame.filter(ImageFilter.GaussianBlur(0.8))
-a = np.asarray(frame, dtype=np.float32) + rng.normal(0.0, 5.0, (H, W))
+a = np.asarray(frame, dtype=np.float32) + rng.normal(0.0, 3.0, (H, W))
 y = np.clip(a, 0, 255).astype(np.uint8)
 # Grey: Y carries the picture, the chroma planes are neutral.
 chroma = np.full((H // 2) * (W // 2), 128, dtype=np.uint8).tobytes()
