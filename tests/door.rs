@@ -529,3 +529,50 @@ fn checkins_merge_names_the_bad_line_of_each_log() {
     let run = laminate_in(d, &["checkins", "merge", "a.csv", "-o", "a.csv"], &[]);
     assert_eq!(run.status, 3, "{}", run.stderr);
 }
+
+// Guards the clock check and typed ids: the page warns when the device's
+// clock is before the page was made or away from the event's dates, and
+// says nothing while it agrees; an id typed alone is never admitted.
+#[test]
+fn the_page_warns_of_a_wrong_clock_and_does_not_admit_an_id_alone() {
+    if !have_browser() {
+        return;
+    }
+    let dir = temp();
+    let d = dir.path();
+    write_keys(d, "k", &readme_key());
+    fs::write(d.join("r.yaml"), ROSTER).unwrap();
+    fs::write(d.join("revoked.txt"), "NLF-0007\n").unwrap();
+    // SOURCE_DATE_EPOCH 1780000000 is 2026-05-28 20:26:40 UTC.
+    door(
+        d,
+        &[
+            "--public-key",
+            "k.pub",
+            "--event",
+            "r.yaml",
+            "--revoked",
+            "revoked.txt",
+            "-o",
+            "door.html",
+        ],
+    );
+    let page = url(&d.join("door.html"));
+    let early = drive(d, json!({"page": page, "clock": "2026-05-01T12:00:00Z", "steps": []}));
+    let w = early["warnings"].as_str().unwrap();
+    assert!(w.starts_with("Check this device's clock: it says 2026-05-01 13:00, before this page was made (2026-05-28T20:26:40Z)"), "{w}");
+    let late = drive(d, json!({"page": page, "clock": "2026-08-01T12:00:00Z", "steps": []}));
+    let w = late["warnings"].as_str().unwrap();
+    assert!(w.contains("it says 2026-08-01, and the event runs 2026-07-09 to 2026-07-13"), "{w}");
+    let right = drive(
+        d,
+        json!({"page": page, "clock": "2026-07-10T12:00:00Z",
+               "steps": [{"input": "typed", "text": "NLF-0007"}]}),
+    );
+    assert_eq!(right["warnings"], "", "a clock that agrees gets no warning");
+    let s = &right["steps"][0];
+    let status = s["status"].as_str().unwrap();
+    assert!(status.starts_with("REFUSE\nNLF-0007 typed by hand: not verified"), "{status}");
+    assert!(status.contains("This id is on the revocation list."), "{status}");
+    assert_eq!(s["reason"], "not-verified");
+}
