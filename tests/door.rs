@@ -576,3 +576,54 @@ fn the_page_warns_of_a_wrong_clock_and_does_not_admit_an_id_alone() {
     assert!(status.contains("This id is on the revocation list."), "{status}");
     assert_eq!(s["reason"], "not-verified");
 }
+
+/// A static file server on 127.0.0.1 (Python's http.server), stopped when dropped.
+struct Server(std::process::Child, u16);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(dir: &Path) -> Server {
+    use std::io::BufRead;
+    let mut child = Command::new("python3")
+        .args(["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory"])
+        .arg(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 runs");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    // "Serving HTTP on 127.0.0.1 port 43567 (http://127.0.0.1:43567/) ..."
+    let port =
+        line.split(" port ").nth(1).and_then(|r| r.split(' ').next()).and_then(|p| p.parse().ok());
+    Server(child, port.unwrap_or_else(|| panic!("a port in {line:?}")))
+}
+
+// Guards the phone path: served from a secure origin (here http on
+// localhost, which browsers treat as https), the page written with --pwa
+// installs its service worker and opens again with the network off.
+#[test]
+fn with_pwa_the_served_page_opens_again_offline() {
+    if !have_browser() {
+        return;
+    }
+    let dir = temp();
+    let d = dir.path();
+    write_keys(d, "k", &readme_key());
+    door(d, &["--public-key", "k.pub", "--pwa", "-o", "door.html"]);
+    let server = serve(d);
+    let page = format!("http://127.0.0.1:{}/door.html", server.1);
+    let seen = drive(
+        d,
+        json!({"page": page, "clock": "2026-07-10T12:00:00Z", "offline_reload": true, "steps": []}),
+    );
+    drop(server);
+    assert_eq!(seen["offline_ready"], true, "{seen}");
+    assert_eq!(seen["offline_controlled"], true, "{seen}");
+    assert_eq!(seen["violations"], json!([]));
+}

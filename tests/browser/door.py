@@ -108,6 +108,15 @@ with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
         out["steps"].append(last)
         if how == "camera":
             page.click("#camera-toggle")
+    if plan.get("offline_reload"):
+        # Served with --pwa: once its service worker controls the page, the
+        # page opens again with the network gone.
+        wait(page, "!!navigator.serviceWorker.controller")
+        browser.set_offline(True)
+        page.reload()
+        wait(page, "!!(window.__door && window.__door.ready)")
+        out["offline_ready"] = True
+        out["offline_controlled"] = page.evaluate("!!navigator.serviceWorker.controller")
     if plan.get("screenshot"):
         page.screenshot(path=plan["screenshot"])
     out["violations"] = page.evaluate("window.__violations || []")

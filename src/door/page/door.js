@@ -588,7 +588,8 @@
     showCount();
     checkClock();
     setInterval(checkClock, 60000);
-    if (config.pwa && location.protocol === "https:" && "serviceWorker" in navigator) {
+    // https, or http on localhost (a secure context too); never from a file.
+    if (config.pwa && window.isSecureContext && location.protocol.startsWith("http") && "serviceWorker" in navigator) {
       navigator.serviceWorker.register(config.pwa.worker).catch((e) => warn(`Not installable offline: ${e.message}`));
     }
     state.ready = true;
