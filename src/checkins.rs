@@ -259,16 +259,18 @@ impl Report {
         use std::fmt::Write;
         let mut out = String::new();
         let doors: Vec<&str> = self.doors.iter().map(String::as_str).collect();
+        let n = |count: usize, one: &str, many: &str| {
+            format!("{count} {}", if count == 1 { one } else { many })
+        };
         let _ = writeln!(
             out,
-            "{} logs, {} scans at {} door{}: {}",
-            self.logs.len(),
-            self.scans,
-            doors.len(),
-            if doors.len() == 1 { "" } else { "s" },
+            "{}, {} at {}: {}",
+            n(self.logs.len(), "log", "logs"),
+            n(self.scans, "scan", "scans"),
+            n(doors.len(), "door", "doors"),
             doors.join(", ")
         );
-        let _ = writeln!(out, "admitted: {} ({} passes)", self.admitted, self.passes);
+        let _ = writeln!(out, "admitted: {} ({})", self.admitted, n(self.passes, "pass", "passes"));
         let _ = writeln!(out, "admitted more than once: {}", self.double_entries.len());
         for d in &self.double_entries {
             let _ = writeln!(
@@ -361,6 +363,17 @@ mod tests {
         assert_eq!(r.by_pass_type["CREW"], 2);
         assert_eq!(r.by_hour["2026-07-10 14:00"], 3);
         assert_eq!(r.refused["expired"], 1);
+        assert!(
+            r.text().starts_with("2 logs, 6 scans at 2 doors: A, B\nadmitted: 4 (2 passes)\nadmitted more than once: 1\n  P1 (CREW): at A 2026-07-10 14:02, again at B 2026-07-10 14:30 with no exit between\n"),
+            "{}",
+            r.text()
+        );
+        let one = merge(vec!["a".into()], read(&a).0);
+        assert!(
+            one.text().starts_with("1 log, 2 scans at 1 door: A\nadmitted: 1 (1 pass)\n"),
+            "{}",
+            one.text()
+        );
     }
 
     #[test]
