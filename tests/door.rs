@@ -645,3 +645,94 @@ fn with_pwa_the_served_page_opens_again_offline() {
     assert_eq!(seen["offline_controlled"], true, "{seen}");
     assert_eq!(seen["violations"], json!([]));
 }
+
+// Guards the page's reading of payloads against verify's, byte by byte: the
+// README vector changed at every seventh character (and in a few chosen
+// ways) gets the same verdict and the same words from both. The page is in
+// exit mode, so that payloads verify accepts are never "already admitted".
+#[test]
+fn altered_payloads_get_the_same_verdict_and_words_as_verify() {
+    if !have_browser() {
+        return;
+    }
+    let _browser = one_browser();
+    let dir = temp();
+    let d = dir.path();
+    write_keys(d, "k", &readme_key());
+    door(d, &["--public-key", "k.pub", "-o", "door.html"]);
+    let vector = readme_block("<!-- vector: payload -->");
+    let mut texts = Vec::new();
+    let swaps = ["0", "a", "%", "+", ":", " ", "Z", "é"];
+    for (n, (i, _)) in vector.char_indices().step_by(7).enumerate() {
+        let mut t = vector.clone();
+        t.replace_range(i..i + 1, swaps[n % swaps.len()]);
+        texts.push(t);
+    }
+    let k = readme_key();
+    for (from, to) in [
+        (":0:", ":00:"),
+        (":0:", ":+0:"),
+        (":0:", ":-0:"),
+        (":0:", ":4294967296:"),
+        ("STAGE+", "ST%41GE+"),
+        ("STAGE+", "stage+"),
+        ("STAGE+", "ST%C3%28+"),
+        ("STAGE+", "ST%4+"),
+        ("STAGE+", "ST%+4+"),
+        (":20260709:", ":20260229:"),
+        (":20260709:", ":2026079:"),
+        ("BACKSTAGE:", "BACKSTAGE::"),
+        ("NLF2026:", "NLF2026:NLF-0001:CREW:"),
+    ] {
+        texts.push(vector.replacen(from, to, 1));
+    }
+    let shift = |mins: &str, offset: &str| {
+        let h = Hours {
+            start: "2026-07-10T07:00:00Z".parse().unwrap(),
+            end: "2026-07-10T16:00:00Z".parse().unwrap(),
+            offset: jiff::tz::Offset::from_hours(1).unwrap(),
+        };
+        pass(&k, "NLF-0005", &["stage"], 0, Some(h)).replacen(
+            ":540:+60:",
+            &format!(":{mins}:{offset}:"),
+            1,
+        )
+    };
+    for (mins, offset) in [
+        ("0540", "+60"),
+        ("540", "+060"),
+        ("540", "60"),
+        ("0", "+60"),
+        ("540", "+1560"),
+        ("540", "-0"),
+    ] {
+        texts.push(shift(mins, offset));
+    }
+    let clock = "2026-07-10T13:00:00+01:00";
+    let steps: Vec<Value> = texts
+        .iter()
+        .map(|t| json!({"input": "typed", "text": t, "clock": clock, "mode": "exit"}))
+        .collect();
+    let seen = drive(d, json!({"page": url(&d.join("door.html")), "clock": clock, "steps": steps}));
+    let mut admitted = 0;
+    for (i, t) in texts.iter().enumerate() {
+        let status = seen["steps"][i]["status"].as_str().unwrap();
+        let v = laminate_in(d, &["verify", t, "--public-key", "k.pub", "--at", clock], &[]);
+        if v.status == 0 {
+            admitted += 1;
+            assert!(
+                status.starts_with("ADMIT\nOUT: "),
+                "{t:?}: verify admits, the page says {status:?}"
+            );
+        } else {
+            let why = v.stderr.trim().strip_prefix("laminate: ").unwrap();
+            assert!(
+                status.starts_with(&format!("REFUSE\n{why}")),
+                "{t:?}: verify says {why:?}, the page says {status:?}"
+            );
+        }
+    }
+    // Those verify reads leniently: 00, +0, -0 as reprint 0, an escaped or
+    // lower-case zone, 0540 minutes, +060.
+    assert!(admitted >= 6, "{admitted} admitted");
+}
