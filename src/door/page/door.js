@@ -356,9 +356,12 @@
     } catch (e) { /* no sound */ }
   }
 
+  let shrink = 0;
   function show(kind, word, detail) {
     const v = $("verdict");
-    v.className = kind;
+    v.className = `${kind} full`;
+    clearTimeout(shrink);
+    shrink = setTimeout(() => v.classList.remove("full"), 2000);
     $("verdict-word").textContent = word;
     $("verdict-detail").textContent = detail;
   }
