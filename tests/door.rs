@@ -592,6 +592,17 @@ fn the_page_warns_of_a_wrong_clock_and_does_not_admit_an_id_alone() {
     assert!(status.starts_with("REFUSE\nNLF-0007 typed by hand: not verified"), "{status}");
     assert!(status.contains("This id is on the revocation list."), "{status}");
     assert_eq!(s["reason"], "not-verified");
+    // A browser without WebCrypto Ed25519 is told so, and admits nothing.
+    let vector = readme_block("<!-- vector: payload -->");
+    let old = drive(
+        d,
+        json!({"page": page, "clock": "2026-07-10T12:00:00Z", "no_ed25519": true,
+               "steps": [{"input": "wedge", "text": vector}]}),
+    );
+    let w = old["warnings"].as_str().unwrap();
+    assert!(w.starts_with("This browser cannot check Ed25519 signatures (WebCrypto Ed25519 needs Chrome 137+, Firefox 129+ or Safari 17+)"), "{w}");
+    let status = old["steps"][0]["status"].as_str().unwrap();
+    assert!(status.starts_with("REFUSE\nthis browser cannot check Ed25519 signatures"), "{status}");
 }
 
 /// A static file server on 127.0.0.1 (Python's http.server), stopped when dropped.

@@ -66,6 +66,13 @@ with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
         "document.addEventListener('securitypolicyviolation', e => {"
         " (window.__violations = window.__violations || []).push(e.blockedURI + ' ' + e.violatedDirective); });"
     )
+    if plan.get("no_ed25519"):
+        # A browser without Ed25519 in WebCrypto (before Chrome 137).
+        page.add_init_script(
+            "const real = crypto.subtle.importKey.bind(crypto.subtle);"
+            " crypto.subtle.importKey = (f, k, alg, ...rest) => (alg && alg.name === 'Ed25519')"
+            " ? Promise.reject(new DOMException('Unrecognized name', 'NotSupportedError')) : real(f, k, alg, ...rest);"
+        )
     if plan.get("clock"):
         page.clock.set_fixed_time(plan["clock"])
     t = time.perf_counter()
