@@ -408,8 +408,10 @@
           detail = about;
         }
       }
-    } catch (e) {
-      if (!(e instanceof Refusal)) throw e;
+    } catch (caught) {
+      // Anything else that goes wrong is a refusal too: the door never
+      // stalls, and never admits what it could not check.
+      const e = caught instanceof Refusal ? caught : new Refusal("error", `the page could not check it: ${caught && caught.message}`);
       entry.reason = e.code;
       detail = e.why;
       try {
