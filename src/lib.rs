@@ -16,9 +16,11 @@
 
 pub mod atomic;
 pub mod calibrate;
+pub mod checkins;
 pub mod clobber;
 pub mod colour;
 pub mod diag;
+pub mod door;
 pub mod fonts;
 pub mod frame;
 pub mod impose;

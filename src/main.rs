@@ -48,6 +48,10 @@ enum Command {
     Completions(cli::completions::CompletionsArgs),
     /// Print the manual page (roff) to standard output.
     Man(cli::man::ManArgs),
+    /// Write the offline door page that checks passes (docs/door.md).
+    Door(cli::door::DoorArgs),
+    /// Join the scan logs that door pages export.
+    Checkins(cli::checkins::CheckinsArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +70,8 @@ fn main() -> ExitCode {
         Command::Convert(args) => cli::convert::run(args),
         Command::Completions(args) => cli::completions::run(args),
         Command::Man(args) => cli::man::run(args),
+        Command::Door(args) => cli::door::run(args),
+        Command::Checkins(args) => cli::checkins::run(args),
     };
     cli::signals::hold_if_stopping();
     status

@@ -146,10 +146,13 @@ pub fn sign(key: &SigningKey, payload: &mut Payload) {
     payload.signature = data_encoding::BASE32_NOPAD.encode(&sig.to_bytes());
 }
 
-/// Revoked passes: whole ids, or one reprint of an id.
+/// Revoked passes: whole ids, or one reprint of an id; and, when known, the
+/// latest reprint number of each reprinted pass, so that an older card is
+/// refused as superseded.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Revocations {
     list: Vec<(String, Option<u32>)>,
+    latest: crate::reprint::Reprints,
 }
 
 impl Revocations {
@@ -178,11 +181,31 @@ impl Revocations {
             }
             list.push((id, reprint));
         }
-        Ok(Revocations { list })
+        Ok(Revocations { list, latest: Default::default() })
     }
 
-    fn covers(&self, id: &str, reprint: u32) -> bool {
-        self.list.iter().any(|(i, r)| i == id && r.is_none_or(|r| r == reprint))
+    /// Adds the latest reprint number of each reprinted pass (the roster's
+    /// `.reprints` file, see [`crate::reprint`]): a card with an older
+    /// number is superseded.
+    pub fn with_reprints(mut self, latest: crate::reprint::Reprints) -> Revocations {
+        self.latest = latest;
+        self
+    }
+
+    /// The revoked ids, each with its reprint number when only that one is revoked.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Option<u32>)> {
+        self.list.iter().map(|(i, r)| (i.as_str(), *r))
+    }
+
+    /// Why a card (this id, this reprint) is refused, if it is.
+    fn refusal(&self, id: &str, reprint: u32) -> Option<Refusal> {
+        if self.list.iter().any(|(i, r)| i == id && r.is_none_or(|r| r == reprint)) {
+            return Some(Refusal::Revoked);
+        }
+        match self.latest.get(id) {
+            Some(&latest) if reprint < latest => Some(Refusal::Superseded(latest)),
+            _ => None,
+        }
     }
 }
 
@@ -197,6 +220,8 @@ pub enum Refusal {
     BadSignature,
     /// The pass (this id, or this reprint) is on the revocation list.
     Revoked,
+    /// A later reprint of the pass (this number) replaces this card.
+    Superseded(u32),
     /// The date or time is before the pass's start (which this names).
     NotYetValid(String),
     /// The date or time is after the pass's end (which this names).
@@ -216,6 +241,7 @@ impl Refusal {
             Refusal::NotYetValid(_) => 14,
             Refusal::Expired(_) => 15,
             Refusal::ZoneNotGranted(_) => 16,
+            Refusal::Superseded(_) => 17,
         }
     }
 }
@@ -229,6 +255,9 @@ impl fmt::Display for Refusal {
                 "the signature does not match: the payload was altered, or signed with another key",
             ),
             Refusal::Revoked => f.write_str("the pass is revoked"),
+            Refusal::Superseded(n) => {
+                write!(f, "the pass is superseded by a reprint: the valid card is reprint {n}")
+            }
             Refusal::NotYetValid(d) => write!(f, "the pass is not valid yet: it starts {d}"),
             Refusal::Expired(d) => write!(f, "the pass has expired: {d}"),
             Refusal::ZoneNotGranted(z) => write!(f, "the pass does not grant zone \"{z}\""),
@@ -318,8 +347,8 @@ pub fn verify(
         .map_err(|_| Refusal::BadSignature)?;
     let sig = Signature::from_slice(&bytes).map_err(|_| Refusal::BadSignature)?;
     key.verify(payload.signed_part().as_bytes(), &sig).map_err(|_| Refusal::BadSignature)?;
-    if revoked.covers(&payload.id, payload.reprint) {
-        return Err(Refusal::Revoked);
+    if let Some(refusal) = revoked.refusal(&payload.id, payload.reprint) {
+        return Err(refusal);
     }
     if let Some(moment) = on {
         match &payload.hours {
@@ -399,6 +428,12 @@ mod tests {
         assert_eq!(refuse(&text, &pk, None, None, &revoked), Refusal::Revoked);
         let other_reprint = Revocations::parse("NLF-0001 1\n").unwrap();
         assert!(verify(&text, &pk, None, None, &other_reprint).is_ok());
+        // A card older than the latest reprint of its pass is superseded;
+        // the latest card itself, and other passes, are not.
+        let reprinted = |n: u32| none.clone().with_reprints([("NLF-0001".to_string(), n)].into());
+        assert_eq!(refuse(&text, &pk, None, None, &reprinted(2)), Refusal::Superseded(2));
+        assert_eq!(Refusal::Superseded(2).exit_status(), 17);
+        assert!(verify(&text, &pk, None, None, &reprinted(0)).is_ok());
         assert_eq!(
             refuse(&text, &pk, Some(Moment::On(date(2026, 7, 8))), None, &none),
             Refusal::NotYetValid("on 2026-07-09".into())

@@ -6,9 +6,11 @@
 #[macro_use]
 pub mod output;
 
+pub mod checkins;
 pub mod completions;
 pub mod convert;
 pub mod design;
+pub mod door;
 pub mod init;
 pub mod keygen;
 pub mod man;
