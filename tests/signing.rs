@@ -196,3 +196,45 @@ fn reprint_bumps_the_number_prints_it_and_lets_the_old_card_be_revoked() {
         .unwrap()
         .contains("NLF-0001 2\n"));
 }
+
+#[test]
+fn verify_with_the_reprint_state_refuses_an_older_print_as_superseded() {
+    let dir = temp();
+    assert_eq!(laminate_in(dir.path(), &["keygen", "--out", "k"], &[]).status, 0);
+    fs::write(dir.path().join("r.yaml.reprints"), "NLF-0001 2\n").unwrap();
+    let key = laminate::sign::load_signing_key(&dir.path().join("k")).unwrap();
+    let payload = |reprint: u32| {
+        let mut p = laminate::payload::Payload {
+            event: "NLF2026".into(),
+            id: "NLF-0001".into(),
+            pass: "crew".into(),
+            valid_from: jiff::civil::date(2026, 7, 10),
+            valid_until: jiff::civil::date(2026, 7, 12),
+            hours: None,
+            zones: vec!["backstage".into()],
+            reprint,
+            name: None,
+            signature: laminate::sign::UNSIGNED.into(),
+        };
+        laminate::sign::sign(&key, &mut p);
+        p.encode()
+    };
+    let verify = |text: &str, with_state: bool| {
+        let mut args = vec!["verify", text, "--public-key", "k.pub"];
+        if with_state {
+            args.extend(["--reprints", "r.yaml.reprints"]);
+        }
+        laminate_in(dir.path(), &args, &[])
+    };
+    let old = verify(&payload(1), true);
+    assert_eq!(old.status, 17, "{}{}", old.stdout, old.stderr);
+    assert!(format!("{}{}", old.stdout, old.stderr).contains("superseded"), "{}", old.stdout);
+    assert_eq!(verify(&payload(1), false).status, 0, "without the state the old print verifies");
+    assert_eq!(verify(&payload(2), true).status, 0, "the latest print is admitted");
+    let missing = laminate_in(
+        dir.path(),
+        &["verify", &payload(2), "--public-key", "k.pub", "--reprints", "nope.reprints"],
+        &[],
+    );
+    assert_eq!(missing.status, 3, "{}", missing.stderr);
+}

@@ -30,6 +30,10 @@ pub struct VerifyArgs {
     /// A list of revoked passes: one id, or id and reprint number, a line.
     #[arg(long, value_name = "FILE")]
     pub revoked: Option<PathBuf>,
+    /// The roster's reprint state (ROSTER.reprints): a pass printed again
+    /// since is refused as superseded by its reprint.
+    #[arg(long, value_name = "FILE")]
+    pub reprints: Option<PathBuf>,
     /// Also explain how to compare the printed security art with the payload.
     #[arg(long)]
     pub art: bool,
@@ -37,9 +41,16 @@ pub struct VerifyArgs {
 
 /// Decodes and checks the payload.
 pub fn run(args: VerifyArgs) -> ExitCode {
-    let VerifyArgs { payload, public_key, on, at, zone, revoked, art } = args;
+    let VerifyArgs { payload, public_key, on, at, zone, revoked, reprints, art } = args;
     let moment = on.map(laminate::sign::Moment::On).or(at);
-    check(&payload, &public_key, moment, zone.as_deref(), revoked.as_deref(), art)
+    let lists = Lists { revoked: revoked.as_deref(), reprints: reprints.as_deref() };
+    check(&payload, &public_key, moment, zone.as_deref(), lists, art)
+}
+
+/// The files that can refuse a well-signed pass.
+struct Lists<'a> {
+    revoked: Option<&'a std::path::Path>,
+    reprints: Option<&'a std::path::Path>,
 }
 
 fn check(
@@ -47,7 +58,7 @@ fn check(
     public_key: &std::path::Path,
     on: Option<laminate::sign::Moment>,
     zone: Option<&str>,
-    revoked: Option<&std::path::Path>,
+    lists: Lists,
     art: bool,
 ) -> ExitCode {
     use laminate::sign;
@@ -58,7 +69,7 @@ fn check(
             return ExitCode::from(EXIT_IO);
         }
     };
-    let revocations = match revoked {
+    let revocations = match lists.revoked {
         None => sign::Revocations::default(),
         Some(path) => match std::fs::read_to_string(path)
             .map_err(|e| (0, e.to_string()))
@@ -70,6 +81,22 @@ fn check(
                 return ExitCode::from(EXIT_IO);
             }
         },
+    };
+    // Named on the command line, a missing state file is a typo, not "no reprints yet".
+    if let Some(path) = lists.reprints.filter(|p| !p.is_file()) {
+        say!(
+            "laminate: error: cannot read the reprint state {}: there is no such file",
+            path.display()
+        );
+        return ExitCode::from(EXIT_IO);
+    }
+    let revocations = match lists.reprints.map(laminate::reprint::load).transpose() {
+        Ok(None) => revocations,
+        Ok(Some(latest)) => revocations.with_reprints(latest),
+        Err(e) => {
+            say!("laminate: error: {e}");
+            return ExitCode::from(EXIT_IO);
+        }
     };
     if let Ok(p) = laminate::payload::Payload::decode(text) {
         show!("id:          {}", p.id);
