@@ -266,7 +266,7 @@ pub fn render_with_progress(
 ) -> Result<Report, Failure> {
     let mut inputs = run::load(opts)?;
     let Some(roster) = inputs.roster.take() else { return Err(inputs.failure()) };
-    let selected =
+    let (selected, slice) =
         run::select(opts, &inputs.set, &roster, inputs.since.as_ref(), &mut inputs.found);
     let signing = run::Signing::load(opts)?;
     let book = FontBook::bundled();
@@ -276,8 +276,9 @@ pub fn render_with_progress(
     let (set, profile, found) = (&inputs.set, &inputs.profile, &mut inputs.found);
     let writes = output.filter(|_| !failed);
     let arts = stages.layouter.arts().clone();
-    let mut emit =
-        run::Emit::start(opts, writes, set, &roster, &selected, arts, profile, &pool, book)?;
+    let mut emit = run::Emit::start(
+        opts, writes, set, &roster, &selected, &slice, arts, profile, &pool, book,
+    )?;
     let mut passes = 0;
     for chunk in selected.chunks(CHUNK) {
         for (&(index, entry), laid) in chunk.iter().zip(stages.lay_out(&pool, chunk, failed)) {
