@@ -24,6 +24,7 @@ pub mod init;
 pub mod json;
 pub mod layout;
 pub mod manifest;
+pub mod merge;
 pub mod output;
 pub mod payload;
 pub mod pdf;

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+
+mod cli;
 use laminate::{diag, units, Failure, RenderOptions};
 
 /// Turns a YAML roster of people into print-ready PDF sheets of laminate passes.
@@ -123,6 +125,9 @@ enum Command {
     },
     /// Print the manual page (roff) to standard output.
     Man,
+    /// Join the shards of one `render --shard K/N` run into one file: their
+    /// PDFs into one PDF, or their manifests into one manifest.
+    Merge(cli::merge::MergeArgs),
 }
 
 /// How `validate` reports.
@@ -727,6 +732,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut cmd, "laminate", &mut script);
             print_bytes(&script)
         }
+        Command::Merge(args) => cli::merge::run(args),
         Command::Man => {
             let mut page = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())

@@ -23,7 +23,9 @@ mod draw;
 mod font;
 mod glyphs;
 mod inks;
+pub mod merge;
 mod ops;
+pub mod read;
 pub use draw::{content, module_rects, sheet_content, Content, Inks, Spot};
 
 /// Document-level facts.

@@ -452,6 +452,7 @@ impl<'a> Stages<'a> {
             slot: 0,
             front_page: 0,
             back_page: None,
+            run: String::new(),
             shard: self.shard.clone(),
             warnings: manifest::warnings_cell(&warnings),
         };

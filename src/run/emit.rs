@@ -140,6 +140,7 @@ impl<'a> Emit<'a> {
         let sheet = self.slice.file(self.current).before + at.sheet;
         row.sheet = sheet + 1;
         row.slot = at.slot + 1;
+        row.run = self.slice.run.clone();
         // With backs, each sheet is two pages: front, then back.
         let pages = if self.opts.duplex.is_some() { 2 } else { 1 };
         row.front_page = sheet * pages + 1;

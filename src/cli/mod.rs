@@ -1,0 +1,3 @@
+//! The subcommands of `laminate`, one module each: its arguments and its `run`.
+
+pub mod merge;
