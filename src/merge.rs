@@ -219,7 +219,10 @@ fn in_order<T>(mut found: Vec<Found<T>>) -> Result<Vec<Found<T>>, MergeError> {
 fn merge_pdfs(inputs: &[PathBuf], output: &Path) -> Result<Merged, MergeError> {
     let mut found = Vec::with_capacity(inputs.len());
     for path in inputs {
-        let shard = Shard::open(path).map_err(io_err("cannot merge", path))?;
+        let shard = Shard::open(path).map_err(|e| match e.kind() {
+            io::ErrorKind::InvalidData => MergeError::Refused(format!("{}: {e}", path.display())),
+            _ => MergeError::Io { action: "cannot read", path: path.clone(), source: e },
+        })?;
         found.push(Found {
             k: shard.k,
             n: shard.n,
