@@ -16,6 +16,7 @@
 # proctrack/cgroup every task fails in a sandbox while sbatch --wait still
 # exits 0), no accounting, no cgroup plugin.
 set -euo pipefail
+export PATH="$PATH:/usr/sbin:/sbin"
 
 cmd=${1:?usage: cluster.sh start|stop DIR}
 dir=$(realpath -m "${2:?usage: cluster.sh start|stop DIR}")
@@ -100,6 +101,9 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 ReturnToService=2
 MaxArraySize=1001
+# A job whose dependency can no longer be met (a failed shard) is cancelled,
+# so a waiting merge job ends instead of hanging.
+SchedulerParameters=kill_invalid_depend
 MinJobAge=300
 InactiveLimit=0
 KillWait=5
