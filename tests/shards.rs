@@ -325,3 +325,29 @@ fn merge_refuses_anything_but_every_shard_of_one_run_and_writes_nothing() {
     assert_eq!(fs::read(d.join("s3.pdf")).unwrap(), s3);
     assert_eq!(names_in(d), before);
 }
+
+#[test]
+fn a_shard_reports_the_errors_of_its_entries() {
+    // Guards the whole-run plan against dropping entries it cannot place:
+    // an entry of an unknown pass type still lands in a shard, whose run
+    // then fails with its error and writes nothing.
+    let dir = temp();
+    fs::write(
+        dir.path().join("bad.yaml"),
+        "event: {name: E, starts: 2026-01-01, ends: 2026-01-01}\npasses:\n  - {id: A, name: Ann, pass: nope}\n  - {id: B, name: Bo, pass: crew}\n",
+    )
+    .unwrap();
+    for shard in ["1/1", "1/2", "2/2"] {
+        let run =
+            laminate_in(dir.path(), &["render", "bad.yaml", "-o", "o.pdf", "--shard", shard], &[]);
+        if shard == "2/2" {
+            // Two sheets (the unknown entry's and B's): shard 2/2 holds only B.
+            assert_eq!(run.status, 0, "{}", run.stderr);
+            fs::remove_file(dir.path().join("o.pdf")).unwrap();
+            continue;
+        }
+        assert_eq!(run.status, 1, "{shard}: {}", run.stderr);
+        assert!(run.stderr.contains("bad.yaml:3:"), "{}", run.stderr);
+        assert_eq!(names_in(dir.path()), ["bad.yaml"]);
+    }
+}

@@ -30,10 +30,20 @@ pub fn sheets(
     group_by_pass: bool,
     file_of: impl Fn(&Entry) -> Option<usize>,
 ) -> Vec<PlannedSheet> {
+    // An entry of an unknown pass type (an error found later, when it is
+    // resolved) still counts, as one more card like the one before it, so
+    // that it stays in its shard and its error is reported.
+    let mut last = None;
     let keys: Vec<(units::Size, usize, Option<usize>)> = selected
         .iter()
-        .filter_map(|(_, e)| set.find(&e.pass).map(|t| (t, file_of(e))))
-        .map(|(t, file)| (set.templates[t].card, if group_by_pass { t } else { 0 }, file))
+        .map(|(_, e)| {
+            let key = match set.find(&e.pass) {
+                Some(t) => (set.templates[t].card, if group_by_pass { t } else { 0 }, file_of(e)),
+                None => last.unwrap_or((units::Size::new(1.0, 1.0), 0, None)),
+            };
+            last = Some(key);
+            key
+        })
         .collect();
     let mut out = Vec::new();
     let mut i = 0;
