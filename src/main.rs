@@ -209,8 +209,10 @@ struct RunArgs {
     /// type, dates, file, sheet, slot and page. Not written by validate.
     #[arg(long, value_name = "FILE", value_parser = parse_manifest)]
     manifest: Option<PathBuf>,
-    /// Render only slice K of N of the roster (e.g. 3/8): contiguous,
-    /// balanced, the same on every machine, together covering every pass once.
+    /// Render only slice K of N of the run (e.g. 3/8): whole sheets of the
+    /// whole run, contiguous, balanced, the same on every machine, together
+    /// covering every pass once; sheets, pages and the run id as in the
+    /// whole run (laminate merge joins the shards).
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
     /// Put each pass type on its own sheets, so the shop can load the right

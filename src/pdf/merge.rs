@@ -185,6 +185,24 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
             local.push((placeheld_hash(&obj), obj.refs.iter().map(|(_, n)| *n).collect()));
         }
         let pages: HashSet<u32> = shard.pages.iter().copied().collect();
+        // Only what the pages use (and, of the first shard, what its
+        // catalog keeps) is copied: another shard's XMP or output intent,
+        // which its dropped catalog pointed at, is not.
+        let mut roots: Vec<u32> = shard.pages.clone();
+        if s == 0 {
+            let mut kept = Vec::new();
+            if let Value::Dict(pairs) = &shard.catalog {
+                for (k, v) in pairs {
+                    if !matches!(k.as_slice(), b"Type" | b"Pages" | b"OCProperties") {
+                        v.write(&mut kept, &|r| r);
+                    }
+                }
+            }
+            let mut p = read::Parser::new(&kept);
+            while p.value().is_ok() {}
+            roots.extend(p.refs.iter().map(|(_, n)| *n));
+        }
+        let used = reachable(&roots, shard, &local, &roles);
         let mut deep: Vec<Option<[u8; 32]>> = vec![None; count];
         let mut new_num: HashMap<u32, u32> = HashMap::new();
         let mut to_write: HashSet<u32> = HashSet::new();
@@ -196,6 +214,7 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
                     new_num.insert(num, m);
                     continue;
                 }
+                Role::Copied if !used.contains(&num) => continue,
                 Role::Copied => {}
             }
             if pages.contains(&num) {
@@ -303,6 +322,27 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
     let pages_written = kids.len();
     let (inner, bytes) = w.finish(size, catalog, info_num)?;
     Ok((inner, bytes, pages_written))
+}
+
+/// The objects that `roots` refer to, directly or not, and the roots,
+/// without going through the objects the merged file has its own of.
+fn reachable(
+    roots: &[u32],
+    shard: &Shard,
+    local: &[([u8; 32], Vec<u32>)],
+    roles: &dyn Fn(u32) -> Role,
+) -> HashSet<u32> {
+    let mut seen = HashSet::new();
+    let mut stack: Vec<u32> = roots.to_vec();
+    while let Some(num) = stack.pop() {
+        if roles(num) != Role::Copied || !seen.insert(num) {
+            continue;
+        }
+        if let Some(i) = shard.layout.index.get(num as usize).copied().flatten() {
+            stack.extend(local[i].1.iter().copied());
+        }
+    }
+    seen
 }
 
 /// The hash of an object's bytes with every reference blanked out.
