@@ -239,8 +239,12 @@ fn merge_pdfs(inputs: &[PathBuf], output: &Path) -> Result<Merged, MergeError> {
         crate::atomic::temp_beside(output, ".pdf.part").map_err(io_err("cannot write", output))?;
     let sink =
         BufWriter::with_capacity(1 << 16, temp.reopen().map_err(io_err("cannot write", output))?);
-    let (sink, _, pages) =
-        crate::pdf::merge::merge(&shards, sink).map_err(io_err("cannot merge into", output))?;
+    // A shard that is damaged inside is a bad input (its message names it);
+    // anything else is the output's trouble.
+    let (sink, _, pages) = crate::pdf::merge::merge(&shards, sink).map_err(|e| match e.kind() {
+        io::ErrorKind::InvalidData => MergeError::Refused(e.to_string()),
+        _ => MergeError::Io { action: "cannot merge into", path: output.to_path_buf(), source: e },
+    })?;
     drop(sink);
     crate::atomic::persist(temp, output).map_err(io_err("cannot write", output))?;
     Ok(Merged { kind: Kind::Pdf, shards: n, items: pages, run })

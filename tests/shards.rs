@@ -288,6 +288,14 @@ fn merge_refuses_anything_but_every_shard_of_one_run_and_writes_nothing() {
         assert_eq!(run.status, 0, "{}", run.stderr);
     }
     fs::copy(d.join("s2.pdf"), d.join("copy2.pdf")).unwrap();
+    // A shard cut short, as by a failed copy.
+    let s2 = fs::read(d.join("s2.pdf")).unwrap();
+    fs::write(d.join("cut2.pdf"), &s2[..s2.len() / 2]).unwrap();
+    // A shard damaged inside: an object's header overwritten.
+    let mut bad = s2.clone();
+    let at = bad.windows(6).skip(2000).position(|w| w == b" 0 obj").unwrap() + 2000;
+    bad[at + 3..at + 6].copy_from_slice(b"obz");
+    fs::write(d.join("bad2.pdf"), bad).unwrap();
     let before = names_in(d);
     let cases: &[(&[&str], &str, &str)] = &[
         (&["s1.pdf", "s3.pdf"], "out.pdf", "shard 2/3 of run"),
@@ -301,6 +309,12 @@ fn merge_refuses_anything_but_every_shard_of_one_run_and_writes_nothing() {
         (&["s1.pdf", "s2.csv", "s3.pdf"], "out.pdf", "s2.csv is a manifest, but s1.pdf is a PDF"),
         (&["s1.pdf", "s2.pdf", "s3.pdf"], "out.csv", "the output is a .pdf file"),
         (&["s1.pdf", "s2.pdf", "whole.pdf"], "out.pdf", "not a shard of a laminate run"),
+        (
+            &["s1.pdf", "cut2.pdf", "s3.pdf"],
+            "out.pdf",
+            "cut2.pdf: no startxref: the file is cut short",
+        ),
+        (&["s1.pdf", "bad2.pdf", "s3.pdf"], "out.pdf", "bad2.pdf: no object at byte"),
         (&["s1.csv", "s3.csv"], "out.csv", "shard 2/3 of run"),
         (&["s1.csv", "s2.csv", "s2.csv", "s3.csv"], "out.csv", "given twice"),
         (&["s1.csv", "other2.csv", "s3.csv"], "out.csv", "these are not the shards of one run"),

@@ -162,7 +162,9 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
     // The first shard's objects as numbered here, for its catalog's references.
     let mut first_map: HashMap<u32, u32> = HashMap::new();
     for (s, shard) in shards.iter().enumerate() {
-        let mut file = File::open(&shard.path)?;
+        let in_shard =
+            |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", shard.path.display()));
+        let mut file = File::open(&shard.path).map_err(in_shard)?;
         let roles = |num: u32| {
             if num == shard.catalog_num || num == shard.info_num {
                 Role::Dropped
@@ -181,7 +183,7 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
         let count = shard.layout.objects.len();
         let mut local: Vec<([u8; 32], Vec<u32>)> = Vec::with_capacity(count);
         for &(_, start, end) in &shard.layout.objects {
-            let obj = read::object(&mut file, start, end)?;
+            let obj = read::object(&mut file, start, end).map_err(in_shard)?;
             local.push((placeheld_hash(&obj), obj.refs.iter().map(|(_, n)| *n).collect()));
         }
         let pages: HashSet<u32> = shard.pages.iter().copied().collect();
@@ -223,7 +225,8 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
                 next += 1;
                 continue;
             }
-            let h = deep_hash(i, shard, &local, &roles, &pages, &mut deep, s, 0)?;
+            let h =
+                deep_hash(i, shard, &local, &roles, &pages, &mut deep, s, 0).map_err(in_shard)?;
             let n = *written.entry(h).or_insert_with(|| {
                 to_write.insert(num);
                 next += 1;
@@ -236,13 +239,15 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
             if !to_write.contains(&num) {
                 continue;
             }
-            let obj = read::object(&mut file, start, end)?;
+            let obj = read::object(&mut file, start, end).map_err(in_shard)?;
             let mut body = Vec::with_capacity(obj.body.len() + 16);
             let mut at = 0;
             for (range, r) in &obj.refs {
                 body.extend_from_slice(&obj.body[at..range.start]);
                 let n = new_num.get(r).ok_or_else(|| {
-                    malformed(format!("object {num} refers to object {r}, which is missing"))
+                    in_shard(malformed(format!(
+                        "object {num} refers to object {r}, which is missing"
+                    )))
                 })?;
                 body.extend_from_slice(format!("{n} 0 R").as_bytes());
                 at = range.end;

@@ -341,7 +341,9 @@ pub fn layout(file: &mut File) -> io::Result<Layout> {
     file.seek(SeekFrom::Start(len - tail_len))?;
     let mut tail = vec![0; tail_len as usize];
     file.read_exact(&mut tail)?;
-    let at = find_last(&tail, b"startxref").ok_or_else(|| malformed("no startxref"))?;
+    let at = find_last(&tail, b"startxref").ok_or_else(|| {
+        malformed("no startxref: the file is cut short, or not a PDF laminate wrote")
+    })?;
     let mut p = Parser::new(&tail[at + 9..]);
     let Value::Num(n) = p.value()? else { return Err(malformed("startxref is not a number")) };
     let xref_at: u64 = std::str::from_utf8(&n)
