@@ -205,9 +205,10 @@ pub fn read_ids(path: &Path) -> std::io::Result<std::collections::HashSet<String
     }
 }
 
-/// The entries of shard `k` of `n` (k from 1): contiguous, in roster order,
-/// sizes differing by at most one, so that the shards of a roster cover it
-/// exactly once and shard k's sheets follow shard k-1's.
+/// The part of `len` items that shard `k` of `n` takes (k from 1):
+/// contiguous, in order, sizes differing by at most one, so that the shards
+/// cover the items exactly once. The items are the whole run's sheets (see
+/// `run::plan::slice`), so shard k's sheets follow shard k-1's.
 pub fn shard_range(len: usize, k: usize, n: usize) -> std::ops::Range<usize> {
     (k - 1) * len / n..k * len / n
 }
