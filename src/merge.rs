@@ -42,6 +42,8 @@ pub enum MergeError {
     },
     /// The inputs are not every shard of one run, each once, of one kind.
     Refused(String),
+    /// The output is one of the inputs (the same file, by device and inode).
+    Clobber(PathBuf),
 }
 
 impl fmt::Display for MergeError {
@@ -51,6 +53,11 @@ impl fmt::Display for MergeError {
                 write!(f, "{action} {}: {source}", path.display())
             }
             MergeError::Refused(why) => f.write_str(why),
+            MergeError::Clobber(path) => write!(
+                f,
+                "will not write {}: it is one of the inputs, which merge reads",
+                path.display()
+            ),
         }
     }
 }
@@ -127,10 +134,7 @@ pub fn merge(inputs: &[PathBuf], output: &Path) -> Result<Merged, MergeError> {
     }
     for path in inputs {
         if same_file(path, output) {
-            return Err(MergeError::Refused(format!(
-                "{} is one of the inputs: merge writes a new file and never over its inputs",
-                output.display()
-            )));
+            return Err(MergeError::Clobber(output.to_path_buf()));
         }
     }
     match kind {

@@ -331,11 +331,16 @@ fn merge_refuses_anything_but_every_shard_of_one_run_and_writes_nothing() {
         assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
         assert_eq!(names_in(d), before, "{args:?} left a file");
     }
-    // The output may not be one of the inputs: s3.pdf stays as it was.
+    // The output may not be one of the inputs (exit 2, as for every
+    // command): s3.pdf stays as it was.
     let s3 = fs::read(d.join("s3.pdf")).unwrap();
     let run = laminate_in(d, &["merge", "s1.pdf", "s2.pdf", "s3.pdf", "-o", "s3.pdf"], &[]);
-    assert_eq!(run.status, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("is one of the inputs"), "{}", run.stderr);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("will not write s3.pdf: it is one of the inputs"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(fs::read(d.join("s3.pdf")).unwrap(), s3);
     assert_eq!(names_in(d), before);
 }

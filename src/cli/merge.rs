@@ -25,6 +25,9 @@ pub struct MergeArgs {
 
 /// Exit status when the inputs are not every shard of one run.
 const EXIT_REFUSED: u8 = 1;
+/// Exit status for an output that is one of the inputs (as for every
+/// command: a usage error).
+const EXIT_CLOBBER: u8 = 2;
 /// Exit status for files that cannot be read or written.
 const EXIT_IO: u8 = 3;
 
@@ -51,6 +54,7 @@ pub fn run(args: MergeArgs) -> ExitCode {
             eprintln!("laminate: error: {e}; nothing was written");
             ExitCode::from(match e {
                 MergeError::Refused(_) => EXIT_REFUSED,
+                MergeError::Clobber(_) => EXIT_CLOBBER,
                 MergeError::Io { .. } => EXIT_IO,
             })
         }
