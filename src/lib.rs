@@ -28,6 +28,7 @@ pub mod init;
 pub mod json;
 pub mod layout;
 pub mod manifest;
+pub mod merge;
 pub mod output;
 pub mod payload;
 pub mod pdf;
@@ -285,7 +286,7 @@ pub fn render_with_progress(
         run::guard(opts, output, &inputs.set, inputs.roster.as_ref())?;
     }
     let Some(roster) = inputs.roster.take() else { return Err(inputs.failure()) };
-    let selected =
+    let (selected, slice) =
         run::select(opts, &inputs.set, &roster, inputs.since.as_ref(), &mut inputs.found);
     let signing = run::Signing::load(opts)?;
     let book = FontBook::bundled();
@@ -296,8 +297,9 @@ pub fn render_with_progress(
     let (set, profile, found) = (&inputs.set, &inputs.profile, &mut inputs.found);
     let writes = output.filter(|_| !failed);
     let arts = stages.layouter.arts().clone();
-    let mut emit =
-        run::Emit::start(opts, writes, set, &roster, &selected, arts, profile, &pool, book)?;
+    let mut emit = run::Emit::start(
+        opts, writes, set, &roster, &selected, &slice, arts, profile, &pool, book,
+    )?;
     let mut passes = 0;
     for chunk in selected.chunks(CHUNK) {
         let photos = photo_stage.prepare(&pool, set, chunk, found);

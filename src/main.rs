@@ -52,6 +52,9 @@ enum Command {
     Door(cli::door::DoorArgs),
     /// Join the scan logs that door pages export.
     Checkins(cli::checkins::CheckinsArgs),
+    /// Join the shards of one `render --shard K/N` run into one file: their
+    /// PDFs into one PDF, or their manifests into one manifest.
+    Merge(cli::merge::MergeArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Man(args) => cli::man::run(args),
         Command::Door(args) => cli::door::run(args),
         Command::Checkins(args) => cli::checkins::run(args),
+        Command::Merge(args) => cli::merge::run(args),
     };
     cli::signals::hold_if_stopping();
     status

@@ -4,10 +4,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One printed pass.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     /// Pass id.
     pub id: String,
@@ -31,6 +31,9 @@ pub struct Row {
     pub front_page: usize,
     /// Page of the back, when backs are printed.
     pub back_page: Option<usize>,
+    /// The whole run's id (as on the slug line; the same in every shard).
+    #[serde(default)]
+    pub run: String,
     /// The shard, written K/N, when the run was one of several.
     pub shard: Option<String>,
     /// The pass's warnings (a name shrunk below its minimum...), `; `
@@ -157,17 +160,21 @@ pub fn spreadsheet_safe(cell: &str) -> String {
     }
 }
 
+/// A CSV cell as it was before [`spreadsheet_safe`].
+pub fn unescape(cell: &str) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '|', '%', '\t', '\r']) => {
+            rest.to_string()
+        }
+        _ => cell.to_string(),
+    }
+}
+
 /// The pass ids of an earlier run's manifest (`.csv` or `.json`), for
 /// `--since`: the `id` of every row, with [`spreadsheet_safe`] undone.
 pub fn read_ids(path: &Path) -> std::io::Result<std::collections::HashSet<String>> {
     let bad = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidData, why);
     let text = std::fs::read_to_string(path)?;
-    let unescape = |id: &str| match id.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '|', '%', '\t', '\r']) => {
-            rest.to_string()
-        }
-        _ => id.to_string(),
-    };
     match Format::of(path) {
         Some(Format::Json) => {
             let rows: Vec<serde_json::Value> = serde_json::from_str(&text)
@@ -198,9 +205,10 @@ pub fn read_ids(path: &Path) -> std::io::Result<std::collections::HashSet<String
     }
 }
 
-/// The entries of shard `k` of `n` (k from 1): contiguous, in roster order,
-/// sizes differing by at most one, so that the shards of a roster cover it
-/// exactly once and shard k's sheets follow shard k-1's.
+/// The part of `len` items that shard `k` of `n` takes (k from 1):
+/// contiguous, in order, sizes differing by at most one, so that the shards
+/// cover the items exactly once. The items are the whole run's sheets (see
+/// `run::plan::slice`), so shard k's sheets follow shard k-1's.
 pub fn shard_range(len: usize, k: usize, n: usize) -> std::ops::Range<usize> {
     (k - 1) * len / n..k * len / n
 }
@@ -242,6 +250,7 @@ mod tests {
             slot,
             front_page: 1,
             back_page: None,
+            run: "8a44afc4".into(),
             shard: None,
             warnings: String::new(),
         }
@@ -255,8 +264,8 @@ mod tests {
         let csv = std::fs::read_to_string(dir.path().join("m.csv")).unwrap();
         assert_eq!(
             csv,
-            "id,name,pass,valid_from,valid_until,reprint,file,sheet,slot,front_page,back_page,shard,warnings\n\
-             A,\"Zoë, \"\"Z\"\"\",crew,2026-07-10,2026-07-12,0,o.pdf,1,2,1,,,\n"
+            "id,name,pass,valid_from,valid_until,reprint,file,sheet,slot,front_page,back_page,run,shard,warnings\n\
+             A,\"Zoë, \"\"Z\"\"\",crew,2026-07-10,2026-07-12,0,o.pdf,1,2,1,,8a44afc4,,\n"
         );
         write(&dir.path().join("m.json"), &[row]).unwrap();
         let json: serde_json::Value =

@@ -23,7 +23,9 @@ mod draw;
 mod font;
 mod glyphs;
 mod inks;
+pub mod merge;
 mod ops;
+pub mod read;
 pub use draw::{content, module_rects, sheet_content, Content, Inks, Spot};
 
 /// Document-level facts.
@@ -33,6 +35,28 @@ pub struct DocInfo {
     pub title: String,
     /// Creation time as seconds since 1970 (from `SOURCE_DATE_EPOCH`, else 0).
     pub epoch: i64,
+    /// More entries of the document information dictionary, key (without
+    /// the slash) and text: a shard's place in its run (see [`shard_keys`]).
+    pub keys: Vec<(String, String)>,
+}
+
+/// The Info keys of one shard of a run (ISO 32000 14.3.3 allows keys of
+/// one's own): `LaminateShard` K/N, `LaminateRun` the whole run's id and
+/// `LaminateSheets` the first and last front sheet it holds, numbered as in
+/// the whole run (`first-last`, or empty when it holds none).
+/// `laminate merge` reads them back.
+pub fn shard_keys(
+    k: usize,
+    n: usize,
+    run: &str,
+    sheets: Option<(usize, usize)>,
+) -> Vec<(String, String)> {
+    let sheets = sheets.map_or(String::new(), |(a, b)| format!("{a}-{b}"));
+    vec![
+        ("LaminateShard".into(), format!("{k}/{n}")),
+        ("LaminateRun".into(), run.to_string()),
+        ("LaminateSheets".into(), sheets),
+    ]
 }
 
 /// Counts bytes and hashes them on their way to the real writer.
@@ -400,6 +424,9 @@ impl<W: Write> PdfWriter<W> {
         );
         info.pair(Name(b"CreationDate"), Str(date.as_bytes()));
         info.pair(Name(b"ModDate"), Str(date.as_bytes()));
+        for (key, value) in &self.info.keys {
+            info.pair(Name(key.as_bytes()), pdf_writer::TextStr(value));
+        }
         info.finish();
         self.emit(info_id, c)?;
 

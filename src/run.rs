@@ -5,6 +5,7 @@
 //! designer's server) goes through the same stages.
 
 mod emit;
+pub mod plan;
 
 use std::collections::HashSet;
 use std::io;
@@ -173,14 +174,16 @@ pub type Selection<'r> = Vec<(usize, &'r Entry)>;
 
 /// Stage 2, select and check: the entries `--only`, `--pass` and `--shard`
 /// leave, in print order (by pass type with `--group-by pass` or
-/// `--split-by pass`), with the checks of those options and of the sheet.
+/// `--split-by pass`), with the checks of those options and of the sheet;
+/// and where they stand in the whole run (see [`plan`]): `--shard K/N`
+/// prints whole sheets of the whole run, numbered as in it.
 pub fn select<'r>(
     opts: &RenderOptions,
     set: &TemplateSet,
     roster: &'r Roster,
     since: Option<&HashSet<String>>,
     found: &mut Vec<Diagnostic>,
-) -> Selection<'r> {
+) -> (Selection<'r>, plan::Slice) {
     let whole = Span { file: roster.file, line: 1, col: 0, len: 1 };
     for id in &opts.only {
         if !roster.entries.iter().any(|e| *e.id == **id) {
@@ -222,10 +225,11 @@ pub fn select<'r>(
         // One card a page (--sheet card) wastes nothing: roster order stays.
         by_card_size(set, &mut selected);
     }
-    let selected = match opts.shard {
-        Some((k, n)) => selected[manifest::shard_range(selected.len(), k, n)].to_vec(),
-        None => selected,
-    };
+    let split = |e: &Entry| if opts.split_by_pass { set.find(&e.pass) } else { None };
+    let planned = plan::sheets(set, &selected, &impose_options(opts), opts.group_by_pass, split);
+    let mut slice = plan::slice(&planned, opts.shard);
+    slice.run = emit::run_hash(opts, roster, &selected);
+    let selected = selected[slice.passes.clone()].to_vec();
     if let SheetSpec::Stock(stock) = opts.sheet {
         check_stock(stock, opts.bleed, set, &selected, found);
     }
@@ -238,7 +242,7 @@ pub fn select<'r>(
     if opts.registration_marks {
         check_edge_room(&impose_options(opts), set, &selected, found);
     }
-    selected
+    (selected, slice)
 }
 
 /// Orders passes by card size, the sizes in the order they first appear and
@@ -524,6 +528,7 @@ impl<'a> Stages<'a> {
             slot: 0,
             front_page: 0,
             back_page: None,
+            run: String::new(),
             shard: self.shard.clone(),
             warnings: manifest::warnings_cell(&warnings),
         };

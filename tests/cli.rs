@@ -344,7 +344,7 @@ fn duplex_backs_register_with_their_fronts() {
         }
         let manifest = fs::read_to_string(dir.path().join("d.csv")).unwrap();
         assert!(
-            manifest.contains(",d.pdf,2,1,3,4,,\n"),
+            manifest.contains(",d.pdf,2,1,3,4,"),
             "the 9th pass is on sheet 2, pages 3 and 4:\n{manifest}"
         );
     }

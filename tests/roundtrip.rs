@@ -278,7 +278,7 @@ fn manifest_rows_agree_with_where_pdftotext_finds_each_id() {
     let pdf = render(dir.path(), "samples/festival.yaml", &["--manifest", &manifest]);
     let rows = fs::read_to_string(&manifest).unwrap();
     let mut lines = rows.lines();
-    assert_eq!(lines.next(), Some("id,name,pass,valid_from,valid_until,reprint,file,sheet,slot,front_page,back_page,shard,warnings"));
+    assert_eq!(lines.next(), Some("id,name,pass,valid_from,valid_until,reprint,file,sheet,slot,front_page,back_page,run,shard,warnings"));
     // The A4 grid of each pass type's card: the library's own imposition, as
     // the PDF used it (the sticky passes have a card size of their own).
     let set = laminate::load_templates(None).unwrap();

@@ -14,6 +14,7 @@ pub mod door;
 pub mod init;
 pub mod keygen;
 pub mod man;
+pub mod merge;
 pub mod parse;
 pub mod preview;
 pub mod render;

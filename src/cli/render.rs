@@ -63,8 +63,10 @@ pub struct RunArgs {
     /// type, dates, file, sheet, slot and page. Not written by validate.
     #[arg(long, value_name = "FILE", value_parser = parse::parse_manifest)]
     pub manifest: Option<PathBuf>,
-    /// Render only slice K of N of the roster (e.g. 3/8): contiguous,
-    /// balanced, the same on every machine, together covering every pass once.
+    /// Render only slice K of N of the run (e.g. 3/8): whole sheets of the
+    /// whole run, contiguous, balanced, the same on every machine, together
+    /// covering every pass once; sheets, pages and the run id as in the
+    /// whole run (laminate merge joins the shards).
     #[arg(long, value_name = "K/N", value_parser = parse::parse_shard)]
     pub shard: Option<(usize, usize)>,
     /// Put each pass type on its own sheets, so the shop can load the right

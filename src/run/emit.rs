@@ -10,13 +10,14 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::plan::Slice;
 use super::{Pass, Selection};
 use crate::fonts::{self, FontBook};
 use crate::impose::{DoesNotFit, ImposeOptions, Imposer, Sheet};
 use crate::layout::ArtBook;
 use crate::roster::{Entry, Roster};
 use crate::template::TemplateSet;
-use crate::{atomic, calibrate, manifest, output, pdf, units, Failure, RenderOptions};
+use crate::{atomic, calibrate, manifest, output, pdf, Failure, RenderOptions};
 
 /// The files of a run as they are made.
 pub struct Emit<'a> {
@@ -31,12 +32,11 @@ pub struct Emit<'a> {
     info: pdf::DocInfo,
     inks: pdf::Inks,
     event: String,
-    run_hash: String,
+    /// Where the run's sheets stand in the whole run.
+    slice: &'a Slice,
     /// Where the PDF goes; `None` when nothing is written (validate, or a
     /// run that failed before its first pass).
     output: Option<&'a Path>,
-    /// Front sheets in each file, for the slug's "sheet k of n".
-    totals: Vec<usize>,
     file: output::OutFile,
     /// The pass type of the current file, with `--split-by pass`.
     current: Option<usize>,
@@ -60,7 +60,8 @@ pub struct Written {
 impl<'a> Emit<'a> {
     /// Starts the run's first file (a temporary file beside `output`) and
     /// its manifest. With `output` `None` everything is made and measured
-    /// but nothing kept.
+    /// but nothing kept. `slice` says where the run's sheets stand in the
+    /// whole run: a shard numbers its sheets and pages as the whole run does.
     #[allow(clippy::too_many_arguments)]
     pub fn start(
         opts: &'a RenderOptions,
@@ -68,12 +69,18 @@ impl<'a> Emit<'a> {
         set: &'a TemplateSet,
         roster: &Roster,
         selected: &Selection,
+        slice: &'a Slice,
         arts: Arc<ArtBook>,
         profile: &'a calibrate::Profile,
         pool: &'a rayon::ThreadPool,
         book: &'static FontBook,
     ) -> Result<Emit<'a>, Failure> {
-        let impose_opts = super::impose_options(opts);
+        let mut impose_opts = super::impose_options(opts);
+        // --start-at is about the whole run's first sheet, which only the
+        // first shard prints.
+        if slice.files.iter().any(|f| f.before > 0) {
+            impose_opts.start_at = 0;
+        }
         let manifest = match (&opts.manifest, output) {
             (Some(path), Some(_)) => Some(manifest::Writer::create(path).map_err(|source| {
                 Failure::Io { action: "cannot write the manifest", path: path.clone(), source }
@@ -81,20 +88,15 @@ impl<'a> Emit<'a> {
             _ => None,
         };
         let split = |e: &Entry| if opts.split_by_pass { set.find(&e.pass) } else { None };
-        let totals = sheet_totals(set, selected, &impose_opts, opts.group_by_pass, split);
         let first = selected.first().and_then(|(_, e)| split(e));
-        let info =
-            pdf::DocInfo { title: format!("{}: passes", roster.event.name), epoch: opts.epoch };
+        let info = pdf::DocInfo {
+            title: format!("{}: passes", roster.event.name),
+            epoch: opts.epoch,
+            keys: vec![],
+        };
         let inks = pdf::Inks { security_spot: opts.security_ink.clone() };
         let path = path_of(opts, set, output, first);
-        let file = output::OutFile::open(
-            path.as_deref(),
-            book,
-            info.clone(),
-            inks.clone(),
-            totals.first().copied().unwrap_or(0),
-            arts.clone(),
-        )?;
+        let file = open(path.as_deref(), book, &info, &inks, slice, first, arts.clone())?;
         Ok(Emit {
             opts,
             set,
@@ -107,9 +109,8 @@ impl<'a> Emit<'a> {
             info,
             inks,
             event: roster.event.name.clone(),
-            run_hash: run_hash(opts, roster, selected),
+            slice,
             output,
-            totals,
             file,
             current: first,
             finished: Vec::new(),
@@ -135,12 +136,15 @@ impl<'a> Emit<'a> {
             Err(e) => return Ok(Err(e)),
         };
         self.ready.extend(done);
-        row.sheet = at.sheet + 1;
+        // Sheets and pages as in the whole run: after the earlier shards'.
+        let sheet = self.slice.file(self.current).before + at.sheet;
+        row.sheet = sheet + 1;
         row.slot = at.slot + 1;
+        row.run = self.slice.run.clone();
         // With backs, each sheet is two pages: front, then back.
         let pages = if self.opts.duplex.is_some() { 2 } else { 1 };
-        row.front_page = at.sheet * pages + 1;
-        row.back_page = self.opts.duplex.map(|_| at.sheet * 2 + 2);
+        row.front_page = sheet * pages + 1;
+        row.back_page = self.opts.duplex.map(|_| sheet * 2 + 2);
         if let Some(m) = self.manifest.as_mut() {
             m.row(&row).map_err(|e| manifest_fail(self.opts, e))?;
         }
@@ -161,12 +165,13 @@ impl<'a> Emit<'a> {
         let done = std::mem::replace(&mut self.imposer, fresh);
         self.write(done.finish())?;
         let path = path_of(self.opts, self.set, self.output, this_file);
-        let next = output::OutFile::open(
+        let next = open(
             path.as_deref(),
             self.book,
-            self.info.clone(),
-            self.inks.clone(),
-            self.totals.get(self.finished.len() + 1).copied().unwrap_or(0),
+            &self.info,
+            &self.inks,
+            self.slice,
+            this_file,
             self.arts.clone(),
         )?;
         self.finished.push(std::mem::replace(&mut self.file, next).finish()?);
@@ -195,7 +200,7 @@ impl<'a> Emit<'a> {
                 let side = if back { "back of sheet" } else { "sheet" };
                 let slug = format!(
                     "{} · {side} {} of {} · {front_types} · run {}",
-                    self.event, self.file.sheet_number, self.file.total_sheets, self.run_hash
+                    self.event, self.file.sheet_number, self.file.total_sheets, self.slice.run
                 );
                 let width_em =
                     self.book.runs(fonts::REGULAR, &slug).iter().map(|r| r.width_em).sum();
@@ -281,7 +286,7 @@ pub fn card_pdf(
     });
     let (mut sheets, _) = imposer.push(frame, None, 0).map_err(io::Error::other)?;
     sheets.extend(imposer.finish());
-    let info = pdf::DocInfo { title: "laminate design".into(), epoch: 0 };
+    let info = pdf::DocInfo { title: "laminate design".into(), epoch: 0, keys: vec![] };
     let inks = pdf::Inks::default();
     let mut writer = pdf::PdfWriter::new(Vec::new(), book, info, inks.clone())?;
     for sheet in &sheets {
@@ -312,46 +317,35 @@ fn path_of(
     })
 }
 
-/// Front sheets in each file of the run. The slug names the sheet among all
-/// of its file's sheets, so they are counted first: a sheet holds one card
-/// size, so runs of equal sizes fill sheets.
-fn sheet_totals(
-    set: &TemplateSet,
-    selected: &Selection,
-    impose_opts: &ImposeOptions,
-    group_by_pass: bool,
-    file_of: impl Fn(&Entry) -> Option<usize>,
-) -> Vec<usize> {
-    let keys: Vec<(units::Size, usize, Option<usize>)> = selected
-        .iter()
-        .filter_map(|(_, e)| set.find(&e.pass).map(|t| (t, file_of(e))))
-        .map(|(t, file)| (set.templates[t].card, if group_by_pass { t } else { 0 }, file))
-        .collect();
-    let mut totals: Vec<usize> = Vec::new();
-    let mut i = 0;
-    while i < keys.len() {
-        let (size, group, file) = keys[i];
-        if i == 0 || keys[i - 1].2 != file {
-            totals.push(0);
-        }
-        let run = keys[i..]
-            .iter()
-            .take_while(|(s, g, f)| s.same_as(size) && *g == group && *f == file)
-            .count();
-        let cap = impose_opts.capacity(size).max(1);
-        // The very first sheet may start part way (--start-at).
-        let first_free = if i == 0 { cap - impose_opts.start_at.min(cap - 1) } else { cap };
-        *totals.last_mut().expect("pushed above") +=
-            1 + run.saturating_sub(first_free).div_ceil(cap);
-        i += run;
+/// Starts one file of the run: its sheets numbered after the sheets of
+/// the same file in earlier shards, out of the whole run's; a shard's PDF
+/// records its place in the run in its Info dictionary.
+fn open(
+    path: Option<&Path>,
+    book: &'static FontBook,
+    info: &pdf::DocInfo,
+    inks: &pdf::Inks,
+    slice: &Slice,
+    file: Option<usize>,
+    arts: Arc<ArtBook>,
+) -> Result<output::OutFile, Failure> {
+    let place = slice.file(file);
+    let mut info = info.clone();
+    if let Some((k, n)) = slice.shard {
+        let sheets = (place.here > 0).then_some((place.before + 1, place.before + place.here));
+        info.keys = pdf::shard_keys(k, n, &slice.run, sheets);
     }
-    totals
+    let mut out = output::OutFile::open(path, book, info, inks.clone(), place.total, arts)?;
+    out.sheet_number = place.before;
+    Ok(out)
 }
 
 /// A short hash of what the run prints, for the slug: what the roster
 /// says, not how it was written (a CSV and a YAML roster with the same
-/// passes make the same run).
-fn run_hash(opts: &RenderOptions, roster: &Roster, selected: &Selection) -> String {
+/// passes make the same run). It is the whole run's: `selected` is the
+/// whole selection, and the shard is left out, so every shard of a run
+/// has the same id as the run printed at once.
+pub(super) fn run_hash(opts: &RenderOptions, roster: &Roster, selected: &Selection) -> String {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
     h.update(format!("{:?}", roster.event).as_bytes());
@@ -380,7 +374,8 @@ fn run_hash(opts: &RenderOptions, roster: &Roster, selected: &Selection) -> Stri
                 &opts.only,
                 &opts.pass,
                 opts.proof,
-                opts.shard,
+                // Was opts.shard; kept as None so that ids stay as they were.
+                None::<(usize, usize)>,
                 opts.duplex
             )
         )
