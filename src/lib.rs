@@ -15,6 +15,7 @@
 
 pub mod atomic;
 pub mod calibrate;
+pub mod cms;
 pub mod colour;
 pub mod diag;
 pub mod fonts;
@@ -27,6 +28,7 @@ pub mod manifest;
 pub mod output;
 pub mod payload;
 pub mod pdf;
+pub mod pdfx;
 pub mod photo;
 pub mod preview;
 pub mod qr;
@@ -116,6 +118,9 @@ pub struct RenderOptions {
     pub from: sources::From,
     /// An earlier run's manifest: render only the passes not in it.
     pub since: Option<PathBuf>,
+    /// Write PDF/X-4 (`--pdfx`), for this printing condition; a printer
+    /// profile may turn it on too.
+    pub pdfx: Option<pdfx::Settings>,
 }
 
 impl RenderOptions {
@@ -153,6 +158,7 @@ impl RenderOptions {
             cut_contour: false,
             from: sources::From::default(),
             since: None,
+            pdfx: None,
         }
     }
 }
@@ -276,8 +282,9 @@ pub fn render_with_progress(
     let (set, profile, found) = (&inputs.set, &inputs.profile, &mut inputs.found);
     let writes = output.filter(|_| !failed);
     let arts = stages.layouter.arts().clone();
+    let pdfx = inputs.pdfx.clone();
     let mut emit =
-        run::Emit::start(opts, writes, set, &roster, &selected, arts, profile, &pool, book)?;
+        run::Emit::start(opts, writes, set, &roster, &selected, arts, profile, pdfx, &pool, book)?;
     let mut passes = 0;
     for chunk in selected.chunks(CHUNK) {
         for (&(index, entry), laid) in chunk.iter().zip(stages.lay_out(&pool, chunk, failed)) {
@@ -295,6 +302,10 @@ pub fn render_with_progress(
                 found.push(does_not_fit(opts, &roster, index, e));
                 failed = true;
             }
+            // PDF/X-4 problems fail the run at its end (as errors in
+            // `found`), not at once: every pass is still placed, so each
+            // problem is reported with its page.
+            found.extend(emit.take_pdfx_problems());
             passes += 1;
         }
         if !failed {

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+
+mod cli;
 use laminate::{diag, units, Failure, RenderOptions};
 
 /// Turns a YAML roster of people into print-ready PDF sheets of laminate passes.
@@ -272,6 +274,8 @@ struct RunArgs {
     /// manifest (.csv or .json): the tickets sold since the last print.
     #[arg(long, value_name = "OLD_MANIFEST")]
     since: Option<PathBuf>,
+    #[command(flatten)]
+    pdfx: cli::pdfx::PdfxArgs,
 }
 
 fn parse_flip(text: &str) -> Result<laminate::impose::Flip, String> {
@@ -379,6 +383,7 @@ fn options(run: &RunArgs) -> RenderOptions {
         cut_contour: run.cut_contour,
         from: run.from.as_deref().and_then(laminate::sources::From::parse).unwrap_or_default(),
         since: run.since.clone(),
+        pdfx: run.pdfx.settings(),
     }
 }
 
@@ -781,6 +786,7 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         cut_contour: false,
         from: None,
         since: None,
+        pdfx: Default::default(),
     };
     match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {

@@ -40,6 +40,8 @@ pub struct Inputs {
     pub roster: Option<Roster>,
     /// The ids of `--since`'s earlier manifest: passes not to print again.
     pub since: Option<HashSet<String>>,
+    /// The printing condition of a PDF/X-4 run (`--pdfx` or the printer profile).
+    pub pdfx: crate::pdfx::Shared,
 }
 
 impl Inputs {
@@ -94,7 +96,23 @@ pub fn load(opts: &RenderOptions) -> Result<Inputs, Failure> {
             source,
         }
     })?;
-    Ok(Inputs { sources, found, profile, set, roster, since })
+    // --pdfx and its options win over the printer profile's keys.
+    let pdfx = match (&opts.pdfx, &profile.pdfx) {
+        (Some(x), _) => Some((x, "--output-intent")),
+        (None, Some(x)) => Some((x, "the printer profile's output_intent")),
+        (None, None) => None,
+    };
+    let pdfx = match pdfx {
+        Some((x, via)) => match x.load() {
+            Ok(x) => Some(std::sync::Arc::new(x)),
+            Err(e) => {
+                found.push(e.diagnostic(via));
+                None
+            }
+        },
+        None => None,
+    };
+    Ok(Inputs { sources, found, profile, set, roster, since, pdfx })
 }
 
 /// The entries of a run, in the order they are printed, each with its

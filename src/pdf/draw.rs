@@ -10,6 +10,7 @@ use crate::colour::Colour;
 use crate::fonts::FontBook;
 use crate::frame::{ArtId, Item, Layer, Paint, Point, Seg};
 use crate::impose::{self, Sheet};
+use crate::pdfx::PdfX;
 use crate::photo::Photo;
 
 /// The content stream of a page or shared drawing, compressed, and what it
@@ -120,12 +121,27 @@ struct Builder {
     cut: bool,
 }
 
-/// How the security layer is inked.
+/// How colours are inked: the security layer's spot, and with PDF/X the
+/// printing condition that sRGB colours are converted into.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Inks {
     /// Print the security layer in this spot ink (a Separation colour
     /// space) instead of CMYK, so the shop can make a plate of it.
     pub security_spot: Option<Spot>,
+    /// Write PDF/X-4 for this printing condition (`--pdfx`): colours are
+    /// converted through its profile instead of by formula.
+    pub pdfx: Option<Arc<PdfX>>,
+}
+
+impl Inks {
+    /// A colour's CMYK components: through the printing condition's
+    /// profile with PDF/X, else by [`Colour::to_cmyk`]'s formula.
+    pub fn cmyk(&self, colour: Colour) -> [f32; 4] {
+        match &self.pdfx {
+            Some(x) => x.intent.cmyk(colour, crate::cms::Intent::default()),
+            None => colour.to_cmyk(),
+        }
+    }
 }
 
 /// A named spot ink with the CMYK colour viewers show for it.
@@ -239,7 +255,7 @@ impl Builder {
                     }
                 }
                 Item::Rect { w, h, radius, fill } => {
-                    self.out.spot |= set_fill(c, *fill, spot);
+                    self.out.spot |= set_fill(c, &self.inks, *fill, spot);
                     if *radius > 0.0 {
                         path(c, pos, &crate::security::rounded_rect(*w, *h, *radius));
                     } else {
@@ -255,11 +271,11 @@ impl Builder {
                     path_tenths(c, segs);
                     match paint {
                         Paint::Fill(col) => {
-                            self.out.spot |= set_fill(c, *col, spot);
+                            self.out.spot |= set_fill(c, &self.inks, *col, spot);
                             c.fill();
                         }
                         Paint::FillEvenOdd(col) => {
-                            self.out.spot |= set_fill(c, *col, spot);
+                            self.out.spot |= set_fill(c, &self.inks, *col, spot);
                             c.fill_even_odd();
                         }
                         Paint::Stroke(_, width) if self.cut => {
@@ -268,7 +284,7 @@ impl Builder {
                             c.stroke();
                         }
                         Paint::Stroke(col, width) => {
-                            self.out.spot |= set_stroke(c, *col, spot);
+                            self.out.spot |= set_stroke(c, &self.inks, *col, spot);
                             c.line_width(*width * 10.0);
                             c.stroke();
                         }
@@ -276,7 +292,7 @@ impl Builder {
                     c.restore();
                 }
                 Item::Text { font, size, colour, glyphs, text, rtl, mixed } => {
-                    self.out.spot |= set_fill(c, *colour, spot);
+                    self.out.spot |= set_fill(c, &self.inks, *colour, spot);
                     let face = self.book.get(*font);
                     let run = super::glyphs::Run {
                         font: *font,
@@ -307,7 +323,7 @@ impl Builder {
                     // dark modules has integer corners (see `module_rects`).
                     c.save();
                     c.transform([*module, 0.0, 0.0, *module, pos.x, pos.y]);
-                    self.out.spot |= set_fill(c, *colour, spot);
+                    self.out.spot |= set_fill(c, &self.inks, *colour, spot);
                     for (x, row, w, h) in module_rects(*n, dark) {
                         c.rect(x as f64, (n - row - h) as f64, w as f64, h as f64);
                     }
@@ -317,7 +333,7 @@ impl Builder {
                 Item::Gradient { w, h, stops } if spot => {
                     // One ink has no rainbow: a half tint of the spot.
                     let mid = stops[stops.len() / 2];
-                    self.out.spot |= set_fill(c, mid.lighten(0.5), true);
+                    self.out.spot |= set_fill(c, &self.inks, mid.lighten(0.5), true);
                     c.rect(pos.x, pos.y, *w, *h);
                     c.fill();
                 }
@@ -388,21 +404,21 @@ pub fn module_rects(n: usize, dark: &[bool]) -> Vec<(usize, usize, usize, usize)
 /// Sets the fill colour: DeviceCMYK, what a press prints (RGB template
 /// colours are converted), or on the security layer with a spot ink the
 /// spot's tint. Returns true when the spot colour space was used.
-fn set_fill(c: &mut Ops, colour: Colour, spot: bool) -> bool {
+fn set_fill(c: &mut Ops, inks: &Inks, colour: Colour, spot: bool) -> bool {
     if spot {
         c.fill_tint("Spot", colour.tint());
     } else {
-        c.fill_cmyk(colour.to_cmyk());
+        c.fill_cmyk(inks.cmyk(colour));
     }
     spot
 }
 
 /// Sets the stroke colour; see [`set_fill`].
-fn set_stroke(c: &mut Ops, colour: Colour, spot: bool) -> bool {
+fn set_stroke(c: &mut Ops, inks: &Inks, colour: Colour, spot: bool) -> bool {
     if spot {
         c.stroke_tint("Spot", colour.tint());
     } else {
-        c.stroke_cmyk(colour.to_cmyk());
+        c.stroke_cmyk(inks.cmyk(colour));
     }
     spot
 }

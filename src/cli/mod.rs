@@ -1,0 +1,3 @@
+//! The subcommands and option groups of the `laminate` binary, one module each.
+
+pub mod pdfx;
