@@ -96,21 +96,30 @@ pub fn load(opts: &RenderOptions) -> Result<Inputs, Failure> {
             source,
         }
     })?;
-    // --pdfx and its options win over the printer profile's keys.
+    // --pdfx and its options win over the printer profile's keys, one by one.
     let pdfx = match (&opts.pdfx, &profile.pdfx) {
-        (Some(x), _) => Some((x, "--output-intent")),
-        (None, Some(x)) => Some((x, "the printer profile's output_intent")),
         (None, None) => None,
-    };
-    let pdfx = match pdfx {
-        Some((x, via)) => match x.load() {
-            Ok(x) => Some(std::sync::Arc::new(x)),
-            Err(e) => {
-                found.push(e.diagnostic(via));
-                None
+        (cli, printer) => {
+            let cli = cli.clone().unwrap_or_default();
+            let printer = printer.clone().unwrap_or_default();
+            let via = if cli.output_intent.is_some() || printer.output_intent.is_none() {
+                "--output-intent"
+            } else {
+                "the printer profile's output_intent"
+            };
+            let settings = crate::pdfx::Settings {
+                output_intent: cli.output_intent.or(printer.output_intent),
+                condition: cli.condition.or(printer.condition),
+                photos: cli.photos,
+            };
+            match settings.load() {
+                Ok(x) => Some(std::sync::Arc::new(x)),
+                Err(e) => {
+                    found.push(e.diagnostic(via));
+                    None
+                }
             }
-        },
-        None => None,
+        }
     };
     Ok(Inputs { sources, found, profile, set, roster, since, pdfx })
 }

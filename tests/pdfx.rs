@@ -152,8 +152,9 @@ fn rgb_photos_stop_the_run_naming_page_element_and_entry() {
     if run.status == 0 {
         let (ok, report) = check(&out_s);
         assert!(ok, "{report}");
+        // Converted, not merely tagged: no three-component profile (sRGB).
         let (_, qdf, _) = tool("qpdf", &["--qdf", "--object-streams=disable", &out_s, "-"]);
-        assert!(!qdf.contains("/ICCBased") || qdf.matches("/N 3").count() == 0, "RGB photos");
+        assert!(!qdf.contains("/N 3"), "photos left RGB without --pdfx-photos srgb");
         return;
     }
     assert_eq!(run.status, 1, "{}", run.stderr);
@@ -263,6 +264,14 @@ fn a_shops_profile_from_the_command_line_or_the_printer_profile() {
     assert!(ok, "{report}");
     let text = String::from_utf8_lossy(&fs::read(&b).unwrap()).into_owned();
     assert!(text.contains("/OutputConditionIdentifier(Press 2)"));
+    // The command line wins key by key: --pdfx keeps the profile's
+    // condition, --condition replaces it.
+    for (extra, want) in [("--pdfx", "Press 2"), ("--condition=Press 3", "Press 3")] {
+        let run = laminate_in(&root(), &[&args[..], &[extra]].concat(), &[]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let text = String::from_utf8_lossy(&fs::read(&b).unwrap()).into_owned();
+        assert!(text.contains(&format!("/OutputConditionIdentifier({want})")), "{extra}");
+    }
 }
 
 /// Mean ink (0..1) of a tiffsep plate within a box given in fractions of
