@@ -213,6 +213,18 @@ impl OutputIntent {
         Ok(intent)
     }
 
+    /// A hash of the profile and the condition's names: what a cache of
+    /// converted photos keys on besides the photo and the intent.
+    pub fn digest(&self) -> [u8; 32] {
+        Sha256::new()
+            .chain_update(self.profile_digest)
+            .chain_update(self.condition.as_bytes())
+            .chain_update([0])
+            .chain_update(self.info.as_bytes())
+            .finalize()
+            .into()
+    }
+
     fn transform(&self, intent: Intent) -> Result<Arc<SrgbTransform>, CmsError> {
         let mut all = self.transforms.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(t) = all.get(&intent) {
@@ -362,6 +374,9 @@ mod tests {
         let i = OutputIntent::fogra39();
         assert_eq!(i.condition, "FOGRA39");
         assert_eq!(i.info, "FOGRA39L Coated");
+        let other = OutputIntent::from_icc(FOGRA39, Some("Press 2".into())).unwrap();
+        assert_ne!(i.digest(), other.digest());
+        assert_eq!(i.digest(), OutputIntent::fogra39().digest());
     }
 
     #[test]
