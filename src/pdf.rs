@@ -273,8 +273,8 @@ impl<W: Write> PdfWriter<W> {
             let r = self.image(key, photo)?;
             out.push(("XObject", format!("I{n}"), r));
         }
-        for (n, (w, stops)) in content.gradients.iter().enumerate() {
-            let r = self.gradient(*w, stops)?;
+        for (n, (w, stops, intent)) in content.gradients.iter().enumerate() {
+            let r = self.gradient(*w, stops, *intent)?;
             out.push(("Shading", format!("S{n}"), r));
         }
         if content.registration {
@@ -367,7 +367,8 @@ impl<W: Write> PdfWriter<W> {
         let frame = arts.get(id).ok_or_else(|| {
             io::Error::other(format!("shared drawing {} was never laid out", id.0))
         })?;
-        let content = content(&frame.items, self.book, &self.inks, arts.is_security(id));
+        let content =
+            content(&frame.items, self.book, &self.inks, arts.is_security(id), frame.intent);
         let mut resources = Vec::new();
         self.resources(&content, arts, &mut resources)?;
         let r = self.alloc();

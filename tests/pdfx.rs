@@ -422,3 +422,75 @@ fn a_photo_patch_converts_like_imagecms_within_delta_e_2() {
     let max: f64 = out.split(' ').next().unwrap().parse().unwrap();
     assert!(max >= 2.0, "the formula agrees too: {out}");
 }
+
+#[test]
+fn a_templates_rendering_intent_is_used() {
+    // Guards `rendering_intent` in a template: its colours follow that
+    // intent (ImageCms's perceptual conversion, not the relative one), the
+    // other templates keep the default, and a misspelt intent is an error
+    // at its line.
+    if !have_python_modules(&["pikepdf", "PIL.ImageCms"]) {
+        return;
+    }
+    let dir = temp();
+    let d = dir.path();
+    let run = laminate_in(d, &["init", "p"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let all_access = d.join("p/templates/all-access.yaml");
+    let text = fs::read_to_string(&all_access).unwrap();
+    assert!(text.contains("\nextends: base\n"), "{text}");
+    fs::write(
+        &all_access,
+        text.replace("\nextends: base\n", "\nextends: base\nrendering_intent: perceptual\n"),
+    )
+    .unwrap();
+    let out = d.join("x.pdf").display().to_string();
+    let mut args = vec![
+        "render",
+        "p/roster.yaml",
+        "--templates",
+        "p/templates",
+        "-o",
+        &out,
+        "--pdfx",
+        "--proof",
+    ];
+    args.extend_from_slice(CARD_PAGES);
+    let run = laminate_in(d, &args, &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let script = root().join("tests/pdfx_colour.py").display().to_string();
+    let icc = root().join("profiles/FOGRA39L_coated.icc").display().to_string();
+    // all-access's accent, and crew's (default intent).
+    let measure = |intent: &str| -> Vec<f64> {
+        let (ok, o, err) = tool(
+            "python3",
+            &[&script, "colours", "--intent", intent, &out, &icc, "#b3261e", "#263238"],
+        );
+        assert!(ok, "{err}");
+        o.lines().map(|l| l.split(' ').nth(1).unwrap().parse().unwrap()).collect()
+    };
+    let perceptual = measure("perceptual");
+    let relative = measure("relative-colorimetric");
+    eprintln!("perceptual {perceptual:?}, relative {relative:?}");
+    assert!(perceptual[0] < 2.0 && relative[0] >= 2.0, "all-access: {perceptual:?} {relative:?}");
+    assert!(relative[1] < 2.0 && perceptual[1] >= 2.0, "crew: {perceptual:?} {relative:?}");
+
+    let text = fs::read_to_string(&all_access).unwrap();
+    fs::write(&all_access, text.replace("rendering_intent: perceptual", "rendering_intent: vivid"))
+        .unwrap();
+    let run = laminate_in(d, &args, &[]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error: `rendering_intent` \"vivid\" is not a rendering intent"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("all-access.yaml:3:19"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "hint: use one of relative-colorimetric, perceptual, saturation, absolute-colorimetric"
+        ),
+        "{}",
+        run.stderr
+    );
+}

@@ -4,10 +4,11 @@ through Pillow, an independent caller): sRGB -> the output profile,
 relative colorimetric with black point compensation; differences measured
 as CIE76 delta E in Lab, both CMYK values taken to Lab through the profile.
 
-    python3 tests/pdfx_colour.py colours FILE.pdf PROFILE.icc HEX...
+    python3 tests/pdfx_colour.py colours [--intent NAME] FILE.pdf PROFILE.icc HEX...
         for each template colour, the smallest delta E between Pillow's
         conversion and any CMYK fill or stroke colour in the PDF's content
-        streams: "HEX DE" a line.
+        streams: "HEX DE" a line. NAME is a template's rendering_intent
+        (default relative-colorimetric, with black point compensation).
     python3 tests/pdfx_colour.py pixels PROFILE.icc RGB.raw CMYK.raw
         a patch of sRGB pixels (3 bytes each) and laminate's CMYK for them
         (4 bytes each): prints "max DE mean DE".
@@ -19,14 +20,21 @@ import pikepdf
 from PIL import Image, ImageCms
 
 INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
+INTENTS = {
+    "relative-colorimetric": ImageCms.Intent.RELATIVE_COLORIMETRIC,
+    "perceptual": ImageCms.Intent.PERCEPTUAL,
+    "saturation": ImageCms.Intent.SATURATION,
+    "absolute-colorimetric": ImageCms.Intent.ABSOLUTE_COLORIMETRIC,
+}
 
 
-def transforms(icc):
+def transforms(icc, intent="relative-colorimetric"):
     srgb = ImageCms.createProfile("sRGB")
     out = ImageCms.getOpenProfile(icc)
     lab = ImageCms.createProfile("LAB", 5000)
-    to_cmyk = ImageCms.buildTransform(srgb, out, "RGB", "CMYK", renderingIntent=INTENT,
-                                      flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
+    # Black point compensation goes with relative colorimetric, as in laminate.
+    flags = ImageCms.Flags.BLACKPOINTCOMPENSATION if intent == "relative-colorimetric" else ImageCms.Flags.NONE
+    to_cmyk = ImageCms.buildTransform(srgb, out, "RGB", "CMYK", renderingIntent=INTENTS[intent], flags=flags)
     to_lab = ImageCms.buildTransform(out, lab, "CMYK", "LAB", renderingIntent=INTENT)
     return to_cmyk, to_lab
 
@@ -65,8 +73,12 @@ def pdf_cmyks(path):
 
 def main(argv):
     if argv[1] == "colours":
+        intent = "relative-colorimetric"
+        if argv[2] == "--intent":
+            intent = argv[3]
+            argv = argv[2:]
         path, icc, hexes = argv[2], argv[3], argv[4:]
-        to_cmyk, to_lab = transforms(icc)
+        to_cmyk, to_lab = transforms(icc, intent)
         in_pdf = pdf_cmyks(path)
         pdf_labs = labs(to_lab, [v for c in in_pdf for v in c])
         for h in hexes:
