@@ -73,6 +73,10 @@ fn every_sample_passes_every_rule() {
         let (ok, report) = check(&pdf);
         assert!(ok, "{sample}:\n{report}");
         assert!(report.contains("every rule holds (15 rules)"), "{report}");
+        if have("qpdf") {
+            let (ok, out, err) = tool("qpdf", &["--check", &pdf]);
+            assert!(ok && out.contains("No syntax or stream encoding errors"), "{out}{err}");
+        }
     }
 }
 

@@ -254,7 +254,9 @@ def check(path):
             entries = list(cs.values()) if isinstance(cs, Dictionary) else [cs]
             for one in entries:
                 used = colour_space_names(one)
-                if "/DeviceRGB" in used or "/CalRGB" in used or "ICC-N3" in used and "/ICCBased" not in used:
+                # RGB with an ICC profile (ICCBased, N 3) is allowed; device or
+                # calibrated RGB without one is not (ISO 15930-7 6.2.4.3).
+                if "/DeviceRGB" in used or "/CalRGB" in used:
                     r.fail("no-rgb", "colour space", f"{' '.join(used)}")
                 if isinstance(one, Array) and len(one) == 4 and str(one[0]) == "/Separation":
                     name = str(one[1])
