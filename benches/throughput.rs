@@ -9,6 +9,7 @@
 //! cargo bench --bench throughput -- --jobs 1           # pass --jobs N to laminate
 //! cargo bench --bench throughput -- --keep DIR         # keep the generated rosters in DIR
 //! cargo bench --bench throughput -- 10000 --shaped     # names in shaped scripts instead
+//! cargo bench --bench throughput -- 100000 --pdfx      # render --pdfx (PDF/X-4, colour-managed)
 //! ```
 //!
 //! The names are Latin, Greek and Cyrillic (set as text); with `--shaped`
@@ -276,11 +277,21 @@ fn die(msg: String) -> ! {
     std::process::exit(1);
 }
 
-fn run_once(bin: &Path, roster: &Path, out: &Path, stderr: &Path, jobs: Option<&str>) -> Run {
+fn run_once(
+    bin: &Path,
+    roster: &Path,
+    out: &Path,
+    stderr: &Path,
+    jobs: Option<&str>,
+    pdfx: bool,
+) -> Run {
     let mut cmd = Command::new(bin);
     cmd.arg("render").arg(roster).arg("-o").arg(out).arg("--quiet");
     if let Some(j) = jobs {
         cmd.args(["--jobs", j]);
+    }
+    if pdfx {
+        cmd.arg("--pdfx");
     }
     common::measure(cmd, out, stderr).unwrap_or_else(|e| die(e))
 }
@@ -288,7 +299,7 @@ fn run_once(bin: &Path, roster: &Path, out: &Path, stderr: &Path, jobs: Option<&
 fn usage(msg: &str) -> ExitCode {
     eprintln!("throughput: {msg}");
     eprintln!(
-        "usage: cargo bench --bench throughput -- [SIZE ...] [--runs N] [--jobs N] [--keep DIR] [--shaped]"
+        "usage: cargo bench --bench throughput -- [SIZE ...] [--runs N] [--jobs N] [--keep DIR] [--shaped] [--pdfx]"
     );
     ExitCode::from(2)
 }
@@ -299,6 +310,7 @@ fn main() -> ExitCode {
     let mut jobs: Option<String> = None;
     let mut keep: Option<PathBuf> = None;
     let mut shaped = false;
+    let mut pdfx = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -313,6 +325,7 @@ fn main() -> ExitCode {
                 None => return usage("--jobs takes a number"),
             },
             "--shaped" => shaped = true,
+            "--pdfx" => pdfx = true,
             "--keep" => match args.next() {
                 Some(d) => keep = Some(PathBuf::from(d)),
                 None => return usage("--keep takes a folder"),
@@ -358,6 +371,7 @@ fn main() -> ExitCode {
             "Latin, Greek, Cyrillic"
         }
     );
+    println!("pdfx:    {}", if pdfx { "yes (render --pdfx)" } else { "no" });
     println!();
 
     let header = ["passes", "median s", "passes/s", "bytes/pass", "peak MB", ""];
@@ -370,7 +384,7 @@ fn main() -> ExitCode {
         let stderr = dir.path().join(format!("stderr-{n}.txt"));
         let mut results: Vec<Run> = Vec::with_capacity(runs);
         for r in 0..runs {
-            let run = run_once(&bin, &roster_path, &out, &stderr, jobs.as_deref());
+            let run = run_once(&bin, &roster_path, &out, &stderr, jobs.as_deref(), pdfx);
             eprintln!(
                 "throughput: {n} passes, run {}/{runs}: {:.3} s, peak {:.1} MB, {} bytes",
                 r + 1,

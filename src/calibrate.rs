@@ -6,6 +6,15 @@
 //! back:  {offset_x: -0.8mm}
 //! ```
 //!
+//! A profile may also name the printer's printing condition, which turns
+//! PDF/X-4 on (as `render --pdfx --output-intent FILE.icc --condition NAME`):
+//!
+//! ```yaml
+//! pdfx: true                        # PDF/X-4 with the bundled FOGRA39
+//! output_intent: PSOcoated_v3.icc   # the shop's CMYK profile (beside this file); implies pdfx
+//! condition: PSO Coated v3          # its OutputConditionIdentifier
+//! ```
+//!
 //! The page boxes stay nominal; only the drawing moves. Positive `offset_x`
 //! moves everything right, positive `offset_y` moves it up (towards the top
 //! edge of the page as a viewer shows it). `scale` is about the centre of
@@ -56,12 +65,14 @@ impl Adjust {
 }
 
 /// A printer profile: one correction for fronts, one for backs.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Profile {
     /// For the front of each sheet (and every page of a simplex run).
     pub front: Adjust,
     /// For the back of each sheet (with --duplex).
     pub back: Adjust,
+    /// PDF/X-4 for this printer (`pdfx`, `output_intent`, `condition`).
+    pub pdfx: Option<crate::pdfx::Settings>,
 }
 
 /// Reads a printer profile. Problems with its content become diagnostics
@@ -80,7 +91,14 @@ pub fn load(
             return Ok(Profile::default());
         }
     };
-    Ok(node.map_or_else(Profile::default, |n| read_profile(&n, out)))
+    let mut profile = node.map_or_else(Profile::default, |n| read_profile(&n, out));
+    // The output intent's file is named relative to the profile.
+    if let Some(icc) = profile.pdfx.as_mut().and_then(|x| x.output_intent.as_mut()) {
+        if icc.is_relative() {
+            *icc = path.parent().unwrap_or(Path::new("")).join(&*icc);
+        }
+    }
+    Ok(profile)
 }
 
 fn read_profile(node: &Node, out: &mut Vec<Diagnostic>) -> Profile {
@@ -95,13 +113,40 @@ fn read_profile(node: &Node, out: &mut Vec<Diagnostic>) -> Profile {
         );
         return profile;
     };
-    for (key, _, value) in known_keys(pairs, &["front", "back"], "a printer profile", None, out) {
-        let side = read_side(value, key, out);
+    let keys = ["front", "back", "pdfx", "output_intent", "condition"];
+    let mut pdfx = crate::pdfx::Settings::default();
+    let mut on = false;
+    for (key, _, value) in known_keys(pairs, &keys, "a printer profile", None, out) {
         match key {
-            "front" => profile.front = side,
-            _ => profile.back = side,
+            "front" => profile.front = read_side(value, key, out),
+            "back" => profile.back = read_side(value, key, out),
+            _ => {
+                let Some(text) = value.as_str().map(str::trim).filter(|t| !t.is_empty()) else {
+                    out.push(Diagnostic::error(
+                        value.span,
+                        format!("`{key}` is a single value, not {}", value.kind()),
+                    ));
+                    continue;
+                };
+                match key {
+                    "pdfx" => match text {
+                        "true" | "yes" => on = true,
+                        "false" | "no" => {}
+                        _ => out.push(Diagnostic::error(
+                            value.span,
+                            format!("`pdfx` is true or false, not \"{text}\""),
+                        )),
+                    },
+                    "output_intent" => {
+                        pdfx.output_intent = Some(text.into());
+                        on = true;
+                    }
+                    _ => pdfx.condition = Some(text.to_string()),
+                }
+            }
         }
     }
+    profile.pdfx = on.then_some(pdfx);
     profile
 }
 
@@ -199,6 +244,19 @@ mod tests {
         assert!((p.front.scale - 0.995).abs() < 1e-12);
         assert!((p.back.offset_x - 0.72).abs() < 1e-9 && p.back.offset_y == 0.0);
         assert!((p.back.scale - 1.002).abs() < 1e-12);
+    }
+
+    #[test]
+    fn an_output_intent_turns_pdfx_on() {
+        let (p, out) = parse("output_intent: shop.icc\ncondition: PSO Coated v3\n");
+        assert!(out.is_empty(), "{out:?}");
+        let x = p.pdfx.unwrap();
+        assert_eq!(x.output_intent, Some("shop.icc".into()));
+        assert_eq!(x.condition.as_deref(), Some("PSO Coated v3"));
+        assert_eq!(parse("pdfx: true\n").0.pdfx, Some(Default::default()));
+        assert_eq!(parse("pdfx: false\nfront: {scale: 99%}\n").0.pdfx, None);
+        let (_, out) = parse("pdfx: maybe\n");
+        assert!(out[0].message.contains("true or false"), "{out:?}");
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub struct Frame {
     pub size: Size,
     /// Items in painting order, each at its position.
     pub items: Vec<(Point, Item)>,
+    /// How the drawing's sRGB colours go into a printing condition's CMYK
+    /// (its template's `rendering_intent`; `None`: the default, relative
+    /// colorimetric). Used only by `render --pdfx`.
+    pub intent: Option<crate::cms::Intent>,
 }
 
 /// Identifies a shared drawing (same on many passes), written once and reused.

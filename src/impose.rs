@@ -604,7 +604,7 @@ mod tests {
             let mut imp = Imposer::new(o);
             let mut sheets = vec![];
             for _ in 0..5 {
-                let front = Frame { size: card, items: vec![] };
+                let front = Frame { size: card, items: vec![], intent: None };
                 sheets.extend(imp.push(front.clone(), Some(front), 0).unwrap().0);
             }
             sheets.extend(imp.finish());
@@ -632,7 +632,8 @@ mod tests {
         let mut at = vec![];
         let mut sheets = vec![];
         for group in [0, 0, 0, 1] {
-            let (done, p) = imp.push(Frame { size: card, items: vec![] }, None, group).unwrap();
+            let (done, p) =
+                imp.push(Frame { size: card, items: vec![], intent: None }, None, group).unwrap();
             sheets.extend(done);
             at.push((p.sheet, p.slot));
         }
@@ -657,7 +658,7 @@ mod tests {
             let mut imp = Imposer::new(o);
             let mut sheets = vec![];
             for _ in 0..11 {
-                let f = Frame { size: card, items: vec![] };
+                let f = Frame { size: card, items: vec![], intent: None };
                 sheets.extend(imp.push(f.clone(), Some(f), 0).unwrap().0);
             }
             sheets.extend(imp.finish());
@@ -697,7 +698,8 @@ mod tests {
         let mut sheets = vec![];
         let mut placements = vec![];
         for _ in 0..11 {
-            let (done, at) = imp.push(Frame { size: card, items: vec![] }, None, 0).unwrap();
+            let (done, at) =
+                imp.push(Frame { size: card, items: vec![], intent: None }, None, 0).unwrap();
             sheets.extend(done);
             placements.push((at.sheet, at.slot));
         }

@@ -116,6 +116,7 @@ impl<'a> Layouter<'a> {
                 Frame {
                     size: Size::new(radius * 2.0, radius * 2.0),
                     items: security::rosette(radius, colour.unwrap_or(Colour::BLACK)),
+                    intent: t.rendering_intent,
                 }
             });
         }
@@ -152,6 +153,7 @@ impl<'a> Layouter<'a> {
                             Point::default(),
                             security::curve_shape(shape, el.at.w, el.at.h, *colour),
                         )],
+                        intent: t.rendering_intent,
                     });
                     g.push((
                         Point::default(),
@@ -262,7 +264,7 @@ impl<'a> Layouter<'a> {
         if self.opts.cut_contour && !back {
             items.push((Point::default(), cut_line(t)));
         }
-        (Frame { size: t.card, items }, warnings)
+        (Frame { size: t.card, items, intent: t.rendering_intent }, warnings)
     }
 
     /// The static elements of a template: `security` picks the security ones
@@ -272,7 +274,7 @@ impl<'a> Layouter<'a> {
         for (el, text) in t.elements.iter().zip(&badge.texts) {
             items.extend(self.static_items(t, el, text, security));
         }
-        Frame { size: t.card, items }
+        Frame { size: t.card, items, intent: t.rendering_intent }
     }
 
     /// The items of one element that is the same on every pass of a type:

@@ -18,6 +18,7 @@ pub mod atomic;
 pub mod calibrate;
 pub mod checkins;
 pub mod clobber;
+pub mod cms;
 pub mod colour;
 pub mod diag;
 pub mod door;
@@ -32,6 +33,7 @@ pub mod merge;
 pub mod output;
 pub mod payload;
 pub mod pdf;
+pub mod pdfx;
 pub mod photo;
 pub mod photos;
 pub mod preview;
@@ -128,6 +130,9 @@ pub struct RenderOptions {
     /// `--report`: "the report"): checked against the run's inputs with its
     /// own outputs, before anything is written.
     pub other_outputs: Vec<(String, PathBuf)>,
+    /// Write PDF/X-4 (`--pdfx`), for this printing condition; a printer
+    /// profile may turn it on too.
+    pub pdfx: Option<pdfx::Settings>,
 }
 
 impl RenderOptions {
@@ -167,6 +172,7 @@ impl RenderOptions {
             since: None,
             photo_cache: photos::CacheChoice::Default,
             other_outputs: Vec::new(),
+            pdfx: None,
         }
     }
 }
@@ -297,8 +303,9 @@ pub fn render_with_progress(
     let (set, profile, found) = (&inputs.set, &inputs.profile, &mut inputs.found);
     let writes = output.filter(|_| !failed);
     let arts = stages.layouter.arts().clone();
+    let pdfx = inputs.pdfx.clone();
     let mut emit = run::Emit::start(
-        opts, writes, set, &roster, &selected, &slice, arts, profile, &pool, book,
+        opts, writes, set, &roster, &selected, &slice, arts, profile, pdfx, &pool, book,
     )?;
     let mut passes = 0;
     for chunk in selected.chunks(CHUNK) {
@@ -320,6 +327,10 @@ pub fn render_with_progress(
                 found.push(does_not_fit(opts, &roster, index, e));
                 failed = true;
             }
+            // PDF/X-4 problems fail the run at its end (as errors in
+            // `found`), not at once: every pass is still placed, so each
+            // problem is reported with its page.
+            found.extend(emit.take_pdfx_problems());
             passes += 1;
         }
         if !failed {

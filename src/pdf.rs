@@ -25,6 +25,7 @@ mod glyphs;
 mod inks;
 pub mod merge;
 mod ops;
+mod pdfx;
 pub mod read;
 pub use draw::{content, module_rects, sheet_content, Content, Inks, Spot};
 
@@ -103,6 +104,8 @@ pub struct PdfWriter<W: Write> {
     overprint: Option<Ref>,
     /// The CutContour layer, colour space and overprint state, once used.
     cut: Option<CutRefs>,
+    /// The sRGB profile RGB photos are tagged with (PDF/X, photos kept RGB).
+    srgb: Option<Ref>,
 }
 
 /// The objects of the CutContour die line, written on first use.
@@ -175,11 +178,15 @@ impl<W: Write> PdfWriter<W> {
             spot: None,
             overprint: None,
             cut: None,
+            srgb: None,
         };
         w.next_id = 4;
         w.fonts = book.iter().map(|_| (BTreeMap::new(), w.alloc())).collect();
         // PDF 1.7 header; the second line marks the file as binary (ISO 32000 7.5.2).
-        w.out.put(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
+        // PDF/X-4 is based on PDF 1.6 (ISO 15930-7 6.1).
+        let version: &[u8] = if w.inks.pdfx.is_some() { b"%PDF-1.6" } else { b"%PDF-1.7" };
+        w.out.put(version)?;
+        w.out.put(b"\n%\xe2\xe3\xcf\xd3\n")?;
         Ok(w)
     }
 
@@ -290,8 +297,8 @@ impl<W: Write> PdfWriter<W> {
             let r = self.image(key, photo)?;
             out.push(("XObject", format!("I{n}"), r));
         }
-        for (n, (w, stops)) in content.gradients.iter().enumerate() {
-            let r = self.gradient(*w, stops)?;
+        for (n, (w, stops, intent)) in content.gradients.iter().enumerate() {
+            let r = self.gradient(*w, stops, *intent)?;
             out.push(("Shading", format!("S{n}"), r));
         }
         if content.registration {
@@ -334,6 +341,12 @@ impl<W: Write> PdfWriter<W> {
         if let Some(r) = self.images.get(key) {
             return Ok(*r);
         }
+        let srgb = match (&self.inks.pdfx, photo.colour) {
+            (Some(x), PhotoColour::Rgb) if x.photos == crate::pdfx::PhotoMode::Srgb => {
+                Some(self.srgb_profile()?)
+            }
+            _ => None,
+        };
         let r = self.alloc();
         let mut chunk = chunk();
         let mut img = chunk.image_xobject(r, &photo.jpeg);
@@ -342,6 +355,17 @@ impl<W: Write> PdfWriter<W> {
         img.height(photo.height as i32);
         match photo.colour {
             PhotoColour::Gray => img.color_space().device_gray(),
+            PhotoColour::Rgb if self.inks.pdfx.is_some() => {
+                // PDF/X-4 allows RGB only with a profile (ISO 15930-7 6.2.4.3):
+                // tagged as sRGB when the run keeps photos RGB. The check of
+                // each pass (`pdfx::check`) stops any other run earlier.
+                let Some(srgb) = srgb else {
+                    return Err(io::Error::other(format!(
+                        "PDF/X: the image {key} is RGB and photos are not kept as sRGB"
+                    )));
+                };
+                img.color_space().icc_based(srgb)
+            }
             PhotoColour::Rgb => img.color_space().device_rgb(),
             PhotoColour::Cmyk { inverted } => {
                 img.color_space().device_cmyk();
@@ -367,7 +391,8 @@ impl<W: Write> PdfWriter<W> {
         let frame = arts.get(id).ok_or_else(|| {
             io::Error::other(format!("shared drawing {} was never laid out", id.0))
         })?;
-        let content = content(&frame.items, self.book, &self.inks, arts.is_security(id));
+        let content =
+            content(&frame.items, self.book, &self.inks, arts.is_security(id), frame.intent);
         let mut resources = Vec::new();
         self.resources(&content, arts, &mut resources)?;
         let r = self.alloc();
@@ -427,8 +452,17 @@ impl<W: Write> PdfWriter<W> {
         for (key, value) in &self.info.keys {
             info.pair(Name(key.as_bytes()), pdf_writer::TextStr(value));
         }
+        if self.inks.pdfx.is_some() {
+            // ISO 15930-7 6.7.2: trapping stated, True or False.
+            info.pair(Name(b"Trapped"), Name(b"False"));
+            info.pair(Name(b"GTS_PDFXVersion"), pdf_writer::TextStr("PDF/X-4"));
+        }
         info.finish();
         self.emit(info_id, c)?;
+        let pdfx = match self.inks.pdfx.clone() {
+            Some(x) => Some(self.pdfx_objects(&x)?),
+            None => None,
+        };
 
         let mut c = chunk();
         let mut cat = c.indirect(self.catalog).dict();
@@ -448,6 +482,9 @@ impl<W: Write> PdfWriter<W> {
         d.insert(Name(b"Order")).array().items(layers.iter().copied());
         d.finish();
         oc.finish();
+        if let Some(x) = pdfx {
+            x.write(&mut cat);
+        }
         cat.finish();
         let cat_id = self.catalog;
         self.emit(cat_id, c)?;

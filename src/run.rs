@@ -42,6 +42,8 @@ pub struct Inputs {
     pub roster: Option<Roster>,
     /// The ids of `--since`'s earlier manifest: passes not to print again.
     pub since: Option<HashSet<String>>,
+    /// The printing condition of a PDF/X-4 run (`--pdfx` or the printer profile).
+    pub pdfx: crate::pdfx::Shared,
 }
 
 impl Inputs {
@@ -96,7 +98,32 @@ pub fn load(opts: &RenderOptions) -> Result<Inputs, Failure> {
             source,
         }
     })?;
-    Ok(Inputs { sources, found, profile, set, roster, since })
+    // --pdfx and its options win over the printer profile's keys, one by one.
+    let pdfx = match (&opts.pdfx, &profile.pdfx) {
+        (None, None) => None,
+        (cli, printer) => {
+            let cli = cli.clone().unwrap_or_default();
+            let printer = printer.clone().unwrap_or_default();
+            let via = if cli.output_intent.is_some() || printer.output_intent.is_none() {
+                "--output-intent"
+            } else {
+                "the printer profile's output_intent"
+            };
+            let settings = crate::pdfx::Settings {
+                output_intent: cli.output_intent.or(printer.output_intent),
+                condition: cli.condition.or(printer.condition),
+                photos: cli.photos,
+            };
+            match settings.load() {
+                Ok(x) => Some(std::sync::Arc::new(x)),
+                Err(e) => {
+                    found.push(e.diagnostic(via));
+                    None
+                }
+            }
+        }
+    };
+    Ok(Inputs { sources, found, profile, set, roster, since, pdfx })
 }
 
 /// The files a run reads (see [`clobber`]): the roster and its event file

@@ -287,6 +287,10 @@ pub struct Template {
     pub back: Vec<Element>,
     /// Put the holder's name in the QR payload (off by default: privacy).
     pub qr_name: bool,
+    /// With `render --pdfx`: how the template's sRGB colours are converted
+    /// to the printing condition's CMYK (`None`: relative colorimetric with
+    /// black point compensation).
+    pub rendering_intent: Option<crate::cms::Intent>,
 }
 
 impl Template {

@@ -16,6 +16,7 @@ pub mod keygen;
 pub mod man;
 pub mod merge;
 pub mod parse;
+pub mod pdfx;
 pub mod preview;
 pub mod render;
 pub mod signals;

@@ -83,6 +83,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         since: None,
         photo_cache: None,
         no_photo_cache: false,
+        pdfx: Default::default(),
     };
     match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {

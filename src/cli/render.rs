@@ -140,6 +140,8 @@ pub struct RunArgs {
     /// Prepare every photo afresh and keep none (the PDF is the same).
     #[arg(long)]
     pub no_photo_cache: bool,
+    #[command(flatten)]
+    pub pdfx: super::pdfx::PdfxArgs,
 }
 
 pub fn options(run: &RunArgs) -> RenderOptions {
@@ -188,6 +190,7 @@ pub fn options(run: &RunArgs) -> RenderOptions {
             (Some(dir), false) => laminate::photos::CacheChoice::Dir(dir.clone()),
             (None, false) => laminate::photos::CacheChoice::Default,
         },
+        pdfx: run.pdfx.settings(),
     }
 }
 

@@ -6,10 +6,12 @@ use std::sync::Arc;
 
 use super::deflate;
 use super::ops::Ops;
+use crate::cms::Intent;
 use crate::colour::Colour;
 use crate::fonts::FontBook;
 use crate::frame::{ArtId, Item, Layer, Paint, Point, Seg};
 use crate::impose::{self, Sheet};
+use crate::pdfx::PdfX;
 use crate::photo::Photo;
 
 /// The content stream of a page or shared drawing, compressed, and what it
@@ -28,8 +30,9 @@ pub struct Content {
     pub(super) arts: BTreeSet<ArtId>,
     /// Images in order of first use; the n-th is named In.
     pub(super) images: Vec<(String, Arc<Photo>)>,
-    /// Gradients in order of use; the n-th is named Sn (width, stops).
-    pub(super) gradients: Vec<(f64, Vec<Colour>)>,
+    /// Gradients in order of use; the n-th is named Sn (width, stops, and
+    /// the rendering intent of their card).
+    pub(super) gradients: Vec<(f64, Vec<Colour>, Intent)>,
     pub(super) registration: bool,
     pub(super) security: bool,
     pub(super) spot: bool,
@@ -69,9 +72,11 @@ pub fn content(
     book: &'static FontBook,
     inks: &Inks,
     security: bool,
+    intent: Option<Intent>,
 ) -> Content {
     let mut b = Builder::new(book, inks);
     b.security_depth = usize::from(security);
+    b.intent = intent.unwrap_or_default();
     b.draw(Point::default(), items);
     b.finish(&[])
 }
@@ -85,8 +90,10 @@ pub fn sheet_content(sheet: &Sheet, book: &'static FontBook, inks: &Inks) -> Con
         b.c.transform(m);
     }
     for (at, frame) in &sheet.cards {
+        b.intent = frame.intent.unwrap_or_default();
         b.draw(*at, &frame.items);
     }
+    b.intent = Intent::default();
     if let Some((at, text, size)) = &sheet.slug {
         // The slug: small black text outside the trim, for the press operator.
         let mut x = at.x;
@@ -118,14 +125,37 @@ struct Builder {
     security_depth: usize,
     /// Inside the CutContour layer: strokes are in the CutContour spot.
     cut: bool,
+    /// The rendering intent of the card being drawn (with `--pdfx`).
+    intent: Intent,
 }
 
-/// How the security layer is inked.
+/// How colours are inked: the security layer's spot, and with PDF/X the
+/// printing condition that sRGB colours are converted into.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Inks {
     /// Print the security layer in this spot ink (a Separation colour
     /// space) instead of CMYK, so the shop can make a plate of it.
     pub security_spot: Option<Spot>,
+    /// Write PDF/X-4 for this printing condition (`--pdfx`): colours are
+    /// converted through its profile instead of by formula.
+    pub pdfx: Option<Arc<PdfX>>,
+}
+
+impl Inks {
+    /// A colour's CMYK components: through the printing condition's
+    /// profile with PDF/X (with the default rendering intent), else by
+    /// [`Colour::to_cmyk`]'s formula.
+    pub fn cmyk(&self, colour: Colour) -> [f32; 4] {
+        self.cmyk_as(colour, Intent::default())
+    }
+
+    /// Like [`Inks::cmyk`], with a template's rendering intent.
+    pub fn cmyk_as(&self, colour: Colour, intent: Intent) -> [f32; 4] {
+        match &self.pdfx {
+            Some(x) => x.intent.cmyk(colour, intent),
+            None => colour.to_cmyk(),
+        }
+    }
 }
 
 /// A named spot ink with the CMYK colour viewers show for it.
@@ -144,6 +174,7 @@ impl Builder {
             inks: inks.clone(),
             security_depth: 0,
             cut: false,
+            intent: Intent::default(),
             c: Ops::new(),
             out: Content::empty(book.len()),
         }
@@ -239,7 +270,7 @@ impl Builder {
                     }
                 }
                 Item::Rect { w, h, radius, fill } => {
-                    self.out.spot |= set_fill(c, *fill, spot);
+                    self.out.spot |= set_fill(c, &self.inks, self.intent, *fill, spot);
                     if *radius > 0.0 {
                         path(c, pos, &crate::security::rounded_rect(*w, *h, *radius));
                     } else {
@@ -255,11 +286,11 @@ impl Builder {
                     path_tenths(c, segs);
                     match paint {
                         Paint::Fill(col) => {
-                            self.out.spot |= set_fill(c, *col, spot);
+                            self.out.spot |= set_fill(c, &self.inks, self.intent, *col, spot);
                             c.fill();
                         }
                         Paint::FillEvenOdd(col) => {
-                            self.out.spot |= set_fill(c, *col, spot);
+                            self.out.spot |= set_fill(c, &self.inks, self.intent, *col, spot);
                             c.fill_even_odd();
                         }
                         Paint::Stroke(_, width) if self.cut => {
@@ -268,7 +299,7 @@ impl Builder {
                             c.stroke();
                         }
                         Paint::Stroke(col, width) => {
-                            self.out.spot |= set_stroke(c, *col, spot);
+                            self.out.spot |= set_stroke(c, &self.inks, self.intent, *col, spot);
                             c.line_width(*width * 10.0);
                             c.stroke();
                         }
@@ -276,7 +307,7 @@ impl Builder {
                     c.restore();
                 }
                 Item::Text { font, size, colour, glyphs, text, rtl, mixed } => {
-                    self.out.spot |= set_fill(c, *colour, spot);
+                    self.out.spot |= set_fill(c, &self.inks, self.intent, *colour, spot);
                     let face = self.book.get(*font);
                     let run = super::glyphs::Run {
                         font: *font,
@@ -307,7 +338,7 @@ impl Builder {
                     // dark modules has integer corners (see `module_rects`).
                     c.save();
                     c.transform([*module, 0.0, 0.0, *module, pos.x, pos.y]);
-                    self.out.spot |= set_fill(c, *colour, spot);
+                    self.out.spot |= set_fill(c, &self.inks, self.intent, *colour, spot);
                     for (x, row, w, h) in module_rects(*n, dark) {
                         c.rect(x as f64, (n - row - h) as f64, w as f64, h as f64);
                     }
@@ -317,12 +348,12 @@ impl Builder {
                 Item::Gradient { w, h, stops } if spot => {
                     // One ink has no rainbow: a half tint of the spot.
                     let mid = stops[stops.len() / 2];
-                    self.out.spot |= set_fill(c, mid.lighten(0.5), true);
+                    self.out.spot |= set_fill(c, &self.inks, self.intent, mid.lighten(0.5), true);
                     c.rect(pos.x, pos.y, *w, *h);
                     c.fill();
                 }
                 Item::Gradient { w, h, stops } => {
-                    self.out.gradients.push((*w, stops.clone()));
+                    self.out.gradients.push((*w, stops.clone(), self.intent));
                     let name = format!("S{}", self.out.gradients.len() - 1);
                     c.save();
                     c.rect(pos.x, pos.y, *w, *h);
@@ -388,21 +419,21 @@ pub fn module_rects(n: usize, dark: &[bool]) -> Vec<(usize, usize, usize, usize)
 /// Sets the fill colour: DeviceCMYK, what a press prints (RGB template
 /// colours are converted), or on the security layer with a spot ink the
 /// spot's tint. Returns true when the spot colour space was used.
-fn set_fill(c: &mut Ops, colour: Colour, spot: bool) -> bool {
+fn set_fill(c: &mut Ops, inks: &Inks, intent: Intent, colour: Colour, spot: bool) -> bool {
     if spot {
         c.fill_tint("Spot", colour.tint());
     } else {
-        c.fill_cmyk(colour.to_cmyk());
+        c.fill_cmyk(inks.cmyk_as(colour, intent));
     }
     spot
 }
 
 /// Sets the stroke colour; see [`set_fill`].
-fn set_stroke(c: &mut Ops, colour: Colour, spot: bool) -> bool {
+fn set_stroke(c: &mut Ops, inks: &Inks, intent: Intent, colour: Colour, spot: bool) -> bool {
     if spot {
         c.stroke_tint("Spot", colour.tint());
     } else {
-        c.stroke_cmyk(colour.to_cmyk());
+        c.stroke_cmyk(inks.cmyk_as(colour, intent));
     }
     spot
 }

@@ -28,7 +28,12 @@ fn separation(r: Ref, name: &[u8], fallback: [f32; 4]) -> Chunk {
 }
 
 impl<W: Write> PdfWriter<W> {
-    pub(super) fn gradient(&mut self, w: f64, stops: &[Colour]) -> io::Result<Ref> {
+    pub(super) fn gradient(
+        &mut self,
+        w: f64,
+        stops: &[Colour],
+        intent: crate::cms::Intent,
+    ) -> io::Result<Ref> {
         let r = self.alloc();
         let mut chunk = chunk();
         let mut d = chunk.indirect(r).dict();
@@ -36,7 +41,8 @@ impl<W: Write> PdfWriter<W> {
         d.pair(Name(b"ColorSpace"), Name(b"DeviceCMYK"));
         d.insert(Name(b"Coords")).array().items([0.0, 0.0, f(w), 0.0]);
         d.insert(Name(b"Extend")).array().items([true, true]);
-        let comps = |c: &Colour| c.to_cmyk();
+        let inks = self.inks.clone();
+        let comps = |c: &Colour| inks.cmyk_as(*c, intent);
         // A stitching function (ISO 32000 7.10.4) of linear pieces between stops.
         let mut func = d.insert(Name(b"Function")).dict();
         func.pair(Name(b"FunctionType"), 3);
@@ -66,7 +72,7 @@ impl<W: Write> PdfWriter<W> {
         let spot = self.inks.security_spot.clone().expect("spot content only with a spot ink");
         let r = self.alloc();
         self.spot = Some(r);
-        self.emit(r, separation(r, spot.name.as_bytes(), spot.fallback.to_cmyk()))?;
+        self.emit(r, separation(r, spot.name.as_bytes(), self.inks.cmyk(spot.fallback)))?;
         Ok(r)
     }
 

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::plan::Slice;
 use super::{Pass, Selection};
+use crate::diag::Diagnostic;
 use crate::fonts::{self, FontBook};
 use crate::impose::{DoesNotFit, ImposeOptions, Imposer, Sheet};
 use crate::layout::ArtBook;
@@ -45,6 +46,8 @@ pub struct Emit<'a> {
     ready: Vec<Sheet>,
     dump: Option<String>,
     manifest: Option<manifest::Writer>,
+    /// What breaks PDF/X-4 in the passes placed since last asked.
+    pdfx_problems: Vec<Diagnostic>,
 }
 
 /// What a finished run wrote.
@@ -72,6 +75,7 @@ impl<'a> Emit<'a> {
         slice: &'a Slice,
         arts: Arc<ArtBook>,
         profile: &'a calibrate::Profile,
+        pdfx: crate::pdfx::Shared,
         pool: &'a rayon::ThreadPool,
         book: &'static FontBook,
     ) -> Result<Emit<'a>, Failure> {
@@ -94,7 +98,7 @@ impl<'a> Emit<'a> {
             epoch: opts.epoch,
             keys: vec![],
         };
-        let inks = pdf::Inks { security_spot: opts.security_ink.clone() };
+        let inks = pdf::Inks { security_spot: opts.security_ink.clone(), pdfx };
         let path = path_of(opts, set, output, first);
         let file = open(path.as_deref(), book, &info, &inks, slice, first, arts.clone())?;
         Ok(Emit {
@@ -117,6 +121,7 @@ impl<'a> Emit<'a> {
             ready: Vec::new(),
             dump: opts.dump.as_ref().map(|_| String::new()),
             manifest,
+            pdfx_problems: Vec::new(),
         })
     }
 
@@ -124,6 +129,17 @@ impl<'a> Emit<'a> {
     /// that does not fit the sheet is the inner error.
     pub fn place(&mut self, entry: &Entry, pass: Pass) -> Result<Result<(), DoesNotFit>, Failure> {
         let Pass { front, back, mut row } = pass;
+        // PDF/X-4: what the writer cannot make true (RGB images), found
+        // before the frames go to the imposer, reported with their pages.
+        let not_pdfx: Vec<(bool, String)> = match self.inks.pdfx.as_deref() {
+            Some(x) => std::iter::once((false, &front))
+                .chain(back.as_ref().map(|b| (true, b)))
+                .flat_map(|(is_back, f)| {
+                    crate::pdfx::check(f, &self.arts, x).into_iter().map(move |p| (is_back, p))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         let this_file = if self.opts.split_by_pass { self.set.find(&entry.pass) } else { None };
         if this_file != self.current {
             self.next_file(this_file)?;
@@ -145,10 +161,25 @@ impl<'a> Emit<'a> {
         let pages = if self.opts.duplex.is_some() { 2 } else { 1 };
         row.front_page = sheet * pages + 1;
         row.back_page = self.opts.duplex.map(|_| sheet * 2 + 2);
+        for (is_back, problem) in not_pdfx {
+            let page =
+                if is_back { row.back_page.unwrap_or(row.front_page) } else { row.front_page };
+            self.pdfx_problems.push(
+                Diagnostic::error(entry.spans.entry(), format!("PDF/X-4: page {page}: {problem}"))
+                    .entry(&*entry.id)
+                    .hint("keep photos RGB, tagged as sRGB, with --pdfx-photos srgb; or give CMYK photos"),
+            );
+        }
         if let Some(m) = self.manifest.as_mut() {
             m.row(&row).map_err(|e| manifest_fail(self.opts, e))?;
         }
         Ok(Ok(()))
+    }
+
+    /// What breaks PDF/X-4 in the passes placed since the last call: one
+    /// error per element, at its entry, naming its page.
+    pub fn take_pdfx_problems(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.pdfx_problems)
     }
 
     /// Hands the sheets completed so far to the writer.

@@ -22,6 +22,7 @@ const TEMPLATE_KEYS: &[&str] = &[
     "elements",
     "back",
     "qr_name",
+    "rendering_intent",
 ];
 
 const ELEMENT_TYPES: &[&str] = &[
@@ -60,6 +61,7 @@ pub(super) fn convert(
         elements: vec![],
         back: vec![],
         qr_name: false,
+        rendering_intent: None,
     };
     let mut colours: BTreeMap<String, Colour> = BTreeMap::new();
     let mut elements_node = None;
@@ -110,6 +112,23 @@ pub(super) fn convert(
                 Some(Err(e)) => out.push(Diagnostic::error(v.span, e.0)),
                 None => {}
             },
+            "rendering_intent" => {
+                if let Some(s) = scalar(v, out) {
+                    match crate::cms::Intent::parse(&s) {
+                        Some(i) => t.rendering_intent = Some(i),
+                        None => out.push(
+                            Diagnostic::error(
+                                v.span,
+                                format!("`rendering_intent` \"{s}\" is not a rendering intent"),
+                            )
+                            .hint(format!(
+                                "use one of {}",
+                                crate::cms::Intent::ALL.map(|(n, _)| n).join(", ")
+                            )),
+                        ),
+                    }
+                }
+            }
             "days" => match scalar(v, out).as_deref() {
                 Some("range") => t.days = Days::Range,
                 Some("single") => t.days = Days::Single,

@@ -1,0 +1,500 @@
+//! `render --pdfx` as a print shop's preflight sees it: the samples'
+//! output checked rule by rule by tests/pdfx_check.py (pikepdf), each rule
+//! broken on purpose and caught, plates separated by Ghostscript, and
+//! colours compared with Pillow's ImageCms (tests/pdfx_colour.py).
+//! scripts/test installs pikepdf, Pillow and Ghostscript.
+
+mod util;
+
+use std::fs;
+use std::path::Path;
+
+use util::{have, have_python_modules, laminate_in, root, temp, tool, CARD_PAGES};
+
+const CHECKER: &str = "tests/pdfx_check.py";
+
+/// The samples as the round-trip tests render them, with --pdfx.
+fn samples() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        ("samples/festival.yaml", vec![]),
+        (
+            "samples/duplex-cmyk/roster.yaml",
+            vec![
+                "--templates",
+                "samples/duplex-cmyk/templates",
+                "--duplex",
+                "--security-ink",
+                "Foil",
+            ],
+        ),
+        ("samples/stickers.yaml", vec!["--sheet", "a4-10up-sticky", "--cut-contour"]),
+        (
+            "samples/conference/roster.yaml",
+            vec!["--templates", "samples/conference/templates", "--pdfx-photos", "srgb"],
+        ),
+    ]
+}
+
+fn render(dir: &Path, name: &str, sample: &str, extra: &[&str]) -> String {
+    let out = dir.join(name).display().to_string();
+    let mut args = vec!["render", sample, "-o", &out, "--pdfx"];
+    args.extend_from_slice(extra);
+    if !extra.contains(&"--quiet") {
+        args.push("--quiet");
+    }
+    let run = laminate_in(&root(), &args, &[("SOURCE_DATE_EPOCH", "1783641600")]);
+    assert_eq!(run.status, 0, "{sample}: {}", run.stderr);
+    out
+}
+
+/// Runs the checker: (every rule holds, its report).
+fn check(pdf: &str) -> (bool, String) {
+    let (ok, out, err) =
+        tool("python3", &[&root().join(CHECKER).display().to_string(), "check", pdf]);
+    assert!(err.is_empty() || ok || !out.is_empty(), "the checker crashed: {err}");
+    (ok, out + &err)
+}
+
+fn have_checker() -> bool {
+    have("python3") && have_python_modules(&["pikepdf"])
+}
+
+#[test]
+fn every_sample_passes_every_rule() {
+    // Guards the claim: a file that says PDF/X-4 keeps every rule the
+    // checker knows, on each sample (photos kept RGB, tagged sRGB, on the
+    // conference sample).
+    if !have_checker() {
+        return;
+    }
+    let dir = temp();
+    for (n, (sample, extra)) in samples().into_iter().enumerate() {
+        let pdf = render(dir.path(), &format!("{n}.pdf"), sample, &extra);
+        let (ok, report) = check(&pdf);
+        assert!(ok, "{sample}:\n{report}");
+        assert!(report.contains("every rule holds (15 rules)"), "{report}");
+        if have("qpdf") {
+            let (ok, out, err) = tool("qpdf", &["--check", &pdf]);
+            assert!(ok && out.contains("No syntax or stream encoding errors"), "{out}{err}");
+        }
+    }
+}
+
+#[test]
+fn the_checker_finds_the_plain_output_is_not_pdfx() {
+    // Guards the checker against passing anything: laminate's output
+    // without --pdfx lacks the declarations.
+    if !have_checker() {
+        return;
+    }
+    let dir = temp();
+    let out = dir.path().join("plain.pdf").display().to_string();
+    let run =
+        laminate_in(&root(), &["render", "samples/festival.yaml", "-o", &out, "--quiet"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let (ok, report) = check(&out);
+    assert!(!ok, "{report}");
+    for rule in ["header:", "info:", "output-intent:", "xmp:"] {
+        assert!(report.contains(rule), "{rule} not found in:\n{report}");
+    }
+}
+
+#[test]
+fn each_rule_broken_on_purpose_is_caught() {
+    // Guards every rule of the checker: a passing file rewritten to break
+    // exactly that rule (no output intent, DeviceRGB, no TrimBox, /AS in an
+    // OC configuration, JavaScript, ...) fails with that rule named.
+    if !have_checker() {
+        return;
+    }
+    let dir = temp();
+    let festival = render(dir.path(), "f.pdf", "samples/festival.yaml", &[]);
+    let (_, duplex_args) = &samples()[1];
+    let duplex = render(dir.path(), "d.pdf", "samples/duplex-cmyk/roster.yaml", duplex_args);
+    let script = root().join(CHECKER).display().to_string();
+    let (ok, rules, err) = tool("python3", &[&script, "rules"]);
+    assert!(ok, "{err}");
+    let rules: Vec<&str> = rules.lines().collect();
+    assert_eq!(rules.len(), 15, "{rules:?}");
+    for rule in rules {
+        let src = if rule == "spot-alternates" { &duplex } else { &festival };
+        let broken = dir.path().join(format!("broken-{rule}.pdf")).display().to_string();
+        let (ok, _, err) = tool("python3", &[&script, "break", rule, src, &broken]);
+        assert!(ok, "breaking {rule}: {err}");
+        let (ok, report) = check(&broken);
+        assert!(!ok, "{rule} broken, but the checker passed it:\n{report}");
+        assert!(
+            report.lines().any(|l| l.starts_with(&format!("{rule}: "))),
+            "{rule} broken, but not named:\n{report}"
+        );
+    }
+}
+
+#[test]
+fn rgb_photos_stop_the_run_naming_page_element_and_entry() {
+    // Guards "claims PDF/X only when every rule holds": until the photo
+    // stage converts photos to CMYK, the conference sample's RGB photos
+    // fail the run, each named with its page and entry, and nothing is
+    // written. Once photos arrive in CMYK the run succeeds, and then every
+    // rule must hold and no image may be RGB.
+    if !have_checker() {
+        return;
+    }
+    let dir = temp();
+    let out = dir.path().join("c.pdf");
+    let out_s = out.display().to_string();
+    let args = [
+        "render",
+        "samples/conference/roster.yaml",
+        "--templates",
+        "samples/conference/templates",
+        "-o",
+        &out_s,
+        "--pdfx",
+    ];
+    let run = laminate_in(&root(), &args, &[]);
+    if run.status == 0 {
+        let (ok, report) = check(&out_s);
+        assert!(ok, "{report}");
+        // Converted, not merely tagged: no three-component profile (sRGB).
+        let (_, qdf, _) = tool("qpdf", &["--qdf", "--object-streams=disable", &out_s, "-"]);
+        assert!(!qdf.contains("/N 3"), "photos left RGB without --pdfx-photos srgb");
+        return;
+    }
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(!out.exists(), "a file was written");
+    assert_eq!(util::names_in(dir.path()), Vec::<String>::new(), "a temporary file was left");
+    for (n, page) in [(1, 1), (2, 1), (3, 1), (4, 1), (5, 2), (6, 2), (7, 2), (8, 2)] {
+        let want = format!(
+            "error: entry \"OHS-00{n}\": PDF/X-4: page {page}: the image samples/conference/photos/ohs-00{n}.jpg is in RGB (DeviceRGB)"
+        );
+        assert!(run.stderr.contains(&want), "{want}\nnot in:\n{}", run.stderr);
+    }
+    assert!(run.stderr.contains("laminate: 8 errors; nothing was written"), "{}", run.stderr);
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes_with_dates_in_xmp() {
+    // Guards reproducibility: XMP ids are hashes of the content and the
+    // XMP dates are SOURCE_DATE_EPOCH's, as the Info dates are.
+    let dir = temp();
+    let a = render(dir.path(), "a.pdf", "samples/festival.yaml", &[]);
+    let b = render(dir.path(), "b.pdf", "samples/festival.yaml", &[]);
+    let (a, b) = (fs::read(a).unwrap(), fs::read(b).unwrap());
+    assert!(a == b, "two runs differ");
+    let text = String::from_utf8_lossy(&a);
+    assert!(text.starts_with("%PDF-1.6\n"));
+    assert!(text.contains("<xmp:CreateDate>2026-07-10T00:00:00Z</xmp:CreateDate>"));
+    assert!(text.contains("/CreationDate(D:20260710000000Z)"));
+    assert!(text.contains("/OutputConditionIdentifier(FOGRA39)"));
+}
+
+#[test]
+fn without_pdfx_nothing_is_declared() {
+    // Guards the plain output: no output intent, XMP or 1.6 header unless
+    // asked (the golden files hold the exact bytes).
+    let dir = temp();
+    let out = dir.path().join("p.pdf").display().to_string();
+    let run =
+        laminate_in(&root(), &["render", "samples/festival.yaml", "-o", &out, "--quiet"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let text = String::from_utf8_lossy(&fs::read(&out).unwrap()).into_owned();
+    assert!(text.starts_with("%PDF-1.7\n"));
+    for absent in ["/OutputIntents", "/Metadata", "/Trapped", "GTS_PDFX"] {
+        assert!(!text.contains(absent), "{absent} without --pdfx");
+    }
+}
+
+#[test]
+fn a_profile_that_is_not_cmyk_output_is_an_error() {
+    // Guards --output-intent: an sRGB display profile, or a file that is no
+    // profile, stops the run with the file named; nothing is written.
+    let dir = temp();
+    let out = dir.path().join("x.pdf");
+    let out_s = out.display().to_string();
+    fs::write(dir.path().join("junk.icc"), b"not a profile").unwrap();
+    let srgb = root().join("profiles/sRGB.icc").display().to_string();
+    let junk = dir.path().join("junk.icc").display().to_string();
+    let missing = dir.path().join("missing.icc").display().to_string();
+    for (icc, why) in [
+        (
+            &srgb,
+            "it is a display (mntr) profile for RGB colours, not a CMYK output (printer) profile",
+        ),
+        (&junk, "it is not an ICC colour profile"),
+        (&missing, "cannot read the output intent profile"),
+    ] {
+        let args = ["render", "samples/festival.yaml", "-o", &out_s, "--output-intent", icc];
+        let run = laminate_in(&root(), &args, &[]);
+        assert_eq!(run.status, 1, "{}", run.stderr);
+        assert!(run.stderr.contains(&format!("error: --output-intent {icc}: ")), "{}", run.stderr);
+        assert!(run.stderr.contains(why), "{why} not in {}", run.stderr);
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn a_shops_profile_from_the_command_line_or_the_printer_profile() {
+    // Guards the shop's own condition: --output-intent with --condition,
+    // and a printer profile's output_intent key (relative to the profile
+    // file), each embed that profile and name that condition.
+    if !have_checker() {
+        return;
+    }
+    let dir = temp();
+    let icc = dir.path().join("shop.icc");
+    fs::copy(root().join("profiles/FOGRA39L_coated.icc"), &icc).unwrap();
+    let icc_s = icc.display().to_string();
+    let a = dir.path().join("a.pdf").display().to_string();
+    let args = ["render", "samples/festival.yaml", "-o", &a, "--quiet", "--output-intent", &icc_s];
+    let run = laminate_in(&root(), &[&args[..], &["--condition", "Shop Coated 1"]].concat(), &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let (ok, report) = check(&a);
+    assert!(ok, "{report}");
+    let text = String::from_utf8_lossy(&fs::read(&a).unwrap()).into_owned();
+    assert!(text.contains("/OutputConditionIdentifier(Shop Coated 1)"));
+    assert!(text.contains("/Info(FOGRA39L Coated)"));
+
+    let yaml = dir.path().join("printer.yaml");
+    fs::write(&yaml, "front: {offset_x: 0.5mm}\noutput_intent: shop.icc\ncondition: Press 2\n")
+        .unwrap();
+    let b = dir.path().join("b.pdf").display().to_string();
+    let yaml_s = yaml.display().to_string();
+    let args =
+        ["render", "samples/festival.yaml", "-o", &b, "--quiet", "--printer-profile", &yaml_s];
+    let run = laminate_in(&root(), &args, &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let (ok, report) = check(&b);
+    assert!(ok, "{report}");
+    let text = String::from_utf8_lossy(&fs::read(&b).unwrap()).into_owned();
+    assert!(text.contains("/OutputConditionIdentifier(Press 2)"));
+    // The command line wins key by key: --pdfx keeps the profile's
+    // condition, --condition replaces it.
+    for (extra, want) in [("--pdfx", "Press 2"), ("--condition=Press 3", "Press 3")] {
+        let run = laminate_in(&root(), &[&args[..], &[extra]].concat(), &[]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let text = String::from_utf8_lossy(&fs::read(&b).unwrap()).into_owned();
+        assert!(text.contains(&format!("/OutputConditionIdentifier({want})")), "{extra}");
+    }
+}
+
+/// Mean ink (0..1) of a tiffsep plate within a box given in fractions of
+/// the page (x0, y0 from the top-left, x1, y1).
+fn plate_ink(path: &Path, area: (f64, f64, f64, f64)) -> f64 {
+    let (w, h, px) = util::tiff_plate(path);
+    let (x0, y0) = ((area.0 * w as f64) as usize, (area.1 * h as f64) as usize);
+    let (x1, y1) = ((area.2 * w as f64) as usize, (area.3 * h as f64) as usize);
+    let mut sum = 0u64;
+    let mut n = 0u64;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            sum += u64::from(255 - px[y * w + x]);
+            n += 1;
+        }
+    }
+    sum as f64 / n.max(1) as f64 / 255.0
+}
+
+#[test]
+fn ghostscript_still_separates_foil_cut_contour_and_photo_plates() {
+    // Guards the plates under --pdfx: the Foil and CutContour spots keep
+    // plates of their own, and a photo (kept RGB, tagged sRGB) lands on the
+    // process plates.
+    if !have("gs") {
+        return;
+    }
+    let dir = temp();
+    let d = dir.path();
+    let (_, duplex_args) = &samples()[1];
+    let foil = render(d, "foil.pdf", "samples/duplex-cmyk/roster.yaml", duplex_args);
+    util::tiffsep(Path::new(&foil), d, "foil", 36);
+    assert!(plate_ink(&d.join("foil(Foil).tif"), (0.0, 0.0, 1.0, 1.0)) > 0.005);
+    assert!(plate_ink(&d.join("foil(Cyan).tif"), (0.0, 0.0, 1.0, 1.0)) > 0.01);
+
+    let cut = render(d, "cut.pdf", "samples/stickers.yaml", &samples()[2].1);
+    util::tiffsep(Path::new(&cut), d, "cut", 36);
+    assert!(plate_ink(&d.join("cut(CutContour).tif"), (0.0, 0.0, 1.0, 1.0)) > 0.001);
+
+    let mut args = vec!["--templates", "samples/conference/templates", "--pdfx-photos", "srgb"];
+    args.extend_from_slice(CARD_PAGES);
+    args.extend_from_slice(&["--only", "OHS-001", "--proof"]);
+    let photo = render(d, "photo.pdf", "samples/conference/roster.yaml", &args);
+    util::tiffsep(Path::new(&photo), d, "photo", 72);
+    // The photo's box on the 76.2 x 101.6 mm card: x 5-31 mm, y 27.5-59.5 mm.
+    let area = (6.0 / 76.2, 28.5 / 101.6, 30.0 / 76.2, 58.5 / 101.6);
+    let inks: Vec<f64> = ["Cyan", "Magenta", "Yellow", "Black"]
+        .iter()
+        .map(|ink| plate_ink(&d.join(format!("photo({ink}).tif")), area))
+        .collect();
+    eprintln!("photo area ink C M Y K: {inks:?}");
+    assert!(
+        inks[..3].iter().all(|&v| v > 0.02),
+        "the photo is not on the process plates: {inks:?}"
+    );
+}
+
+#[test]
+fn template_colours_agree_with_imagecms_within_delta_e_2() {
+    // Guards colour management: each pass type's accent, as sRGB hex,
+    // lands in the PDF within delta E 2 of Pillow's ImageCms conversion
+    // (relative colorimetric + BPC through FOGRA39); the formula of the
+    // plain output does not, so the comparison can fail.
+    if !have_python_modules(&["pikepdf", "PIL.ImageCms"]) {
+        return;
+    }
+    let dir = temp();
+    let mut args = CARD_PAGES.to_vec();
+    args.push("--proof");
+    let pdfx = render(dir.path(), "x.pdf", "samples/festival.yaml", &args);
+    let plain = dir.path().join("plain.pdf").display().to_string();
+    let run = laminate_in(
+        &root(),
+        &[&["render", "samples/festival.yaml", "-o", &plain][..], &args].concat(),
+        &[],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let accents = ["#b3261e", "#263238", "#1b7a3e", "#5b2c83", "#c75a00"];
+    let script = root().join("tests/pdfx_colour.py").display().to_string();
+    let icc = root().join("profiles/FOGRA39L_coated.icc").display().to_string();
+    let measure = |pdf: &str| -> Vec<f64> {
+        let (ok, out, err) =
+            tool("python3", &[&[&script[..], "colours", pdf, &icc][..], &accents].concat());
+        assert!(ok, "{err}");
+        out.lines().map(|l| l.split(' ').nth(1).unwrap().parse().unwrap()).collect()
+    };
+    let managed = measure(&pdfx);
+    eprintln!("delta E with --pdfx: {managed:?}");
+    assert!(managed.iter().all(|&d| d < 2.0), "{accents:?}: {managed:?}");
+    let formula = measure(&plain);
+    eprintln!("delta E of the formula: {formula:?}");
+    assert!(formula.iter().any(|&d| d >= 2.0), "the formula agrees too: {formula:?}");
+}
+
+#[test]
+fn a_photo_patch_converts_like_imagecms_within_delta_e_2() {
+    // Guards the photo conversion the photo stage calls: a patch of sRGB
+    // pixels (ramps of every hue, greys, skin tones) through
+    // OutputIntent::photo_to_cmyk agrees with ImageCms pixel by pixel.
+    if !have_python_modules(&["PIL.ImageCms"]) {
+        return;
+    }
+    let mut rgb = Vec::new();
+    for r in (0..=255).step_by(51) {
+        for g in (0..=255).step_by(51) {
+            for b in (0..=255).step_by(51) {
+                rgb.extend_from_slice(&[r as u8, g as u8, b as u8]);
+            }
+        }
+    }
+    rgb.extend_from_slice(&[224, 172, 105, 141, 85, 36, 255, 219, 172, 128, 128, 128]);
+    let intent = laminate::cms::OutputIntent::fogra39();
+    let cmyk = intent
+        .photo_to_cmyk(laminate::cms::Pixels::Rgb(&rgb), None, laminate::cms::Intent::default())
+        .unwrap();
+    let dir = temp();
+    let (a, b) = (dir.path().join("rgb.raw"), dir.path().join("cmyk.raw"));
+    fs::write(&a, &rgb).unwrap();
+    fs::write(&b, &cmyk).unwrap();
+    let script = root().join("tests/pdfx_colour.py").display().to_string();
+    let icc = root().join("profiles/FOGRA39L_coated.icc").display().to_string();
+    let (ok, out, err) = tool(
+        "python3",
+        &[&script, "pixels", &icc, &a.display().to_string(), &b.display().to_string()],
+    );
+    assert!(ok, "{err}");
+    let (max, mean) = out.trim().split_once(' ').unwrap();
+    let (max, mean): (f64, f64) = (max.parse().unwrap(), mean.parse().unwrap());
+    eprintln!("photo patch: max delta E {max}, mean {mean}");
+    assert!(max < 2.0, "max delta E {max}");
+    // And the comparison can fail: the formula's CMYK for the same pixels.
+    let formula: Vec<u8> = rgb
+        .chunks(3)
+        .flat_map(|p| {
+            let c = laminate::colour::Colour::Rgb(
+                f32::from(p[0]) / 255.0,
+                f32::from(p[1]) / 255.0,
+                f32::from(p[2]) / 255.0,
+            );
+            c.to_cmyk().map(|v| (v * 255.0).round() as u8)
+        })
+        .collect();
+    fs::write(&b, &formula).unwrap();
+    let (_, out, _) = tool(
+        "python3",
+        &[&script, "pixels", &icc, &a.display().to_string(), &b.display().to_string()],
+    );
+    let max: f64 = out.split(' ').next().unwrap().parse().unwrap();
+    assert!(max >= 2.0, "the formula agrees too: {out}");
+}
+
+#[test]
+fn a_templates_rendering_intent_is_used() {
+    // Guards `rendering_intent` in a template: its colours follow that
+    // intent (ImageCms's perceptual conversion, not the relative one), the
+    // other templates keep the default, and a misspelt intent is an error
+    // at its line.
+    if !have_python_modules(&["pikepdf", "PIL.ImageCms"]) {
+        return;
+    }
+    let dir = temp();
+    let d = dir.path();
+    let run = laminate_in(d, &["init", "p"], &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let all_access = d.join("p/templates/all-access.yaml");
+    let text = fs::read_to_string(&all_access).unwrap();
+    assert!(text.contains("\nextends: base\n"), "{text}");
+    fs::write(
+        &all_access,
+        text.replace("\nextends: base\n", "\nextends: base\nrendering_intent: perceptual\n"),
+    )
+    .unwrap();
+    let out = d.join("x.pdf").display().to_string();
+    let mut args = vec![
+        "render",
+        "p/roster.yaml",
+        "--templates",
+        "p/templates",
+        "-o",
+        &out,
+        "--pdfx",
+        "--proof",
+    ];
+    args.extend_from_slice(CARD_PAGES);
+    let run = laminate_in(d, &args, &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let script = root().join("tests/pdfx_colour.py").display().to_string();
+    let icc = root().join("profiles/FOGRA39L_coated.icc").display().to_string();
+    // all-access's accent, and crew's (default intent).
+    let measure = |intent: &str| -> Vec<f64> {
+        let (ok, o, err) = tool(
+            "python3",
+            &[&script, "colours", "--intent", intent, &out, &icc, "#b3261e", "#263238"],
+        );
+        assert!(ok, "{err}");
+        o.lines().map(|l| l.split(' ').nth(1).unwrap().parse().unwrap()).collect()
+    };
+    let perceptual = measure("perceptual");
+    let relative = measure("relative-colorimetric");
+    eprintln!("perceptual {perceptual:?}, relative {relative:?}");
+    assert!(perceptual[0] < 2.0 && relative[0] >= 2.0, "all-access: {perceptual:?} {relative:?}");
+    assert!(relative[1] < 2.0 && perceptual[1] >= 2.0, "crew: {perceptual:?} {relative:?}");
+
+    let text = fs::read_to_string(&all_access).unwrap();
+    fs::write(&all_access, text.replace("rendering_intent: perceptual", "rendering_intent: vivid"))
+        .unwrap();
+    let run = laminate_in(d, &args, &[]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error: `rendering_intent` \"vivid\" is not a rendering intent"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("all-access.yaml:3:19"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "hint: use one of relative-colorimetric, perceptual, saturation, absolute-colorimetric"
+        ),
+        "{}",
+        run.stderr
+    );
+}
