@@ -298,7 +298,7 @@ pub fn render_with_progress(
     let book = FontBook::bundled();
     let stages = run::Stages::new(opts, &inputs.set, &roster, &signing, book);
     let pool = run::pool(opts.jobs, output)?;
-    let photo_stage = photos::PhotoStage::new(&opts.photo_cache, &mut inputs.found)?;
+    let photo_stage = photos::PhotoStage::new(&opts.photo_cache, &inputs.pdfx, &mut inputs.found)?;
     let mut failed = inputs.has_errors();
     let (set, profile, found) = (&inputs.set, &inputs.profile, &mut inputs.found);
     let writes = output.filter(|_| !failed);

@@ -97,6 +97,16 @@ impl Target {
     }
 }
 
+/// The colours a prepared photo is written in.
+#[derive(Clone, Copy)]
+pub enum Colours<'a> {
+    /// sRGB (or gray): an embedded profile is converted to sRGB.
+    Srgb,
+    /// The printing condition's CMYK (PDF/X-4), through the photo's own
+    /// profile when it has one, else from sRGB, with this rendering intent.
+    Cmyk(&'a crate::cms::OutputIntent, crate::cms::Intent),
+}
+
 /// Why a photo could not be used.
 #[derive(Debug)]
 pub enum PhotoError {
@@ -108,6 +118,8 @@ pub enum PhotoError {
     TooLarge(u32, u32),
     /// A HEIC/HEIF photo (the iPhone's default), which laminate does not decode.
     Heif,
+    /// Its colours could not be converted to the printing condition's CMYK.
+    Colour(String),
 }
 
 impl fmt::Display for PhotoError {
@@ -117,6 +129,7 @@ impl fmt::Display for PhotoError {
             PhotoError::Decode(e) => {
                 write!(f, "it is not a readable JPEG, PNG or WebP image ({e})")
             }
+            PhotoError::Colour(e) => write!(f, "its colours cannot be converted to CMYK: {e}"),
             PhotoError::TooLarge(w, h) => {
                 write!(f, "it is {w} x {h} pixels, more than the {MAX_SIDE} pixels a side laminate accepts")
             }
@@ -143,12 +156,18 @@ impl PhotoError {
     }
 }
 
-/// Prepares photo file bytes for `target`: the file itself when it is a
-/// JPEG that needs no change, otherwise decoded at the smallest scale that
-/// still covers the target, turned upright, cropped, resampled and
+/// Prepares photo file bytes for `target`, in sRGB: the file itself when it
+/// is a JPEG that needs no change, otherwise decoded at the smallest scale
+/// that still covers the target, turned upright, cropped, resampled and
 /// re-encoded. Never enlarged.
 pub fn prepare(bytes: &[u8], target: &Target) -> Result<Photo, PhotoError> {
-    decode::prepare(bytes, target)
+    decode::prepare(bytes, target, Colours::Srgb)
+}
+
+/// Like [`prepare`], in the given colours: with [`Colours::Cmyk`] only a
+/// grey or CMYK JPEG that needs no change is kept as it is.
+pub fn prepare_in(bytes: &[u8], target: &Target, colours: Colours) -> Result<Photo, PhotoError> {
+    decode::prepare(bytes, target, colours)
 }
 
 /// Loads `path` and prepares it for a box of `w_pt` x `h_pt` at 300 dpi.

@@ -124,7 +124,9 @@ pub fn targets(t: &Template) -> impl Iterator<Item = Target> + '_ {
 /// The photo stage of a run.
 pub struct PhotoStage {
     cache: Option<Cache>,
-    /// Colour settings that change what a photo becomes (PDF/X adds them).
+    /// A PDF/X-4 run's printing condition, when photos are converted to its CMYK.
+    cmyk: Option<std::sync::Arc<crate::pdfx::PdfX>>,
+    /// The colour settings in bytes, part of every cache key: empty for sRGB.
     colour: Vec<u8>,
     recent: Mutex<Recent>,
     wrote: AtomicBool,
@@ -170,7 +172,11 @@ impl PhotoStage {
     /// The stage, with its cache opened (`Off`: none). A cache folder that
     /// cannot be used is an error when it was asked for (`--photo-cache`),
     /// and a warning, with the run going on without it, at the default place.
-    pub fn new(choice: &CacheChoice, found: &mut Vec<Diagnostic>) -> Result<PhotoStage, Failure> {
+    pub fn new(
+        choice: &CacheChoice,
+        pdfx: &crate::pdfx::Shared,
+        found: &mut Vec<Diagnostic>,
+    ) -> Result<PhotoStage, Failure> {
         let limit = Cache::limit_from_env().map_err(|why| Failure::Io {
             action: "cannot use the photo cache limit",
             path: PathBuf::from("LAMINATE_PHOTO_CACHE_LIMIT"),
@@ -195,9 +201,22 @@ impl PhotoStage {
                 },
             },
         };
+        // PDF/X-4 photos in CMYK (the default) are other photos than sRGB
+        // ones: the printing condition's profile and the intent are in the key.
+        let cmyk = pdfx.clone().filter(|x| x.photos == crate::pdfx::PhotoMode::Cmyk);
+        let colour = match &cmyk {
+            None => Vec::new(),
+            Some(x) => {
+                let mut k = b"cmyk:".to_vec();
+                k.extend_from_slice(&x.intent.digest());
+                k.push(crate::cms::Intent::default() as u8);
+                k
+            }
+        };
         Ok(PhotoStage {
             cache,
-            colour: Vec::new(),
+            cmyk,
+            colour,
             recent: Mutex::default(),
             wrote: AtomicBool::new(false),
             unwritable: AtomicBool::new(false),
@@ -266,7 +285,11 @@ impl PhotoStage {
                 }
             }
         }
-        let photo = match photo::prepare(&bytes, &job.target) {
+        let colours = match &self.cmyk {
+            Some(x) => photo::Colours::Cmyk(&x.intent, crate::cms::Intent::default()),
+            None => photo::Colours::Srgb,
+        };
+        let photo = match photo::prepare_in(&bytes, &job.target, colours) {
             Ok(p) => Arc::new(p),
             Err(e) => return (Err(Arc::new(e)), warning),
         };

@@ -131,12 +131,10 @@ fn each_rule_broken_on_purpose_is_caught() {
 }
 
 #[test]
-fn rgb_photos_stop_the_run_naming_page_element_and_entry() {
-    // Guards "claims PDF/X only when every rule holds": until the photo
-    // stage converts photos to CMYK, the conference sample's RGB photos
-    // fail the run, each named with its page and entry, and nothing is
-    // written. Once photos arrive in CMYK the run succeeds, and then every
-    // rule must hold and no image may be RGB.
+fn conference_photos_are_converted_to_cmyk_and_every_rule_holds() {
+    // The photo stage converts RGB photos to the printing condition's CMYK
+    // (through the profile, cached with it): the conference sample is
+    // PDF/X-4 with no RGB left, not merely tagged.
     if !have_checker() {
         return;
     }
@@ -151,26 +149,67 @@ fn rgb_photos_stop_the_run_naming_page_element_and_entry() {
         "-o",
         &out_s,
         "--pdfx",
+        "--no-photo-cache",
     ];
     let run = laminate_in(&root(), &args, &[]);
-    if run.status == 0 {
-        let (ok, report) = check(&out_s);
-        assert!(ok, "{report}");
-        // Converted, not merely tagged: no three-component profile (sRGB).
-        let (_, qdf, _) = tool("qpdf", &["--qdf", "--object-streams=disable", &out_s, "-"]);
-        assert!(!qdf.contains("/N 3"), "photos left RGB without --pdfx-photos srgb");
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let (ok, report) = check(&out_s);
+    assert!(ok, "{report}");
+    let (_, qdf, _) = tool("qpdf", &["--qdf", "--object-streams=disable", &out_s, "-"]);
+    assert!(!qdf.contains("/N 3"), "photos left RGB without --pdfx-photos srgb");
+    let (listed, list, _) = tool("pdfimages", &["-list", &out_s]);
+    assert!(listed, "pdfimages runs");
+    let photos: Vec<&str> = list.lines().skip(2).collect();
+    assert_eq!(photos.len(), 8, "{list}");
+    assert!(photos.iter().all(|l| l.contains(" cmyk ")), "{list}");
+}
+
+#[test]
+fn rgb_images_stop_the_run_naming_page_element_and_entry() {
+    // Guards "claims PDF/X only when every rule holds": an RGB raster image
+    // the photo stage does not prepare (a template's PNG logo) fails the
+    // run, named with its page and entry, and nothing is written.
+    if !have_checker() {
         return;
     }
+    let dir = temp();
+    let t = dir.path().join("t");
+    fs::create_dir(&t).unwrap();
+    for f in fs::read_dir(root().join("samples/conference/templates")).unwrap() {
+        let f = f.unwrap().path();
+        fs::copy(&f, t.join(f.file_name().unwrap())).unwrap();
+    }
+    let logo = image::RgbImage::from_fn(60, 60, |x, _| image::Rgb([(x * 4) as u8, 40, 200]));
+    logo.save(t.join("logo.png")).unwrap();
+    let base = fs::read_to_string(t.join("base.yaml")).unwrap();
+    let base = base.replacen(
+        "elements:\n",
+        "elements:\n  logo: { type: image, x: 60, y: 3, width: 12, height: 12, file: logo.png }\n",
+        1,
+    );
+    fs::write(t.join("base.yaml"), base).unwrap();
+    let out = dir.path().join("c.pdf");
+    let out_s = out.display().to_string();
+    let t_s = t.display().to_string();
+    let args = [
+        "render",
+        "samples/conference/roster.yaml",
+        "--templates",
+        &t_s,
+        "-o",
+        &out_s,
+        "--pdfx",
+        "--no-photo-cache",
+    ];
+    let run = laminate_in(&root(), &args, &[]);
     assert_eq!(run.status, 1, "{}", run.stderr);
     assert!(!out.exists(), "a file was written");
-    assert_eq!(util::names_in(dir.path()), Vec::<String>::new(), "a temporary file was left");
-    for (n, page) in [(1, 1), (2, 1), (3, 1), (4, 1), (5, 2), (6, 2), (7, 2), (8, 2)] {
-        let want = format!(
-            "error: entry \"OHS-00{n}\": PDF/X-4: page {page}: the image samples/conference/photos/ohs-00{n}.jpg is in RGB (DeviceRGB)"
-        );
+    assert_eq!(util::names_in(dir.path()), vec!["t".to_string()], "a temporary file was left");
+    for (n, page) in [(1, 1), (5, 2)] {
+        let want = format!("error: entry \"OHS-00{n}\": PDF/X-4: page {page}: the image ");
         assert!(run.stderr.contains(&want), "{want}\nnot in:\n{}", run.stderr);
     }
-    assert!(run.stderr.contains("laminate: 8 errors; nothing was written"), "{}", run.stderr);
+    assert!(run.stderr.contains("is in RGB (DeviceRGB)"), "{}", run.stderr);
 }
 
 #[test]

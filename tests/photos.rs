@@ -477,3 +477,33 @@ fn a_cmyk_jpeg_is_converted_to_rgb() {
     let (ok, list, _) = util::tool("pdfimages", &["-list", d.join("out.pdf").to_str().unwrap()]);
     assert!(ok && list.contains(" rgb "), "{list}");
 }
+
+#[test]
+fn pdfx_photos_are_cached_in_cmyk_beside_the_srgb_ones() {
+    // The CMYK conversion happens in the photo stage and is cached under
+    // the printing condition: a warm --pdfx run reads it and writes the same
+    // bytes, and a plain run's sRGB entries are other entries.
+    let dir = util::temp();
+    three_photos(dir.path());
+    let cache = dir.path().join("cache");
+    let plain = render(dir.path(), "plain.pdf", &["--photo-cache", "cache"]);
+    assert_eq!(plain.status, 0, "{}", plain.stderr);
+    assert_eq!(cache_entries(&cache).len(), 3);
+    let cold = render(dir.path(), "cold.pdf", &["--photo-cache", "cache", "--pdfx"]);
+    assert_eq!(cold.status, 0, "{}", cold.stderr);
+    assert_eq!(cache_entries(&cache).len(), 6, "CMYK entries beside the sRGB ones");
+    let warm = render(dir.path(), "warm.pdf", &["--photo-cache", "cache", "--pdfx"]);
+    assert_eq!(warm.status, 0, "{}", warm.stderr);
+    let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
+    assert_eq!(read("cold.pdf"), read("warm.pdf"));
+    let none = render(dir.path(), "none.pdf", &["--no-photo-cache", "--pdfx"]);
+    assert_eq!(none.status, 0, "{}", none.stderr);
+    assert_eq!(read("cold.pdf"), read("none.pdf"));
+    // Each embedded photo is CMYK.
+    if util::have("pdfimages") {
+        let pdf = dir.path().join("cold.pdf");
+        let (ok, list, _) = util::tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+        let rows: Vec<&str> = list.lines().skip(2).collect();
+        assert!(ok && rows.len() == 3 && rows.iter().all(|r| r.contains(" cmyk ")), "{list}");
+    }
+}

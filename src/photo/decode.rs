@@ -10,7 +10,7 @@ use fast_image_resize as fir;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 
-use super::{fit, Photo, PhotoColour, PhotoError, Target, MAX_SIDE, QUALITY};
+use super::{fit, Colours, Photo, PhotoColour, PhotoError, Target, MAX_SIDE, QUALITY};
 
 /// What the first bytes of a file say it is.
 enum Sniffed {
@@ -36,11 +36,15 @@ fn sniff(bytes: &[u8]) -> Sniffed {
     Sniffed::Other
 }
 
-pub(super) fn prepare(bytes: &[u8], target: &Target) -> Result<Photo, PhotoError> {
+pub(super) fn prepare(
+    bytes: &[u8],
+    target: &Target,
+    colours: Colours,
+) -> Result<Photo, PhotoError> {
     match sniff(bytes) {
-        Sniffed::Jpeg => jpeg(bytes, target),
+        Sniffed::Jpeg => jpeg(bytes, target, colours),
         Sniffed::Heif => Err(PhotoError::Heif),
-        Sniffed::Other => other(bytes, target),
+        Sniffed::Other => other(bytes, target, colours),
     }
 }
 
@@ -50,7 +54,7 @@ fn decode_err(e: impl std::fmt::Display) -> PhotoError {
 
 /// A JPEG: kept as it is when it fits, otherwise decoded at 1/8, 1/4, 1/2
 /// or full scale, the smallest whose crop still covers the target.
-fn jpeg(bytes: &[u8], target: &Target) -> Result<Photo, PhotoError> {
+fn jpeg(bytes: &[u8], target: &Target, colours: Colours) -> Result<Photo, PhotoError> {
     let head = jpeg_header(bytes).ok_or_else(|| decode_err("no JPEG frame header"))?;
     let (w, h) = (u32::from(head.width), u32::from(head.height));
     if w == 0 || h == 0 {
@@ -66,7 +70,7 @@ fn jpeg(bytes: &[u8], target: &Target) -> Result<Photo, PhotoError> {
         .and_then(Orientation::from_exif_chunk)
         .unwrap_or(Orientation::NoTransforms);
     if orientation == Orientation::NoTransforms {
-        if let Some(photo) = keep_as_is(bytes, &head, target) {
+        if let Some(photo) = keep_as_is(bytes, &head, target, colours) {
             return Ok(photo);
         }
     }
@@ -104,15 +108,15 @@ fn jpeg(bytes: &[u8], target: &Target) -> Result<Photo, PhotoError> {
             let rgb = cmyk_to_rgb(&pixels, icc.as_deref());
             let img = image::RgbImage::from_raw(sw, sh, rgb).ok_or_else(wrong)?;
             // The ICC profile was a CMYK one and is used up.
-            return finish(DynamicImage::ImageRgb8(img), orientation, None, target);
+            return finish(DynamicImage::ImageRgb8(img), orientation, None, target, colours);
         }
     };
-    finish(img, orientation, icc.as_deref(), target)
+    finish(img, orientation, icc.as_deref(), target, colours)
 }
 
 /// PNG, WebP and anything else the image crate reads: decoded whole (PNG
 /// has no reduced-size decoding), within limits set from its header.
-fn other(bytes: &[u8], target: &Target) -> Result<Photo, PhotoError> {
+fn other(bytes: &[u8], target: &Target, colours: Colours) -> Result<Photo, PhotoError> {
     let mut reader =
         ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(decode_err)?;
     if reader.format().is_none() {
@@ -135,15 +139,17 @@ fn other(bytes: &[u8], target: &Target) -> Result<Photo, PhotoError> {
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let icc = decoder.icc_profile().ok().flatten();
     let img = DynamicImage::from_decoder(decoder).map_err(decode_err)?;
-    finish(img, orientation, icc.as_deref(), target)
+    finish(img, orientation, icc.as_deref(), target, colours)
 }
 
-/// Upright, flattened, cropped, resampled, in sRGB, and encoded.
+/// Upright, flattened, cropped, resampled, in sRGB or the printing
+/// condition's CMYK, and encoded.
 fn finish(
     mut img: DynamicImage,
     orientation: Orientation,
     icc: Option<&[u8]>,
     target: &Target,
+    colours: Colours,
 ) -> Result<Photo, PhotoError> {
     img.apply_orientation(orientation);
     let (iw, ih) = (img.width(), img.height());
@@ -161,6 +167,23 @@ fn finish(
         fir::Resizer::new().resize(&src, &mut dst, &options).map_err(decode_err)?;
         dst.into_vec()
     };
+    let (w16, h16) = (u16::try_from(tw), u16::try_from(th));
+    let (Ok(w16), Ok(h16)) = (w16, h16) else {
+        return Err(decode_err("the prepared photo is larger than a JPEG holds"));
+    };
+    if let Colours::Cmyk(output, intent) = colours {
+        use crate::cms::Pixels;
+        let px = if gray { Pixels::Gray(&pixels) } else { Pixels::Rgb(&pixels) };
+        let cmyk =
+            output.photo_to_cmyk(px, icc, intent).map_err(|e| PhotoError::Colour(e.to_string()))?;
+        // jpeg-encoder stores CMYK as Adobe does: inverted, with an APP14 "Adobe" segment.
+        return encode(&cmyk, w16, h16, jpeg_encoder::ColorType::Cmyk).map(|jpeg| Photo {
+            width: tw,
+            height: th,
+            jpeg,
+            colour: PhotoColour::Cmyk { inverted: true },
+        });
+    }
     if let Some(icc) = icc {
         to_srgb(&mut pixels, gray, icc);
     }
@@ -169,18 +192,31 @@ fn finish(
     } else {
         (PhotoColour::Rgb, jpeg_encoder::ColorType::Rgb)
     };
+    let jpeg = encode(&pixels, w16, h16, kind)?;
+    Ok(Photo { width: tw, height: th, jpeg, colour })
+}
+
+/// Encodes pixels as a JPEG at [`QUALITY`].
+fn encode(
+    pixels: &[u8],
+    w: u16,
+    h: u16,
+    kind: jpeg_encoder::ColorType,
+) -> Result<Vec<u8>, PhotoError> {
     let mut jpeg = Vec::with_capacity(pixels.len() / 8);
     let mut encoder = jpeg_encoder::Encoder::new(&mut jpeg, QUALITY);
     // 4:2:0 with the standard Huffman tables: with optimised tables as well,
     // zune-jpeg (the image crate's decoder, and so the designer's and the
-    // tests' reader) decodes such files to the wrong colours.
-    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
-    let (w16, h16) = (u16::try_from(tw), u16::try_from(th));
-    let (Ok(w16), Ok(h16)) = (w16, h16) else {
-        return Err(decode_err("the prepared photo is larger than a JPEG holds"));
-    };
-    encoder.encode(&pixels, w16, h16, kind).map_err(decode_err)?;
-    Ok(Photo { width: tw, height: th, jpeg, colour })
+    // tests' reader) decodes such files to the wrong colours. CMYK has no
+    // chroma: all four inks keep full resolution (jpeg-encoder would
+    // otherwise subsample two of them below quality 90).
+    encoder.set_sampling_factor(if kind == jpeg_encoder::ColorType::Cmyk {
+        jpeg_encoder::SamplingFactor::R_4_4_4
+    } else {
+        jpeg_encoder::SamplingFactor::R_4_2_0
+    });
+    encoder.encode(pixels, w, h, kind).map_err(decode_err)?;
+    Ok(jpeg)
 }
 
 /// The image as 8-bit gray or RGB bytes, transparent pixels laid on
@@ -270,7 +306,7 @@ fn cmyk_to_rgb(cmyk: &[u8], icc: Option<&[u8]>) -> Vec<u8> {
 /// DCTDecode (ISO 32000 7.4.8) reads it as it is: baseline, extended or
 /// progressive, 8 bits, grey, RGB or CMYK. Re-encoding it would only lose
 /// quality.
-fn keep_as_is(bytes: &[u8], head: &JpegHeader, target: &Target) -> Option<Photo> {
+fn keep_as_is(bytes: &[u8], head: &JpegHeader, target: &Target, colours: Colours) -> Option<Photo> {
     let supported = matches!(head.sof, 0xC0..=0xC2) && head.precision == 8;
     let (w, h) = (u32::from(head.width), u32::from(head.height));
     if !supported || fit(w, h, target) != ((0, 0, w, h), (w, h)) {
@@ -278,6 +314,8 @@ fn keep_as_is(bytes: &[u8], head: &JpegHeader, target: &Target) -> Option<Photo>
     }
     let colour = match head.components {
         1 => PhotoColour::Gray,
+        // PDF/X-4 photos are CMYK: an RGB file is converted, never kept.
+        3 if matches!(colours, Colours::Cmyk(..)) => return None,
         3 => PhotoColour::Rgb,
         4 => PhotoColour::Cmyk { inverted: head.adobe },
         _ => return None,

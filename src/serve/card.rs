@@ -172,7 +172,7 @@ pub fn render(
     let stages = Stages::for_preview(&data.roster.event, &set, &reprints, book, mm(BLEED_MM));
     // The designer's photos come from the same cache as render's.
     let mut cache_notes = Vec::new();
-    let photos = match PhotoStage::new(&CacheChoice::Default, &mut cache_notes) {
+    let photos = match PhotoStage::new(&CacheChoice::Default, &None, &mut cache_notes) {
         Ok(stage) => stage.prepare_entry(&set, &entry, &mut cache_notes),
         Err(_) => Default::default(),
     };
