@@ -9,6 +9,7 @@
 //! cargo bench --bench photos -- --baseline HEAD~3     # also the binary built from that commit
 //! cargo bench --bench photos -- --baseline /path/to/laminate
 //! cargo bench --bench photos -- --jobs 1
+//! cargo bench --bench photos -- --pdfx                # render --pdfx: photos converted to CMYK
 //! ```
 //!
 //! The photos are made here, once, and kept in `target/bench-photos/`: smooth
@@ -232,17 +233,18 @@ fn baseline(spec: &str, manifest_dir: &Path) -> PathBuf {
     kept
 }
 
-fn knows_photo_cache(bin: &Path) -> bool {
+/// True when `bin`'s render takes `flag` (an older binary may not).
+fn knows(bin: &Path, flag: &str) -> bool {
     Command::new(bin)
         .args(["render", "--help"])
         .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("--photo-cache"))
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(flag))
 }
 
 fn usage(msg: &str) -> ExitCode {
     eprintln!("photos: {msg}");
     eprintln!(
-        "usage: cargo bench --bench photos -- [SIZE ...] [--runs N] [--jobs N] [--baseline COMMIT|BINARY]"
+        "usage: cargo bench --bench photos -- [SIZE ...] [--runs N] [--jobs N] [--pdfx] [--baseline COMMIT|BINARY]"
     );
     ExitCode::from(2)
 }
@@ -260,6 +262,7 @@ fn main() -> ExitCode {
     let mut runs = DEFAULT_RUNS;
     let mut jobs: Option<String> = None;
     let mut base: Option<String> = None;
+    let mut pdfx = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -272,6 +275,7 @@ fn main() -> ExitCode {
                 Some(j) => jobs = Some(j),
                 None => return usage("--jobs takes a number"),
             },
+            "--pdfx" => pdfx = true,
             "--baseline" => match args.next() {
                 Some(b) => base = Some(b),
                 None => return usage("--baseline takes a commit or a binary"),
@@ -319,7 +323,11 @@ fn main() -> ExitCode {
             std::fs::write(&roster_path, roster(&all[..n], same))
                 .unwrap_or_else(|e| die(format!("{}: {e}", roster_path.display())));
             for (who, exe) in &binaries {
-                let cached = knows_photo_cache(exe);
+                let cached = knows(exe, "--photo-cache");
+                if pdfx && !knows(exe, "--pdfx") {
+                    eprintln!("photos: {who} has no --pdfx; left out");
+                    continue;
+                }
                 let out = dir.path().join("out.pdf");
                 let stderr = dir.path().join("stderr.txt");
                 let mut cold = Vec::new();
@@ -334,6 +342,9 @@ fn main() -> ExitCode {
                         cmd.arg("-o").arg(&out).arg("--quiet");
                         if cached {
                             cmd.arg("--photo-cache").arg(&cache);
+                        }
+                        if pdfx {
+                            cmd.arg("--pdfx");
                         }
                         if let Some(j) = &jobs {
                             cmd.args(["--jobs", j]);
