@@ -390,13 +390,13 @@ fn main() -> ExitCode {
     }
 
     let header = ["binary", "roster", "cache", "median s", "passes/s", "bytes/pass", "peak MB"];
-    let cells: Vec<[String; 7]> = rows
+    let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
             let times: Vec<f64> = r.runs.iter().map(|x| x.seconds).collect();
             let m = median(&times);
             let peak = r.runs.iter().map(|x| x.peak_kb).max().unwrap_or(0);
-            [
+            vec![
                 r.who.clone(),
                 r.roster.clone(),
                 r.mode.to_string(),
@@ -407,30 +407,6 @@ fn main() -> ExitCode {
             ]
         })
         .collect();
-    let mut widths = header.map(str::len);
-    for row in &cells {
-        for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let line = |row: &[String]| {
-        let mut s = String::new();
-        for (i, (c, w)) in row.iter().zip(widths).enumerate() {
-            if i > 0 {
-                s.push_str("  ");
-            }
-            if i < 3 {
-                let _ = write!(s, "{c:<w$}");
-            } else {
-                let _ = write!(s, "{c:>w$}");
-            }
-        }
-        s.trim_end().to_string()
-    };
-    println!("{}", line(&header.map(String::from)));
-    println!("{}", line(&widths.map(|w| "-".repeat(w))));
-    for row in &cells {
-        println!("{}", line(row));
-    }
+    common::print_table(&header, &cells, 3);
     ExitCode::SUCCESS
 }

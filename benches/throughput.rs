@@ -375,7 +375,7 @@ fn main() -> ExitCode {
     println!();
 
     let header = ["passes", "median s", "passes/s", "bytes/pass", "peak MB", ""];
-    let mut rows: Vec<[String; 6]> = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
     for &n in &sizes {
         let roster_path = keep.as_deref().unwrap_or(dir.path()).join(format!("roster-{n}.yaml"));
         std::fs::write(&roster_path, roster(n, shaped))
@@ -403,7 +403,7 @@ fn main() -> ExitCode {
         let times: Vec<f64> = results.iter().map(|r| r.seconds).collect();
         let median = common::median(&times);
         let peak_kb = results.iter().map(|r| r.peak_kb).max().unwrap_or(0);
-        rows.push([
+        rows.push(vec![
             group(n),
             format!("{median:.2}"),
             group((n as f64 / median).round() as usize),
@@ -413,32 +413,8 @@ fn main() -> ExitCode {
         ]);
     }
 
-    let mut widths = header.map(str::len);
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String]| {
-        let mut s = String::new();
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            if i > 0 {
-                s.push_str("  ");
-            }
-            if i + 1 == cells.len() {
-                s.push_str(cell);
-            } else {
-                let _ = write!(s, "{cell:>w$}");
-            }
-        }
-        s.trim_end().to_string()
-    };
     println!();
-    println!("{}", line(&header.map(String::from)));
-    println!("{}", line(&widths.map(|w| "-".repeat(w))));
-    for row in &rows {
-        println!("{}", line(row));
-    }
+    common::print_table(&header, &rows, 0);
     println!();
     println!(
         "MB = 2^20 bytes (VmHWM, the peak resident set); every time includes process start-up."

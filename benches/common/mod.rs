@@ -111,3 +111,34 @@ pub fn median(values: &[f64]) -> f64 {
         (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
     }
 }
+
+/// Prints a table: a header, a rule and the rows, two spaces between
+/// columns; the first `left` columns and the last are left-aligned, the
+/// others (numbers) right-aligned.
+pub fn print_table(header: &[&str], rows: &[Vec<String>], left: usize) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut s = String::new();
+        for (i, (cell, &w)) in cells.iter().zip(&widths).enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            if i < left || i + 1 == cells.len() {
+                s.push_str(&format!("{cell:<w$}"));
+            } else {
+                s.push_str(&format!("{cell:>w$}"));
+            }
+        }
+        s.trim_end().to_string()
+    };
+    println!("{}", line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>()));
+    println!("{}", line(&widths.iter().map(|&w| "-".repeat(w)).collect::<Vec<_>>()));
+    for row in rows {
+        println!("{}", line(row));
+    }
+}
