@@ -407,6 +407,6 @@ fn main() -> ExitCode {
             ]
         })
         .collect();
-    common::print_table(&header, &cells, 3);
+    common::print_table(&header, &cells, 3, false);
     ExitCode::SUCCESS
 }

@@ -414,7 +414,7 @@ fn main() -> ExitCode {
     }
 
     println!();
-    common::print_table(&header, &rows, 0);
+    common::print_table(&header, &rows, 0, true);
     println!();
     println!(
         "MB = 2^20 bytes (VmHWM, the peak resident set); every time includes process start-up."

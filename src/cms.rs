@@ -152,7 +152,27 @@ pub struct OutputIntent {
     transforms: Mutex<HashMap<Intent, Arc<SrgbTransform>>>,
     /// Converted template colours, by their sRGB bits and intent.
     colours: RwLock<HashMap<ColourKey, [f32; 4]>>,
+    /// Photo transforms (8 bits), by intent, pixel kind and the digest of
+    /// the photo's embedded profile: made once, not once a photo (making
+    /// one with black point compensation took longer than converting the
+    /// photo).
+    photo_transforms: Mutex<HashMap<PhotoKey, PhotoTransform>>,
 }
+
+/// A photo transform's intent, whether its pixels are grey, and the digest
+/// of the embedded profile it reads (none: sRGB or sRGB's grey).
+type PhotoKey = (Intent, bool, Option<[u8; 32]>);
+
+/// A photo's pixels to the profile's CMYK, 8 bits a component, shared by threads.
+#[derive(Clone)]
+enum PhotoTransform {
+    Rgb(Arc<Transform<[u8; 3], [u8; 4], GlobalContext, DisallowCache>>),
+    Gray(Arc<Transform<u8, [u8; 4], GlobalContext, DisallowCache>>),
+}
+
+/// Photo transforms kept at most (embedded profiles vary little: a phone
+/// maker's Display P3, Adobe RGB).
+const PHOTO_TRANSFORMS: usize = 32;
 
 /// A template colour's sRGB components (their bits) and intent.
 type ColourKey = ([u32; 3], Intent);
@@ -207,6 +227,7 @@ impl OutputIntent {
             profile_digest: Sha256::digest(icc).into(),
             transforms: Mutex::new(HashMap::new()),
             colours: RwLock::new(HashMap::new()),
+            photo_transforms: Mutex::new(HashMap::new()),
         };
         // Fails now, not in the middle of a run, if the profile cannot be used.
         intent.transform(Intent::default())?;
@@ -286,20 +307,44 @@ impl OutputIntent {
         embedded: Option<&[u8]>,
         intent: Intent,
     ) -> Result<Vec<u8>, CmsError> {
+        let (data, comps) = match pixels {
+            Pixels::Rgb(d) => (d, 3),
+            Pixels::Gray(d) => (d, 1),
+        };
+        if data.len() % comps != 0 {
+            return Err(CmsError::Pixels(data.len(), comps));
+        }
+        let mut cmyk = vec![[0u8; 4]; data.len() / comps];
+        match self.photo_transform(comps == 1, embedded, intent)? {
+            PhotoTransform::Rgb(t) => {
+                let px: Vec<[u8; 3]> = data.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
+                t.transform_pixels(&px, &mut cmyk);
+            }
+            PhotoTransform::Gray(t) => t.transform_pixels(data, &mut cmyk),
+        }
+        Ok(cmyk.into_iter().flatten().collect())
+    }
+}
+
+impl OutputIntent {
+    /// The transform for a photo's pixels: made on first use, then shared.
+    fn photo_transform(
+        &self,
+        gray: bool,
+        embedded: Option<&[u8]>,
+        intent: Intent,
+    ) -> Result<PhotoTransform, CmsError> {
+        let key = (intent, gray, embedded.map(|icc| Sha256::digest(icc).into()));
+        if let Some(t) = self.photo_transforms.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(t.clone());
+        }
         let out = Profile::new_icc(&self.icc).map_err(|_| CmsError::Unreadable)?;
         let source = match embedded {
             Some(icc) => Profile::new_icc(icc).map_err(|_| CmsError::Unreadable)?,
-            None => match pixels {
-                Pixels::Rgb(_) => srgb(),
-                Pixels::Gray(_) => gray(),
-            },
+            None if gray => gray_profile(),
+            None => srgb(),
         };
-        let flags = intent.flags();
-        let (data, comps, format) = match pixels {
-            Pixels::Rgb(d) => (d, 3, PixelFormat::RGB_8),
-            Pixels::Gray(d) => (d, 1, PixelFormat::GRAY_8),
-        };
-        let want = if comps == 3 { "RGB " } else { "GRAY" };
+        let want = if gray { "GRAY" } else { "RGB " };
         let space = sig_text(source.color_space() as u32);
         if space != want {
             return Err(CmsError::NoTransform(format!(
@@ -308,40 +353,41 @@ impl OutputIntent {
                 want.trim()
             )));
         }
-        if data.len() % comps != 0 {
-            return Err(CmsError::Pixels(data.len(), comps));
-        }
-        let n = data.len() / comps;
-        let mut cmyk = vec![[0u8; 4]; n];
-        if comps == 3 {
-            let t: Transform<[u8; 3], [u8; 4], GlobalContext, DisallowCache> =
+        let (lcms, flags) = (intent.lcms(), intent.flags());
+        let fail = |e: lcms2::Error| CmsError::NoTransform(e.to_string());
+        let made = if gray {
+            PhotoTransform::Gray(Arc::new(
                 Transform::new_flags_context(
                     GlobalContext::new(),
                     &source,
-                    format,
+                    PixelFormat::GRAY_8,
                     &out,
                     PixelFormat::CMYK_8,
-                    intent.lcms(),
+                    lcms,
                     flags,
                 )
-                .map_err(|e| CmsError::NoTransform(e.to_string()))?;
-            let px: Vec<[u8; 3]> = data.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
-            t.transform_pixels(&px, &mut cmyk);
+                .map_err(fail)?,
+            ))
         } else {
-            let t: Transform<u8, [u8; 4], GlobalContext, DisallowCache> =
+            PhotoTransform::Rgb(Arc::new(
                 Transform::new_flags_context(
                     GlobalContext::new(),
                     &source,
-                    format,
+                    PixelFormat::RGB_8,
                     &out,
                     PixelFormat::CMYK_8,
-                    intent.lcms(),
+                    lcms,
                     flags,
                 )
-                .map_err(|e| CmsError::NoTransform(e.to_string()))?;
-            t.transform_pixels(data, &mut cmyk);
+                .map_err(fail)?,
+            ))
+        };
+        let mut all = self.photo_transforms.lock().unwrap_or_else(|e| e.into_inner());
+        if all.len() >= PHOTO_TRANSFORMS {
+            all.clear();
         }
-        Ok(cmyk.into_iter().flatten().collect())
+        all.insert(key, made.clone());
+        Ok(made)
     }
 }
 
@@ -351,7 +397,7 @@ fn srgb() -> Profile {
 }
 
 /// Grey with sRGB's tone curve and white point (D50 in the PCS).
-fn gray() -> Profile {
+fn gray_profile() -> Profile {
     let curve = lcms2::ToneCurve::new(2.2);
     Profile::new_gray(&lcms2::CIExyY { x: 0.3457, y: 0.3585, Y: 1.0 }, &curve)
         .unwrap_or_else(|_| Profile::new_srgb())

@@ -113,9 +113,9 @@ pub fn median(values: &[f64]) -> f64 {
 }
 
 /// Prints a table: a header, a rule and the rows, two spaces between
-/// columns; the first `left` columns and the last are left-aligned, the
-/// others (numbers) right-aligned.
-pub fn print_table(header: &[&str], rows: &[Vec<String>], left: usize) {
+/// columns; the first `left` columns (and the last, with `note_last`: a
+/// note, not a number) are left-aligned, the others (numbers) right-aligned.
+pub fn print_table(header: &[&str], rows: &[Vec<String>], left: usize, note_last: bool) {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -128,7 +128,7 @@ pub fn print_table(header: &[&str], rows: &[Vec<String>], left: usize) {
             if i > 0 {
                 s.push_str("  ");
             }
-            if i < left || i + 1 == cells.len() {
+            if i < left || (note_last && i + 1 == cells.len()) {
                 s.push_str(&format!("{cell:<w$}"));
             } else {
                 s.push_str(&format!("{cell:>w$}"));
