@@ -19,7 +19,7 @@ use crate::diag::{Diagnostic, Span};
 use crate::photo::cache::{self, Cache, Lookup};
 use crate::photo::{self, Photo, PhotoError, Target};
 use crate::roster::Entry;
-use crate::template::{Kind, Template, TemplateSet};
+use crate::template::{Element, Kind, Template, TemplateSet};
 use crate::Failure;
 
 /// Where prepared photos are kept between runs.
@@ -113,12 +113,17 @@ fn uncached(path: &Path, target: &Target) -> Ready {
 
 /// The photo targets of a template's photo elements, front and back.
 pub fn targets(t: &Template) -> impl Iterator<Item = Target> + '_ {
-    t.elements.iter().chain(&t.back).filter_map(|el| match el.kind {
+    t.elements.iter().chain(&t.back).filter_map(target_of)
+}
+
+/// What a photo element asks of its photo: its box, dpi, crop and backdrop.
+pub fn target_of(el: &Element) -> Option<Target> {
+    match el.kind {
         Kind::Photo { dpi, crop, backdrop, .. } => {
             Some(Target { w_pt: el.at.w, h_pt: el.at.h, dpi, crop, backdrop })
         }
         _ => None,
-    })
+    }
 }
 
 /// The photo stage of a run.

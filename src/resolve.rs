@@ -174,15 +174,8 @@ impl<'a> Resolver<'a> {
                 }
                 Kind::Raised { text, .. } => Some(values.render(text)),
                 Kind::Microtext { .. } => Some(format!("{} · {} · ", self.event.name, e.id)),
-                Kind::Photo { dpi, crop, backdrop, .. } => {
-                    if let Some(path) = &e.photo {
-                        let target = crate::photo::Target {
-                            w_pt: el.at.w,
-                            h_pt: el.at.h,
-                            dpi: *dpi,
-                            crop: *crop,
-                            backdrop: *backdrop,
-                        };
+                Kind::Photo { .. } => {
+                    if let (Some(path), Some(target)) = (&e.photo, crate::photos::target_of(el)) {
                         match photos.get_or_prepare(path, &target) {
                             Ok(p) => photo = Some(p),
                             Err(why) => errors.push(
