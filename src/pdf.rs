@@ -531,10 +531,15 @@ fn write_resources(mut r: pdf_writer::writers::Resources, list: &[(&'static str,
     }
 }
 
+/// The civil time in UTC of seconds since 1970 (out of range: 1970).
+fn utc(epoch: i64) -> jiff::civil::DateTime {
+    let ts = jiff::Timestamp::from_second(epoch).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    ts.to_zoned(jiff::tz::TimeZone::UTC).datetime()
+}
+
 /// A PDF date string (ISO 32000 7.9.4) in UTC for seconds since 1970.
 pub fn pdf_date(epoch: i64) -> String {
-    let ts = jiff::Timestamp::from_second(epoch).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let dt = ts.to_zoned(jiff::tz::TimeZone::UTC).datetime();
+    let dt = utc(epoch);
     format!(
         "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",
         dt.year(),

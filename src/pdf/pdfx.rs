@@ -99,8 +99,7 @@ fn uuid(hash: &[u8]) -> String {
 /// An XMP date (ISO 8601) in UTC for seconds since 1970: the same instant as
 /// the Info dictionary's [`super::pdf_date`].
 pub fn xmp_date(epoch: i64) -> String {
-    let ts = jiff::Timestamp::from_second(epoch).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let dt = ts.to_zoned(jiff::tz::TimeZone::UTC).datetime();
+    let dt = super::utc(epoch);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         dt.year(),
