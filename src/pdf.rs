@@ -60,26 +60,65 @@ pub fn shard_keys(
     ]
 }
 
-/// Counts bytes and hashes them on their way to the real writer.
-struct Out<W: Write> {
+/// Counts bytes and hashes them on their way to the real writer, and keeps
+/// each object's offset for the cross-reference table. The writer and
+/// `merge` both write through it.
+pub(super) struct Out<W: Write> {
     inner: W,
     pos: usize,
     hash: Sha256,
+    offsets: Vec<(u32, usize)>,
 }
 
 impl<W: Write> Out<W> {
-    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+    pub(super) fn new(inner: W) -> Self {
+        Out { inner, pos: 0, hash: Sha256::new(), offsets: Vec::new() }
+    }
+
+    pub(super) fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.inner.write_all(bytes)?;
         self.hash.update(bytes);
         self.pos += bytes.len();
         Ok(())
+    }
+
+    /// Notes that object `num` starts here.
+    pub(super) fn mark(&mut self, num: u32) {
+        self.offsets.push((num, self.pos));
+    }
+
+    /// The cross-reference table (ISO 32000 7.5.4: one 20-byte line per
+    /// object number below `size`) and the trailer, with a document ID that
+    /// is a hash of everything before it (14.4). Returns the writer and the
+    /// bytes written.
+    pub(super) fn finish(mut self, size: u32, root: u32, info: u32) -> io::Result<(W, usize)> {
+        let xref_at = self.pos;
+        let mut by_num = vec![None; size as usize];
+        for &(n, off) in &self.offsets {
+            by_num[n as usize] = Some(off);
+        }
+        let mut xref = format!("xref\n0 {size}\n0000000000 65535 f\r\n");
+        for off in by_num.iter().skip(1) {
+            match off {
+                Some(o) => xref.push_str(&format!("{o:010} 00000 n\r\n")),
+                None => xref.push_str("0000000000 00000 f\r\n"),
+            }
+        }
+        self.put(xref.as_bytes())?;
+        let digest = self.hash.clone().finalize();
+        let id: String = digest[..16].iter().map(|b| format!("{b:02X}")).collect();
+        let trailer = format!(
+            "trailer\n<< /Size {size} /Root {root} 0 R /Info {info} 0 R /ID [<{id}> <{id}>] >>\nstartxref\n{xref_at}\n%%EOF\n"
+        );
+        self.put(trailer.as_bytes())?;
+        self.inner.flush()?;
+        Ok((self.inner, self.pos))
     }
 }
 
 /// Streams a PDF: create it, write pages in order, finish.
 pub struct PdfWriter<W: Write> {
     out: Out<W>,
-    offsets: Vec<(i32, usize)>,
     next_id: i32,
     catalog: Ref,
     page_tree: Ref,
@@ -158,8 +197,7 @@ impl<W: Write> PdfWriter<W> {
     /// Starts a PDF on `inner`.
     pub fn new(inner: W, book: &'static FontBook, info: DocInfo, inks: Inks) -> io::Result<Self> {
         let mut w = PdfWriter {
-            out: Out { inner, pos: 0, hash: Sha256::new() },
-            offsets: Vec::new(),
+            out: Out::new(inner),
             next_id: 1,
             catalog: Ref::new(1),
             page_tree: Ref::new(2),
@@ -207,7 +245,7 @@ impl<W: Write> PdfWriter<W> {
     }
 
     fn emit(&mut self, id: Ref, chunk: Chunk) -> io::Result<()> {
-        self.offsets.push((id.get(), self.out.pos));
+        self.out.mark(id.get() as u32);
         self.out.put(chunk.as_bytes())
     }
 
@@ -489,32 +527,13 @@ impl<W: Write> PdfWriter<W> {
         let cat_id = self.catalog;
         self.emit(cat_id, c)?;
 
-        // Cross-reference table (ISO 32000 7.5.4): one 20-byte line per object number.
-        let xref_at = self.out.pos;
-        let size = self.next_id as usize;
-        let mut by_id = vec![None; size];
-        for (id, off) in &self.offsets {
-            by_id[*id as usize] = Some(*off);
-        }
-        let mut xref = format!("xref\n0 {size}\n0000000000 65535 f\r\n");
-        for off in by_id.iter().skip(1) {
-            match off {
-                Some(o) => xref.push_str(&format!("{o:010} 00000 n\r\n")),
-                None => xref.push_str("0000000000 00000 f\r\n"),
-            }
-        }
-        self.out.put(xref.as_bytes())?;
-        // The document ID is a hash of everything before it (ISO 32000 14.4).
-        let digest = self.out.hash.clone().finalize();
-        let id: String = digest[..16].iter().map(|b| format!("{b:02X}")).collect();
-        let trailer = format!(
-            "trailer\n<< /Size {size} /Root {} 0 R /Info {} 0 R /ID [<{id}> <{id}>] >>\nstartxref\n{xref_at}\n%%EOF\n",
-            self.catalog.get(),
-            info_id.get()
-        );
-        self.out.put(trailer.as_bytes())?;
-        self.out.inner.flush()?;
-        Ok((self.out.inner, self.out.pos, self.pages.len()))
+        let pages = self.pages.len();
+        let (inner, pos) = self.out.finish(
+            self.next_id as u32,
+            self.catalog.get() as u32,
+            info_id.get() as u32,
+        )?;
+        Ok((inner, pos, pages))
     }
 }
 

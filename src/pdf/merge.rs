@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::read::{self, malformed, Layout, Value};
+use super::Out;
 
 /// A shard PDF, opened: its place in the run and its structure.
 pub struct Shard {
@@ -150,7 +151,7 @@ enum Role {
 /// Writes the merged PDF of `shards` (in order) to `out`: the bytes
 /// written and the pages.
 pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)> {
-    let mut w = Out { inner: out, pos: 0, hash: Sha256::new(), offsets: Vec::new() };
+    let mut w = Out::new(out);
     w.put(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
     let (catalog, tree, security, cut) = (1, 2, 3, 4);
     let mut next = 5u32;
@@ -253,7 +254,7 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
                 at = range.end;
             }
             body.extend_from_slice(&obj.body[at..]);
-            w.object(new_num[&num], &body)?;
+            object(&mut w, new_num[&num], &body)?;
         }
         kids.extend(shard.pages.iter().map(|p| new_num[p]));
         if s == 0 {
@@ -261,9 +262,9 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
         }
     }
     let first = shards.first().ok_or_else(|| malformed("no shards"))?;
-    w.object(security, b"<</Type/OCG/Name(Security)>>")?;
+    object(&mut w, security, b"<</Type/OCG/Name(Security)>>")?;
     let layers = if any_cut {
-        w.object(cut, b"<</Type/OCG/Name(CutContour)>>")?;
+        object(&mut w, cut, b"<</Type/OCG/Name(CutContour)>>")?;
         format!("{security} 0 R {cut} 0 R")
     } else {
         format!("{security} 0 R")
@@ -276,7 +277,7 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
         pages.extend_from_slice(format!("{k} 0 R").as_bytes());
     }
     pages.extend_from_slice(b"]>>");
-    w.object(tree, &pages)?;
+    object(&mut w, tree, &pages)?;
 
     // The first shard's catalog, with the merged page tree and layers:
     // ViewerPreferences, OutputIntents, Metadata and the rest kept.
@@ -300,7 +301,7 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
         )
         .as_bytes(),
     );
-    w.object(catalog, &cat)?;
+    object(&mut w, catalog, &cat)?;
 
     // Info: the first shard's, without the keys of one shard.
     let info_num = next;
@@ -322,7 +323,7 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
     }
     info.extend_from_slice(format!("/LaminateShards({})", shards.len()).as_bytes());
     info.extend_from_slice(b">>");
-    w.object(info_num, &info)?;
+    object(&mut w, info_num, &info)?;
     let size = info_num + 1;
     let pages_written = kids.len();
     let (inner, bytes) = w.finish(size, catalog, info_num)?;
@@ -416,53 +417,11 @@ fn deep_hash(
     Ok(h)
 }
 
-/// The merged file as it is written: offsets for the cross-reference
-/// table, and a hash of every byte for the document ID.
-struct Out<W: Write> {
-    inner: W,
-    pos: usize,
-    hash: Sha256,
-    offsets: Vec<(u32, usize)>,
-}
-
-impl<W: Write> Out<W> {
-    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.inner.write_all(bytes)?;
-        self.hash.update(bytes);
-        self.pos += bytes.len();
-        Ok(())
-    }
-
-    fn object(&mut self, num: u32, body: &[u8]) -> io::Result<()> {
-        self.offsets.push((num, self.pos));
-        self.put(format!("{num} 0 obj\n").as_bytes())?;
-        self.put(body)?;
-        self.put(b"\nendobj\n")
-    }
-
-    /// The cross-reference table (ISO 32000 7.5.4) and the trailer, with a
-    /// document ID that is a hash of everything before it (14.4).
-    fn finish(mut self, size: u32, root: u32, info: u32) -> io::Result<(W, usize)> {
-        let xref_at = self.pos;
-        let mut by_num = vec![None; size as usize];
-        for &(n, off) in &self.offsets {
-            by_num[n as usize] = Some(off);
-        }
-        let mut xref = format!("xref\n0 {size}\n0000000000 65535 f\r\n");
-        for off in by_num.iter().skip(1) {
-            match off {
-                Some(o) => xref.push_str(&format!("{o:010} 00000 n\r\n")),
-                None => xref.push_str("0000000000 00000 f\r\n"),
-            }
-        }
-        self.put(xref.as_bytes())?;
-        let digest = self.hash.clone().finalize();
-        let id: String = digest[..16].iter().map(|b| format!("{b:02X}")).collect();
-        let trailer = format!(
-            "trailer\n<< /Size {size} /Root {root} 0 R /Info {info} 0 R /ID [<{id}> <{id}>] >>\nstartxref\n{xref_at}\n%%EOF\n"
-        );
-        self.put(trailer.as_bytes())?;
-        self.inner.flush()?;
-        Ok((self.inner, self.pos))
-    }
+/// Writes one whole object of the merged file (through the writer's `Out`,
+/// which keeps its offset for the cross-reference table).
+fn object<W: Write>(w: &mut Out<W>, num: u32, body: &[u8]) -> io::Result<()> {
+    w.mark(num);
+    w.put(format!("{num} 0 obj\n").as_bytes())?;
+    w.put(body)?;
+    w.put(b"\nendobj\n")
 }
