@@ -11,7 +11,7 @@
 
 use std::time::Instant;
 
-use laminate::serve::{Designer, Options, View};
+use laminate_passes_cli::serve::designer::{Designer, Options, View};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();

@@ -15,7 +15,7 @@
 //! The names are Latin, Greek and Cyrillic (set as text); with `--shaped`
 //! they are Arabic and Hebrew with their marks, Devanagari, Bengali and
 //! Thai (drawn as outlines with an invisible text line, see
-//! src/pdf/glyphs.rs).
+//! crates/laminate-passes/src/emit/glyphs.rs).
 //!
 //! Each run is a fresh `laminate render ROSTER -o OUT.pdf --quiet` process, so
 //! every time includes process start-up, YAML parsing and writing the file.

@@ -68,7 +68,7 @@ fn a_copy_of_the_built_in_set_is_saved_only_into_a_new_folder_named_in_the_page(
     let base = fs::read_to_string(dir.path().join("mine/base.yaml")).unwrap();
     assert!(base.contains("qr: { type: qr, x: 55, y: "), "{base}");
     drop(d);
-    fs::write(dir.path().join("roster.yaml"), laminate::init::STARTER_ROSTER).unwrap();
+    fs::write(dir.path().join("roster.yaml"), laminate_passes::init::STARTER_ROSTER).unwrap();
     let run = laminate_in(dir.path(), &["validate", "roster.yaml", "--templates", "mine"], &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
 }

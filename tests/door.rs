@@ -13,7 +13,7 @@ use std::process::Command;
 
 use ed25519_dalek::SigningKey;
 use jiff::civil::date;
-use laminate::payload::{Hours, Payload};
+use laminate_passes::resolve::payload::{Hours, Payload};
 use serde_json::{json, Value};
 use util::{have, have_python_modules, laminate_in, root, temp, Run};
 
@@ -57,7 +57,7 @@ fn pass(key: &SigningKey, id: &str, zones: &[&str], reprint: u32, hours: Option<
         name: None,
         signature: "U".into(),
     };
-    laminate::sign::sign(key, &mut p);
+    laminate_passes::resolve::sign::sign(key, &mut p);
     p.encode()
 }
 
@@ -279,7 +279,7 @@ fn the_page_admits_and_refuses_exactly_as_verify_does_and_logs_every_scan() {
     assert_eq!(&reasons[2..6], ["bad-signature", "bad-signature", "expired", "not-yet-valid"]);
     assert_eq!(reasons[8], "revoked");
     let rotation = step(n - 1)["status"].as_str().unwrap();
-    let old_print = laminate::door::fingerprint(&old.verifying_key());
+    let old_print = laminate_passes::door::fingerprint(&old.verifying_key());
     assert!(rotation.contains(&format!("key {old_print}")), "shown with its key: {rotation}");
     let s = step(n)["status"].as_str().unwrap();
     assert!(

@@ -8,7 +8,7 @@ mod util;
 use std::collections::BTreeMap;
 use std::fs;
 
-use laminate::diag::FileId;
+use laminate_passes::diag::FileId;
 use unicode_properties::UnicodeGeneralCategory;
 use util::{have, have_helper, laminate_in, root, temp, tool};
 
@@ -31,7 +31,7 @@ enum Read {
 /// The names an engine reads back less than exactly, by id. PDFium keeps a
 /// run of marks in the order they sit on the page where poppler reverses
 /// it with the letters around it; no one order of the invisible text
-/// pleases both (see src/pdf/glyphs.rs), and laminate's keeps poppler
+/// pleases both (see crates/laminate-passes/src/emit/glyphs.rs), and laminate's keeps poppler
 /// exact. pdf.js leaves every format character out of the text of any PDF
 /// (its `SpecialCharRegExp`), such as the zero width non-joiner of a
 /// Persian name.
@@ -175,7 +175,7 @@ fn names_with_combining_marks_extract_as_written_in_four_engines() {
     let path = root().join("tests/marks/roster.yaml");
     let mut diags = vec![];
     let text = fs::read_to_string(&path).unwrap();
-    let roster = laminate::roster::load(&text, FileId(0), path.parent().unwrap(), &mut diags);
+    let roster = laminate_passes::load::roster::load(&text, FileId(0), path.parent().unwrap(), &mut diags);
     assert!(diags.is_empty(), "{diags:?}");
     let entries = roster.unwrap().entries;
 

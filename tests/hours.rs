@@ -382,8 +382,8 @@ fn every_signed_code_reads_from_a_degraded_150_dpi_frame() {
     let script = root().join("tests").join("door_scan.py").display().to_string();
     let (ok, out, err) = tool("python3", &[&script, &d.join("png").display().to_string()]);
     assert!(ok, "{err}");
-    let key = laminate::sign::load_public_key(&d.join("k.pub")).unwrap();
-    let none = laminate::sign::Revocations::default();
+    let key = laminate_passes::resolve::sign::load_public_key(&d.join("k.pub")).unwrap();
+    let none = laminate_passes::resolve::sign::Revocations::default();
     let mut versions = std::collections::BTreeMap::new();
     let lines: Vec<&str> = out.lines().filter(|l| l.contains('\t')).collect();
     assert_eq!(lines.len(), 120, "one line a pass: {out}");
@@ -394,10 +394,10 @@ fn every_signed_code_reads_from_a_degraded_150_dpi_frame() {
             missed.push(i + 1);
             continue;
         }
-        let p = laminate::sign::verify(text, &key, None, None, &none)
+        let p = laminate_passes::resolve::sign::verify(text, &key, None, None, &none)
             .unwrap_or_else(|r| panic!("page {}: {r}: {text}", i + 1));
         assert_eq!(p.id, format!("NLF-{:04}", i + 1), "page {} holds its own pass", i + 1);
-        let code = laminate::qr::encode(text.as_bytes()).unwrap();
+        let code = laminate_passes_qr::encode(text.as_bytes()).unwrap();
         *versions.entry(code.version).or_insert(0) += 1;
     }
     // For the record in the test log: versions and module sizes on the 28 mm box.

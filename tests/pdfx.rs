@@ -426,9 +426,9 @@ fn a_photo_patch_converts_like_imagecms_within_delta_e_2() {
         }
     }
     rgb.extend_from_slice(&[224, 172, 105, 141, 85, 36, 255, 219, 172, 128, 128, 128]);
-    let intent = laminate::cms::OutputIntent::fogra39();
+    let intent = laminate_passes_pdf::cms::OutputIntent::fogra39();
     let cmyk = intent
-        .photo_to_cmyk(laminate::cms::Pixels::Rgb(&rgb), None, laminate::cms::Intent::default())
+        .photo_to_cmyk(laminate_passes_pdf::cms::Pixels::Rgb(&rgb), None, laminate_passes_pdf::cms::Intent::default())
         .unwrap();
     let dir = temp();
     let (a, b) = (dir.path().join("rgb.raw"), dir.path().join("cmyk.raw"));
@@ -449,7 +449,7 @@ fn a_photo_patch_converts_like_imagecms_within_delta_e_2() {
     let formula: Vec<u8> = rgb
         .chunks(3)
         .flat_map(|p| {
-            let c = laminate::colour::Colour::Rgb(
+            let c = laminate_passes_pdf::colour::Colour::Rgb(
                 f32::from(p[0]) / 255.0,
                 f32::from(p[1]) / 255.0,
                 f32::from(p[2]) / 255.0,

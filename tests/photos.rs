@@ -10,7 +10,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use image::{ImageEncoder, Rgb, RgbImage};
-use laminate::photo::{self, Crop, Target};
+use laminate_passes::photos::prepare;
+use laminate_passes::photos::prepared::{self, Crop, Target};
 
 fn templates() -> PathBuf {
     util::root().join("samples/conference/templates")

@@ -7,8 +7,8 @@ mod util;
 use std::fs;
 use std::path::Path;
 
-use laminate::diag::FileId;
-use laminate::payload::Payload;
+use laminate_passes::diag::FileId;
+use laminate_passes::resolve::payload::Payload;
 use util::{have, laminate_in, root, temp, tool};
 
 /// (roster, extra arguments) of every sample.
@@ -32,11 +32,11 @@ fn samples() -> Vec<(&'static str, Vec<&'static str>)> {
     list
 }
 
-fn roster(path: &str) -> laminate::roster::Roster {
+fn roster(path: &str) -> laminate_passes::load::roster::Roster {
     let full = root().join(path);
     let text = fs::read_to_string(&full).unwrap();
     let mut out = vec![];
-    let r = laminate::roster::load(&text, FileId(0), full.parent().unwrap(), &mut out);
+    let r = laminate_passes::load::roster::load(&text, FileId(0), full.parent().unwrap(), &mut out);
     assert!(out.is_empty(), "{out:?}");
     r.unwrap()
 }
@@ -281,12 +281,12 @@ fn manifest_rows_agree_with_where_pdftotext_finds_each_id() {
     assert_eq!(lines.next(), Some("id,name,pass,valid_from,valid_until,reprint,file,sheet,slot,front_page,back_page,run,shard,warnings"));
     // The A4 grid of each pass type's card: the library's own imposition, as
     // the PDF used it (the sticky passes have a card size of their own).
-    let set = laminate::load_templates(None).unwrap();
-    let opts = laminate::impose::ImposeOptions {
-        sheet: laminate::parse_sheet("a4").unwrap(),
-        bleed: laminate::units::mm(3.0),
+    let set = laminate_passes::load_templates(None).unwrap();
+    let opts = laminate_passes::impose::ImposeOptions {
+        sheet: laminate_passes::parse_sheet("a4").unwrap(),
+        bleed: laminate_passes::units::mm(3.0),
         crop_marks: true,
-        margin: laminate::impose::default_margin(),
+        margin: laminate_passes::impose::default_margin(),
         duplex: None,
         start_at: 0,
         registration_marks: false,
@@ -302,7 +302,7 @@ fn manifest_rows_agree_with_where_pdftotext_finds_each_id() {
         let (id, slot, page): (&str, usize, usize) =
             (cols[0], cols[8].parse().unwrap(), cols[9].parse().unwrap());
         let card = set.templates[set.find(cols[2]).unwrap()].card;
-        let grid = laminate::impose::grid(card, &opts).unwrap();
+        let grid = laminate_passes::impose::grid(card, &opts).unwrap();
         let at = grid.slots[slot - 1];
         let (x0, x1) = (at.x, at.x + card.w);
         let (top, bottom) = (grid.sheet.h - (at.y + card.h), grid.sheet.h - at.y);

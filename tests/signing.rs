@@ -46,9 +46,9 @@ fn readme_test_vector_verifies_and_is_what_laminate_signs() {
         .stdout
         .contains("result:      VALID (signature ok, valid on 2026-07-10, grants backstage)"));
     // Signing the same pass with the same key gives the same payload (Ed25519 is deterministic).
-    let key = laminate::sign::load_signing_key(&dir.path().join("k")).unwrap();
-    let mut p = laminate::payload::Payload::decode(&payload).unwrap();
-    laminate::sign::sign(&key, &mut p);
+    let key = laminate_passes::resolve::sign::load_signing_key(&dir.path().join("k")).unwrap();
+    let mut p = laminate_passes::resolve::payload::Payload::decode(&payload).unwrap();
+    laminate_passes::resolve::sign::sign(&key, &mut p);
     assert_eq!(p.encode(), payload);
     assert_eq!(
         data_encoding::HEXLOWER.encode(key.verifying_key().as_bytes()),
@@ -202,9 +202,9 @@ fn verify_with_the_reprint_state_refuses_an_older_print_as_superseded() {
     let dir = temp();
     assert_eq!(laminate_in(dir.path(), &["keygen", "--out", "k"], &[]).status, 0);
     fs::write(dir.path().join("r.yaml.reprints"), "NLF-0001 2\n").unwrap();
-    let key = laminate::sign::load_signing_key(&dir.path().join("k")).unwrap();
+    let key = laminate_passes::resolve::sign::load_signing_key(&dir.path().join("k")).unwrap();
     let payload = |reprint: u32| {
-        let mut p = laminate::payload::Payload {
+        let mut p = laminate_passes::resolve::payload::Payload {
             event: "NLF2026".into(),
             id: "NLF-0001".into(),
             pass: "crew".into(),
@@ -214,9 +214,9 @@ fn verify_with_the_reprint_state_refuses_an_older_print_as_superseded() {
             zones: vec!["backstage".into()],
             reprint,
             name: None,
-            signature: laminate::sign::UNSIGNED.into(),
+            signature: laminate_passes::resolve::sign::UNSIGNED.into(),
         };
-        laminate::sign::sign(&key, &mut p);
+        laminate_passes::resolve::sign::sign(&key, &mut p);
         p.encode()
     };
     let verify = |text: &str, with_state: bool| {

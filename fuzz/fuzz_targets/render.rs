@@ -2,8 +2,8 @@
 //! against the built-in templates.
 #![no_main]
 
-use laminate::impose::SheetSpec;
-use laminate::{diag, Failure, RenderOptions};
+use laminate_passes::impose::SheetSpec;
+use laminate_passes::{diag, Failure, RenderOptions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     std::fs::write(&path, data).expect("temp file");
     // On one card a page, as the smallest output that runs every stage.
     let opts = RenderOptions { sheet: SheetSpec::Card, ..RenderOptions::new(path) };
-    if let Err(Failure::Input { sources, diagnostics }) = laminate::render(&opts, None) {
+    if let Err(Failure::Input { sources, diagnostics }) = laminate_passes::render(&opts, None) {
         let mut printed = Vec::new();
         diag::emit(&mut printed, &sources, diagnostics, false).expect("diagnostics print");
     }

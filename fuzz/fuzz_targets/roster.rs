@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use laminate::diag::{self, Sources};
+use laminate_passes::diag::{self, Sources};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let mut sources = Sources::default();
     let file = sources.add("roster.yaml", Arc::from(text));
     let mut out = Vec::new();
-    let _ = laminate::roster::load(text, file, Path::new("/nonexistent"), &mut out);
+    let _ = laminate_passes::load::roster::load(text, file, Path::new("/nonexistent"), &mut out);
     let mut printed = Vec::new();
     diag::emit(&mut printed, &sources, out, false).expect("diagnostics print");
 });

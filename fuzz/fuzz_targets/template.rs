@@ -2,8 +2,8 @@
 //! set must load or give printable diagnostics.
 #![no_main]
 
-use laminate::diag::{self, Sources};
-use laminate::template::{self, Origin};
+use laminate_passes::diag::{self, Sources};
+use laminate_passes::load::template::{self, Origin};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let mut sources = Sources::default();
     let mut out = Vec::new();
     let origin = Origin::BuiltinPlus { name: "fuzz.yaml".into(), text: text.into() };
-    let _ = template::load(&origin, &mut sources, &mut out);
+    let _ = template::folder::load(&origin, &mut sources, &mut out);
     let mut printed = Vec::new();
     diag::emit(&mut printed, &sources, out, false).expect("diagnostics print");
 });

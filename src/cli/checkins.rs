@@ -46,14 +46,14 @@ pub fn run(args: CheckinsArgs) -> ExitCode {
             }
         }
     }
-    let report = match laminate::checkins::merge_files(&logs) {
+    let report = match laminate_passes::checkins::merge_files(&logs) {
         Ok(r) => r,
         Err(f) => return super::output::fail(f),
     };
     match &output {
         None => print!("{}", report.text()),
         Some(path) => {
-            if let Err(e) = laminate::checkins::write_report(&report, path) {
+            if let Err(e) = laminate_passes::checkins::write_report(&report, path) {
                 eprintln!("laminate: error: cannot write {}: {e}", path.display());
                 return ExitCode::from(3);
             }

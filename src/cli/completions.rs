@@ -14,9 +14,8 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// Prints the script on stdout.
-pub fn run(args: CompletionsArgs) -> ExitCode {
-    let mut cmd = <crate::Cli as clap::CommandFactory>::command();
+/// Prints the script for the command line `cmd` on stdout.
+pub fn run(args: CompletionsArgs, mut cmd: clap::Command) -> ExitCode {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "laminate", &mut script);
     print_bytes(&script)

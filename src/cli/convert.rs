@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use laminate::Failure;
+use laminate_passes::Failure;
 
 use super::output::{fail, print_bytes};
 
@@ -22,12 +22,12 @@ pub struct ConvertArgs {
 
 /// Converts and writes the YAML (whole or not at all).
 pub fn run(args: ConvertArgs) -> ExitCode {
-    let yaml = match laminate::sources::convert(&args.roster, args.output.as_deref()) {
+    let yaml = match laminate_passes::load::sources::convert(&args.roster, args.output.as_deref()) {
         Ok(yaml) => yaml,
         Err(f) => return fail(f),
     };
     let Some(out) = args.output else { return print_bytes(yaml.as_bytes()) };
-    match laminate::atomic::write(&out, yaml.as_bytes()) {
+    match laminate_passes::atomic::write(&out, yaml.as_bytes()) {
         Ok(()) => {
             say!("laminate: wrote {}", out.display());
             ExitCode::SUCCESS

@@ -28,8 +28,8 @@ pub struct DesignArgs {
 /// Serves until a signal stops the process.
 pub fn run(args: DesignArgs) -> ExitCode {
     let DesignArgs { roster, templates, port, open } = args;
-    let opts = laminate::serve::Options { roster, templates, port };
-    let result = laminate::serve::serve(&opts, &mut |url| {
+    let opts = crate::serve::designer::Options { roster, templates, port };
+    let result = crate::serve::http::serve(&opts, &mut |url| {
         // stdout, one line, flushed: scripts and tests read the URL from it.
         // Nobody may be reading it any more (`| head -1` has ended): the
         // designer goes on, and a signal still stops it.

@@ -53,7 +53,7 @@ fn created() -> i64 {
 
 /// Runs `laminate door`.
 pub fn run(args: DoorArgs) -> ExitCode {
-    let req = laminate::door::Request {
+    let req = laminate_passes::door::Request {
         public_keys: args.public_key,
         revoked: args.revoked,
         event: args.event,
@@ -64,11 +64,11 @@ pub fn run(args: DoorArgs) -> ExitCode {
         output: args.output,
         pwa: args.pwa,
     };
-    match laminate::door::make(&req) {
+    match laminate_passes::door::make(&req) {
         Ok(w) => {
             let o = &w.options;
             let keys: Vec<String> =
-                o.keys.iter().map(|k| laminate::door::fingerprint(&k.key)).collect();
+                o.keys.iter().map(|k| laminate_passes::door::fingerprint(&k.key)).collect();
             let files: Vec<String> = w.files.iter().map(|f| f.display().to_string()).collect();
             eprintln!(
                 "laminate: wrote {} ({:.0} KB): {} key{} ({}), {} revoked, {} reprinted{}{}",

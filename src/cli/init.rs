@@ -30,7 +30,7 @@ pub struct InitArgs {
 /// Writes the project, or the event file, and says what to run next.
 pub fn run(args: InitArgs) -> ExitCode {
     if let Some(export) = &args.from {
-        return match laminate::init::event_file(export, args.templates.as_deref()) {
+        return match laminate_passes::init::event_file(export, args.templates.as_deref()) {
             Ok(path) => {
                 say!(
                     "laminate: wrote {}: check the event and the pass type of each ticket type",
@@ -47,7 +47,7 @@ pub fn run(args: InitArgs) -> ExitCode {
         };
     }
     let Some(dir) = &args.dir else { unreachable!("clap requires DIR without --from") };
-    match laminate::init::init(dir) {
+    match laminate_passes::init::init(dir) {
         Ok(w) => {
             let (r, t) = (w.roster.display(), w.templates.display());
             say!("laminate: wrote {r} and {} in {t}", plural(w.files.len(), "template"));

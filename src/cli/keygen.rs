@@ -18,7 +18,7 @@ pub struct KeygenArgs {
 
 /// Writes the key pair (never over an existing file) and says where.
 pub fn run(args: KeygenArgs) -> ExitCode {
-    match laminate::sign::keygen(&args.out) {
+    match laminate_passes::resolve::sign::keygen(&args.out) {
         Ok((private, public)) => {
             say!(
                 "laminate: wrote {} (private: keep it safe, mode 0600) and {} (public: give it to door scanners)",

@@ -10,10 +10,10 @@ use super::output::print_bytes;
 #[derive(Args)]
 pub struct ManArgs {}
 
-/// Prints the page on stdout.
-pub fn run(_args: ManArgs) -> ExitCode {
+/// Prints the page of the command line `cmd` on stdout.
+pub fn run(_args: ManArgs, cmd: clap::Command) -> ExitCode {
     let mut page = Vec::new();
-    clap_mangen::Man::new(<crate::Cli as clap::CommandFactory>::command())
+    clap_mangen::Man::new(cmd)
         .render(&mut page)
         .expect("writing to memory does not fail");
     print_bytes(&page)

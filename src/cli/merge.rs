@@ -1,11 +1,11 @@
 //! `laminate merge`: joins the shard PDFs, or the shard manifests, of one
-//! `render --shard K/N` run into one file (see [`laminate::merge`]).
+//! `render --shard K/N` run into one file (see [`laminate_passes::shards`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use laminate::merge::{self, Kind, MergeError};
+use laminate_passes::shards::{self, Kind, MergeError};
 
 /// Arguments of `laminate merge`.
 #[derive(Args)]
@@ -33,7 +33,7 @@ const EXIT_IO: u8 = 3;
 
 /// Runs `laminate merge`.
 pub fn run(args: MergeArgs) -> ExitCode {
-    match merge::merge(&args.inputs, &args.output) {
+    match shards::merge(&args.inputs, &args.output) {
         Ok(done) => {
             if !args.quiet {
                 let what = match done.kind {

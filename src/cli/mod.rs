@@ -24,3 +24,82 @@ pub mod stocks;
 pub mod templates;
 pub mod validate;
 pub mod verify;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// Turns a YAML roster of people into print-ready PDF sheets of laminate passes.
+#[derive(Parser)]
+#[command(name = "laminate", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Render a roster to a PDF of pass sheets.
+    Render(render::RenderArgs),
+    /// Run every check of render and write nothing.
+    Validate(validate::ValidateArgs),
+    /// Make an Ed25519 key pair for signing QR payloads: KEYFILE (private,
+    /// mode 0600) and KEYFILE.pub (public, for door scanners).
+    Keygen(keygen::KeygenArgs),
+    /// Check a scanned QR payload: signature, and optionally date, zone and revocations.
+    Verify(verify::VerifyArgs),
+    /// List the pass types of a template set and the fields each uses.
+    Templates(templates::TemplatesArgs),
+    /// List the stock presets and paper sizes --sheet knows: paper, card
+    /// size, slots, margins and gutters.
+    Stocks(stocks::StocksArgs),
+    /// Render one pass, or the first sheet, to a PNG from the very PDF that
+    /// render writes.
+    Preview(preview::PreviewArgs),
+    /// Design pass types in the browser: a local page (127.0.0.1 only, with
+    /// a session token) that shows the card as render draws it and saves
+    /// the template YAML changing only what was edited. Ctrl-C stops it.
+    Design(design::DesignArgs),
+    /// Start a project: write DIR/roster.yaml and a copy of the built-in
+    /// templates in DIR/templates, to edit; or, with --from EXPORT, the
+    /// event file a ticket-shop export needs.
+    Init(init::InitArgs),
+    /// Turn a CSV or XLSX roster (with its NAME.event.yaml) into a YAML roster.
+    Convert(convert::ConvertArgs),
+    /// Print a shell completion script to standard output.
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff) to standard output.
+    Man(man::ManArgs),
+    /// Write the offline door page that checks passes (docs/door.md).
+    Door(door::DoorArgs),
+    /// Join the scan logs that door pages export.
+    Checkins(checkins::CheckinsArgs),
+    /// Join the shards of one `render --shard K/N` run into one file: their
+    /// PDFs into one PDF, or their manifests into one manifest.
+    Merge(merge::MergeArgs),
+}
+
+/// Parses the command line and runs its subcommand.
+pub fn main() -> ExitCode {
+    let designing = matches!(std::env::args().nth(1).as_deref(), Some("design"));
+    signals::install(designing);
+    let status = match Cli::parse().command {
+        Command::Render(args) => render::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Keygen(args) => keygen::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Templates(args) => templates::run(args),
+        Command::Stocks(args) => stocks::run(args),
+        Command::Preview(args) => preview::run(args),
+        Command::Design(args) => design::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Convert(args) => convert::run(args),
+        Command::Completions(args) => completions::run(args, Cli::command()),
+        Command::Man(args) => man::run(args, Cli::command()),
+        Command::Door(args) => door::run(args),
+        Command::Checkins(args) => checkins::run(args),
+        Command::Merge(args) => merge::run(args),
+    };
+    signals::hold_if_stopping();
+    status
+}

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use laminate::{diag, Failure};
+use {laminate_passes::diag, laminate_passes::Failure};
 
 /// Like `eprintln!`, but a failed write (`EPIPE`, `EIO`) is ignored: a
 /// message nobody can read must not stop the command with a panic.
@@ -46,7 +46,7 @@ pub fn print_diagnostics(sources: &diag::Sources, list: Vec<diag::Diagnostic>) {
 /// Prints the first few warnings of each kind and a count of the rest,
 /// saying where the rest are.
 pub fn print_warnings(sources: &diag::Sources, list: Vec<diag::Diagnostic>, report: Option<&Path>) {
-    let (shown, more) = laminate::warnings::group(list);
+    let (shown, more) = laminate_passes::warnings::group(list);
     print_diagnostics(sources, shown);
     let all_in = match report {
         Some(path) => format!("every one is in {}", path.display()),
@@ -101,7 +101,7 @@ pub fn left_out(skipped: &[(String, usize)]) -> String {
     if n == 0 {
         return String::new();
     }
-    format!(" ({} left out: {})", plural(n, "row"), laminate::sources::skipped_list(skipped))
+    format!(" ({} left out: {})", plural(n, "row"), laminate_passes::load::sources::skipped_list(skipped))
 }
 
 /// Writes generated text to stdout; a closed pipe (`| head`) is not an error.

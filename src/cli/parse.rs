@@ -3,22 +3,22 @@
 
 use std::path::PathBuf;
 
-use laminate::units;
+use laminate_passes::units;
 
 /// `--flip`: long or short.
-pub fn parse_flip(text: &str) -> Result<laminate::impose::Flip, String> {
+pub fn parse_flip(text: &str) -> Result<laminate_passes::impose::Flip, String> {
     match text {
-        "long" => Ok(laminate::impose::Flip::Long),
-        "short" => Ok(laminate::impose::Flip::Short),
+        "long" => Ok(laminate_passes::impose::Flip::Long),
+        "short" => Ok(laminate_passes::impose::Flip::Short),
         _ => Err(format!("\"{text}\": the edge is long or short")),
     }
 }
 
 /// `--security-ink NAME[=CMYK]`.
-pub fn parse_spot(text: &str) -> Result<laminate::pdf::Spot, String> {
+pub fn parse_spot(text: &str) -> Result<laminate_passes::emit::draw::Spot, String> {
     let (name, fallback) = match text.split_once('=') {
-        Some((n, c)) => (n.trim(), laminate::colour::Colour::parse(c)?),
-        None => (text.trim(), laminate::colour::Colour::Cmyk(0.0, 0.0, 0.0, 0.35)),
+        Some((n, c)) => (n.trim(), laminate_passes_pdf::colour::Colour::parse(c)?),
+        None => (text.trim(), laminate_passes_pdf::colour::Colour::Cmyk(0.0, 0.0, 0.0, 0.35)),
     };
     let ok =
         !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
@@ -28,13 +28,13 @@ pub fn parse_spot(text: &str) -> Result<laminate::pdf::Spot, String> {
             "\"{name}\" is not a usable ink name (letters, digits, - and _; not a process colour)"
         ));
     }
-    Ok(laminate::pdf::Spot { name: name.to_string(), fallback })
+    Ok(laminate_passes::emit::draw::Spot { name: name.to_string(), fallback })
 }
 
 /// `--manifest FILE`: a name ending in .csv or .json.
 pub fn parse_manifest(text: &str) -> Result<PathBuf, String> {
     let path = PathBuf::from(text);
-    laminate::manifest::Format::of(&path)
+    laminate_passes::emit::manifest::Format::of(&path)
         .map(|_| path)
         .ok_or_else(|| format!("\"{text}\": a manifest file name ends in .csv or .json"))
 }
@@ -57,8 +57,8 @@ pub fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
 }
 
 /// `--at TIME`: RFC 3339, or a local time in the pass's zone.
-pub fn parse_at(text: &str) -> Result<laminate::sign::Moment, String> {
-    laminate::sign::Moment::parse_at(text).ok_or_else(|| {
+pub fn parse_at(text: &str) -> Result<laminate_passes::resolve::sign::Moment, String> {
+    laminate_passes::resolve::sign::Moment::parse_at(text).ok_or_else(|| {
         format!("\"{text}\" is not a time (write 2027-06-18T08:30:00+01:00, or 2027-06-18 08:30 in the pass's time zone)")
     })
 }

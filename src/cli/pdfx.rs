@@ -1,10 +1,10 @@
 //! `render --pdfx`: turns the PDF/X-4 options of `render` and `validate`
-//! into the library's [`laminate::pdfx::Settings`].
+//! into the library's [`laminate_passes_pdf::pdfx::Settings`].
 
 use std::path::PathBuf;
 
 use clap::Args;
-use laminate::pdfx::{PhotoMode, Settings};
+use laminate_passes_pdf::pdfx::{PhotoMode, Settings};
 
 /// The PDF/X-4 options (flattened into render's and validate's options).
 #[derive(Args, Clone, Debug, Default)]

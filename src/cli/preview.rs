@@ -31,8 +31,8 @@ pub struct PreviewArgs {
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// Sheet, as for render (default: card with --id, a4 without).
-    #[arg(long, value_parser = laminate::parse_sheet)]
-    pub sheet: Option<laminate::impose::SheetSpec>,
+    #[arg(long, value_parser = laminate_passes::parse_sheet)]
+    pub sheet: Option<laminate_passes::impose::SheetSpec>,
     /// Bleed around each card, e.g. 3mm or 0.125in (0 for none; default
     /// 3mm, on stock presets as much as fits up to 3mm).
     #[arg(long, value_parser = parse_bleed)]
@@ -54,9 +54,9 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         roster: args.roster.clone(),
         templates: args.templates.clone(),
         sheet: args.sheet.unwrap_or(if args.id.is_some() {
-            laminate::impose::SheetSpec::Card
+            laminate_passes::impose::SheetSpec::Card
         } else {
-            laminate::parse_sheet("a4").expect("a4 is a sheet")
+            laminate_passes::parse_sheet("a4").expect("a4 is a sheet")
         }),
         bleed: args.bleed,
         no_crop_marks: args.no_crop_marks,
@@ -71,7 +71,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         dump: None,
         security_ink: None,
         duplex: false,
-        flip: laminate::impose::Flip::Long,
+        flip: laminate_passes::impose::Flip::Long,
         no_slug: false,
         group_by: None,
         start_at: 1,
@@ -85,7 +85,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         no_photo_cache: false,
         pdfx: Default::default(),
     };
-    match laminate::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
+    match laminate_passes::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
         Ok(p) => {
             print_diagnostics(&p.report.sources, p.report.warnings);
             let what = match &args.id {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use laminate::{Failure, RenderOptions};
+use {laminate_passes::Failure, laminate_passes::RenderOptions};
 
 use super::output::{fail, left_out, plural, plural_pass, print_warnings};
 use super::parse;
@@ -41,8 +41,8 @@ pub struct RunArgs {
     /// Sheet: a4, letter, a3, sra3, tabloid, card (one pass per page), WxH
     /// such as 320x450mm, or a stock preset such as avery-5392 (fixed
     /// slots; `laminate stocks` lists them).
-    #[arg(long, default_value = "a4", value_parser = laminate::parse_sheet)]
-    pub sheet: laminate::impose::SheetSpec,
+    #[arg(long, default_value = "a4", value_parser = laminate_passes::parse_sheet)]
+    pub sheet: laminate_passes::impose::SheetSpec,
     /// Bleed around each card, e.g. 3mm or 0.125in (0 for none; default
     /// 3mm, on stock presets as much as their gutters allow up to 3mm).
     #[arg(long, value_parser = parse::parse_bleed)]
@@ -101,12 +101,12 @@ pub struct RunArgs {
     pub duplex: bool,
     /// The edge the printer turns duplex sheets over: long or short.
     #[arg(long, value_name = "EDGE", default_value = "long", value_parser = parse::parse_flip)]
-    pub flip: laminate::impose::Flip,
+    pub flip: laminate_passes::impose::Flip,
     /// Print the security layer in a spot ink (a Separation colour space)
     /// so the shop can make a plate of it, e.g. Foil or "UV=cmyk(20,0,0,0)"
     /// (the CMYK after = is what viewers show; default cmyk(0,0,0,35)).
     #[arg(long, value_name = "NAME[=CMYK]", value_parser = parse::parse_spot)]
-    pub security_ink: Option<laminate::pdf::Spot>,
+    pub security_ink: Option<laminate_passes::emit::draw::Spot>,
     /// Correct for a printer's shift and scale: a YAML file with front:
     /// and back: each {offset_x: 1.2mm, offset_y: -0.5mm, scale: 99.5%}
     /// (scale about the page centre; the page boxes stay as they are).
@@ -159,7 +159,7 @@ pub fn options(run: &RunArgs) -> RenderOptions {
         roster: run.roster.clone(),
         templates: run.templates.clone(),
         sheet: run.sheet,
-        bleed: run.bleed.unwrap_or_else(|| laminate::default_bleed(&run.sheet)),
+        bleed: run.bleed.unwrap_or_else(|| laminate_passes::default_bleed(&run.sheet)),
         crop_marks: !run.no_crop_marks,
         only: run.only.clone(),
         pass: run.pass.clone(),
@@ -182,13 +182,13 @@ pub fn options(run: &RunArgs) -> RenderOptions {
         split_by_pass: run.split_by.is_some(),
         registration_marks: run.registration_marks,
         cut_contour: run.cut_contour,
-        from: run.from.as_deref().and_then(laminate::sources::From::parse).unwrap_or_default(),
+        from: run.from.as_deref().and_then(laminate_passes::load::sources::From::parse).unwrap_or_default(),
         since: run.since.clone(),
         other_outputs: Vec::new(),
         photo_cache: match (&run.photo_cache, run.no_photo_cache) {
-            (_, true) => laminate::photos::CacheChoice::Off,
-            (Some(dir), false) => laminate::photos::CacheChoice::Dir(dir.clone()),
-            (None, false) => laminate::photos::CacheChoice::Default,
+            (_, true) => laminate_passes::photos::CacheChoice::Off,
+            (Some(dir), false) => laminate_passes::photos::CacheChoice::Dir(dir.clone()),
+            (None, false) => laminate_passes::photos::CacheChoice::Default,
         },
         pdfx: run.pdfx.settings(),
     }
@@ -221,7 +221,7 @@ pub fn run(args: RenderArgs) -> ExitCode {
     if let Some(path) = &report_path {
         opts.other_outputs.push(("the report".into(), path.clone()));
     }
-    let result = laminate::render_with_progress(&opts, Some(&output), &progress);
+    let result = laminate_passes::render_with_progress(&opts, Some(&output), &progress);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -231,7 +231,7 @@ pub fn run(args: RenderArgs) -> ExitCode {
     };
     if let Some(path) = &report_path {
         if let Err(source) =
-            laminate::warnings::write_report(path, report.passes, &report.sources, &report.warnings)
+            laminate_passes::warnings::write_report(path, report.passes, &report.sources, &report.warnings)
         {
             let action = "cannot write the report";
             return fail(Failure::Io { action, path: path.clone(), source });

@@ -17,7 +17,7 @@ const MESSAGE_WAIT: Duration = Duration::from_millis(200);
 /// Ctrl-C is how one stops, exits 0.
 pub fn install(designing: bool) {
     let _ = ctrlc::set_handler(move || {
-        laminate::atomic::remove_pending();
+        laminate_passes::atomic::remove_pending();
         if designing {
             // What was saved stays.
             stop("laminate: the designer stopped; unsaved edits were dropped", 0);
@@ -46,7 +46,7 @@ fn stop(message: &'static str, status: i32) -> ! {
 /// under it) must not end the process first, with another status and a
 /// message about a file the user did not break.
 pub fn hold_if_stopping() {
-    if laminate::atomic::stopping() {
+    if laminate_passes::atomic::stopping() {
         loop {
             std::thread::park();
         }

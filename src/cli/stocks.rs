@@ -13,5 +13,5 @@ pub struct StocksArgs {}
 
 /// Prints the listing on stdout.
 pub fn run(_args: StocksArgs) -> ExitCode {
-    print_bytes(laminate::stock::listing().as_bytes())
+    print_bytes(laminate_passes::impose::stock::listing().as_bytes())
 }

@@ -18,7 +18,7 @@ pub struct TemplatesArgs {
 
 /// Lists the pass types on stdout.
 pub fn run(args: TemplatesArgs) -> ExitCode {
-    let set = match laminate::load_templates(args.templates.as_deref()) {
+    let set = match laminate_passes::load_templates(args.templates.as_deref()) {
         Ok(set) => set,
         Err(f) => return fail(f),
     };
@@ -31,7 +31,7 @@ pub fn run(args: TemplatesArgs) -> ExitCode {
             format!(" (also: {})", t.aliases.join(", "))
         };
         let days =
-            if t.days == laminate::template::Days::Single { "one day" } else { "a range of days" };
+            if t.days == laminate_passes::load::template::Days::Single { "one day" } else { "a range of days" };
         let fields: Vec<&str> = t.fields().iter().map(|f| f.name()).collect();
         let _ = writeln!(out, "{}{aliases}: {}", t.name, t.description);
         let _ = writeln!(out, "  label:  {}", t.label);

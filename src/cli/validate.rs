@@ -29,20 +29,20 @@ pub enum ReportFormat {
 
 /// Runs every check and reports, as text on stderr or as JSON on stdout.
 pub fn run(args: ValidateArgs) -> ExitCode {
-    let result = laminate::render(&options(&args.run), None);
+    let result = laminate_passes::render(&options(&args.run), None);
     if let ReportFormat::Json = args.format {
         let code = match &result {
             Ok(_) => ExitCode::SUCCESS,
             Err(f) => status(f),
         };
-        let report = laminate::json::report(result);
+        let report = laminate_passes::json::report(result);
         show!("{}", serde_json::to_string_pretty(&report).expect("JSON of plain data"));
         return code;
     }
     match result {
         Ok(report) => {
             // Notes (how something unusual was read) are shown, not counted.
-            let warning = laminate::diag::Severity::Warning;
+            let warning = laminate_passes::diag::Severity::Warning;
             let n = report.warnings.iter().filter(|d| d.severity == warning).count();
             print_warnings(&report.sources, report.warnings, None);
             let warned = if n > 0 { format!(", {}", plural(n, "warning")) } else { String::new() };

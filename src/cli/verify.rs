@@ -23,7 +23,7 @@ pub struct VerifyArgs {
     /// Check the pass is valid at this time: RFC 3339 with an offset
     /// (2027-06-18T08:30:00+01:00), or YYYY-MM-DD HH:MM in the pass's time zone.
     #[arg(long, value_name = "TIME", value_parser = parse_at)]
-    pub at: Option<laminate::sign::Moment>,
+    pub at: Option<laminate_passes::resolve::sign::Moment>,
     /// Check the pass grants this zone.
     #[arg(long, value_name = "ZONE")]
     pub zone: Option<String>,
@@ -42,7 +42,7 @@ pub struct VerifyArgs {
 /// Decodes and checks the payload.
 pub fn run(args: VerifyArgs) -> ExitCode {
     let VerifyArgs { payload, public_key, on, at, zone, revoked, reprints, art } = args;
-    let moment = on.map(laminate::sign::Moment::On).or(at);
+    let moment = on.map(laminate_passes::resolve::sign::Moment::On).or(at);
     let lists = Lists { revoked: revoked.as_deref(), reprints: reprints.as_deref() };
     check(&payload, &public_key, moment, zone.as_deref(), lists, art)
 }
@@ -56,12 +56,12 @@ struct Lists<'a> {
 fn check(
     text: &str,
     public_key: &std::path::Path,
-    on: Option<laminate::sign::Moment>,
+    on: Option<laminate_passes::resolve::sign::Moment>,
     zone: Option<&str>,
     lists: Lists,
     art: bool,
 ) -> ExitCode {
-    use laminate::sign;
+    use laminate_passes::resolve::sign;
     let key = match sign::load_public_key(public_key) {
         Ok(k) => k,
         Err(e) => {
@@ -90,7 +90,7 @@ fn check(
         );
         return ExitCode::from(EXIT_IO);
     }
-    let revocations = match lists.reprints.map(laminate::reprint::load).transpose() {
+    let revocations = match lists.reprints.map(laminate_passes::load::reprint::load).transpose() {
         Ok(None) => revocations,
         Ok(Some(latest)) => revocations.with_reprints(latest),
         Err(e) => {
@@ -98,7 +98,7 @@ fn check(
             return ExitCode::from(EXIT_IO);
         }
     };
-    if let Ok(p) = laminate::payload::Payload::decode(text) {
+    if let Ok(p) = laminate_passes::resolve::payload::Payload::decode(text) {
         show!("id:          {}", p.id);
         show!("event:       {}", p.event);
         show!("pass type:   {}", p.pass);
@@ -117,9 +117,9 @@ fn check(
             show!("name:        {name}");
         }
         if art {
-            show!("art seed:    {}", laminate::security::fingerprint(text));
+            show!("art seed:    {}", laminate_passes::layout::security::fingerprint(text));
             show!();
-            show!("{}", laminate::security::ART_HELP);
+            show!("{}", laminate_passes::layout::security::ART_HELP);
         }
     }
     match sign::verify(text, &key, on, zone, &revocations) {

@@ -4,15 +4,15 @@
 
 use serde::Serialize;
 
-use super::doc::{Doc, Side};
-use crate::diag::{self, Diagnostic, Severity, Sources};
-use crate::fonts::FontBook;
-use crate::photos::{CacheChoice, PhotoStage};
-use crate::preview;
-use crate::roster::{Entry, Roster};
-use crate::run::{self, Stages};
-use crate::template::{self, Kind, TemplateSet};
-use crate::units::{mm, to_mm};
+use crate::serve::doc::{Doc, Side};
+use laminate_passes::diag::{self, Diagnostic, Severity, Sources};
+use laminate_passes::fonts::FontBook;
+use laminate_passes::photos::{CacheChoice, PhotoStage};
+use laminate_passes::preview;
+use laminate_passes::load::roster::{Entry, Roster};
+use laminate_passes::run::{self, Stages};
+use laminate_passes::load::template::{self, Kind, TemplateSet};
+use laminate_passes::units::{mm, to_mm};
 
 /// The bleed shown around the card, in mm (the CLI's default).
 pub const BLEED_MM: f64 = 3.0;
@@ -104,21 +104,21 @@ fn text_of(sources: &Sources, list: Vec<Diagnostic>) -> String {
 
 /// Loads the edited template set, failing as `render` does on a template
 /// it cannot use.
-pub fn load_set(doc: &Doc, base: &Sources) -> Result<(TemplateSet, Sources), crate::Failure> {
+pub fn load_set(doc: &Doc, base: &Sources) -> Result<(TemplateSet, Sources), laminate_passes::Failure> {
     let mut sources = base.clone();
     let mut found = Vec::new();
-    let set = template::load(&doc.origin(), &mut sources, &mut found)
-        .map_err(crate::Failure::Templates)?;
+    let set = template::folder::load(&doc.origin(), &mut sources, &mut found)
+        .map_err(laminate_passes::Failure::Templates)?;
     if found.iter().any(|d| d.severity == Severity::Error) {
-        return Err(crate::Failure::Input { sources, diagnostics: found });
+        return Err(laminate_passes::Failure::Input { sources, diagnostics: found });
     }
     Ok((set, sources))
 }
 
 /// A failure as the CLI prints it, for the page.
-fn failure_text(f: crate::Failure) -> String {
+fn failure_text(f: laminate_passes::Failure) -> String {
     match f {
-        crate::Failure::Input { sources, diagnostics } => text_of(&sources, diagnostics),
+        laminate_passes::Failure::Input { sources, diagnostics } => text_of(&sources, diagnostics),
         other => format!("error: {other}"),
     }
 }
@@ -229,7 +229,7 @@ pub fn render(
 /// The card as `render --sheet card` places it, written as a PDF in
 /// memory by `run::card_pdf` and rasterised.
 fn picture(
-    frame: crate::frame::Frame,
+    frame: laminate_passes::frame::Frame,
     stages: &Stages,
     book: &'static FontBook,
     px_per_mm: f64,

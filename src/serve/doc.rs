@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::yamledit::{self, scalar};
-use crate::diag::FileId;
-use crate::template;
-use crate::yaml::{Node, Reader, Value};
+use crate::serve::yamledit::{self, scalar};
+use laminate_passes::diag::FileId;
+use laminate_passes::load::template;
+use laminate_passes::yaml::{Node, Reader, Value};
 
 /// Template file name -> text.
 pub type Files = BTreeMap<String, String>;
@@ -117,7 +117,7 @@ impl Doc {
 
     /// A working copy of the built-in set (nothing on disk yet).
     pub fn builtin() -> Doc {
-        let files: Files = template::BUILTIN_TEMPLATES
+        let files: Files = template::builtin::BUILTIN_TEMPLATES
             .iter()
             .map(|(n, b)| (n.to_string(), String::from_utf8_lossy(b).into_owned()))
             .collect();
@@ -492,7 +492,7 @@ impl Doc {
         }
         for name in &changed {
             let path = inside(&dir, name)?;
-            crate::atomic::write(&path, self.files[name].as_bytes())
+            laminate_passes::atomic::write(&path, self.files[name].as_bytes())
                 .map_err(|source| DocError::Io { path: path.clone(), source })?;
             self.disk.insert(name.clone(), self.files[name].clone());
         }

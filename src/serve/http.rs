@@ -6,8 +6,8 @@ use std::io::Read;
 
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use super::{Designer, View, MAX_BODY};
-use crate::Failure;
+use crate::serve::designer::{Designer, Options, View, MAX_BODY};
+use laminate_passes::Failure;
 
 const PAGE: &str = include_str!("page/index.html");
 const STYLE: &str = include_str!("page/style.css");
@@ -144,4 +144,12 @@ fn route(designer: &mut Designer, request: &Request, body: &[u8]) -> Answer {
         }
         _ => text(404, "not found"),
     }
+}
+
+/// Runs the designer until the process is stopped (Ctrl-C), calling
+/// `ready` with the URL (token included) once it listens.
+pub fn serve(opts: &Options, ready: &mut dyn FnMut(&str)) -> Result<(), Failure> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let designer = Designer::open(opts, &cwd)?;
+    run(designer, opts.port, ready)
 }

@@ -2,7 +2,7 @@
 //! file's text with only those bytes changed, so comments, key order and
 //! every untouched value stay as the organiser wrote them.
 
-use crate::diag::Span;
+use laminate_passes::diag::Span;
 
 /// The byte offset of a 1-based line and 0-based character column.
 pub fn offset(text: &str, line: u32, col: u32) -> usize {
@@ -116,7 +116,7 @@ pub fn mm(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::FileId;
+    use laminate_passes::diag::FileId;
 
     fn span(line: u32, col: u32, len: u32) -> Span {
         Span { file: FileId(0), line, col, len }

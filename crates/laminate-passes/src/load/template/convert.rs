@@ -1,0 +1,682 @@
+//! Template conversion: turns a merged template node (its `extends` chain
+//! already applied) into a checked [`Template`], element by element.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::load::template::builtin::BUILTIN_TEMPLATES;
+use crate::load::template::*;
+use crate::yaml::map_get;
+
+const TEMPLATE_KEYS: &[&str] = &[
+    "extends",
+    "abstract",
+    "label",
+    "aliases",
+    "description",
+    "card",
+    "corner_radius",
+    "zones",
+    "days",
+    "date_format",
+    "time_format",
+    "colours",
+    "elements",
+    "back",
+    "qr_name",
+    "rendering_intent",
+];
+
+const ELEMENT_TYPES: &[&str] = &[
+    "rect",
+    "text",
+    "qr",
+    "photo",
+    "image",
+    "punch",
+    "guilloche",
+    "microtext",
+    "hologram",
+    "raised",
+];
+
+pub(super) fn convert(
+    stem: &str,
+    node: &Node,
+    asset_dir: Option<&Path>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Template> {
+    let pairs = node.expect_map("a template", None, out)?;
+    let errors_before = out.len();
+    let what = format!("template \"{stem}\"");
+    let mut t = Template {
+        name: stem.to_lowercase(),
+        aliases: vec![],
+        description: String::new(),
+        label: stem.to_uppercase(),
+        card: Size::new(units::CARDS[0].1, units::CARDS[0].2),
+        corner_radius: 0.0,
+        zones: vec![],
+        days: Days::Range,
+        date_format: "%d %b %Y".into(),
+        time_format: "%H:%M".into(),
+        elements: vec![],
+        back: vec![],
+        qr_name: false,
+        rendering_intent: None,
+    };
+    let mut colours: BTreeMap<String, Colour> = BTreeMap::new();
+    let mut elements_node = None;
+    let mut back_node = None;
+    let keys = known_keys(pairs, TEMPLATE_KEYS, &what, None, out);
+    // Colours first: elements refer to them by name.
+    for (key, _, v) in &keys {
+        if *key == "colours" {
+            match &v.value {
+                Value::Map(cs) => {
+                    for (k, c) in cs {
+                        match (k.as_str(), c.as_str().map(Colour::parse)) {
+                            (Some(name), Some(Ok(colour))) => {
+                                colours.insert(name.to_string(), colour);
+                            }
+                            (_, Some(Err(msg))) => out.push(Diagnostic::error(c.span, msg)),
+                            _ => out.push(Diagnostic::error(
+                                c.span,
+                                "a colour is written #rrggbb or cmyk(c, m, y, k)",
+                            )),
+                        }
+                    }
+                }
+                _ => out.push(Diagnostic::error(v.span, "`colours` must map names to colours")),
+            }
+        }
+    }
+    for (key, _, v) in keys {
+        match key {
+            "extends" | "abstract" | "colours" => {}
+            "label" => t.label = scalar(v, out).unwrap_or_default(),
+            "description" => t.description = scalar(v, out).unwrap_or_default(),
+            "aliases" => t.aliases = list(v, out).into_iter().map(|a| a.to_lowercase()).collect(),
+            "zones" => t.zones = list(v, out),
+            "card" => {
+                if let Some(s) = scalar(v, out) {
+                    match units::parse_card(&s) {
+                        Ok(size) => t.card = size,
+                        Err(e) => out.push(Diagnostic::error(v.span, e.0)),
+                    }
+                }
+            }
+            "corner_radius" => match scalar(v, out).map(|s| units::parse_length(&s)) {
+                Some(Ok(r)) if r >= 0.0 => t.corner_radius = r,
+                Some(Ok(_)) => {
+                    out.push(Diagnostic::error(v.span, "`corner_radius` cannot be negative"))
+                }
+                Some(Err(e)) => out.push(Diagnostic::error(v.span, e.0)),
+                None => {}
+            },
+            "rendering_intent" => {
+                if let Some(s) = scalar(v, out) {
+                    match laminate_passes_pdf::cms::Intent::parse(&s) {
+                        Some(i) => t.rendering_intent = Some(i),
+                        None => out.push(
+                            Diagnostic::error(
+                                v.span,
+                                format!("`rendering_intent` \"{s}\" is not a rendering intent"),
+                            )
+                            .hint(format!(
+                                "use one of {}",
+                                laminate_passes_pdf::cms::Intent::ALL.map(|(n, _)| n).join(", ")
+                            )),
+                        ),
+                    }
+                }
+            }
+            "days" => match scalar(v, out).as_deref() {
+                Some("range") => t.days = Days::Range,
+                Some("single") => t.days = Days::Single,
+                _ => out.push(Diagnostic::error(v.span, "`days` is range or single")),
+            },
+            "date_format" => {
+                if let Some(f) = scalar(v, out) {
+                    if check_date_format(&f, v.span, out) {
+                        t.date_format = f;
+                    }
+                }
+            }
+            "time_format" => {
+                if let Some(f) = scalar(v, out) {
+                    if check_date_format(&f, v.span, out) {
+                        t.time_format = f;
+                    }
+                }
+            }
+            "elements" => elements_node = Some(v),
+            "back" => back_node = Some(v),
+            "qr_name" => match scalar(v, out).as_deref() {
+                Some("true") => t.qr_name = true,
+                Some("false") => t.qr_name = false,
+                _ => out.push(Diagnostic::error(v.span, "`qr_name` is true or false")),
+            },
+            _ => unreachable!("known_keys returns known keys only"),
+        }
+    }
+    match elements_node.map(|n| &n.value) {
+        Some(Value::Map(els)) => {
+            for (k, v) in els {
+                let Some(name) = k.as_str() else { continue };
+                if let Some(e) = element(name, v, &t, &colours, asset_dir, out) {
+                    t.elements.push(e);
+                }
+            }
+        }
+        Some(_) => out.push(Diagnostic::error(
+            elements_node.expect("matched").span,
+            "`elements` must be a mapping of names to elements",
+        )),
+        None => out.push(Diagnostic::error(node.span, format!("{what} has no `elements`"))),
+    }
+    match back_node.map(|n| &n.value) {
+        Some(Value::Map(els)) => {
+            for (k, v) in els {
+                let Some(name) = k.as_str() else { continue };
+                if let Some(e) = element(name, v, &t, &colours, asset_dir, out) {
+                    if matches!(e.kind, Kind::Photo { .. } | Kind::Hologram | Kind::Raised { .. }) {
+                        out.push(Diagnostic::error(v.span, format!("element \"{name}\": the back takes no photo, hologram or raised writing")));
+                        continue;
+                    }
+                    t.back.push(e);
+                }
+            }
+        }
+        Some(Value::Null) | None => {}
+        Some(_) => out.push(Diagnostic::error(
+            back_node.expect("matched").span,
+            "`back` must be a mapping of names to elements",
+        )),
+    }
+    (out.len() == errors_before).then_some(t)
+}
+
+fn scalar(node: &Node, out: &mut Vec<Diagnostic>) -> Option<String> {
+    match &node.value {
+        Value::Scalar(s) => Some(s.clone()),
+        Value::Null => Some(String::new()),
+        _ => {
+            out.push(Diagnostic::error(
+                node.span,
+                format!("expected a single value, not {}", node.kind()),
+            ));
+            None
+        }
+    }
+}
+
+fn list(node: &Node, out: &mut Vec<Diagnostic>) -> Vec<String> {
+    match &node.value {
+        Value::Seq(items) => items.iter().filter_map(|i| scalar(i, out)).collect(),
+        Value::Null => vec![],
+        _ => {
+            out.push(Diagnostic::error(node.span, format!("expected a list, not {}", node.kind())));
+            vec![]
+        }
+    }
+}
+
+fn check_date_format(f: &str, span: Span, out: &mut Vec<Diagnostic>) -> bool {
+    // A date with a time, so that patterns may format times (`%H:%M`).
+    let probe = jiff::civil::date(2026, 7, 10).at(8, 0, 0, 0);
+    let mut buf = String::new();
+    let ok = jiff::fmt::strtime::BrokenDownTime::from(probe).format(f, &mut buf).is_ok();
+    if !ok {
+        out.push(
+            Diagnostic::error(span, format!("\"{f}\" is not a date format"))
+                .hint("use strftime directives such as %d %b %Y or %A %d %B"),
+        );
+    }
+    ok
+}
+
+fn colour_of(
+    node: &Node,
+    colours: &BTreeMap<String, Colour>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Colour> {
+    let s = scalar(node, out)?;
+    if let Some(c) = colours.get(&s) {
+        return Some(*c);
+    }
+    match Colour::parse(&s) {
+        Ok(c) => Some(c),
+        Err(msg) => {
+            let names: Vec<&str> = colours.keys().map(String::as_str).collect();
+            let mut d = Diagnostic::error(node.span, msg);
+            if !names.is_empty() {
+                d = d.hint(format!("colours defined in this template: {}", names.join(", ")));
+            }
+            out.push(d);
+            None
+        }
+    }
+}
+
+/// Parses `{field}` and `{field:FORMAT}` placeholders; `{{` and `}}` are literal braces.
+pub fn parse_pattern(text: &str) -> Result<Pattern, String> {
+    let mut pieces = Vec::new();
+    let mut lit = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                lit.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                lit.push('}');
+            }
+            '{' => {
+                let mut inner = String::new();
+                loop {
+                    match chars.next() {
+                        Some('}') => break,
+                        Some(ch) => inner.push(ch),
+                        None => return Err(format!("\"{text}\": a `{{` is not closed")),
+                    }
+                }
+                let (name, format) = match inner.split_once(':') {
+                    Some((n, f)) => (n.trim(), Some(f.to_string())),
+                    None => (inner.trim(), None),
+                };
+                let Some(&(_, field)) = FIELDS.iter().find(|(n, _)| *n == name) else {
+                    let known: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
+                    let near = crate::yaml::nearest(name, &known)
+                        .map(|n| format!(" (did you mean {{{n}}}?)"))
+                        .unwrap_or_default();
+                    return Err(format!(
+                        "unknown field {{{name}}}{near}; fields: {}",
+                        known.join(", ")
+                    ));
+                };
+                if format.is_some() && !field.is_date() {
+                    return Err(format!("{{{name}}} is not a date and takes no format"));
+                }
+                if !lit.is_empty() {
+                    pieces.push(Piece::Lit(std::mem::take(&mut lit)));
+                }
+                pieces.push(Piece::Field(field, format));
+            }
+            '}' => return Err(format!("\"{text}\": a `}}` has no `{{`; write }}}} for a brace")),
+            _ => lit.push(c),
+        }
+    }
+    if !lit.is_empty() {
+        pieces.push(Piece::Lit(lit));
+    }
+    Ok(Pattern(pieces))
+}
+
+fn pattern(node: &Node, out: &mut Vec<Diagnostic>) -> Option<Pattern> {
+    let s = scalar(node, out)?;
+    match parse_pattern(&s) {
+        Ok(p) => {
+            for piece in &p.0 {
+                if let Piece::Field(_, Some(f)) = piece {
+                    if !check_date_format(f, node.span, out) {
+                        return None;
+                    }
+                }
+            }
+            Some(p)
+        }
+        Err(msg) => {
+            out.push(Diagnostic::error(node.span, msg));
+            None
+        }
+    }
+}
+
+fn element(
+    name: &str,
+    node: &Node,
+    t: &Template,
+    colours: &BTreeMap<String, Colour>,
+    asset_dir: Option<&Path>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Element> {
+    let pairs = node.expect_map(&format!("element \"{name}\""), None, out)?;
+    let ty_node = map_get(node, "type");
+    let Some(ty) = ty_node.and_then(Node::as_str) else {
+        out.push(
+            Diagnostic::error(node.span, format!("element \"{name}\" has no `type`"))
+                .hint(format!("types: {}", ELEMENT_TYPES.join(", "))),
+        );
+        return None;
+    };
+    let extra: &[&str] = match ty {
+        "rect" => &["fill", "radius", "bleed"],
+        "text" => &[
+            "text",
+            "separator",
+            "font",
+            "size",
+            "min_size",
+            "lines",
+            "align",
+            "colour",
+            "uppercase",
+        ],
+        "qr" | "punch" | "guilloche" => &["colour"],
+        "photo" => &["radius", "frame", "dpi", "crop"],
+        "image" => &["file", "colour", "security"],
+        "microtext" => &["colour", "size"],
+        "hologram" => &[],
+        "raised" => &["text", "colour", "font"],
+        _ => {
+            let mut d = Diagnostic::error(
+                ty_node.expect("has type").span,
+                format!("unknown element type \"{ty}\""),
+            );
+            d = match crate::yaml::nearest(ty, ELEMENT_TYPES) {
+                Some(n) => d.hint(format!("did you mean \"{n}\"?")),
+                None => d.hint(format!("types: {}", ELEMENT_TYPES.join(", "))),
+            };
+            out.push(d);
+            return None;
+        }
+    };
+    let known: Vec<&str> =
+        ["type", "x", "y", "width", "height"].iter().chain(extra).copied().collect();
+    let before = out.len();
+    let what = format!("element \"{name}\" ({ty})");
+    let keys = known_keys(pairs, &known, &what, None, out);
+    let get = |k: &str| keys.iter().find(|(key, _, _)| *key == k).map(|(_, _, v)| *v);
+    let length = |k: &str, out: &mut Vec<Diagnostic>| -> Option<f64> {
+        let v = get(k)?;
+        match scalar(v, out).map(|s| units::parse_length(&s)) {
+            Some(Ok(l)) => Some(l),
+            Some(Err(e)) => {
+                out.push(Diagnostic::error(v.span, e.0));
+                None
+            }
+            None => None,
+        }
+    };
+    let mut at = BoxPt { x: 0.0, y: 0.0, w: 0.0, h: 0.0 };
+    for (k, slot) in
+        [("x", &mut at.x), ("y", &mut at.y), ("width", &mut at.w), ("height", &mut at.h)]
+    {
+        match length(k, out) {
+            Some(v) => *slot = v,
+            None if get(k).is_none() => {
+                out.push(Diagnostic::error(node.span, format!("{what} has no `{k}`")))
+            }
+            None => {}
+        }
+    }
+    let number = |k: &str, default: f64, out: &mut Vec<Diagnostic>| -> f64 {
+        match get(k) {
+            None => default,
+            Some(v) => match scalar(v, out).map(|s| s.trim_end_matches("pt").trim().parse::<f64>())
+            {
+                Some(Ok(n)) if n.is_finite() && n > 0.0 => n,
+                _ => {
+                    out.push(Diagnostic::error(
+                        v.span,
+                        format!("`{k}` must be a positive number (pt)"),
+                    ));
+                    default
+                }
+            },
+        }
+    };
+    let colour = |k: &str, default: Colour, out: &mut Vec<Diagnostic>| -> Colour {
+        get(k).and_then(|v| colour_of(v, colours, out)).unwrap_or(default)
+    };
+    let text_colour = colours.get("text").copied().unwrap_or(Colour::BLACK);
+    let security_colour = colours.get("security").copied().unwrap_or(Colour::Rgb(0.55, 0.6, 0.7));
+    let font = |k: &str, default: FontId, out: &mut Vec<Diagnostic>| -> FontId {
+        let Some(v) = get(k) else { return default };
+        let s = scalar(v, out).unwrap_or_default();
+        match FONT_NAMES.iter().position(|n| *n == s) {
+            Some(i) => FontId(i as u8),
+            None => {
+                out.push(
+                    Diagnostic::error(v.span, format!("unknown font \"{s}\""))
+                        .hint(format!("fonts: {}", FONT_NAMES.join(", "))),
+                );
+                default
+            }
+        }
+    };
+    let flag = |k: &str, default: bool, out: &mut Vec<Diagnostic>| -> bool {
+        match get(k).map(|v| (v, scalar(v, out))) {
+            None => default,
+            Some((_, Some(s))) if s == "true" => true,
+            Some((_, Some(s))) if s == "false" => false,
+            Some((v, _)) => {
+                out.push(Diagnostic::error(v.span, format!("`{k}` is true or false")));
+                default
+            }
+        }
+    };
+    let kind = match ty {
+        "rect" => Kind::Rect {
+            fill: colour("fill", Colour::WHITE, out),
+            radius: length("radius", out).unwrap_or(0.0),
+            bleed: flag("bleed", true, out),
+        },
+        "text" => {
+            let parts = match get("text").map(|v| (v, &v.value)) {
+                Some((_, Value::Seq(items))) => {
+                    items.iter().filter_map(|i| pattern(i, out)).collect()
+                }
+                Some((v, _)) => pattern(v, out).into_iter().collect(),
+                None => {
+                    out.push(Diagnostic::error(node.span, format!("{what} has no `text`")));
+                    vec![]
+                }
+            };
+            let size = number("size", 10.0, out);
+            let min_size = number("min_size", size.min(6.0), out);
+            if min_size > size {
+                out.push(Diagnostic::error(
+                    get("min_size").map_or(node.span, |v| v.span),
+                    format!("{what}: min_size {min_size} is above size {size}"),
+                ));
+            }
+            let lines = number("lines", 1.0, out);
+            if lines != 1.0 && lines != 2.0 {
+                out.push(Diagnostic::error(
+                    get("lines").map_or(node.span, |v| v.span),
+                    "`lines` is 1 or 2",
+                ));
+            }
+            let align = match get("align").and_then(|v| scalar(v, out)).as_deref() {
+                None | Some("left") => Align::Left,
+                Some("center") | Some("centre") => Align::Center,
+                Some("right") => Align::Right,
+                Some("start") => Align::Start,
+                Some("end") => Align::End,
+                Some(_) => {
+                    out.push(Diagnostic::error(
+                        get("align").expect("present").span,
+                        "`align` is left, center, right, start or end",
+                    ));
+                    Align::Left
+                }
+            };
+            Kind::Text(TextStyle {
+                parts,
+                separator: get("separator")
+                    .and_then(|v| scalar(v, out))
+                    .unwrap_or_else(|| " · ".into()),
+                font: font("font", crate::fonts::REGULAR, out),
+                size,
+                min_size,
+                lines: lines as u8,
+                align,
+                colour: colour("colour", text_colour, out),
+                uppercase: flag("uppercase", false, out),
+            })
+        }
+        "qr" => Kind::Qr { colour: colour("colour", Colour::BLACK, out) },
+        "photo" => {
+            let dpi = number("dpi", crate::photos::prepared::DPI, out);
+            if !(72.0..=1200.0).contains(&dpi) {
+                out.push(Diagnostic::error(
+                    get("dpi").map_or(node.span, |v| v.span),
+                    format!("{what}: dpi {dpi} is outside 72 to 1200"),
+                ));
+            }
+            let crop = match get("crop").map(|v| (v, scalar(v, out))) {
+                None => crate::photos::prepared::Crop::Centre,
+                Some((_, Some(s))) if s == "centre" || s == "center" => crate::photos::prepared::Crop::Centre,
+                Some((_, Some(s))) if s == "top" => crate::photos::prepared::Crop::Top,
+                Some((v, _)) => {
+                    out.push(Diagnostic::error(v.span, "`crop` is centre or top").hint(
+                        "top keeps the top of a head-and-shoulders photo; centre keeps the middle",
+                    ));
+                    crate::photos::prepared::Crop::Centre
+                }
+            };
+            let backdrop = colours.get("photo_slot").copied().unwrap_or(Colour::WHITE).to_srgb8();
+            Kind::Photo {
+                radius: length("radius", out).unwrap_or(0.0),
+                frame: get("frame").and_then(|v| colour_of(v, colours, out)),
+                dpi,
+                crop,
+                backdrop,
+            }
+        }
+        "image" => {
+            let Some(file_node) = get("file") else {
+                out.push(Diagnostic::error(node.span, format!("{what} has no `file`")));
+                return None;
+            };
+            let file = scalar(file_node, out)?;
+            let bytes = match asset_dir {
+                None => BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == file).map(|(_, b)| b.to_vec()),
+                Some(dir) => match crate::load::template::assets::read(dir, &file) {
+                    Ok(b) => Some(b),
+                    Err(crate::load::template::assets::AssetError::Missing) => None,
+                    Err(e) => {
+                        out.push(
+                            Diagnostic::error(file_node.span, format!("{what}: {e}"))
+                                .hint("a template may use only files inside its own folder; copy the file there"),
+                        );
+                        return None;
+                    }
+                },
+            };
+            let Some(bytes) = bytes else {
+                out.push(Diagnostic::error(
+                    file_node.span,
+                    format!("image file \"{file}\" not found beside the template"),
+                ));
+                return None;
+            };
+            let security = flag("security", false, out);
+            let recolour = match get("colour") {
+                Some(v) => colour_of(v, colours, out),
+                None if security => Some(security_colour),
+                None => None,
+            };
+            // Decoded now, so that a file that cannot be drawn stops the run
+            // with the element named, before anything is written.
+            let art = if crate::load::template::svg::is_svg(&bytes) {
+                crate::load::template::svg::load(&bytes, at.w, at.h, recolour)
+                    .map(|items| ImageArt::Vector(items.into()))
+                    .map_err(|e| e.to_string())
+            } else if get("colour").is_some() {
+                out.push(
+                    Diagnostic::error(
+                        get("colour").expect("present").span,
+                        format!("{what}: `colour` recolours SVG images only"),
+                    )
+                    .hint("give an SVG file, or leave `colour` out"),
+                );
+                return None;
+            } else {
+                crate::photos::prepare::from_bytes(&bytes, at.w.max(1.0), at.h.max(1.0))
+                    .map(|p| ImageArt::Raster(Arc::new(p)))
+                    .map_err(|e| e.to_string())
+            };
+            match art {
+                Ok(art) => Kind::Image { name: file, art, security },
+                Err(e) => {
+                    out.push(
+                        Diagnostic::error(file_node.span, format!("{what}: image file \"{file}\" cannot be drawn: {e}"))
+                            .hint("laminate draws PNG, JPEG and SVG files; open the file in an image viewer to check it"),
+                    );
+                    return None;
+                }
+            }
+        }
+        "punch" => Kind::Punch { colour: colour("colour", Colour::Rgb(0.6, 0.6, 0.6), out) },
+        "guilloche" => Kind::Guilloche { colour: colour("colour", security_colour, out) },
+        "microtext" => {
+            let size = number("size", 1.0, out);
+            if size > 1.2 {
+                out.push(Diagnostic::error(
+                    get("size").map_or(node.span, |v| v.span),
+                    format!("microtext is at most 1.2 pt, not {size}"),
+                ));
+            }
+            Kind::Microtext { colour: colour("colour", security_colour, out), size }
+        }
+        "hologram" => Kind::Hologram,
+        "raised" => Kind::Raised {
+            text: match get("text").map(|v| (v, pattern(v, out))) {
+                None => Pattern(vec![Piece::Field(Field::Access, None)]),
+                Some((v, Some(p))) => {
+                    // Raised writing is drawn once per pass type and reused.
+                    if !p.is_per_type() {
+                        out.push(
+                            Diagnostic::error(
+                                v.span,
+                                "raised writing shows the same text on every pass of a type",
+                            )
+                            .hint("use {access}, {pass}, {event} or {venue}"),
+                        );
+                    }
+                    p
+                }
+                Some((_, None)) => Pattern::default(),
+            },
+            font: font("font", crate::fonts::BOLD, out),
+            colour: colour(
+                "colour",
+                colours.get("background").copied().unwrap_or(Colour::WHITE),
+                out,
+            ),
+        },
+        _ => unreachable!("types checked above"),
+    };
+    // Everything must sit on the card; only backgrounds may run into the bleed,
+    // and they do that by touching the edge, not by crossing it.
+    let eps = 0.01;
+    if at.w <= 0.0 || at.h <= 0.0 {
+        if out.len() == before {
+            out.push(Diagnostic::error(
+                node.span,
+                format!("{what}: width and height must be above zero"),
+            ));
+        }
+    } else if at.x < -eps
+        || at.y < -eps
+        || at.x + at.w > t.card.w + eps
+        || at.y + at.h > t.card.h + eps
+    {
+        out.push(
+            Diagnostic::error(node.span, format!("{what} reaches outside the {} card", t.card))
+                .hint(format!(
+                    "it spans x {:.1}..{:.1} mm, y {:.1}..{:.1} mm",
+                    units::to_mm(at.x),
+                    units::to_mm(at.x + at.w),
+                    units::to_mm(at.y),
+                    units::to_mm(at.y + at.h)
+                )),
+        );
+    }
+    (out.len() == before).then(|| Element { name: name.to_string(), at, kind })
+}

@@ -1,0 +1,167 @@
+//! Options: what `render` and `validate` are asked to do, with `--sheet`'s
+//! reading and the default bleed.
+
+use std::path::PathBuf;
+
+use crate::impose::{self, stock, ImposeOptions, SheetSpec};
+use crate::load::sources::headings::From;
+use crate::{photos, units};
+use laminate_passes_pdf::pdfx;
+
+/// What `render` and `validate` are asked to do.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// The roster file.
+    pub roster: PathBuf,
+    /// A template folder, or `None` for the built-in set.
+    pub templates: Option<PathBuf>,
+    /// The sheet to impose on.
+    pub sheet: SheetSpec,
+    /// Bleed in pt.
+    pub bleed: f64,
+    /// Draw crop marks.
+    pub crop_marks: bool,
+    /// Only these ids (empty: all).
+    pub only: Vec<String>,
+    /// Only these pass types (empty: all).
+    pub pass: Vec<String>,
+    /// Leave out the security layer.
+    pub proof: bool,
+    /// Creation time for the PDF, seconds since 1970.
+    pub epoch: i64,
+    /// Also write a readable text dump of the sheets here (for golden files).
+    pub dump: Option<PathBuf>,
+    /// Write a manifest here (`.csv` or `.json`): one row per pass.
+    pub manifest: Option<PathBuf>,
+    /// Render only shard K of N (K from 1): a contiguous, balanced slice.
+    pub shard: Option<(usize, usize)>,
+    /// Worker threads (the output is the same for any number).
+    pub jobs: usize,
+    /// Private key file to sign QR payloads with.
+    pub key: Option<PathBuf>,
+    /// Count this run as a reprint of the `only` ids (needs `only`).
+    pub reprint: bool,
+    /// Print the security layer in this spot ink instead of CMYK.
+    pub security_ink: Option<crate::emit::draw::Spot>,
+    /// Print each pass's back on the page after its sheet, turned over this edge.
+    pub duplex: Option<impose::Flip>,
+    /// Print a slug line outside the trim on each sheet: event, sheet k of
+    /// n, the pass types on it and the run's hash.
+    pub slug: bool,
+    /// Put each pass type on its own sheets (types in name order, passes in
+    /// roster order within a type).
+    pub group_by_pass: bool,
+    /// Slots already used on the first sheet (0 for a fresh sheet).
+    pub start_at: usize,
+    /// A printer profile (YAML): shift and scale for fronts and backs.
+    pub printer_profile: Option<PathBuf>,
+    /// Write one file per pass type, named after the output with the pass
+    /// type's name added to its stem (`out.pdf` -> `out-crew.pdf`).
+    pub split_by_pass: bool,
+    /// Draw registration targets (circle and cross, on every plate) at the
+    /// midpoints of each sheet's edges, outside every card's bleed.
+    pub registration_marks: bool,
+    /// Draw each pass's cut line in a CutContour spot colour on a layer of
+    /// its own, for print-and-cut plotters.
+    pub cut_contour: bool,
+    /// The program that wrote a table roster (`--from`); told by its headings by default.
+    pub from: From,
+    /// An earlier run's manifest: render only the passes not in it.
+    pub since: Option<PathBuf>,
+    /// Where prepared photos are kept between runs.
+    pub photo_cache: photos::CacheChoice,
+    /// Files the caller writes after the run, each with what it is (render's
+    /// `--report`: "the report"): checked against the run's inputs with its
+    /// own outputs, before anything is written.
+    pub other_outputs: Vec<(String, PathBuf)>,
+    /// Write PDF/X-4 (`--pdfx`), for this printing condition; a printer
+    /// profile may turn it on too.
+    pub pdfx: Option<pdfx::Settings>,
+}
+
+impl RenderOptions {
+    /// The options `laminate render ROSTER` runs with when no option is
+    /// given: the built-in templates on A4 with 3 mm bleed, crop marks and
+    /// slug lines, everything else off, one worker thread, epoch 0. Library
+    /// users and the fuzz targets start here and change what they need, so
+    /// a new option does not break them.
+    pub fn new(roster: impl Into<PathBuf>) -> Self {
+        let sheet = parse_sheet("a4").expect("a4 is one of the sheets");
+        RenderOptions {
+            roster: roster.into(),
+            templates: None,
+            sheet,
+            bleed: default_bleed(&sheet),
+            crop_marks: true,
+            only: Vec::new(),
+            pass: Vec::new(),
+            proof: false,
+            epoch: 0,
+            dump: None,
+            manifest: None,
+            shard: None,
+            jobs: 1,
+            key: None,
+            reprint: false,
+            security_ink: None,
+            duplex: None,
+            slug: true,
+            group_by_pass: false,
+            start_at: 0,
+            printer_profile: None,
+            split_by_pass: false,
+            registration_marks: false,
+            cut_contour: false,
+            from: From::default(),
+            since: None,
+            photo_cache: photos::CacheChoice::Default,
+            other_outputs: Vec::new(),
+            pdfx: None,
+        }
+    }
+}
+
+/// Reads `--sheet`: a paper name, `card`, or `WxH` with units.
+pub fn parse_sheet(text: &str) -> Result<SheetSpec, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    if lower == "card" {
+        return Ok(SheetSpec::Card);
+    }
+    if let Some(&(_, w, h)) = units::SHEETS.iter().find(|(n, _, _)| *n == lower) {
+        return Ok(SheetSpec::Paper(units::Size::new(w, h)));
+    }
+    if let Some(stock) = stock::find(&lower) {
+        return Ok(SheetSpec::Stock(stock));
+    }
+    units::parse_wxh(&lower).map(SheetSpec::Paper).map_err(|_| {
+        let names: Vec<&str> = units::SHEETS.iter().map(|s| s.0).collect();
+        let stocks: Vec<&str> = stock::STOCKS.iter().map(|s| s.name).collect();
+        format!(
+            "\"{text}\" is not a sheet: use {}, card, WxH such as 300x200mm, or a stock preset: {} (laminate stocks lists them)",
+            names.join(", "),
+            stocks.join(", ")
+        )
+    })
+}
+
+/// The bleed used when `--bleed` is not given, in pt: 3 mm, or on stock
+/// presets as much as their gutters and margins leave room for, up to 3 mm.
+pub fn default_bleed(sheet: &SheetSpec) -> f64 {
+    match sheet {
+        SheetSpec::Stock(stock) => stock.default_bleed(),
+        SheetSpec::Card | SheetSpec::Paper(_) => units::mm(3.0),
+    }
+}
+
+/// The imposition of a run, from its options.
+pub fn impose_options(opts: &RenderOptions) -> ImposeOptions {
+    ImposeOptions {
+        sheet: opts.sheet,
+        bleed: opts.bleed,
+        crop_marks: opts.crop_marks,
+        margin: impose::default_margin(),
+        duplex: opts.duplex,
+        start_at: opts.start_at,
+        registration_marks: opts.registration_marks,
+    }
+}
