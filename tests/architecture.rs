@@ -23,7 +23,8 @@ const CRATES: &[(&str, &str, &[&str])] = &[
 ];
 
 /// What the library must never depend on: the command line's crates.
-const NOT_IN_LIBRARY: &[&str] = &["clap", "clap_complete", "clap_mangen", "tiny_http", "indicatif", "ctrlc"];
+const NOT_IN_LIBRARY: &[&str] =
+    &["clap", "clap_complete", "clap_mangen", "tiny_http", "indicatif", "ctrlc"];
 
 /// The longest a function may be, in lines.
 const MAX_FN_LINES: usize = 150;
@@ -46,8 +47,10 @@ fn modules_of(src: &Path) -> Modules {
                 stack.push(path);
             } else if path.extension().is_some_and(|x| x == "rs") {
                 let rel = path.strip_prefix(src).expect("under src").with_extension("");
-                let mut parts: Vec<String> =
-                    rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                let mut parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
                 if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
                     parts.pop();
                 }
@@ -178,7 +181,9 @@ fn paths_in(code: &str) -> Vec<String> {
                     out.push(format!("{path}::{item}"));
                 }
             }
-            out.push(path.to_string());
+            if path.contains("::") {
+                out.push(path.to_string());
+            }
             i = close;
         } else {
             if path.contains("::") {
@@ -212,7 +217,8 @@ fn circles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
                 stack.push(v);
                 on[v] = true;
             }
-            let succ: Vec<usize> = graph[names[v]].iter().filter_map(|s| at.get(s).copied()).collect();
+            let succ: Vec<usize> =
+                graph[names[v]].iter().filter_map(|s| at.get(s).copied()).collect();
             if let Some(&w) = succ.get(*child) {
                 *child += 1;
                 if index[w] == usize::MAX {
@@ -270,20 +276,40 @@ fn long_functions(mods: &Modules, max: usize) -> Vec<(String, String, usize)> {
         let lines: Vec<&str> = text.lines().collect();
         for (i, line) in lines.iter().enumerate() {
             let t = line.trim_start();
-            let is_fn = ["fn ", "pub fn ", "pub(crate) fn ", "pub(super) fn ", "const fn ", "pub const fn "]
-                .iter()
-                .any(|p| t.starts_with(p));
+            let is_fn = [
+                "fn ",
+                "pub fn ",
+                "pub(crate) fn ",
+                "pub(super) fn ",
+                "const fn ",
+                "pub const fn ",
+            ]
+            .iter()
+            .any(|p| t.starts_with(p));
             if !is_fn {
                 continue;
             }
             let indent = line.len() - t.len();
-            let name: String = t.split("fn ").nth(1).unwrap_or("").chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let name: String = t
+                .split("fn ")
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
             let close = " ".repeat(indent) + "}";
-            let Some(end) = lines[i + 1..].iter().position(|l| *l == close || l.starts_with(&(close.clone() + " "))) else {
+            let Some(end) = lines[i + 1..]
+                .iter()
+                .position(|l| *l == close || l.starts_with(&(close.clone() + " ")))
+            else {
                 continue;
             };
             // a declaration without a body ends with `;` before any `{`
-            if lines[i..=i + 1 + end].iter().take_while(|l| !l.contains('{')).any(|l| l.trim_end().ends_with(';')) {
+            if lines[i..=i + 1 + end]
+                .iter()
+                .take_while(|l| !l.contains('{'))
+                .any(|l| l.trim_end().ends_with(';'))
+            {
                 continue;
             }
             let len = end + 2;
@@ -349,7 +375,10 @@ fn each_crate_names_only_the_crates_below_it() {
     for (name, dir, allowed) in CRATES {
         let manifest = fs::read_to_string(root().join(dir).join("Cargo.toml")).expect("a manifest");
         for dep in workspace_deps(&manifest) {
-            assert!(allowed.contains(&dep.as_str()), "{name} depends on {dep}, which is not below it");
+            assert!(
+                allowed.contains(&dep.as_str()),
+                "{name} depends on {dep}, which is not below it"
+            );
         }
     }
 }
@@ -357,14 +386,28 @@ fn each_crate_names_only_the_crates_below_it() {
 #[test]
 fn the_library_pulls_in_nothing_of_the_command_line() {
     let out = Command::new(env!("CARGO"))
-        .args(["tree", "--offline", "-p", "laminate-passes", "-e", "normal", "--prefix", "none", "--format", "{lib}"])
+        .args([
+            "tree",
+            "--offline",
+            "-p",
+            "laminate-passes",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--format",
+            "{lib}",
+        ])
         .current_dir(root())
         .output()
         .expect("cargo runs");
     assert!(out.status.success(), "cargo tree failed: {}", String::from_utf8_lossy(&out.stderr));
     let tree = String::from_utf8_lossy(&out.stdout);
     let names: BTreeSet<&str> = tree.lines().map(str::trim).collect();
-    assert!(names.contains("laminate_passes_pdf"), "cargo tree lists the library's own crates:\n{tree}");
+    assert!(
+        names.contains("laminate_passes_pdf"),
+        "cargo tree lists the library's own crates:\n{tree}"
+    );
     for bad in NOT_IN_LIBRARY {
         assert!(!names.contains(bad), "the library depends on {bad}:\n{tree}");
     }
@@ -384,16 +427,15 @@ fn a_circle_through_three_modules_is_found() {
         ("a", "use crate::b::B;"),
         ("b", "pub fn f() { crate::c::g() }"),
         ("c", "use crate::{x, a::A};"),
+        ("d", "use crate::{a, b};"),
     ]);
     assert_eq!(circles(&imports(&mods)), vec![vec!["a".to_string(), "b".into(), "c".into()]]);
 }
 
 #[test]
 fn a_child_that_uses_its_parent_which_uses_it_is_a_circle() {
-    let mods = tree(&[
-        ("run", "mod emit;\npub use emit::Emit;\n"),
-        ("run::emit", "use super::Pass;\n"),
-    ]);
+    let mods =
+        tree(&[("run", "mod emit;\npub use emit::Emit;\n"), ("run::emit", "use super::Pass;\n")]);
     assert_eq!(circles(&imports(&mods)), vec![vec!["run".to_string(), "run::emit".into()]]);
     // Declaring the child alone, or naming it only in a comment or a test, is no import.
     let fine = tree(&[
@@ -405,7 +447,8 @@ fn a_child_that_uses_its_parent_which_uses_it_is_a_circle() {
 
 #[test]
 fn a_name_and_its_plural_are_found() {
-    let mods = tree(&[("photo", ""), ("photos", ""), ("emit::pdfx", ""), ("pdfx", ""), ("layout", "")]);
+    let mods =
+        tree(&[("photo", ""), ("photos", ""), ("emit::pdfx", ""), ("pdfx", ""), ("layout", "")]);
     assert_eq!(
         shared_names(&mods),
         vec![("emit::pdfx".to_string(), "pdfx".to_string()), ("photo".into(), "photos".into())]
@@ -417,7 +460,10 @@ fn a_long_function_is_found_and_a_short_one_is_not() {
     let body = "    let x = 1;\n".repeat(MAX_FN_LINES);
     let text = format!("pub fn long() {{\n{body}}}\n\nfn short() {{\n    1\n}}\n");
     let mods = tree(&[("m", &text)]);
-    assert_eq!(long_functions(&mods, MAX_FN_LINES), vec![("m".into(), "long".into(), MAX_FN_LINES + 2)]);
+    assert_eq!(
+        long_functions(&mods, MAX_FN_LINES),
+        vec![("m".into(), "long".into(), MAX_FN_LINES + 2)]
+    );
     assert!(long_functions(&mods, MAX_FN_LINES + 2).is_empty());
 }
 

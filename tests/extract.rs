@@ -175,7 +175,8 @@ fn names_with_combining_marks_extract_as_written_in_four_engines() {
     let path = root().join("tests/marks/roster.yaml");
     let mut diags = vec![];
     let text = fs::read_to_string(&path).unwrap();
-    let roster = laminate_passes::load::roster::load(&text, FileId(0), path.parent().unwrap(), &mut diags);
+    let roster =
+        laminate_passes::load::roster::load(&text, FileId(0), path.parent().unwrap(), &mut diags);
     assert!(diags.is_empty(), "{diags:?}");
     let entries = roster.unwrap().entries;
 

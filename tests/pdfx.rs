@@ -428,7 +428,11 @@ fn a_photo_patch_converts_like_imagecms_within_delta_e_2() {
     rgb.extend_from_slice(&[224, 172, 105, 141, 85, 36, 255, 219, 172, 128, 128, 128]);
     let intent = laminate_passes_pdf::cms::OutputIntent::fogra39();
     let cmyk = intent
-        .photo_to_cmyk(laminate_passes_pdf::cms::Pixels::Rgb(&rgb), None, laminate_passes_pdf::cms::Intent::default())
+        .photo_to_cmyk(
+            laminate_passes_pdf::cms::Pixels::Rgb(&rgb),
+            None,
+            laminate_passes_pdf::cms::Intent::default(),
+        )
         .unwrap();
     let dir = temp();
     let (a, b) = (dir.path().join("rgb.raw"), dir.path().join("cmyk.raw"));

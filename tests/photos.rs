@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use image::{ImageEncoder, Rgb, RgbImage};
 use laminate_passes::photos::prepare;
-use laminate_passes::photos::prepared::{self, Crop, Target};
+use laminate_passes::photos::prepared::{Crop, Target};
 
 fn templates() -> PathBuf {
     util::root().join("samples/conference/templates")
@@ -233,7 +233,7 @@ fn every_exif_orientation_comes_out_upright() {
         enc.set_exif_metadata(exif(o)).unwrap();
         enc.write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgb8)
             .unwrap();
-        let p = photo::prepare(&file, &Target { dpi: 72.0, ..target }).unwrap();
+        let p = prepare::prepare(&file, &Target { dpi: 72.0, ..target }).unwrap();
         assert_eq!((p.width, p.height), (100, 150), "orientation {o}");
         let got = decode(&p.jpeg);
         let checks = [
@@ -260,7 +260,7 @@ fn a_photo_that_fits_goes_in_untouched_and_a_top_crop_keeps_the_top() {
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut file, 90)
         .write_image(quadrants(307, 378).as_raw(), 307, 378, image::ExtendedColorType::Rgb8)
         .unwrap();
-    assert_eq!(photo::prepare(&file, &target).unwrap().jpeg, file);
+    assert_eq!(prepare::prepare(&file, &target).unwrap().jpeg, file);
     // A tall photo, red in its top fifth: centred, the top row is blue; top, red.
     let tall =
         RgbImage::from_fn(
@@ -272,8 +272,8 @@ fn a_photo_that_fits_goes_in_untouched_and_a_top_crop_keeps_the_top() {
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut file, 90)
         .write_image(tall.as_raw(), 600, 1500, image::ExtendedColorType::Rgb8)
         .unwrap();
-    let centred = decode(&photo::prepare(&file, &target).unwrap().jpeg);
-    let top = decode(&photo::prepare(&file, &Target { crop: Crop::Top, ..target }).unwrap().jpeg);
+    let centred = decode(&prepare::prepare(&file, &target).unwrap().jpeg);
+    let top = decode(&prepare::prepare(&file, &Target { crop: Crop::Top, ..target }).unwrap().jpeg);
     assert!(near(centred.get_pixel(150, 2), [0, 0, 255]));
     assert!(near(top.get_pixel(150, 2), [255, 0, 0]));
 }
@@ -293,7 +293,7 @@ fn png_alpha_is_laid_on_the_photo_slot_colour() {
         .write_image(img.as_raw(), 600, 740, image::ExtendedColorType::Rgba8)
         .unwrap();
     let target = Target { backdrop: [0xe6, 0xe9, 0xed], ..Target::new(73.7, 90.7) };
-    let p = photo::prepare(&png, &target).unwrap();
+    let p = prepare::prepare(&png, &target).unwrap();
     let got = decode(&p.jpeg);
     assert!(near(got.get_pixel(20, 100), [0xe6, 0xe9, 0xed]), "{:?}", got.get_pixel(20, 100));
     assert!(near(got.get_pixel(p.width - 20, 100), [255, 0, 0]));
@@ -312,7 +312,7 @@ fn webp_photos_are_read() {
     image::codecs::webp::WebPEncoder::new_lossless(&mut webp)
         .write_image(img.as_raw(), 600, 740, image::ExtendedColorType::Rgb8)
         .unwrap();
-    let p = photo::prepare(&webp, &Target::new(60.0, 74.0)).unwrap();
+    let p = prepare::prepare(&webp, &Target::new(60.0, 74.0)).unwrap();
     assert!(near(decode(&p.jpeg).get_pixel(5, 5), [255, 0, 0]));
 }
 
@@ -446,7 +446,7 @@ fn the_psnr_check_catches_a_photo_that_is_not_the_upload() {
     helper(&["portrait", d.join("a.jpg").to_str().unwrap(), "1200", "1500"]);
     jpeg(&d.join("other.jpg"), 1200, 1500, 3);
     let other =
-        photo::prepare(&std::fs::read(d.join("other.jpg")).unwrap(), &Target::new(73.7, 90.7))
+        prepare::prepare(&std::fs::read(d.join("other.jpg")).unwrap(), &Target::new(73.7, 90.7))
             .unwrap();
     std::fs::write(d.join("prepared.jpg"), &other.jpeg).unwrap();
     let psnr: f64 = helper(&[

@@ -101,7 +101,11 @@ pub fn left_out(skipped: &[(String, usize)]) -> String {
     if n == 0 {
         return String::new();
     }
-    format!(" ({} left out: {})", plural(n, "row"), laminate_passes::load::sources::skipped_list(skipped))
+    format!(
+        " ({} left out: {})",
+        plural(n, "row"),
+        laminate_passes::load::sources::skipped_list(skipped)
+    )
 }
 
 /// Writes generated text to stdout; a closed pipe (`| head`) is not an error.

@@ -85,7 +85,12 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         no_photo_cache: false,
         pdfx: Default::default(),
     };
-    match laminate_passes::preview::preview(&options(&run), args.id.as_deref(), args.dpi, &args.output) {
+    match laminate_passes::preview::preview(
+        &options(&run),
+        args.id.as_deref(),
+        args.dpi,
+        &args.output,
+    ) {
         Ok(p) => {
             print_diagnostics(&p.report.sources, p.report.warnings);
             let what = match &args.id {

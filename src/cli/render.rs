@@ -182,7 +182,11 @@ pub fn options(run: &RunArgs) -> RenderOptions {
         split_by_pass: run.split_by.is_some(),
         registration_marks: run.registration_marks,
         cut_contour: run.cut_contour,
-        from: run.from.as_deref().and_then(laminate_passes::load::sources::From::parse).unwrap_or_default(),
+        from: run
+            .from
+            .as_deref()
+            .and_then(laminate_passes::load::sources::From::parse)
+            .unwrap_or_default(),
         since: run.since.clone(),
         other_outputs: Vec::new(),
         photo_cache: match (&run.photo_cache, run.no_photo_cache) {
@@ -230,9 +234,12 @@ pub fn run(args: RenderArgs) -> ExitCode {
         Err(f) => return fail(f),
     };
     if let Some(path) = &report_path {
-        if let Err(source) =
-            laminate_passes::warnings::write_report(path, report.passes, &report.sources, &report.warnings)
-        {
+        if let Err(source) = laminate_passes::warnings::write_report(
+            path,
+            report.passes,
+            &report.sources,
+            &report.warnings,
+        ) {
             let action = "cannot write the report";
             return fail(Failure::Io { action, path: path.clone(), source });
         }

@@ -30,8 +30,11 @@ pub fn run(args: TemplatesArgs) -> ExitCode {
         } else {
             format!(" (also: {})", t.aliases.join(", "))
         };
-        let days =
-            if t.days == laminate_passes::load::template::Days::Single { "one day" } else { "a range of days" };
+        let days = if t.days == laminate_passes::load::template::Days::Single {
+            "one day"
+        } else {
+            "a range of days"
+        };
         let fields: Vec<&str> = t.fields().iter().map(|f| f.name()).collect();
         let _ = writeln!(out, "{}{aliases}: {}", t.name, t.description);
         let _ = writeln!(out, "  label:  {}", t.label);

@@ -7,11 +7,11 @@ use serde::Serialize;
 use crate::serve::doc::{Doc, Side};
 use laminate_passes::diag::{self, Diagnostic, Severity, Sources};
 use laminate_passes::fonts::FontBook;
+use laminate_passes::load::roster::{Entry, Roster};
+use laminate_passes::load::template::{self, Kind, TemplateSet};
 use laminate_passes::photos::{CacheChoice, PhotoStage};
 use laminate_passes::preview;
-use laminate_passes::load::roster::{Entry, Roster};
 use laminate_passes::run::{self, Stages};
-use laminate_passes::load::template::{self, Kind, TemplateSet};
 use laminate_passes::units::{mm, to_mm};
 
 /// The bleed shown around the card, in mm (the CLI's default).
@@ -104,7 +104,10 @@ fn text_of(sources: &Sources, list: Vec<Diagnostic>) -> String {
 
 /// Loads the edited template set, failing as `render` does on a template
 /// it cannot use.
-pub fn load_set(doc: &Doc, base: &Sources) -> Result<(TemplateSet, Sources), laminate_passes::Failure> {
+pub fn load_set(
+    doc: &Doc,
+    base: &Sources,
+) -> Result<(TemplateSet, Sources), laminate_passes::Failure> {
     let mut sources = base.clone();
     let mut found = Vec::new();
     let set = template::folder::load(&doc.origin(), &mut sources, &mut found)

@@ -5,11 +5,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use laminate_passes::diag::{Diagnostic, Sources};
-use laminate_passes::load::roster::Entry;
-use {laminate_passes::init, laminate_passes::load::roster, laminate_passes::load::sources, laminate_passes::load::template, laminate_passes::Failure};
 use crate::serve::card::Preview;
 use crate::serve::doc::{Doc, Edit, Side};
+use laminate_passes::diag::{Diagnostic, Sources};
+use laminate_passes::load::roster::Entry;
+use {
+    laminate_passes::init, laminate_passes::load::roster, laminate_passes::load::sources,
+    laminate_passes::load::template, laminate_passes::Failure,
+};
 
 /// What `laminate design` is asked to do.
 #[derive(Clone, Debug)]
@@ -105,7 +108,9 @@ impl Designer {
 
     /// The page's first question: what there is to choose from.
     pub fn state(&self) -> serde_json::Value {
-        let set = crate::serve::card::load_set(&self.doc, &self.data.sources).map(|(s, _)| s).unwrap_or_default();
+        let set = crate::serve::card::load_set(&self.doc, &self.data.sources)
+            .map(|(s, _)| s)
+            .unwrap_or_default();
         serde_json::json!({
             "types": set.names(),
             "entries": self.entries.iter().map(|(l, _)| l).collect::<Vec<_>>(),

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::read::{self, malformed, Layout, Value};
 use crate::out::Out;
+use crate::read::{self, malformed, Layout, Value};
 
 /// A shard PDF, opened: its place in the run and its structure.
 pub struct Shard {

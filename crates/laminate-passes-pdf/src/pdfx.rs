@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-
 use crate::cms::{self, OutputIntent};
 
 /// How RGB photos go into a PDF/X file.
@@ -78,7 +77,6 @@ impl Settings {
         Ok(PdfX { intent, photos: self.photos })
     }
 }
-
 
 /// The settings and the loaded condition, shared by the run's files.
 pub type Shared = Option<Arc<PdfX>>;

@@ -25,8 +25,8 @@ mod spec;
 mod symbol;
 
 pub use penalty::reference_penalty;
-pub use spec::{Level, FAST_MAX};
 use spec::raw_modules;
+pub use spec::{Level, FAST_MAX};
 use symbol::Layout;
 
 /// A QR symbol.

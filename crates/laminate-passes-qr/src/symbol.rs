@@ -265,8 +265,8 @@ fn alignment_centres(version: usize) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use crate::reference_penalty;
     use super::*;
+    use crate::reference_penalty;
 
     #[test]
     fn the_fast_penalty_is_the_reference_penalty() {

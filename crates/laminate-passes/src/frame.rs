@@ -1,10 +1,10 @@
 //! Frames: a backend-neutral list of positioned items, in pt, with y upwards
 //! and the origin at the bottom-left corner of a card's trim.
 
-use laminate_passes_pdf::colour::Colour;
 use crate::fonts::{FontId, Glyph};
 use crate::photos::prepared::Photo;
 use crate::units::Size;
+use laminate_passes_pdf::colour::Colour;
 use std::sync::Arc;
 
 /// A point in pt.

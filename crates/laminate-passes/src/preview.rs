@@ -11,7 +11,9 @@ use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::{RenderCache, RenderSettings};
 
 use crate::diag::Diagnostic;
-use {crate::atomic, crate::outcome::Failure, crate::options::RenderOptions, crate::outcome::Report};
+use {
+    crate::atomic, crate::options::RenderOptions, crate::outcome::Failure, crate::outcome::Report,
+};
 
 /// The dots per inch a preview may use: enough for a quick look (36) up to a
 /// close look at microtext (1200).

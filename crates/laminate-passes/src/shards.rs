@@ -245,7 +245,9 @@ fn merge_pdfs(inputs: &[PathBuf], output: &Path) -> Result<Merged, MergeError> {
         BufWriter::with_capacity(1 << 16, temp.reopen().map_err(io_err("cannot write", output))?);
     // A shard that is damaged inside is a bad input (its message names it);
     // anything else is the output's trouble.
-    let (sink, _, pages) = laminate_passes_pdf::merge::merge(&shards, sink).map_err(|e| match e.kind() {
+    let (sink, _, pages) = laminate_passes_pdf::merge::merge(&shards, sink).map_err(|e| match e
+        .kind()
+    {
         io::ErrorKind::InvalidData => MergeError::Refused(e.to_string()),
         _ => MergeError::Io { action: "cannot merge into", path: output.to_path_buf(), source: e },
     })?;

@@ -20,8 +20,8 @@ use sha2::{Digest, Sha256};
 use crate::diag::{Diagnostic, FileId, Sources, Span};
 use crate::load::reprint::Reprints;
 use crate::load::roster::Event;
-use crate::resolve::sign::Revocations;
 use crate::outcome::Failure;
+use crate::resolve::sign::Revocations;
 
 const TEMPLATE: &str = include_str!("page/door.html");
 const STYLE: &str = include_str!("page/door.css");
@@ -304,8 +304,12 @@ pub fn make(req: &Request) -> Result<Written, Failure> {
     let mut zones = req.zones.clone();
     let mut reprints_path = req.reprints.clone();
     if let Some(path) = &req.event {
-        let roster =
-            crate::load::sources::load_path(path, crate::load::sources::From::Auto, &mut sources, &mut found)?;
+        let roster = crate::load::sources::load_path(
+            path,
+            crate::load::sources::From::Auto,
+            &mut sources,
+            &mut found,
+        )?;
         if let Some(roster) = roster {
             event = Some(roster.event);
             // The zones named in the roster, after those given, for the menu.

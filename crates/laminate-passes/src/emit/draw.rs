@@ -6,12 +6,12 @@ use std::sync::Arc;
 use laminate_passes_pdf::out::deflate;
 
 use crate::emit::content::Content;
-use laminate_passes_pdf::ops::Ops;
-use laminate_passes_pdf::cms::Intent;
-use laminate_passes_pdf::colour::Colour;
 use crate::fonts::FontBook;
 use crate::frame::{Item, Layer, Paint, Point, Seg};
 use crate::impose::{self, Sheet};
+use laminate_passes_pdf::cms::Intent;
+use laminate_passes_pdf::colour::Colour;
+use laminate_passes_pdf::ops::Ops;
 use laminate_passes_pdf::pdfx::PdfX;
 
 /// Builds the compressed content stream of items drawn at the origin.
@@ -190,7 +190,8 @@ impl Builder {
                     }
                     if let Some(clip) = clip {
                         if clip.radius > 0.0 {
-                            let segs = crate::layout::security::rounded_rect(clip.w, clip.h, clip.radius);
+                            let segs =
+                                crate::layout::security::rounded_rect(clip.w, clip.h, clip.radius);
                             path(c, Point::default(), &segs);
                         } else {
                             c.rect(0.0, 0.0, clip.w, clip.h);

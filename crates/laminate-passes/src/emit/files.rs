@@ -13,13 +13,13 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use crate::fonts::FontBook;
-use crate::impose::Sheet;
-use crate::layout::ArtBook;
 use crate::atomic;
 use crate::emit::content::Content;
 use crate::emit::draw::Inks;
 use crate::emit::writer::{DocInfo, PdfWriter};
+use crate::fonts::FontBook;
+use crate::impose::Sheet;
+use crate::layout::ArtBook;
 use crate::outcome::Failure;
 
 /// Pages ready to be written: each sheet (its boxes) with its content.
@@ -129,8 +129,7 @@ impl OutFile {
             }
             None => (None, Box::new(io::sink())),
         };
-        let writer =
-            Emitter::start(PdfWriter::new(sink, book, info, inks).map_err(fail)?, arts);
+        let writer = Emitter::start(PdfWriter::new(sink, book, info, inks).map_err(fail)?, arts);
         Ok(OutFile {
             path: path.map(Path::to_path_buf).unwrap_or_default(),
             temp,

@@ -21,9 +21,9 @@
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 use crate::emit::content::Content;
-use laminate_passes_pdf::ops::{Ops, Positioned};
 use crate::fonts::{Font, FontId, Glyph};
 use crate::frame::Point;
+use laminate_passes_pdf::ops::{Ops, Positioned};
 
 /// The reading font's one advance (its /DW), in thousandths of an em.
 pub(super) const CELL: f64 = 500.0;

@@ -21,18 +21,18 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::run::plan::{Selection, Slice};
+use crate::atomic;
 use crate::diag::Diagnostic;
-use crate::frame::Frame;
 use crate::fonts::{self, FontBook};
+use crate::frame::Frame;
+use crate::impose::calibrate;
 use crate::impose::{DoesNotFit, ImposeOptions, Imposer, Sheet};
 use crate::layout::ArtBook;
 use crate::load::roster::{Entry, Roster};
 use crate::load::template::TemplateSet;
-use crate::atomic;
-use crate::impose::calibrate;
-use crate::outcome::Failure;
 use crate::options::RenderOptions;
+use crate::outcome::Failure;
+use crate::run::plan::{Selection, Slice};
 
 /// One pass laid out: its front, its back (when printing duplex) and its
 /// manifest row (placed later).
@@ -160,7 +160,9 @@ impl<'a> Emit<'a> {
             Some(x) => std::iter::once((false, &front))
                 .chain(back.as_ref().map(|b| (true, b)))
                 .flat_map(|(is_back, f)| {
-                    crate::emit::preflight::check(f, &self.arts, x).into_iter().map(move |p| (is_back, p))
+                    crate::emit::preflight::check(f, &self.arts, x)
+                        .into_iter()
+                        .map(move |p| (is_back, p))
                 })
                 .collect(),
             None => Vec::new(),

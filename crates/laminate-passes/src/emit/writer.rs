@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 use pdf_writer::{Chunk, Filter, Finish, Name, Rect, Ref, Str};
-use sha2::Digest;
 
 use crate::fonts::FontBook;
 use crate::frame::ArtId;
@@ -285,7 +284,9 @@ impl<W: Write> PdfWriter<W> {
             return Ok(*r);
         }
         let srgb = match (&self.inks.pdfx, photo.colour) {
-            (Some(x), PhotoColour::Rgb) if x.photos == laminate_passes_pdf::pdfx::PhotoMode::Srgb => {
+            (Some(x), PhotoColour::Rgb)
+                if x.photos == laminate_passes_pdf::pdfx::PhotoMode::Srgb =>
+            {
                 Some(self.srgb_profile()?)
             }
             _ => None,
@@ -457,7 +458,7 @@ fn write_resources(mut r: pdf_writer::writers::Resources, list: &[(&'static str,
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::emit::draw::module_rects;
 
     #[test]
     fn module_rects_cover_exactly_the_dark_modules() {
@@ -491,5 +492,4 @@ mod tests {
             assert_eq!(cover(code.size, &code.dark), code.dark);
         }
     }
-
 }

@@ -649,9 +649,11 @@ mod tests {
     #[test]
     fn registration_targets_stay_clear_of_every_bleed_and_the_slug() {
         let card = parse_card("cr80").unwrap();
-        for sheet in
-            [a4(), SheetSpec::Card, SheetSpec::Stock(crate::impose::stock::find("a4-8up-cr80").unwrap())]
-        {
+        for sheet in [
+            a4(),
+            SheetSpec::Card,
+            SheetSpec::Stock(crate::impose::stock::find("a4-8up-cr80").unwrap()),
+        ] {
             let mut o = opts(sheet);
             o.registration_marks = true;
             o.duplex = Some(Flip::Long);

@@ -6,14 +6,14 @@ pub mod text;
 
 use std::sync::OnceLock;
 
-use laminate_passes_pdf::colour::Colour;
 use crate::diag::Diagnostic;
 use crate::fonts::{FontBook, FontId, Glyph, Run};
 use crate::frame::{ArtId, Clip, Frame, Item, Layer, Paint, Point, Seg};
-use crate::resolve::Badge;
 use crate::load::template::{Align, BoxPt, Element, ImageArt, Kind, Template, TemplateSet};
-use text::{FitSpec, Shortfall, LEADING};
+use crate::resolve::Badge;
 use crate::units::Size;
+use laminate_passes_pdf::colour::Colour;
+use text::{FitSpec, Shortfall, LEADING};
 
 /// Layout choices that come from the command line.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -139,7 +139,7 @@ impl<'a> Layouter<'a> {
                 _ => {}
             }
         }
-                // Bottom to top: the background, the security underlay (under the
+        // Bottom to top: the background, the security underlay (under the
         // holder's data), the data, then the security overlay.
         if !self.opts.proof && !under.is_empty() {
             let group = Item::Group {
@@ -194,7 +194,14 @@ impl<'a> Layouter<'a> {
     /// A guilloche element, the `nth` of its card: rosettes placed by the
     /// pass's seed, and the pass's own curve (a shared shape, placed by the
     /// seed), clipped to the element's box.
-    fn guilloche(&self, badge: &Badge, t: &Template, el: &Element, colour: Colour, nth: u32) -> Item {
+    fn guilloche(
+        &self,
+        badge: &Badge,
+        t: &Template,
+        el: &Element,
+        colour: Colour,
+        nth: u32,
+    ) -> Item {
         let art = |k: u32| ArtId(self.arts.first[badge.template] + k);
         let seed = security::seed(&badge.payload);
         let mut g = Vec::new();
@@ -226,7 +233,12 @@ impl<'a> Layouter<'a> {
                 items: vec![(Point::default(), Item::Art(id))],
             },
         ));
-        Item::Group { layer: None, transform: None, clip: Some(Clip::rect(el.at.w, el.at.h)), items: g }
+        Item::Group {
+            layer: None,
+            transform: None,
+            clip: Some(Clip::rect(el.at.w, el.at.h)),
+            items: g,
+        }
     }
 
     /// The static elements of a template: `security` picks the security ones
@@ -573,11 +585,9 @@ fn shortfall(
             "{} \"{text}\" shrunk to {s} pt to fit, below the template's minimum of {} pt",
             el.name, style.min_size
         ),
-        Shortfall::Cut => format!(
-            "{} \"{text}\" does not fit even at {} pt and was cut",
-            el.name,
-            text::FLOOR_PT
-        ),
+        Shortfall::Cut => {
+            format!("{} \"{text}\" does not fit even at {} pt and was cut", el.name, text::FLOOR_PT)
+        }
     };
     Diagnostic::warning(badge.span, msg).entry(&badge.id).hint(format!(
         "shorten it, or give the `{}` element of template \"{}\" more room",

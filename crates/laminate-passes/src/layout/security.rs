@@ -6,8 +6,8 @@
 
 use sha2::{Digest, Sha256};
 
-use laminate_passes_pdf::colour::Colour;
 use crate::frame::{Clip, Item, Paint, Point, Seg};
+use laminate_passes_pdf::colour::Colour;
 
 fn r(v: f64) -> f64 {
     (v * 100.0).round() / 100.0

@@ -20,11 +20,11 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostic, Span};
-use cache::{Cache, Lookup};
-use prepared::{Photo, PhotoError, Target};
 use crate::load::roster::Entry;
 use crate::load::template::{Element, Kind, Template, TemplateSet};
 use crate::outcome::Failure;
+use cache::{Cache, Lookup};
+use prepared::{Photo, PhotoError, Target};
 
 /// Where prepared photos are kept between runs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -295,7 +295,9 @@ impl PhotoStage {
             }
         }
         let colours = match &self.cmyk {
-            Some(x) => prepared::Colours::Cmyk(&x.intent, laminate_passes_pdf::cms::Intent::default()),
+            Some(x) => {
+                prepared::Colours::Cmyk(&x.intent, laminate_passes_pdf::cms::Intent::default())
+            }
             None => prepared::Colours::Srgb,
         };
         let photo = match prepare::prepare_in(&bytes, &job.target, colours) {

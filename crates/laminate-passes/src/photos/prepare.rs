@@ -12,7 +12,9 @@ use fast_image_resize as fir;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
 
-use crate::photos::prepared::{fit, Colours, Photo, PhotoColour, PhotoError, Target, MAX_SIDE, QUALITY};
+use crate::photos::prepared::{
+    fit, Colours, Photo, PhotoColour, PhotoError, Target, MAX_SIDE, QUALITY,
+};
 
 /// What the first bytes of a file say it is.
 enum Sniffed {
@@ -40,11 +42,7 @@ fn sniff(bytes: &[u8]) -> Sniffed {
 
 /// Like [`prepare`], in the given colours: with [`Colours::Cmyk`] only a
 /// grey or CMYK JPEG that needs no change is kept as it is.
-pub fn prepare_in(
-    bytes: &[u8],
-    target: &Target,
-    colours: Colours,
-) -> Result<Photo, PhotoError> {
+pub fn prepare_in(bytes: &[u8], target: &Target, colours: Colours) -> Result<Photo, PhotoError> {
     match sniff(bytes) {
         Sniffed::Jpeg => jpeg(bytes, target, colours),
         Sniffed::Heif => Err(PhotoError::Heif),
@@ -404,4 +402,3 @@ pub fn load(path: &std::path::Path, w_pt: f64, h_pt: f64) -> Result<Photo, Photo
 pub fn from_bytes(bytes: &[u8], w_pt: f64, h_pt: f64) -> Result<Photo, PhotoError> {
     prepare(bytes, &Target::new(w_pt, h_pt))
 }
-

@@ -4,9 +4,7 @@
 //! ([`crate::photos`]) prepares each distinct photo and box once and keeps
 //! the results in its cache ([`crate::photos::cache`]).
 
-
 use std::fmt;
-
 
 /// Print resolution photos are scaled to by default, in dots per inch.
 pub const DPI: f64 = 300.0;

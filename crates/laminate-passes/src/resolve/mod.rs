@@ -11,13 +11,13 @@ use jiff::civil::Date;
 
 use crate::diag::{Diagnostic, Span};
 use crate::fonts::FontBook;
-use crate::resolve::payload::Payload;
-use crate::photos::prepared::Photo;
-use crate::photos::{Photos, Prepared};
 use crate::load::reprint::Reprints;
 use crate::load::roster::{Entry, Event};
 use crate::load::template::{Days, Field, Kind, Pattern, Piece, Template, TemplateSet};
 use crate::load::when::{When, Window};
+use crate::photos::prepared::Photo;
+use crate::photos::{Photos, Prepared};
+use crate::resolve::payload::Payload;
 use ed25519_dalek::SigningKey;
 
 /// A pass with every decision made: what layout needs and nothing to look up.
@@ -245,8 +245,12 @@ impl<'a> Resolver<'a> {
                         match photos.get_or_prepare(path, &target) {
                             Ok(p) => photo = Some(p),
                             Err(why) => errors.push(
-                                error(e, e.spans.photo(), format!("photo {}: {why}", path.display()))
-                                    .hint(why.hint()),
+                                error(
+                                    e,
+                                    e.spans.photo(),
+                                    format!("photo {}: {why}", path.display()),
+                                )
+                                .hint(why.hint()),
                             ),
                         }
                     }
@@ -385,7 +389,11 @@ fn unshown_photo(
                 .hint("use a template set with a `type: photo` element (see samples/conference), or drop the photo key"),
         );
     } else {
-        errors.push(error(e, e.spans.photo(), format!("photo {}: there is no such file", path.display())));
+        errors.push(error(
+            e,
+            e.spans.photo(),
+            format!("photo {}: there is no such file", path.display()),
+        ));
     }
 }
 

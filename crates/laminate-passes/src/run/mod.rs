@@ -22,12 +22,21 @@ use crate::fonts::FontBook;
 use crate::frame::Frame;
 use crate::impose::{self, ImposeOptions, SheetSpec};
 use crate::layout::{LayoutOptions, Layouter};
-use crate::photos::Photos;
 use crate::load::reprint::{self, Reprints};
-use crate::resolve::Resolver;
 use crate::load::roster::{Entry, Roster};
 use crate::load::template::{self, Origin, TemplateSet};
-use {crate::impose::calibrate, crate::emit::manifest, crate::resolve::sign, crate::load::sources, crate::impose::stock, crate::units, crate::outcome::{Failure, Report}, crate::options::RenderOptions};
+use crate::photos::Photos;
+use crate::resolve::Resolver;
+use {
+    crate::emit::manifest,
+    crate::impose::calibrate,
+    crate::impose::stock,
+    crate::load::sources,
+    crate::options::RenderOptions,
+    crate::outcome::{Failure, Report},
+    crate::resolve::sign,
+    crate::units,
+};
 
 /// What a run reads before it looks at any entry: the templates, the
 /// roster and the printer profile, with every problem found in them.
@@ -79,7 +88,8 @@ pub fn load(opts: &RenderOptions) -> Result<Inputs, Failure> {
         None => calibrate::Profile::default(),
     };
     let origin = opts.templates.as_ref().map_or(Origin::Builtin, |d| Origin::Dir(d.clone()));
-    let set = template::folder::load(&origin, &mut sources, &mut found).map_err(Failure::Templates)?;
+    let set =
+        template::folder::load(&origin, &mut sources, &mut found).map_err(Failure::Templates)?;
     let roster = sources::load(opts, &set, &mut sources, &mut found)?;
     let since = opts.since.as_deref().map(manifest::read_ids).transpose().map_err(|source| {
         Failure::Io {
@@ -202,7 +212,13 @@ pub fn select<'r>(
         by_card_size(set, &mut selected);
     }
     let split = |e: &Entry| if opts.split_by_pass { set.find(&e.pass) } else { None };
-    let planned = plan::sheets(set, &selected, &crate::options::impose_options(opts), opts.group_by_pass, split);
+    let planned = plan::sheets(
+        set,
+        &selected,
+        &crate::options::impose_options(opts),
+        opts.group_by_pass,
+        split,
+    );
     let mut slice = plan::slice(&planned, opts.shard);
     slice.run = crate::emit::run_hash(opts, roster, &selected);
     let selected = selected[slice.passes.clone()].to_vec();
@@ -508,7 +524,8 @@ pub fn load_templates(dir: Option<&Path>) -> Result<TemplateSet, Failure> {
     let mut sources = Sources::default();
     let mut out = Vec::new();
     let origin = dir.map_or(Origin::Builtin, |d| Origin::Dir(d.to_path_buf()));
-    let set = template::folder::load(&origin, &mut sources, &mut out).map_err(Failure::Templates)?;
+    let set =
+        template::folder::load(&origin, &mut sources, &mut out).map_err(Failure::Templates)?;
     if !out.is_empty() {
         return Err(Failure::input(sources, out));
     }
@@ -544,7 +561,8 @@ pub fn render_with_progress(
     let book = FontBook::bundled();
     let stages = Stages::new(opts, &inputs.set, &roster, &signing, book);
     let pool = pool(opts.jobs, output)?;
-    let photo_stage = crate::photos::PhotoStage::new(&opts.photo_cache, &inputs.pdfx, &mut inputs.found)?;
+    let photo_stage =
+        crate::photos::PhotoStage::new(&opts.photo_cache, &inputs.pdfx, &mut inputs.found)?;
     let mut failed = inputs.has_errors();
     let (set, profile, found) = (&inputs.set, &inputs.profile, &mut inputs.found);
     let writes = output.filter(|_| !failed);

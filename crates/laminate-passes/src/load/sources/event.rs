@@ -2,9 +2,9 @@
 //! says about the table (`columns`, `tickets`, `qr`); its `event` is read
 //! by the roster reader with the rows.
 
-use crate::load::sources::pattern::{self, BadPattern, Pattern};
 use crate::diag::{Diagnostic, FileId, Span};
 use crate::load::roster::ENTRY_KEYS;
+use crate::load::sources::pattern::{self, BadPattern, Pattern};
 use crate::yaml::{self, Node, Value};
 
 /// The keys of an event file.

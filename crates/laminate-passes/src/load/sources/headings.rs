@@ -374,8 +374,8 @@ pub(super) fn plan(kind: Kind, heads: &[String]) -> Plan {
 
 #[cfg(test)]
 mod tests {
-    use crate::load::sources::sheet::Cell;
     use super::*;
+    use crate::load::sources::sheet::Cell;
 
     fn header(heads: &[&str]) -> Row {
         Row {

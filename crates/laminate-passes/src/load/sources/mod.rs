@@ -8,17 +8,16 @@
 //! exactly the checks a YAML roster gets; the places in the messages are then
 //! mapped back to the spreadsheet's rows and cells.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, FileId, Sources, Span};
 use crate::load::roster::{self, Roster, ENTRY_KEYS};
 use crate::load::template::TemplateSet;
 use crate::yaml;
-use {crate::outcome::Failure, crate::options::RenderOptions};
+use {crate::options::RenderOptions, crate::outcome::Failure};
 
 mod event;
-pub mod file;
+pub mod format;
 pub mod headings;
 mod pattern;
 mod sheet;
@@ -27,11 +26,11 @@ mod suggest;
 mod write;
 
 use event::{bad_pattern, read_event_file};
+use format::read_text;
+pub use format::{event_path, is_stdin, Format};
+pub use headings::From;
 use pattern::Pattern;
 use sheet::Table;
-pub use file::{event_path, is_stdin, Format};
-use file::read_text;
-pub use headings::From;
 pub use suggest::event_file_for;
 use write::quote;
 pub use write::to_yaml;
@@ -94,7 +93,6 @@ fn read(
     let csv = Format::of(path) == Format::Csv;
     from_table(path, &table, from, csv, set, &base_dir, sources, found)
 }
-
 
 /// Where a line of the YAML written for a spreadsheet came from.
 #[derive(Clone, Copy, Debug)]
@@ -453,7 +451,9 @@ fn from_table(
     let roster = roster::load(&text, WRITTEN, base_dir, &mut out);
     for d in out {
         // The event file's own keys are read here, not by the roster reader.
-        if event::EVENT_FILE_KEYS.iter().any(|k| d.message == format!("unknown key \"{k}\" in the roster"))
+        if event::EVENT_FILE_KEYS
+            .iter()
+            .any(|k| d.message == format!("unknown key \"{k}\" in the roster"))
             || d.message == "the roster's `passes:` list is empty"
         {
             continue;

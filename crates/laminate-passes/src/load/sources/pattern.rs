@@ -125,8 +125,8 @@ impl Table {
 
 #[cfg(test)]
 mod tests {
-    use crate::load::sources::sheet::Cell;
     use super::*;
+    use crate::load::sources::sheet::Cell;
 
     fn row(cells: &[&str]) -> Row {
         Row {

@@ -6,11 +6,11 @@
 //! trimmed and case-insensitively, with old and new spellings and pretix's
 //! German ones.
 
+use crate::diag::{Diagnostic, Span};
+use crate::load::sources::event::EventFile;
 use crate::load::sources::headings::{find, plan, Kind, Source};
 use crate::load::sources::sheet::norm;
 use crate::load::sources::sheet::{Cell, Row, Table};
-use crate::load::sources::event::EventFile;
-use crate::diag::{Diagnostic, Span};
 
 /// How a pretix CSV cell was written by defusedcsv, undone: a cell that
 /// starts with `= + - @ | %` got a leading `'`, and its `|` became `\|`.
@@ -241,7 +241,10 @@ pub(super) fn adapt(
             ));
         }
         for (v, _, _) in &unmapped {
-            block.push_str(&format!("  {}: ~    # or a pass type\n", crate::load::sources::write::quote(v)));
+            block.push_str(&format!(
+                "  {}: ~    # or a pass type\n",
+                crate::load::sources::write::quote(v)
+            ));
         }
         found.push(
             Diagnostic::error(

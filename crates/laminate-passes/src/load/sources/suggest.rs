@@ -9,12 +9,12 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
+use crate::diag::{Diagnostic, Sources, Span};
+use crate::load::sources::format::{read_text, Format};
 use crate::load::sources::headings::{self, find, plan, From, Kind};
 use crate::load::sources::sheet::norm;
 use crate::load::sources::sheet::{self, Row, Table};
 use crate::load::sources::write::{quote, scalar};
-use crate::load::sources::file::{read_text, Format};
-use crate::diag::{Diagnostic, Sources, Span};
 use crate::load::template::{Days, TemplateSet};
 use crate::outcome::Failure;
 
@@ -78,8 +78,12 @@ const DAY_WORDS: &[&str] = &[
 /// The built-in pass types, for an event file suggested outside a run.
 pub(super) fn builtin_set() -> TemplateSet {
     let (mut sources, mut found) = (Sources::default(), Vec::new());
-    crate::load::template::folder::load(&crate::load::template::Origin::Builtin, &mut sources, &mut found)
-        .unwrap_or_default()
+    crate::load::template::folder::load(
+        &crate::load::template::Origin::Builtin,
+        &mut sources,
+        &mut found,
+    )
+    .unwrap_or_default()
 }
 
 /// The event file an export needs, made from the export .
@@ -325,13 +329,17 @@ fn dates(rows: &[&Row], heads: &[String], names: &[&str]) -> Vec<Date> {
 
 #[cfg(test)]
 mod tests {
-    use crate::load::sources::sheet::Cell;
     use super::*;
+    use crate::load::sources::sheet::Cell;
 
     fn builtin() -> TemplateSet {
         let (mut sources, mut found) = (crate::diag::Sources::default(), Vec::new());
-        crate::load::template::folder::load(&crate::load::template::Origin::Builtin, &mut sources, &mut found)
-            .expect("the built-in set loads")
+        crate::load::template::folder::load(
+            &crate::load::template::Origin::Builtin,
+            &mut sources,
+            &mut found,
+        )
+        .expect("the built-in set loads")
     }
 
     #[test]

@@ -530,7 +530,9 @@ fn element(
             }
             let crop = match get("crop").map(|v| (v, scalar(v, out))) {
                 None => crate::photos::prepared::Crop::Centre,
-                Some((_, Some(s))) if s == "centre" || s == "center" => crate::photos::prepared::Crop::Centre,
+                Some((_, Some(s))) if s == "centre" || s == "center" => {
+                    crate::photos::prepared::Crop::Centre
+                }
                 Some((_, Some(s))) if s == "top" => crate::photos::prepared::Crop::Top,
                 Some((v, _)) => {
                     out.push(Diagnostic::error(v.span, "`crop` is centre or top").hint(

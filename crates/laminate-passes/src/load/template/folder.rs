@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, FileId, Sources, Span};
+use crate::load::template::builtin::BUILTIN_TEMPLATES;
 use crate::load::template::convert::convert;
 use crate::load::template::{Origin, SetError, TemplateSet};
-use crate::load::template::builtin::BUILTIN_TEMPLATES;
 use crate::yaml::{map_get, Node, Reader, Value};
 
 struct File {
@@ -219,4 +219,3 @@ fn merge(base: Node, top: &Node) -> Node {
         _ => top.clone(),
     }
 }
-

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use laminate_passes_pdf::colour::Colour;
 use crate::diag::{Diagnostic, Span};
 use crate::fonts::{FontId, FONT_NAMES};
 use crate::units::{self, Size};
 use crate::yaml::{known_keys, Node, Value};
+use laminate_passes_pdf::colour::Colour;
 
 mod assets;
 pub mod builtin;
@@ -383,7 +383,9 @@ impl std::error::Error for SetError {}
 #[cfg(test)]
 mod tests {
     use super::convert::parse_pattern;
+    use super::folder::load;
     use super::*;
+    use crate::diag::Sources;
 
     #[test]
     fn patterns() {

@@ -13,8 +13,8 @@ use std::sync::{Arc, OnceLock};
 
 use usvg::tiny_skia_path::{PathSegment, Transform};
 
-use laminate_passes_pdf::colour::Colour;
 use crate::frame::{Item, Paint, Point, Seg};
+use laminate_passes_pdf::colour::Colour;
 
 /// Why an SVG file cannot be drawn.
 #[derive(Debug)]
