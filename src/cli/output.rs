@@ -63,6 +63,7 @@ pub fn status(f: &Failure) -> ExitCode {
     match f {
         Failure::Input { .. } => ExitCode::from(EXIT_INPUT),
         Failure::Clobber(_) => ExitCode::from(EXIT_USAGE),
+        Failure::Interrupted => ExitCode::from(130),
         Failure::Io { .. } | Failure::Templates(_) | Failure::Key(_) | Failure::Reprints(_) => {
             ExitCode::from(EXIT_IO)
         }

@@ -195,6 +195,10 @@ pub fn options(run: &RunArgs) -> RenderOptions {
             (None, false) => laminate_passes::photos::CacheChoice::Default,
         },
         pdfx: run.pdfx.settings(),
+        roster_text: None,
+        template_files: None,
+        memory: None,
+        cancel: None,
     }
 }
 

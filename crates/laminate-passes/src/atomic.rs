@@ -162,6 +162,51 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// Writes two small new files, both or neither: `(path, bytes, mode)`
+/// each, refused (`AlreadyExists`) when either path is taken. Both are
+/// written in full to temporary files first; the two are then put in place
+/// with the list of pending files held, so that a signal's clean-up runs
+/// before both or after both, never between them (a key pair must never
+/// be left half written).
+pub fn write_new_pair(files: [(&Path, &[u8], u32); 2]) -> io::Result<()> {
+    use std::io::Write;
+    let mut temps = Vec::with_capacity(2);
+    for (path, bytes, mode) in files {
+        if path.exists() {
+            return Err(io::Error::new(io::ErrorKind::AlreadyExists, "it exists"));
+        }
+        let mut temp = temp_beside(path, ".part")?;
+        temp.write_all(bytes)?;
+        temp.as_file().sync_all()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            temp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        temps.push((temp, path));
+    }
+    let mut pending = pending();
+    if pending.stopped {
+        return Err(interrupted());
+    }
+    let mut placed: Vec<&Path> = Vec::new();
+    for (temp, path) in temps {
+        let temp_path = temp.path().to_path_buf();
+        let result = temp.persist_noclobber(path).map(drop).map_err(|e| e.error);
+        pending.files.retain(|p| *p != temp_path);
+        if let Err(e) = result {
+            for done in placed {
+                let _ = std::fs::remove_file(done);
+            }
+            return Err(e);
+        }
+        placed.push(path);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +222,20 @@ mod tests {
         write(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_pair_is_written_both_or_neither() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("key"), dir.path().join("key.pub"));
+        std::fs::write(&b, "taken").unwrap();
+        let e = write_new_pair([(&a, b"one", 0o600), (&b, b"two", 0o644)]).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert!(!a.exists(), "the first file of a refused pair is not left behind");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        std::fs::remove_file(&b).unwrap();
+        write_new_pair([(&a, b"one", 0o600), (&b, b"two", 0o644)]).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"one");
+        assert_eq!(std::fs::read(&b).unwrap(), b"two");
     }
 }

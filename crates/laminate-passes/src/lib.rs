@@ -41,4 +41,4 @@ pub mod yaml;
 
 pub use options::{default_bleed, parse_sheet, RenderOptions};
 pub use outcome::{Failure, Report};
-pub use run::{load_templates, render, render_with_progress};
+pub use run::{load_templates, render, render_to_memory, render_with_progress};

@@ -2,7 +2,10 @@
 //! reading and the default bleed.
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
+use crate::emit::files::Memory;
 use crate::impose::{self, stock, ImposeOptions, SheetSpec};
 use crate::load::sources::headings::From;
 use crate::{photos, units};
@@ -77,6 +80,20 @@ pub struct RenderOptions {
     /// Write PDF/X-4 (`--pdfx`), for this printing condition; a printer
     /// profile may turn it on too.
     pub pdfx: Option<pdfx::Settings>,
+    /// The roster's YAML text, when a program gives it rather than a file
+    /// (the Python module's mapping); `roster` then only names it in
+    /// messages, and photo paths are relative to the working folder.
+    pub roster_text: Option<Arc<str>>,
+    /// Template files as (file name, YAML text), when a program gives them
+    /// rather than a folder; used instead of `templates`.
+    pub template_files: Option<Vec<(String, String)>>,
+    /// Write the PDF into this buffer instead of a file (the Python
+    /// module's `render_bytes`); nothing is written beside the output.
+    pub memory: Option<Memory>,
+    /// Set to stop the run: it ends after the chunk of passes in hand with
+    /// [`Failure::Interrupted`](crate::outcome::Failure::Interrupted), and
+    /// nothing is written.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl RenderOptions {
@@ -117,6 +134,10 @@ impl RenderOptions {
             photo_cache: photos::CacheChoice::Default,
             other_outputs: Vec::new(),
             pdfx: None,
+            roster_text: None,
+            template_files: None,
+            memory: None,
+            cancel: None,
         }
     }
 }

@@ -58,6 +58,8 @@ pub enum Failure {
     Reprints(reprint::StateError),
     /// An output is one of the run's inputs; nothing was written.
     Clobber(clobber::Clash),
+    /// The caller stopped the run (`RenderOptions::cancel`); nothing was written.
+    Interrupted,
 }
 
 impl fmt::Display for Failure {
@@ -78,6 +80,7 @@ impl fmt::Display for Failure {
             Failure::Key(e) => e.fmt(f),
             Failure::Reprints(e) => e.fmt(f),
             Failure::Clobber(e) => e.fmt(f),
+            Failure::Interrupted => f.write_str("interrupted; nothing was written"),
         }
     }
 }

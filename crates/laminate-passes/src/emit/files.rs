@@ -95,6 +95,29 @@ pub struct OutFile {
     pub types: VecDeque<String>,
 }
 
+/// A PDF kept in memory instead of a file (`RenderOptions::memory`): the
+/// writer thread appends to it, the caller takes it after the run.
+#[derive(Clone, Debug, Default)]
+pub struct Memory(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Memory {
+    /// The bytes written so far, taken out (the buffer is left empty).
+    pub fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+impl Write for Memory {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A finished file waiting for the run to succeed.
 pub struct Finished {
     temp: Option<tempfile::NamedTempFile>,
@@ -106,10 +129,12 @@ pub struct Finished {
 }
 
 impl OutFile {
-    /// Starts a file: a temporary file beside `path`, or with `None`
-    /// (validate, or a run that already failed) a writer that keeps nothing.
+    /// Starts a file: a temporary file beside `path`, or the `memory`
+    /// buffer, or with `None` (validate, or a run that already failed) a
+    /// writer that keeps nothing.
     pub fn open(
         path: Option<&Path>,
+        memory: Option<&Memory>,
         book: &'static FontBook,
         info: DocInfo,
         inks: Inks,
@@ -122,6 +147,7 @@ impl OutFile {
             source,
         };
         let (temp, sink): (Option<tempfile::NamedTempFile>, Box<dyn Write + Send>) = match path {
+            Some(_) if memory.is_some() => (None, Box::new(memory.cloned().unwrap_or_default())),
             Some(path) => {
                 let temp = atomic::temp_beside(path, ".pdf.part").map_err(fail)?;
                 let handle = temp.reopen().map_err(fail)?;

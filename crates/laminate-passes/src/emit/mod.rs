@@ -125,7 +125,8 @@ impl<'a> Emit<'a> {
         };
         let inks = draw::Inks { security_spot: opts.security_ink.clone(), pdfx };
         let path = path_of(opts, set, output, first);
-        let file = open(path.as_deref(), book, &info, &inks, slice, first, arts.clone())?;
+        let memory = opts.memory.as_ref();
+        let file = open(path.as_deref(), memory, book, &info, &inks, slice, first, arts.clone())?;
         Ok(Emit {
             opts,
             set,
@@ -225,6 +226,7 @@ impl<'a> Emit<'a> {
         let path = path_of(self.opts, self.set, self.output, this_file);
         let next = open(
             path.as_deref(),
+            self.opts.memory.as_ref(),
             self.book,
             &self.info,
             &self.inks,
@@ -378,8 +380,10 @@ fn path_of(
 /// Starts one file of the run: its sheets numbered after the sheets of
 /// the same file in earlier shards, out of the whole run's; a shard's PDF
 /// records its place in the run in its Info dictionary.
+#[allow(clippy::too_many_arguments)]
 fn open(
     path: Option<&Path>,
+    memory: Option<&files::Memory>,
     book: &'static FontBook,
     info: &writer::DocInfo,
     inks: &draw::Inks,
@@ -393,7 +397,7 @@ fn open(
         let sheets = (place.here > 0).then_some((place.before + 1, place.before + place.here));
         info.keys = writer::shard_keys(k, n, &slice.run, sheets);
     }
-    let mut out = files::OutFile::open(path, book, info, inks.clone(), place.total, arts)?;
+    let mut out = files::OutFile::open(path, memory, book, info, inks.clone(), place.total, arts)?;
     out.sheet_number = place.before;
     Ok(out)
 }

@@ -2,7 +2,6 @@
 //! payload the way a door does (signature, dates, zone, revocations).
 
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
@@ -81,31 +80,23 @@ pub fn keygen(out: &Path) -> Result<(PathBuf, PathBuf), KeyError> {
         source: std::io::Error::other(e.to_string()),
     })?;
     let key = SigningKey::from_bytes(&seed);
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| KeyError::Io { path: path.clone(), source }
-    };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(out).map_err(io(out))?;
-    writeln!(file, "{PRIVATE_HEADER}\n{}", data_encoding::HEXLOWER.encode(&seed))
-        .map_err(io(out))?;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&public)
-        .map_err(io(&public))?;
-    writeln!(
-        file,
-        "{PUBLIC_HEADER}\n{}",
+    let private_text = format!("{PRIVATE_HEADER}\n{}\n", data_encoding::HEXLOWER.encode(&seed));
+    let public_text = format!(
+        "{PUBLIC_HEADER}\n{}\n",
         data_encoding::HEXLOWER.encode(key.verifying_key().as_bytes())
-    )
-    .map_err(io(&public))?;
+    );
+    // Both files or neither, even when a signal comes between them.
+    crate::atomic::write_new_pair([
+        (out, private_text.as_bytes(), 0o600),
+        (&public, public_text.as_bytes(), 0o644),
+    ])
+    .map_err(|source| match source.kind() {
+        std::io::ErrorKind::AlreadyExists if public.exists() && !out.exists() => {
+            KeyError::Exists(public.clone())
+        }
+        std::io::ErrorKind::AlreadyExists => KeyError::Exists(out.to_path_buf()),
+        _ => KeyError::Io { path: out.to_path_buf(), source },
+    })?;
     Ok((out.to_path_buf(), public))
 }
 

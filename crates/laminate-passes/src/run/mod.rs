@@ -87,7 +87,11 @@ pub fn load(opts: &RenderOptions) -> Result<Inputs, Failure> {
         })?,
         None => calibrate::Profile::default(),
     };
-    let origin = opts.templates.as_ref().map_or(Origin::Builtin, |d| Origin::Dir(d.clone()));
+    let origin = match (&opts.template_files, &opts.templates) {
+        (Some(files), _) => Origin::Memory { files: files.clone(), dir: None },
+        (None, Some(dir)) => Origin::Dir(dir.clone()),
+        (None, None) => Origin::Builtin,
+    };
     let set =
         template::folder::load(&origin, &mut sources, &mut found).map_err(Failure::Templates)?;
     let roster = sources::load(opts, &set, &mut sources, &mut found)?;
@@ -540,6 +544,27 @@ pub fn render(opts: &RenderOptions, output: Option<&Path>) -> Result<Report, Fai
     render_with_progress(opts, output, &|_, _| {})
 }
 
+/// Renders to a PDF in memory: the report and the PDF's bytes. Nothing is
+/// written, not even a temporary file (a manifest or dump asked for is
+/// still written). One file only: `split_by_pass` is refused.
+pub fn render_to_memory(
+    opts: &RenderOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(Report, Vec<u8>), Failure> {
+    if opts.split_by_pass {
+        let d = Diagnostic::error_nowhere("split_by_pass writes one file per pass type; a PDF in memory is one file")
+            .hint("render to a file to split by pass type");
+        return Err(Failure::input(Sources::default(), vec![d]));
+    }
+    let memory = crate::emit::files::Memory::default();
+    let opts = RenderOptions { memory: Some(memory.clone()), ..opts.clone() };
+    let report = render_with_progress(&opts, Some(Path::new(MEMORY_NAME)), progress)?;
+    Ok((report, memory.take()))
+}
+
+/// The name a PDF in memory goes by in messages.
+const MEMORY_NAME: &str = "<memory>";
+
 /// Like [`render`], calling `progress(done, total)` as passes are finished.
 /// The run is its stages in order (see [`run`]): load, select and check,
 /// then for a chunk of passes at a time prepare its photos, resolve and lay
@@ -601,6 +626,10 @@ pub fn render_with_progress(
             emit.flush()?;
         }
         progress(passes, selected.len());
+        if opts.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+            drop(emit);
+            return Err(Failure::Interrupted);
+        }
     }
     photo_stage.finish();
     if failed || inputs.has_errors() {

@@ -53,6 +53,10 @@ pub fn load(
             .hint("give the roster's file name, so that ROSTER.reprints can sit beside it"),
         );
     }
+    if let Some(text) = &opts.roster_text {
+        let file = sources.add(opts.roster.display().to_string(), text.clone());
+        return Ok(roster::load(text, file, Path::new(""), found));
+    }
     read(&opts.roster, opts.from, Some(set), sources, found)
 }
 
