@@ -34,7 +34,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 #[command(name = "laminate", version, about)]
 pub struct Cli {
     #[command(subcommand)]
-    command: Command,
+    pub command: Command,
 }
 
 #[derive(Subcommand)]
@@ -79,11 +79,27 @@ pub enum Command {
     Merge(merge::MergeArgs),
 }
 
-/// Parses the command line and runs its subcommand.
+/// Parses the command line and runs its subcommand, with the handlers
+/// that end a run cleanly on SIGINT, SIGTERM and SIGHUP.
 pub fn main() -> ExitCode {
     let designing = matches!(std::env::args().nth(1).as_deref(), Some("design"));
     signals::install(designing);
-    let status = match Cli::parse().command {
+    let status = run(std::env::args_os());
+    signals::hold_if_stopping();
+    status
+}
+
+/// Runs the command line `argv` (the program's name first), printing what
+/// `laminate` prints; the caller installs signal handlers if it wants them.
+pub fn run<T: Into<std::ffi::OsString> + Clone>(argv: impl IntoIterator<Item = T>) -> ExitCode {
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    match cli.command {
         Command::Render(args) => render::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Keygen(args) => keygen::run(args),
@@ -99,7 +115,5 @@ pub fn main() -> ExitCode {
         Command::Door(args) => door::run(args),
         Command::Checkins(args) => checkins::run(args),
         Command::Merge(args) => merge::run(args),
-    };
-    signals::hold_if_stopping();
-    status
+    }
 }

@@ -552,8 +552,10 @@ pub fn render_to_memory(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(Report, Vec<u8>), Failure> {
     if opts.split_by_pass {
-        let d = Diagnostic::error_nowhere("split_by_pass writes one file per pass type; a PDF in memory is one file")
-            .hint("render to a file to split by pass type");
+        let d = Diagnostic::error_nowhere(
+            "split_by_pass writes one file per pass type; a PDF in memory is one file",
+        )
+        .hint("render to a file to split by pass type");
         return Err(Failure::input(Sources::default(), vec![d]));
     }
     let memory = crate::emit::files::Memory::default();
