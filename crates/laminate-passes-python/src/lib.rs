@@ -7,7 +7,8 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
 
 use clap::{CommandFactory, Parser};
 use laminate_passes::diag::{self, Severity, Sources};
@@ -433,10 +434,10 @@ fn detached<T: Send>(
     let raised: Mutex<Option<PyErr>> = Mutex::new(None);
     let report = |done: usize, total: usize| {
         Python::attach(|py| {
-            let result = py.check_signals().and_then(|()| match &progress {
+            let result = match &progress {
                 Some(f) => f.call1(py, (done, total)).map(drop),
                 None => Ok(()),
-            });
+            };
             if let Err(e) = result {
                 cancel.store(true, Ordering::Relaxed);
                 raised.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
@@ -444,7 +445,32 @@ fn detached<T: Send>(
         })
     };
     let opts: &RenderOptions = opts;
-    let result = py.detach(|| work(opts, &report));
+    // The work runs on a thread of its own; this (often the main) thread
+    // waits with the GIL released and looks at Python's signals every 50 ms,
+    // so Ctrl-C is seen even between progress calls.
+    let (done, wait) = mpsc::channel();
+    let wait = Mutex::new(wait);
+    let result = std::thread::scope(|s| {
+        s.spawn(|| {
+            let _ = done.send(work(opts, &report));
+        });
+        loop {
+            match py.detach(|| {
+                wait.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .recv_timeout(Duration::from_millis(50))
+            }) {
+                Ok(result) => return result,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if let Err(e) = py.check_signals() {
+                        cancel.store(true, Ordering::Relaxed);
+                        raised.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Err(Failure::Interrupted),
+            }
+        }
+    });
     if let Some(e) = raised.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(e);
     }

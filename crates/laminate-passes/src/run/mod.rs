@@ -578,12 +578,14 @@ pub fn render_with_progress(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Report, Failure> {
     let mut inputs = load(opts)?;
+    stop_if_cancelled(opts)?;
     if let Some(output) = output {
         guard(opts, output, &inputs.set, inputs.roster.as_ref())?;
     }
     let Some(roster) = inputs.roster.take() else { return Err(inputs.failure()) };
     let (selected, slice) =
         select(opts, &inputs.set, &roster, inputs.since.as_ref(), &mut inputs.found);
+    stop_if_cancelled(opts)?;
     let signing = Signing::load(opts)?;
     let book = FontBook::bundled();
     let stages = Stages::new(opts, &inputs.set, &roster, &signing, book);
@@ -628,9 +630,9 @@ pub fn render_with_progress(
             emit.flush()?;
         }
         progress(passes, selected.len());
-        if opts.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+        if let Err(e) = stop_if_cancelled(opts) {
             drop(emit);
-            return Err(Failure::Interrupted);
+            return Err(e);
         }
     }
     photo_stage.finish();
@@ -652,6 +654,14 @@ pub fn render_with_progress(
         skipped: roster.skipped.clone(),
         unused: roster.unused.clone(),
     })
+}
+
+/// Ends the run (nothing written) once the caller set its cancel flag.
+fn stop_if_cancelled(opts: &RenderOptions) -> Result<(), Failure> {
+    match &opts.cancel {
+        Some(c) if c.load(std::sync::atomic::Ordering::Relaxed) => Err(Failure::Interrupted),
+        _ => Ok(()),
+    }
 }
 
 /// The error for a card that does not fit the sheet, at its entry.
