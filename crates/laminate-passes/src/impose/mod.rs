@@ -660,15 +660,15 @@ mod tests {
         for sheet in [
             a4(),
             SheetSpec::Card,
-            SheetSpec::Stock(crate::impose::stock::find("a4-8up-cr80").unwrap()),
+            SheetSpec::Stock(Arc::new(crate::impose::stock::find("a4-8up-cr80").unwrap().clone())),
         ] {
-            let mut o = opts(sheet);
+            let mut o = opts(sheet.clone());
             o.registration_marks = true;
             o.duplex = Some(Flip::Long);
             if matches!(sheet, SheetSpec::Stock(_)) {
                 o.crop_marks = false;
             }
-            let mut imp = Imposer::new(o);
+            let mut imp = Imposer::new(o.clone());
             let mut sheets = vec![];
             for _ in 0..11 {
                 let f = Frame { size: card, items: vec![], intent: None };

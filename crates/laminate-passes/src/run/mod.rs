@@ -319,13 +319,20 @@ fn check_stock(
                     stock.name, stock.card
                 ),
             };
-            let fitting = opts.stocks.as_ref().map(|c| c.fitting(card, stock, 4)).unwrap_or_default();
+            let fitting =
+                opts.stocks.as_ref().map(|c| c.fitting(card, stock, 4)).unwrap_or_default();
             let hint = if fitting.is_empty() {
                 "pre-cut stock takes only its own card size: choose a stock for this card size (laminate stocks lists them), or plain paper such as --sheet a4".to_string()
             } else {
                 let names: Vec<String> = fitting
                     .iter()
-                    .map(|s| if s.origin == StockOrigin::Laminate { s.name.to_string() } else { s.qualified() })
+                    .map(|s| {
+                        if s.origin == StockOrigin::Laminate {
+                            s.name.to_string()
+                        } else {
+                            s.qualified()
+                        }
+                    })
                     .collect();
                 format!(
                     "pre-cut stock takes only its own card size: stocks for {card} cards: {} (laminate stocks lists them), or plain paper such as --sheet a4",

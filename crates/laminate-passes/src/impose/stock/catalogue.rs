@@ -89,7 +89,12 @@ impl Catalogue {
         let mut stocks: Vec<Arc<Stock>> = STOCKS.iter().cloned().map(Arc::new).collect();
         stocks.extend(pretix_sheets::stocks().into_iter().map(Arc::new));
         stocks.extend(db.stocks.into_iter().map(Arc::new));
-        Catalogue { stocks, unsupported: db.unsupported, problems: db.problems, folders: db.folders }
+        Catalogue {
+            stocks,
+            unsupported: db.unsupported,
+            problems: db.problems,
+            folders: db.folders,
+        }
     }
 
     /// The stock `name` names: a preset, a pretix key or a product's brand
@@ -144,7 +149,9 @@ impl Catalogue {
         let mut scored: Vec<(f64, String)> = self
             .stocks
             .iter()
-            .flat_map(|s| std::iter::once(s.name.to_string()).chain(s.product.as_deref().map(str::to_string)))
+            .flat_map(|s| {
+                std::iter::once(s.name.to_string()).chain(s.product.as_deref().map(str::to_string))
+            })
             .filter_map(|n| {
                 let nk = key(&n);
                 // The part number alone ("l4785") names its products.
@@ -160,7 +167,9 @@ impl Catalogue {
     /// Stocks whose slots take `card`, the nearest to `near` first: on its
     /// paper, of its brand, then by source and name. At most `n`.
     pub fn fitting(&self, card: Size, near: &Stock, n: usize) -> Vec<Arc<Stock>> {
-        let brand = |s: &Stock| key(s.product.as_deref().unwrap_or(&s.name).split(' ').next().unwrap_or(""));
+        let brand = |s: &Stock| {
+            key(s.product.as_deref().unwrap_or(&s.name).split(' ').next().unwrap_or(""))
+        };
         let mut fit: Vec<&Arc<Stock>> = self
             .stocks
             .iter()
@@ -204,7 +213,10 @@ impl Catalogue {
             }
         }
         let sections = [
-            (Origin::Pretix, "pretix's badge sheets (its badge exporter's rendering choices):".to_string()),
+            (
+                Origin::Pretix,
+                "pretix's badge sheets (its badge exporter's rendering choices):".to_string(),
+            ),
             (Origin::Glabels, self.database_heading()),
         ];
         for (origin, heading) in sections {
@@ -244,7 +256,9 @@ impl Catalogue {
         };
         let what = match s.shape {
             Shape::Round => format!("round labels of {} mm", mm2(s.card.w)),
-            Shape::Rect { radius } if radius > 0.0 => format!("labels of {}, corners {} mm", s.card, mm2(radius)),
+            Shape::Rect { radius } if radius > 0.0 => {
+                format!("labels of {}, corners {} mm", s.card, mm2(radius))
+            }
             Shape::Rect { .. } => format!("labels of {}", s.card),
             Shape::Card => format!("cards of {}", s.card),
         };

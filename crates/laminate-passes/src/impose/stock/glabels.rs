@@ -136,9 +136,7 @@ pub fn read(folders: &[PathBuf]) -> Database {
             let root = doc.root_element();
             match root.tag_name().name() {
                 "Glabels-paper-sizes" => read_papers(&doc, &path, &mut papers, &mut db.problems),
-                "Glabels-templates" => {
-                    read_templates(&doc, &path, &mut entries, &mut db.problems)
-                }
+                "Glabels-templates" => read_templates(&doc, &path, &mut entries, &mut db.problems),
                 other => db.problems.push(problem(
                     &doc,
                     root,
@@ -152,7 +150,12 @@ pub fn read(folders: &[PathBuf]) -> Database {
     db
 }
 
-fn problem(doc: &roxmltree::Document, node: roxmltree::Node, path: &Path, message: String) -> Problem {
+fn problem(
+    doc: &roxmltree::Document,
+    node: roxmltree::Node,
+    path: &Path,
+    message: String,
+) -> Problem {
     let pos = doc.text_pos_at(node.range().start);
     Problem { path: path.to_path_buf(), line: pos.row, col: pos.col, message }
 }
@@ -265,7 +268,9 @@ fn label(node: roxmltree::Node) -> Result<Frame, String> {
             // A single `waste` stands for both directions.
             let waste = match node.attribute("waste") {
                 Some(_) => length(node, "waste", Some(0.0))?,
-                None => length(node, "x_waste", Some(0.0))?.min(length(node, "y_waste", Some(0.0))?),
+                None => {
+                    length(node, "x_waste", Some(0.0))?.min(length(node, "y_waste", Some(0.0))?)
+                }
             };
             (Size::new(w, h), Shape::Rect { radius }, waste, None)
         }
@@ -317,10 +322,9 @@ fn label(node: roxmltree::Node) -> Result<Frame, String> {
 fn count_attr(node: roxmltree::Node, name: &str) -> Result<usize, String> {
     match node.attribute(name) {
         None => Ok(1),
-        Some(v) => v
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| format!("{name}=\"{v}\" is not a whole number")),
+        Some(v) => {
+            v.trim().parse::<usize>().map_err(|_| format!("{name}=\"{v}\" is not a whole number"))
+        }
     }
 }
 
@@ -340,9 +344,8 @@ fn length(node: roxmltree::Node, name: &str, default: Option<f64>) -> Result<f64
 /// database has `round="in"`).
 pub fn parse_length(text: &str) -> Option<f64> {
     let t = text.trim();
-    let unit_at = t
-        .find(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
-        .unwrap_or(t.len());
+    let unit_at =
+        t.find(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E').unwrap_or(t.len());
     let (number, unit) = t.split_at(unit_at);
     let per = match unit.trim() {
         "" | "pt" => 1.0,
@@ -383,7 +386,10 @@ fn resolve(entries: Vec<Entry>, papers: &HashMap<String, Size>, db: &mut Databas
             match by_name.get(&(key(&target.brand), key(equiv))) {
                 Some(&i) if steps <= kept.len() => target = kept[i],
                 Some(_) => {
-                    broken = Some(format!("{} {}: its equiv chain goes round in a circle", e.brand, e.part));
+                    broken = Some(format!(
+                        "{} {}: its equiv chain goes round in a circle",
+                        e.brand, e.part
+                    ));
                     break;
                 }
                 None => {
@@ -395,7 +401,8 @@ fn resolve(entries: Vec<Entry>, papers: &HashMap<String, Size>, db: &mut Databas
                 }
             }
         }
-        let here = |message: String| Problem { path: e.path.clone(), line: e.line, col: e.col, message };
+        let here =
+            |message: String| Problem { path: e.path.clone(), line: e.line, col: e.col, message };
         if let Some(message) = broken {
             db.problems.push(here(message));
             continue;
@@ -408,18 +415,20 @@ fn resolve(entries: Vec<Entry>, papers: &HashMap<String, Size>, db: &mut Databas
         }
         let (paper, paper_name) = match &target.paper {
             Paper::Other(size) => (*size, "Other".to_string()),
-            Paper::Id(id) => match papers.get(id).or_else(|| {
-                papers.iter().find(|(k, _)| k.eq_ignore_ascii_case(id)).map(|(_, s)| s)
-            }) {
-                Some(size) => (*size, id.replace('-', " ")),
-                None => {
-                    db.problems.push(Problem {
+            Paper::Id(id) => {
+                match papers.get(id).or_else(|| {
+                    papers.iter().find(|(k, _)| k.eq_ignore_ascii_case(id)).map(|(_, s)| s)
+                }) {
+                    Some(size) => (*size, id.replace('-', " ")),
+                    None => {
+                        db.problems.push(Problem {
                         message: format!("{name}: unknown paper size \"{id}\" (paper-sizes.xml has no such id)"),
                         ..here(String::new())
                     });
-                    continue;
+                        continue;
+                    }
                 }
-            },
+            }
         };
         let file = e.path.display();
         let source = if std::ptr::eq(target, *e) {
@@ -440,5 +449,95 @@ fn resolve(entries: Vec<Entry>, papers: &HashMap<String, Size>, db: &mut Databas
             origin: Origin::Glabels,
             source: Cow::Owned(source),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::to_mm;
+
+    fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        dir
+    }
+
+    const PAPERS: &str = r#"<Glabels-paper-sizes><Paper-size id="A4" pwg_size="iso_a4" width="210mm" height="297mm"/></Glabels-paper-sizes>"#;
+
+    #[test]
+    fn lengths_are_read_as_libglabels_reads_them() {
+        assert_eq!(parse_length("72"), Some(72.0));
+        assert_eq!(parse_length("1in"), Some(72.0));
+        assert!((parse_length(" 2.54 cm ").unwrap() - 72.0).abs() < 1e-9);
+        assert_eq!(parse_length("6pc"), Some(72.0));
+        assert!((parse_length("25.4mm").unwrap() - 72.0).abs() < 1e-9);
+        assert_eq!(parse_length(""), Some(0.0));
+        assert_eq!(parse_length("in"), Some(0.0));
+        assert_eq!(parse_length("3furlong"), None);
+        assert_eq!(parse_length("1e400pt"), None);
+    }
+
+    #[test]
+    fn equivs_follow_chains_in_any_order_and_broken_ones_are_problems() {
+        // T-3 copies T-2, which copies T-1 defined later in the file; T-9
+        // names nothing; C-1 and C-2 copy each other.
+        let dir = folder(&[
+            ("paper-sizes.xml", PAPERS),
+            (
+                "t-templates.xml",
+                r#"<Glabels-templates xmlns="http://glabels.org/xmlns/3.0/">
+  <Template brand="Test" part="T-3" equiv="T-2"/>
+  <Template brand="Test" part="T-2" equiv="T-1"/>
+  <Template name="Test T-1" size="A4" _description="Badges">
+    <Label-rectangle id="0" width="80mm" height="50mm" x_waste="3mm" y_waste="2mm">
+      <Layout nx="2" ny="5" x0="18mm" y0="13mm" dx="95mm" dy="55mm"/>
+    </Label-rectangle>
+  </Template>
+  <Template brand="Test" part="T-9" equiv="T-8"/>
+  <Template brand="Test" part="C-1" equiv="C-2"/>
+  <Template brand="Test" part="C-2" equiv="C-1"/>
+</Glabels-templates>"#,
+            ),
+        ]);
+        let db = read(&[dir.path().to_path_buf()]);
+        let names: Vec<&str> = db.stocks.iter().map(|s| &*s.name).collect();
+        assert_eq!(names, ["Test T-3", "Test T-2", "Test T-1"]);
+        assert!(db.stocks.iter().all(|s| s.layouts == db.stocks[2].layouts));
+        assert_eq!(db.stocks[0].description, "Badges");
+        assert!((to_mm(db.stocks[0].waste.unwrap()) - 2.0).abs() < 1e-9);
+        let lines: Vec<(u32, &str)> =
+            db.problems.iter().map(|p| (p.line, p.message.as_str())).collect();
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert_eq!(lines[0], (9, "Test T-9: equiv=\"T-8\" names no Test product"));
+        assert!(lines[1].1.contains("goes round in a circle"), "{lines:?}");
+    }
+
+    #[test]
+    fn a_broken_file_is_a_problem_and_the_first_folder_wins() {
+        let good = r#"<Glabels-templates>
+  <Template brand="Test" part="R-1" size="Other" width="100mm" height="100mm">
+    <Label-round id="0" radius="20mm" waste="1mm"><Layout nx="2" ny="1" x0="5mm" y0="5mm" dx="50mm"/></Label-round>
+  </Template>
+</Glabels-templates>"#;
+        let first = folder(&[
+            ("a-templates.xml", good),
+            ("b-templates.xml", "<Glabels-templates>\n<Template"),
+        ]);
+        let second =
+            folder(&[("c-templates.xml", &good.replace("radius=\"20mm\"", "radius=\"10mm\""))]);
+        let db = read(&[first.path().to_path_buf(), second.path().to_path_buf()]);
+        assert_eq!(db.stocks.len(), 1);
+        assert!((to_mm(db.stocks[0].card.w) - 40.0).abs() < 1e-9);
+        assert_eq!(db.stocks[0].shape, Shape::Round);
+        assert_eq!(db.problems.len(), 1);
+        assert!(
+            db.problems[0].to_string().contains("b-templates.xml:1:1: not XML"),
+            "{}",
+            db.problems[0]
+        );
+        assert_eq!(db.folders.len(), 2);
     }
 }

@@ -18,8 +18,6 @@ use std::borrow::Cow;
 use crate::frame::Point;
 use crate::units::{mm, Size, PT_PER_MM};
 
-
-
 /// Points per inch.
 const IN: f64 = 72.0;
 
@@ -82,7 +80,15 @@ pub struct Layout {
 
 /// A grid of `cols` by `rows` cards of `card`, the first `left` and `top`
 /// from the paper's edges, `gutter_x` and `gutter_y` between them (pt).
-const fn grid(card: Size, cols: usize, rows: usize, left: f64, top: f64, gutter_x: f64, gutter_y: f64) -> Layout {
+const fn grid(
+    card: Size,
+    cols: usize,
+    rows: usize,
+    left: f64,
+    top: f64,
+    gutter_x: f64,
+    gutter_y: f64,
+) -> Layout {
     Layout { nx: cols, ny: rows, x0: left, y0: top, dx: card.w + gutter_x, dy: card.h + gutter_y }
 }
 
@@ -191,7 +197,15 @@ pub const STOCKS: &[Stock] = &[
         "A4 sticker sheet with 10 stick-on passes of 80 x 50 mm, cut along --cut-contour",
         (A4, "A4"),
         STICKY,
-        &[grid(STICKY, 2, 5, 20.0 * PT_PER_MM, 11.5 * PT_PER_MM, 10.0 * PT_PER_MM, 6.0 * PT_PER_MM)],
+        &[grid(
+            STICKY,
+            2,
+            5,
+            20.0 * PT_PER_MM,
+            11.5 * PT_PER_MM,
+            10.0 * PT_PER_MM,
+            6.0 * PT_PER_MM,
+        )],
         "laminate's layout",
     ),
     // Avery 5392 insertable name badges, 4 x 3 in, 6 per Letter sheet:
@@ -372,13 +386,19 @@ impl Stock {
     /// From the paper's right edge to the last column, in pt (presets).
     pub fn right(&self) -> f64 {
         let g = self.grid();
-        self.paper.w - g.x0 - g.nx as f64 * self.card.w - g.nx.saturating_sub(1) as f64 * (g.dx - self.card.w)
+        self.paper.w
+            - g.x0
+            - g.nx as f64 * self.card.w
+            - g.nx.saturating_sub(1) as f64 * (g.dx - self.card.w)
     }
 
     /// From the paper's bottom edge to the last row, in pt (presets).
     pub fn bottom(&self) -> f64 {
         let g = self.grid();
-        self.paper.h - g.y0 - g.ny as f64 * self.card.h - g.ny.saturating_sub(1) as f64 * (g.dy - self.card.h)
+        self.paper.h
+            - g.y0
+            - g.ny as f64 * self.card.h
+            - g.ny.saturating_sub(1) as f64 * (g.dy - self.card.h)
     }
 }
 
