@@ -7,7 +7,7 @@
 mod util;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use util::{have, have_helper, laminate_in, root, temp};
@@ -63,8 +63,16 @@ fn check_geometry(dir: &Path, sheet: &str, card: &str, n: usize, brand: &str, pa
     let run = laminate_in(
         dir,
         &[
-            "render", &roster, "--templates", &templates, "--sheet", sheet, "--cut-contour",
-            "-o", "g.pdf", "--quiet",
+            "render",
+            &roster,
+            "--templates",
+            &templates,
+            "--sheet",
+            sheet,
+            "--cut-contour",
+            "-o",
+            "g.pdf",
+            "--quiet",
         ],
         &[],
     );
@@ -118,10 +126,28 @@ fn first_sheet(dump: &str) -> (String, Vec<(f64, f64)>) {
 
 /// Renders `n` sticky passes of `card` on `sheet` with `args` and `env`;
 /// the run and the dump.
-fn render(dir: &Path, sheet: &str, card: &str, n: usize, args: &[&str], env: &[(&str, &str)]) -> (util::Run, String) {
+fn render(
+    dir: &Path,
+    sheet: &str,
+    card: &str,
+    n: usize,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (util::Run, String) {
     let (templates, roster) = sticky_run(dir, card, n);
     let _ = fs::remove_file(dir.join("d.txt"));
-    let mut all = vec!["render", &roster, "--templates", &templates, "--sheet", sheet, "-o", "o.pdf", "--dump", "d.txt"];
+    let mut all = vec![
+        "render",
+        &roster,
+        "--templates",
+        &templates,
+        "--sheet",
+        sheet,
+        "-o",
+        "o.pdf",
+        "--dump",
+        "d.txt",
+    ];
     all.extend_from_slice(args);
     let run = laminate_in(dir, &all, env);
     let dump = fs::read_to_string(dir.join("d.txt")).unwrap_or_default();
@@ -146,7 +172,10 @@ fn an_equiv_is_its_product_under_another_name() {
     let (line, l4785) = first_sheet(&dump);
     assert_eq!(l4787, l4785);
     // 18 mm from the left, 13 mm from the top of A4.
-    assert!((l4785[0].0 - 18.0).abs() < 0.01 && (l4785[0].1 - (297.0 - 13.0 - 50.0)).abs() < 0.01, "{l4785:?}");
+    assert!(
+        (l4785[0].0 - 18.0).abs() < 0.01 && (l4785[0].1 - (297.0 - 13.0 - 50.0)).abs() < 0.01,
+        "{l4785:?}"
+    );
     // The bleed box is the trim grown by 2.5 mm (7.09 pt).
     assert!(line.contains("bleed=[43.94 "), "{line}");
 }
@@ -217,18 +246,37 @@ fn a_broken_database_file_warns_and_the_others_load() {
     let list = laminate_in(d, &["stocks", "--stock-db", &db_arg, "test"], &env);
     assert_eq!(list.status, 0, "{}", list.stderr);
     assert!(list.stderr.contains("broken-templates.xml:4:1: "), "{}", list.stderr);
-    assert!(list.stderr.contains("mine-templates.xml:9:3: Test T-3: width=\"200furlong\" is not a length"), "{}", list.stderr);
+    assert!(
+        list.stderr
+            .contains("mine-templates.xml:9:3: Test T-3: width=\"200furlong\" is not a length"),
+        "{}",
+        list.stderr
+    );
     assert!(list.stdout.contains("Test T-1: Test badges"), "{}", list.stdout);
     assert!(list.stdout.contains("Test T-2: Test badges"), "{}", list.stdout);
-    assert!(!list.stdout.contains("Test B-1") && !list.stdout.contains("Test T-3"), "{}", list.stdout);
+    assert!(
+        !list.stdout.contains("Test B-1") && !list.stdout.contains("Test T-3"),
+        "{}",
+        list.stdout
+    );
     // The good product prints: 10 mm from the left, 5 mm from the top of a 120 mm high sheet.
     let (run, dump) = render(d, "test t-2", "80x50mm", 4, &["--stock-db", &db_arg], &env);
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(run.stderr.contains("broken-templates.xml:4:1"), "{}", run.stderr);
     let (_, cards) = first_sheet(&dump);
-    assert!((cards[0].0 - 10.0).abs() < 0.01 && (cards[0].1 - (120.0 - 5.0 - 50.0)).abs() < 0.01, "{cards:?}");
+    assert!(
+        (cards[0].0 - 10.0).abs() < 0.01 && (cards[0].1 - (120.0 - 5.0 - 50.0)).abs() < 0.01,
+        "{cards:?}"
+    );
     // LAMINATE_STOCKS names database folders too.
-    let (run, _) = render(d, "Test T-1", "80x50mm", 1, &[], &[("XDG_DATA_DIRS", "/nonexistent"), ("LAMINATE_STOCKS", &db_arg)]);
+    let (run, _) = render(
+        d,
+        "Test T-1",
+        "80x50mm",
+        1,
+        &[],
+        &[("XDG_DATA_DIRS", "/nonexistent"), ("LAMINATE_STOCKS", &db_arg)],
+    );
     assert_eq!(run.status, 0, "{}", run.stderr);
 }
 
@@ -243,14 +291,22 @@ fn without_a_database_the_presets_and_pretix_sheets_still_work() {
     let list = laminate_in(d, &["stocks"], &env);
     assert_eq!(list.status, 0, "{}", list.stderr);
     assert!(list.stdout.starts_with("Stock presets (pre-cut"), "{}", list.stdout);
-    assert!(list.stdout.contains("avery_80x50: pretix's badge sheet \"Avery Zweckform 80 x 50 mm (L4785)\""), "{}", list.stdout);
+    assert!(
+        list.stdout
+            .contains("avery_80x50: pretix's badge sheet \"Avery Zweckform 80 x 50 mm (L4785)\""),
+        "{}",
+        list.stdout
+    );
     assert!(list.stdout.contains("gLabels' product database: not found"), "{}", list.stdout);
     for sheet in ["avery_80x50", "pretix:avery_80x50", "Avery L4785", "herma 4412"] {
         let (run, dump) = render(d, sheet, "80x50mm", 10, &[], &env);
         assert_eq!(run.status, 0, "{sheet}: {}", run.stderr);
         // pretix: 17.5 mm from the left, 13.5 mm from the bottom, 95 and 55 mm apart.
         let (_, cards) = first_sheet(&dump);
-        assert!((cards[0].0 - 17.5).abs() < 0.01 && (cards[8].1 - 13.5).abs() < 0.01, "{sheet}: {cards:?}");
+        assert!(
+            (cards[0].0 - 17.5).abs() < 0.01 && (cards[8].1 - 13.5).abs() < 0.01,
+            "{sheet}: {cards:?}"
+        );
         assert!((cards[1].0 - cards[0].0 - 95.0).abs() < 0.01, "{sheet}: {cards:?}");
     }
     // Without gLabels, Avery L4784 is pretix's 63.5 x 29.6 mm label, 27 to a sheet.
@@ -275,7 +331,11 @@ fn a_name_two_sources_disagree_on_is_an_error_with_both_names() {
     let d = dir.path();
     let (run, _) = render(d, "Avery L4784", "80x50mm", 1, &[], &[]);
     assert_eq!(run.status, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("pretix:avery_63x29") && run.stderr.contains("glabels:Avery L4784"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("pretix:avery_63x29") && run.stderr.contains("glabels:Avery L4784"),
+        "{}",
+        run.stderr
+    );
     let (run, _) = render(d, "glabels:Avery L4784", "80x50mm", 1, &[], &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     let (run, _) = render(d, "pretix:avery_63x29", "63.5x29.6mm", 1, &[], &[]);
@@ -295,7 +355,12 @@ fn stocks_lists_and_filters_every_source() {
     assert!(all.stdout.contains("\ngLabels' product database ("), "{}", &all.stdout[..2000]);
     let run = laminate_in(dir.path(), &["stocks", "avery", "badge"], &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    for want in ["Avery L4785: Self-Adhesive Name Badges", "Avery 5395: Name Badge Labels", "avery_80x50: ", "avery-5392: "] {
+    for want in [
+        "Avery L4785: Self-Adhesive Name Badges",
+        "Avery 5395: Name Badge Labels",
+        "avery_80x50: ",
+        "avery-5392: ",
+    ] {
         assert!(run.stdout.contains(want), "{want}:\n{}", run.stdout);
     }
     assert!(!run.stdout.contains("Herma") && !run.stdout.contains("a4-8up-cr80"), "{}", run.stdout);
