@@ -153,23 +153,39 @@ pub struct RunArgs {
     pub pdfx: super::pdfx::PdfxArgs,
 }
 
+/// The render options of `run`, printing their warnings; a `--sheet` that
+/// is no sheet ends the command as clap's own errors do.
 pub fn options(run: &RunArgs) -> RenderOptions {
-    let (sheet, stocks) = sheet(&run.sheet, &run.stock_db);
-    let (bleed, warning) = laminate_passes::fit_bleed(&sheet, run.bleed);
-    if let Some(w) = warning {
-        say!("laminate: warning: {w}");
+    match try_options(run) {
+        Ok((opts, warnings)) => {
+            for w in warnings {
+                say!("laminate: warning: {w}");
+            }
+            opts
+        }
+        Err(e) => e.exit(),
     }
+}
+
+/// The render options of `run` and the warnings about them, or the
+/// command-line error of a `--sheet` that is no sheet; prints nothing (the
+/// Python module calls it).
+pub fn try_options(run: &RunArgs) -> Result<(RenderOptions, Vec<String>), clap::Error> {
+    let mut warnings = Vec::new();
+    let (sheet, stocks) = sheet(&run.sheet, &run.stock_db)?;
+    let (bleed, warning) = laminate_passes::fit_bleed(&sheet, run.bleed);
+    warnings.extend(warning.map(|w| w.to_string()));
     // Reproducible builds convention: https://reproducible-builds.org/specs/source-date-epoch/
     let epoch = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) => s.trim().parse().unwrap_or_else(|_| {
-            say!(
-                "laminate: warning: SOURCE_DATE_EPOCH={s:?} is not a number of seconds; using 0 (1970-01-01)"
-            );
+            warnings.push(format!(
+                "SOURCE_DATE_EPOCH={s:?} is not a number of seconds; using 0 (1970-01-01)"
+            ));
             0
         }),
         Err(_) => 0,
     };
-    RenderOptions {
+    let opts = RenderOptions {
         roster: run.roster.clone(),
         templates: run.templates.clone(),
         sheet,
@@ -214,7 +230,8 @@ pub fn options(run: &RunArgs) -> RenderOptions {
         template_files: None,
         memory: None,
         cancel: None,
-    }
+    };
+    Ok((opts, warnings))
 }
 
 /// Reads `--sheet`: a paper, `card`, `WxH` or preset as such; any other
@@ -225,18 +242,17 @@ pub fn options(run: &RunArgs) -> RenderOptions {
 pub fn sheet(
     text: &str,
     stock_db: &[PathBuf],
-) -> (laminate_passes::impose::SheetSpec, Option<Arc<Catalogue>>) {
+) -> Result<(laminate_passes::impose::SheetSpec, Option<Arc<Catalogue>>), clap::Error> {
     if let Ok(sheet) = laminate_passes::parse_sheet(text) {
-        return (sheet, None);
+        return Ok((sheet, None));
     }
     let catalogue = super::stocks::load(stock_db);
     match laminate_passes::find_sheet(text, &catalogue) {
-        Ok(sheet) => (sheet, Some(Arc::new(catalogue))),
-        Err(why) => clap::Error::raw(
+        Ok(sheet) => Ok((sheet, Some(Arc::new(catalogue)))),
+        Err(why) => Err(clap::Error::raw(
             clap::error::ErrorKind::ValueValidation,
             format!("invalid value '{text}' for '--sheet <SHEET>': {why}\n"),
-        )
-        .exit(),
+        )),
     }
 }
 
