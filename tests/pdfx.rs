@@ -546,7 +546,8 @@ fn a_photo_patch_converts_like_imagecms_within_delta_e_2() {
     // Guards the photo conversion the photo stage calls: a patch of sRGB
     // pixels (ramps of every hue, greys, skin tones) through
     // OutputIntent::photo_to_cmyk agrees with ImageCms pixel by pixel.
-    if !have_python_modules(&["PIL.ImageCms"]) {
+    // pdfx_colour.py imports pikepdf as well, for either command.
+    if !have_python_modules(&["pikepdf", "PIL.ImageCms"]) {
         return;
     }
     let mut rgb = Vec::new();
