@@ -139,7 +139,7 @@ fn every_qr_code_decodes_from_a_300_dpi_render() {
             .collect();
         pages.sort();
         for page in &pages {
-            decoded.extend(util::zbarimg(&page));
+            decoded.extend(util::zbarimg(page));
             fs::remove_file(page).unwrap();
         }
         let r = roster(sample);

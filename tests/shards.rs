@@ -134,10 +134,12 @@ fn catalog(pdf: &Path) -> (serde_json::Value, serde_json::Map<String, serde_json
     (objs[&root].clone(), objs)
 }
 
-/// The catalog's layers by name, and for each page the layers its
-/// Security and CutContour properties point at (None for a page without
-/// /Properties).
-fn layers(pdf: &Path) -> (Vec<(String, String)>, Vec<Option<Vec<String>>>) {
+/// The layers a page's Security and CutContour properties point at, sorted;
+/// None for a page without /Properties.
+type PageLayers = Option<Vec<String>>;
+
+/// The catalog's layers by name (with their references), and each page's.
+fn layers(pdf: &Path) -> (Vec<(String, String)>, Vec<PageLayers>) {
     let (cat, objs) = catalog(pdf);
     let cat = &cat;
     let ocgs: Vec<(String, String)> = cat["/OCProperties"]["/OCGs"]
