@@ -32,7 +32,8 @@ fn with<'a>(head: &[&'a str], args: &[&'a str]) -> Vec<&'a str> {
     [head, args].concat()
 }
 
-/// Every file below `dir` with its bytes, sorted by path.
+/// Every file below `dir` with its bytes, sorted by path. A file that cannot
+/// be read (a link whose target went, say) fails the test.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     let mut todo = vec![dir.to_path_buf()];
@@ -42,7 +43,8 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             if path.symlink_metadata().unwrap().is_dir() {
                 todo.push(path);
             } else {
-                let bytes = fs::read(&path).unwrap_or_default();
+                let bytes = fs::read(&path)
+                    .unwrap_or_else(|e| panic!("{}: cannot be read: {e}", path.display()));
                 out.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
             }
         }

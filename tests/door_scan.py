@@ -12,6 +12,12 @@ first try.
 Prints one line a page, `NAME<TAB>TEXT` (or `NAME<TAB>-` when nothing was
 read), then `read N of M`. Exit status 0 whatever was read: the Rust test
 decides what is good enough.
+
+    door_scan.py [--clean] FOLDER [SAVE_FOLDER]
+
+--clean reads the pages as rendered, without degrading them: the test
+compares the two to show that degrading can make a code unreadable.
+SAVE_FOLDER, if given, receives each frame as read (a JPEG a page).
 """
 
 import io
@@ -54,12 +60,15 @@ def degrade(img, seed):
 
 
 def main():
-    folder = Path(sys.argv[1])
-    save = Path(sys.argv[2]) if len(sys.argv) > 2 else None
+    args = sys.argv[1:]
+    clean = "--clean" in args
+    args = [a for a in args if a != "--clean"]
+    folder = Path(args[0])
+    save = Path(args[1]) if len(args) > 1 else None
     pages = sorted(folder.glob("*.png"))
     read = 0
     for i, page in enumerate(pages):
-        frame = degrade(Image.open(page), 1000 + i)
+        frame = Image.open(page) if clean else degrade(Image.open(page), 1000 + i)
         if save:
             frame.save(save / (page.stem + ".jpg"))
         codes = zxingcpp.read_barcodes(frame, formats=zxingcpp.BarcodeFormat.QRCode)

@@ -10,7 +10,7 @@ use std::fs;
 
 use laminate_passes::diag::FileId;
 use unicode_properties::UnicodeGeneralCategory;
-use util::{have, have_helper, laminate_in, root, temp, tool};
+use util::{have, have_helper, laminate_in, root, temp, tool, tool_may_fail};
 
 /// How a name came back from an engine.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -62,7 +62,9 @@ const PDFJS: &str = ".test-tools/node_modules";
 fn have_engines() -> bool {
     let tools = [have("pdftotext"), have("mutool"), have("python3"), have("node")];
     let helpers = [
-        have_helper("pypdfium2", || tool("python3", &["-c", "import pypdfium2"]).0),
+        have_helper("pypdfium2", || {
+            tool_may_fail("python3", &["-c", "import pypdfium2"]).status == 0
+        }),
         have_helper("pdfjs-dist", || {
             root().join(PDFJS).join("pdfjs-dist/legacy/build/pdf.mjs").exists()
         }),
@@ -93,6 +95,16 @@ fn engines(pdf: &str) -> Vec<(&'static str, String)> {
     // Quiet, so its warnings do not mix with the text; pages end in form feeds.
     let mupdf = run("mutool", &["draw", "-q", "-F", "txt", "-o", "-", pdf], &[]);
     vec![("poppler", poppler), ("PDFium", pdfium), ("pdf.js", pdfjs), ("MuPDF", mupdf)]
+}
+
+/// An engine's text split into its pages (each ends in a form feed, which
+/// MuPDF follows with a newline); the test fails unless there are `n`.
+fn split_pages(engine: &str, text: &str, n: usize) -> Vec<String> {
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    let after = pages.pop().unwrap_or_default();
+    assert!(after.trim().is_empty(), "{engine}: the text does not end in a form feed: {after:?}");
+    assert_eq!(pages.len(), n, "{engine}: {} pages, not {n}", pages.len());
+    pages
 }
 
 /// A page's text as one line: whitespace runs made one space, and left out
@@ -186,11 +198,11 @@ fn names_with_combining_marks_extract_as_written_in_four_engines() {
     let mut inexact = Vec::new();
     let mut surprises = Vec::new();
     for (engine, text) in engines(&pdf) {
-        let pages: Vec<&str> = text.split('\u{c}').collect();
-        for (n, e) in entries.iter().enumerate() {
+        let pages = split_pages(engine, &text, entries.len());
+        for (e, page) in entries.iter().zip(&pages) {
             let script = e.id.split('-').next().unwrap();
             let count = counts.entry((script, engine)).or_default();
-            let got = normalised(pages.get(n).copied().unwrap_or(""));
+            let got = normalised(page);
             let how = read(&got, &e.name);
             let expected = NOT_EXACT
                 .iter()
@@ -227,8 +239,8 @@ fn names_with_combining_marks_extract_as_written_in_four_engines() {
     assert!(surprises.is_empty(), "{table}\n{}", surprises.join("\n"));
 
     // The reading font's two dictionaries share their CIDFont: a valid file.
-    let (ok, stdout, stderr) = tool("qpdf", &["--check", &pdf]);
-    assert!(ok && stdout.contains("No syntax or stream encoding errors"), "{stdout}{stderr}");
+    let stdout = tool("qpdf", &["--check", &pdf]);
+    assert!(stdout.contains("No syntax or stream encoding errors"), "{stdout}");
 }
 
 /// How a locale writes a full name.
@@ -365,6 +377,10 @@ const LOCALES: &[(&str, Order, &[&str], &[&str])] = &[
     ),
 ];
 
+/// How many of the 420 names PDFium gives back with the stacked marks of a
+/// letter in another order (canonically equivalent), on either card.
+const EQUIVALENT: usize = 34;
+
 /// True when some letter of the name carries two or more marks in a row
 /// (what PDFium may give back in the other order).
 fn stacked(name: &str) -> bool {
@@ -407,6 +423,7 @@ fn four_hundred_names_in_twenty_one_locales_extract_as_written() {
     let templates = root().join("tests/marks/templates").display().to_string();
     let mut table = String::from("names not read back as written, per locale and engine\n");
     let mut wrong = Vec::new();
+    let mut counted = Vec::new();
     for pass in ["guest", "labelled"] {
         let mut roster = String::from(
             "event: { name: Names, venue: Anywhere, starts: 2026-09-18, ends: 2026-09-18 }\npasses:\n",
@@ -425,9 +442,9 @@ fn four_hundred_names_in_twenty_one_locales_extract_as_written() {
         let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
         let (mut equivalent, mut swapped) = (0, 0);
         for (engine, text) in engines(&pdf) {
-            let pages: Vec<&str> = text.split('\u{c}').collect();
-            for (n, (locale, name)) in names.iter().enumerate() {
-                let page = normalised(pages.get(n).copied().unwrap_or(""));
+            let pages = split_pages(engine, &text, names.len());
+            for ((locale, name), page) in names.iter().zip(&pages) {
+                let page = normalised(page);
                 // The labelled card's page holds more than the name.
                 let got = if pass == "guest" { page } else { found(&page, name) };
                 let count = counts.entry((locale, engine)).or_default();
@@ -436,7 +453,7 @@ fn four_hundred_names_in_twenty_one_locales_extract_as_written() {
                     Read::Equivalent if engine == "PDFium" && stacked(name) => equivalent += 1,
                     _ if engine == "poppler"
                         && pass == "labelled"
-                        && got == parts_swapped(name) =>
+                        && parts_swapped(name).is_some_and(|s| s == got) =>
                     {
                         swapped += 1
                     }
@@ -464,9 +481,18 @@ fn four_hundred_names_in_twenty_one_locales_extract_as_written() {
             "PDFium gave {equivalent} names with stacked marks in another order; poppler gave \
              {swapped} hyphenated right-to-left names last part first\n"
         ));
+        // The two allowances are counted, not taken on trust: PDFium's order
+        // of stacked marks in the names that have them, and on the labelled
+        // cards poppler's order of the parts of the 5 hyphenated Hebrew names
+        // (the 5 given names with בֶּן-גּוּרְיוֹן).
+        let want = if pass == "labelled" { (EQUIVALENT, 5) } else { (EQUIVALENT, 0) };
+        counted.push((pass, (equivalent, swapped), want));
     }
     eprintln!("{table}");
     assert!(wrong.is_empty(), "{table}\n{}", wrong.join("\n"));
+    for (pass, got, want) in counted {
+        assert_eq!(got, want, "{pass} cards: (stacked marks reordered, parts swapped)\n{table}");
+    }
 }
 
 /// The name as `page` has it: the name itself, or failing that what stands
@@ -482,15 +508,15 @@ fn found(page: &str, name: &str) -> String {
 }
 
 /// A right-to-left name with its hyphen-separated parts in reverse order:
-/// "דוד בן-גוריון" as "גוריון-דוד בן".
-fn parts_swapped(name: &str) -> String {
+/// "דוד בן-גוריון" as "גוריון-דוד בן"; None for any other name.
+fn parts_swapped(name: &str) -> Option<String> {
     let rtl = name.chars().any(|c| ('\u{0590}'..='\u{08ff}').contains(&c));
     if !rtl || !name.contains('-') {
-        return String::new();
+        return None;
     }
     let mut parts: Vec<&str> = name.split('-').collect();
     parts.reverse();
-    parts.join("-")
+    Some(parts.join("-"))
 }
 
 /// Where `--dump` puts the text `name` on its card: its x in pt.

@@ -50,15 +50,13 @@ fn a_signed_08_to_17_pass_scans_at_300_dpi_and_is_refused_outside_its_hours() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     let manifest = fs::read_to_string(d.join("m.csv")).unwrap();
     assert!(manifest.contains("NLF-0101,Sam Okafor,load-in,2027-06-18 08:00,2027-06-18 17:00,"));
-    let (_, text, _) = tool("pdftotext", &[&d.join("o.pdf").display().to_string(), "-"]);
+    let text = tool("pdftotext", &[&d.join("o.pdf").display().to_string(), "-"]);
     assert!(text.contains("18 Jun 2027 08:00 – 17:00"), "the crew pass prints its hours: {text}");
     assert!(text.contains("08:00 – 17:00"), "the load-in pass prints its hours: {text}");
 
     let prefix = d.join("p").display().to_string();
-    assert!(
-        tool("pdftoppm", &["-r", "300", "-png", &d.join("o.pdf").display().to_string(), &prefix]).0
-    );
-    let (_, out, _) = tool("zbarimg", &["-q", "--raw", &format!("{prefix}-1.png")]);
+    tool("pdftoppm", &["-r", "300", "-png", &d.join("o.pdf").display().to_string(), &prefix]);
+    let out = tool("zbarimg", &["-q", "--raw", &format!("{prefix}-1.png")]);
     let mut payloads: Vec<&str> = out.lines().collect();
     payloads.sort();
     assert_eq!(payloads.len(), 2, "{out}");
@@ -111,10 +109,8 @@ fn a_one_day_pass_may_run_past_midnight_with_hours_but_not_for_two_days() {
     let run = laminate_in(d, &["render", "r.yaml", "-o", "o.pdf", "--key", "k", "--quiet"], &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     let prefix = d.join("p").display().to_string();
-    assert!(
-        tool("pdftoppm", &["-r", "300", "-png", &d.join("o.pdf").display().to_string(), &prefix]).0
-    );
-    let (_, out, _) = tool("zbarimg", &["-q", "--raw", &format!("{prefix}-1.png")]);
+    tool("pdftoppm", &["-r", "300", "-png", &d.join("o.pdf").display().to_string(), &prefix]);
+    let out = tool("zbarimg", &["-q", "--raw", &format!("{prefix}-1.png")]);
     let payload = out.trim();
     assert!(payload.starts_with("L2:NLF2027:NLF-0201:LOAD-IN:202706202100:300:+60:"), "{payload}");
     assert_eq!(verify_at(d, payload, "--at", "2027-06-21 02:30").status, 0);
@@ -151,8 +147,7 @@ fn hours_a_pass_type_does_not_print_are_a_warning_and_the_day_pass_prints_them()
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     if have("pdftotext") {
-        let (ok, text, _) = tool("pdftotext", &[&d.join("o.pdf").display().to_string(), "-"]);
-        assert!(ok);
+        let text = tool("pdftotext", &[&d.join("o.pdf").display().to_string(), "-"]);
         assert!(text.contains("Saturday 19 June 2027 10:00 – 18:00"), "{text}");
     }
     // A pass type of one's own that shows the date alone: a warning at the
@@ -315,10 +310,8 @@ fn readme_vector_with_hours_is_what_laminate_prints_and_verifies_at_the_door() {
     let run = laminate_in(d, &["render", "r.yaml", "-o", "o.pdf", "--key", "k", "--quiet"], &[]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     let prefix = d.join("p").display().to_string();
-    assert!(
-        tool("pdftoppm", &["-r", "300", "-png", &d.join("o.pdf").display().to_string(), &prefix]).0
-    );
-    let (_, out, _) = tool("zbarimg", &["-q", "--raw", &format!("{prefix}-1.png")]);
+    tool("pdftoppm", &["-r", "300", "-png", &d.join("o.pdf").display().to_string(), &prefix]);
+    let out = tool("zbarimg", &["-q", "--raw", &format!("{prefix}-1.png")]);
     assert_eq!(out.trim(), payload, "the printed code carries the README's payload");
     let v = verify_at(d, &payload, "--at", "2027-06-18 12:00");
     assert_eq!(v.status, 0, "{}{}", v.stdout, v.stderr);
@@ -360,7 +353,9 @@ fn door_roster(n: usize) -> String {
 
 // Guards the door scan (issue 13): every signed code of the built-in card
 // must read on the first try from a 150 dpi phone-like frame. Before the QR
-// box grew to 28 mm, 10 of these 120 passes were missed.
+// box grew to 28 mm, 10 of these 120 passes were missed. And the frames are
+// degraded for real: at 100 dpi the first 30 codes all read as rendered, and
+// the degraded frames of the same pages miss most of them.
 #[test]
 fn every_signed_code_reads_from_a_degraded_150_dpi_frame() {
     if !have("pdftoppm") || !have_python_modules(&["zxingcpp", "PIL", "numpy"]) {
@@ -378,10 +373,9 @@ fn every_signed_code_reads_from_a_degraded_150_dpi_frame() {
     fs::create_dir(d.join("png")).unwrap();
     let prefix = d.join("png").join("p").display().to_string();
     let pdf = d.join("o.pdf").display().to_string();
-    assert!(tool("pdftoppm", &["-r", "150", "-gray", "-png", &pdf, &prefix]).0);
+    tool("pdftoppm", &["-r", "150", "-gray", "-png", &pdf, &prefix]);
     let script = root().join("tests").join("door_scan.py").display().to_string();
-    let (ok, out, err) = tool("python3", &[&script, &d.join("png").display().to_string()]);
-    assert!(ok, "{err}");
+    let out = tool("python3", &[&script, &d.join("png").display().to_string()]);
     let key = laminate_passes::resolve::sign::load_public_key(&d.join("k.pub")).unwrap();
     let none = laminate_passes::resolve::sign::Revocations::default();
     let mut versions = std::collections::BTreeMap::new();
@@ -407,4 +401,19 @@ fn every_signed_code_reads_from_a_degraded_150_dpi_frame() {
     }
     assert!(missed.is_empty(), "not read on the first try: pages {missed:?}\n{out}");
     assert!(versions.keys().all(|v| (6..=8).contains(v)), "{versions:?}");
+
+    // The check can fail: degraded frames are harder to read than pages. At
+    // 100 dpi (1.9 to 2.2 pixels a module) every code of the first 30 pages
+    // reads as rendered; degraded, 1 of the 30 did when this was written.
+    fs::create_dir(d.join("low")).unwrap();
+    let prefix = d.join("low").join("p").display().to_string();
+    tool("pdftoppm", &["-r", "100", "-l", "30", "-gray", "-png", &pdf, &prefix]);
+    let low = d.join("low").display().to_string();
+    let read =
+        |out: String| out.lines().filter(|l| l.contains('\t') && !l.ends_with("\t-")).count();
+    let clean = read(tool("python3", &[&script, "--clean", &low]));
+    let degraded = read(tool("python3", &[&script, &low]));
+    eprintln!("at 100 dpi: {clean} of 30 read as rendered, {degraded} degraded");
+    assert_eq!(clean, 30, "the pages as rendered");
+    assert!(degraded <= 15, "degrading the frames hardly matters: {degraded} of 30 read");
 }

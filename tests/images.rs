@@ -103,8 +103,7 @@ fn an_svg_logo_is_drawn_as_vector_in_every_renderer() {
     let run = render(d);
     assert_eq!(run.status, 0, "{}", run.stderr);
     let pdf = d.join("out.pdf").display().to_string();
-    let (ok, list, err) = tool("pdfimages", &["-list", &pdf]);
-    assert!(ok, "{err}");
+    let list = tool("pdfimages", &["-list", &pdf]);
     assert_eq!(list.lines().count(), 2, "the PDF has raster images:\n{list}");
     // The card page has 6.5 mm of bleed and marks around the card; the
     // block's centre is at (20, 17) mm on the card, so (26.5, 23.5) mm.
@@ -146,8 +145,7 @@ fn an_svg_logo_is_drawn_as_vector_in_every_renderer() {
             "mu.pgm",
         ),
     ];
-    for (who, (ok, _, err), file) in renders {
-        assert!(ok, "{who}: {err}");
+    for (who, _, file) in renders {
         let img = pgm(&d.join(file));
         let logo = darkness(&img, 100.0, 26.5, 23.5, 8.0);
         let text = darkness(&img, 100.0, 26.5, 32.5, 3.0);

@@ -409,12 +409,9 @@ fn preview_is_the_page_at_the_dpi_and_its_qr_decodes() {
         format!("laminate: wrote pass.png: pass NLF-0003, {pw} x {ph} px at 300 dpi\n")
     );
     if have("zbarimg") {
-        let (ok, out, err) =
-            tool("zbarimg", &["-q", "--raw", &d.join("pass.png").display().to_string()]);
-        assert!(ok, "{err}");
         assert_eq!(
-            out.trim(),
-            "L1:NLF2026:NLF-0003:CREW:20260710:20260712:STAGE+BACKSTAGE+LOADING:0:U"
+            util::zbarimg(&d.join("pass.png")),
+            ["L1:NLF2026:NLF-0003:CREW:20260710:20260712:STAGE+BACKSTAGE+LOADING:0:U"]
         );
     }
     // Without --id: the first A4 sheet (210 x 297 mm) at 100 dpi.
@@ -517,8 +514,7 @@ fn completions_and_man_page_are_generated() {
         let script = dir.path().join("c.bash");
         let run = laminate_in(dir.path(), &["completions", "bash"], &[]);
         fs::write(&script, run.stdout).unwrap();
-        let (ok, _, err) = tool("bash", &["-n", &script.display().to_string()]);
-        assert!(ok, "bash cannot parse the completions: {err}");
+        tool("bash", &["-n", &script.display().to_string()]);
     }
     let run = laminate_in(dir.path(), &["man"], &[]);
     assert_eq!(run.status, 0);

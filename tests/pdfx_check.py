@@ -7,11 +7,14 @@ pdfcpu check structure), so the suite asserts the rules itself:
     python3 tests/pdfx_check.py check FILE.pdf
         one line per broken rule, "RULE: where: what", exit 1; or
         "PDF/X-4: every rule holds (N rules)" and exit 0.
-    python3 tests/pdfx_check.py break RULE IN.pdf OUT.pdf
-        writes a copy of IN.pdf that breaks RULE on purpose, so a test can
-        see the checker catch it.
+    python3 tests/pdfx_check.py break CASE IN.pdf OUT.pdf
+        writes a copy of IN.pdf that breaks one check on purpose, so a test
+        can see the checker catch it: CASE is a rule id, or RULE/WHAT for
+        the rule's other checks.
     python3 tests/pdfx_check.py rules
         the rule ids, one a line.
+    python3 tests/pdfx_check.py breaks
+        the CASEs, one a line.
 
 Everything is read from the file as a print shop receives it.
 """
@@ -145,6 +148,13 @@ def check(path):
     if not m:
         r.fail("trailer-id", "trailer", "no /ID [<...> <...>]")
     pdf = pikepdf.open(path)
+    # qpdf gives a page without a MediaBox a default one (US Letter) as it
+    # opens the file, and says so only in a warning: read the pages' own.
+    no_media = set()
+    for w in pdf.get_warnings():
+        m = re.search(r"object (\d+) (\d+) at offset \d+: kid \d+ \(from \d+\) MediaBox is undefined", w)
+        if m:
+            no_media.add((int(m.group(1)), int(m.group(2))))
     if pdf.is_encrypted or "/Encrypt" in pdf.trailer:
         r.fail("no-encryption", "trailer", "the file is encrypted")
     root = pdf.Root
@@ -284,7 +294,7 @@ def check(path):
     checked_forms = set()
     for n, page in enumerate(pdf.pages, 1):
         po = page.obj
-        media = rect(po.MediaBox) if "/MediaBox" in po else None
+        media = rect(po.MediaBox) if "/MediaBox" in po and po.objgen not in no_media else None
         trim = rect(po.TrimBox) if "/TrimBox" in po else None
         bleed = rect(po.BleedBox) if "/BleedBox" in po else None
         if media is None:
@@ -451,7 +461,27 @@ def check_content(r, where, stream_owner, res, forms, marks_against=None):
                                f"y {cy0:.1f}-{cy1:.1f} or its {margin:.1f} pt bleed")
 
 
-# --- Breaking a file on purpose, one rule at a time -------------------------
+# --- Breaking a file on purpose, one sub-check at a time --------------------
+#
+# Each break rewrites a passing file so that exactly one check fails: the
+# case id is the rule's, or RULE/WHAT for the rule's other checks. The test
+# (tests/pdfx.rs) knows the line each case must make the checker print, and
+# that no other rule may complain.
+
+BREAKS = {}
+
+
+def breaks(case, raw=False):
+    """Registers a break. A raw break gets (src, dst) and writes bytes; the
+    others get the opened pdf and its first page, and the file is saved."""
+    rule = case.split("/")[0]
+    assert rule in RULES, case
+
+    def register(fn):
+        BREAKS[case] = (fn, raw)
+        return fn
+    return register
+
 
 def replace_bytes(src, dst, old, new):
     data = open(src, "rb").read()
@@ -464,73 +494,397 @@ def append_content(pdf, page, text):
     page.contents_add(pikepdf.Stream(pdf, text), prepend=False)
 
 
-def breaker(rule, src, dst):
-    if rule == "header":
-        return replace_bytes(src, dst, b"%PDF-1.6", b"%PDF-1.7")
-    if rule == "trailer-id":
-        data = open(src, "rb").read()
-        at = data.rindex(b"/ID [")
-        open(dst, "wb").write(data[:at] + b"/XD [" + data[at + 5:])
-        return
+def rewrite_xmp(pdf, pattern, repl):
+    """Rewrites the XMP packet: one match of the regular expression `pattern`
+    (bytes) replaced by `repl`."""
+    meta = pdf.Root.Metadata
+    data, n = re.subn(pattern, repl, meta.read_bytes(), count=1)
+    assert n == 1, pattern
+    meta.write(data)
+
+
+def first_intent(pdf):
+    return next(oi for oi in pdf.Root.OutputIntents if oi.get("/S") == Name.GTS_PDFX)
+
+
+def tiny_image(pdf, **extra):
+    """A 1 x 1 image XObject (DeviceGray unless told)."""
+    d = {"/Type": Name.XObject, "/Subtype": Name.Image, "/Width": 1, "/Height": 1,
+         "/BitsPerComponent": 8, "/ColorSpace": Name.DeviceGray}
+    d.update({f"/{k}": v for k, v in extra.items()})
+    n = {Name.DeviceRGB: 3, Name.DeviceCMYK: 4}.get(d["/ColorSpace"], 1)
+    return pdf.make_stream(b"\x80" * n, Dictionary(d))
+
+
+def add_resource(page, kind, name, obj):
+    res = page.obj.Resources
+    if kind not in res:
+        res[kind] = Dictionary()
+    res[kind][name] = obj
+
+
+@breaks("header", raw=True)
+def _(src, dst):
+    replace_bytes(src, dst, b"%PDF-1.6", b"%PDF-1.7")
+
+
+@breaks("trailer-id", raw=True)
+def _(src, dst):
+    data = open(src, "rb").read()
+    at = data.rindex(b"/ID [")
+    open(dst, "wb").write(data[:at] + b"/XD [" + data[at + 5:])
+
+
+@breaks("no-encryption")
+def _(pdf, page):
+    return {"encryption": pikepdf.Encryption(owner="o", user="", R=4)}
+
+
+@breaks("info")
+def _(pdf, page):
+    del pdf.trailer.Info["/Trapped"]
+    # pdf:Trapped is compared with Info's, so it goes too: only info breaks.
+    rewrite_xmp(pdf, rb"<pdf:Trapped>[^<]*</pdf:Trapped>", b"")
+
+
+@breaks("info/no-info")
+def _(pdf, page):
+    # XMP's dates, title, producer and trapped are compared with Info's, so
+    # the xmp rule breaks too (tests/pdfx.rs allows it for this case alone).
+    del pdf.trailer["/Info"]
+
+
+@breaks("info/title")
+def _(pdf, page):
+    pdf.trailer.Info.Title = pikepdf.String("")
+    # dc:title must equal Info's title: emptied too, so only info breaks.
+    rewrite_xmp(pdf, rb"(<dc:title>.*?<rdf:li[^>]*>)[^<]*(</rdf:li>)", rb"\1\2")
+
+
+@breaks("output-intent")
+def _(pdf, page):
+    del pdf.Root["/OutputIntents"]
+
+
+@breaks("output-intent/two")
+def _(pdf, page):
+    oi = first_intent(pdf)
+    pdf.Root.OutputIntents.append(pdf.make_indirect(Dictionary({k: v for k, v in oi.items()})))
+
+
+@breaks("output-intent/no-profile")
+def _(pdf, page):
+    del first_intent(pdf)["/DestOutputProfile"]
+
+
+def rewrite_profile(pdf, at, value):
+    prof = first_intent(pdf).DestOutputProfile
+    data = bytearray(prof.read_bytes())
+    data[at:at + len(value)] = value
+    prof.write(bytes(data))
+
+
+@breaks("output-intent/profile-class")
+def _(pdf, page):
+    rewrite_profile(pdf, 12, b"mntr")
+
+
+@breaks("output-intent/profile-space")
+def _(pdf, page):
+    rewrite_profile(pdf, 16, b"RGB ")
+
+
+@breaks("output-intent/profile-n")
+def _(pdf, page):
+    first_intent(pdf).DestOutputProfile.N = 3
+
+
+@breaks("output-intent/condition")
+def _(pdf, page):
+    del first_intent(pdf)["/OutputConditionIdentifier"]
+
+
+@breaks("output-intent/registry")
+def _(pdf, page):
+    del first_intent(pdf)["/RegistryName"]
+
+
+@breaks("output-intent/info")
+def _(pdf, page):
+    first_intent(pdf).Info = pikepdf.String(" ")
+
+
+@breaks("xmp")
+def _(pdf, page):
+    rewrite_xmp(pdf, rb">PDF/X-4<", b">PDF/X-3<")
+
+
+@breaks("xmp/no-metadata")
+def _(pdf, page):
+    del pdf.Root["/Metadata"]
+
+
+@breaks("xmp/not-xml")
+def _(pdf, page):
+    rewrite_xmp(pdf, rb"</x:xmpmeta>", b"</x:xmpmet>")
+
+
+@breaks("xmp/trapped")
+def _(pdf, page):
+    rewrite_xmp(pdf, rb"<pdf:Trapped>False</pdf:Trapped>", b"<pdf:Trapped>True</pdf:Trapped>")
+
+
+@breaks("xmp/create-date")
+def _(pdf, page):
+    rewrite_xmp(pdf, rb"(<xmp:CreateDate>\d{4})", rb"\g<1>1")
+
+
+@breaks("xmp/modify-date")
+def _(pdf, page):
+    rewrite_xmp(pdf, rb"<xmp:ModifyDate>(\d{4})", rb"<xmp:ModifyDate>1999")
+
+
+@breaks("xmp/metadata-date")
+def _(pdf, page):
+    rewrite_xmp(pdf, rb"<xmp:MetadataDate>[^<]*</xmp:MetadataDate>", b"")
+
+
+@breaks("xmp/title")
+def _(pdf, page):
+    rewrite_xmp(pdf, rb"(<dc:title>.*?<rdf:li[^>]*>)", rb"\1Not ")
+
+
+@breaks("xmp/producer")
+def _(pdf, page):
+    rewrite_xmp(pdf, rb"<pdf:Producer>", b"<pdf:Producer>Not ")
+
+
+@breaks("xmp/document-id")
+def _(pdf, page):
+    rewrite_xmp(pdf, rb"<xmpMM:DocumentID>uuid:", b"<xmpMM:DocumentID>")
+
+
+@breaks("xmp/instance-id")
+def _(pdf, page):
+    rewrite_xmp(pdf, rb"<xmpMM:InstanceID>uuid:", b"<xmpMM:InstanceID>urn:")
+
+
+@breaks("xmp/version-id")
+def _(pdf, page):
+    rewrite_xmp(pdf, rb"<xmpMM:VersionID>[^<]*</xmpMM:VersionID>", b"")
+
+
+@breaks("xmp/rendition-class")
+def _(pdf, page):
+    rewrite_xmp(pdf, rb"<xmpMM:RenditionClass>[^<]*</xmpMM:RenditionClass>", b"")
+
+
+def javascript(pdf):
+    return pdf.make_indirect(Dictionary(S=Name.JavaScript, JS=pikepdf.String("app.alert(1)")))
+
+
+@breaks("no-actions")
+def _(pdf, page):
+    pdf.Root.OpenAction = javascript(pdf)
+
+
+@breaks("no-actions/catalog-aa")
+def _(pdf, page):
+    pdf.Root.AA = Dictionary(WC=javascript(pdf))
+
+
+@breaks("no-actions/names-javascript")
+def _(pdf, page):
+    names = pdf.Root.get("/Names", Dictionary())
+    names.JavaScript = Dictionary(Names=Array([pikepdf.String("hello"), javascript(pdf)]))
+    pdf.Root.Names = names
+
+
+@breaks("no-actions/page-aa")
+def _(pdf, page):
+    page.obj.AA = Dictionary(O=javascript(pdf))
+
+
+@breaks("no-actions/annotation-a")
+def _(pdf, page):
+    link = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=Array([0, 0, 10, 10]),
+                      Border=Array([0, 0, 0]),
+                      A=Dictionary(S=Name.URI, URI=pikepdf.String("https://example.org/")))
+    page.obj.Annots = Array([pdf.make_indirect(link)])
+
+
+@breaks("no-actions/object-a")
+def _(pdf, page):
+    # An /A (here a harmless URI action) held by an object that is no
+    # annotation: found by its key.
+    ocg = pdf.Root.OCProperties.OCGs[0]
+    ocg.A = Dictionary(S=Name.URI, URI=pikepdf.String("https://example.org/"))
+
+
+@breaks("no-actions/launch")
+def _(pdf, page):
+    # A Launch action held by no /A, /AA or /OpenAction key: found by its /S.
+    ocg = pdf.Root.OCProperties.OCGs[0]
+    ocg.Extra = Dictionary(S=Name.Launch, F=pikepdf.String("calc.exe"))
+
+
+@breaks("page-boxes")
+def _(pdf, page):
+    del page.obj["/TrimBox"]
+
+
+@breaks("page-boxes/no-media", raw=True)
+def _(src, dst):
+    # In the bytes: qpdf would give a page saved without one a default box.
+    replace_bytes(src, dst, b"/MediaBox[", b"/MediaBoz[")
+
+
+@breaks("page-boxes/trim-outside-bleed")
+def _(pdf, page):
+    t, b = rect(page.obj.TrimBox), rect(page.obj.BleedBox)
+    page.obj.BleedBox = Array([b[0], b[1], t[2] - 1, b[3]])
+
+
+@breaks("page-boxes/bleed-outside-media")
+def _(pdf, page):
+    b, m = rect(page.obj.BleedBox), rect(page.obj.MediaBox)
+    page.obj.BleedBox = Array([b[0], b[1], m[2] + 5, b[3]])
+
+
+@breaks("page-boxes/trim-outside-media")
+def _(pdf, page):
+    t, m = rect(page.obj.TrimBox), rect(page.obj.MediaBox)
+    # Without a BleedBox, so that only the trim-in-media check can see it.
+    del page.obj["/BleedBox"]
+    page.obj.TrimBox = Array([t[0], t[1], m[2] + 5, t[3]])
+
+
+@breaks("marks-outside-bleed")
+def _(pdf, page):
+    # A registration-colour line across the first card.
+    t = rect(page.obj.TrimBox)
+    page.obj.Resources.ColorSpace.Reg  # the page has registration marks
+    append_content(pdf, page, f"q /Reg CS 1 SC 0.25 w {t[0] + 5} {t[1] + 5} m {t[0] + 20} {t[1] + 5} l S Q".encode())
+
+
+@breaks("oc-config")
+def _(pdf, page):
+    pdf.Root.OCProperties.D.AS = Array([Dictionary(Event=Name.Print, Category=Array([Name.Print]),
+                                                   OCGs=pdf.Root.OCProperties.OCGs)])
+
+
+@breaks("oc-config/name")
+def _(pdf, page):
+    del pdf.Root.OCProperties.D["/Name"]
+
+
+@breaks("oc-config/no-default")
+def _(pdf, page):
+    del pdf.Root.OCProperties["/D"]
+
+
+@breaks("fonts-embedded")
+def _(pdf, page):
+    for f in page.obj.Resources.Font.values():
+        fonts = list(f.DescendantFonts) if f.get("/Subtype") == Name.Type0 else [f]
+        for d in fonts:
+            fd = d.get("/FontDescriptor")
+            if fd is not None:
+                for k in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    if k in fd:
+                        del fd[k]
+
+
+@breaks("rendering-intents")
+def _(pdf, page):
+    append_content(pdf, page, b"/Vivid ri")
+
+
+@breaks("rendering-intents/graphics-state")
+def _(pdf, page):
+    add_resource(page, "/ExtGState", "/GSVivid", Dictionary(Type=Name.ExtGState, RI=Name.Vivid))
+    append_content(pdf, page, b"q /GSVivid gs Q")
+
+
+@breaks("rendering-intents/image")
+def _(pdf, page):
+    add_resource(page, "/XObject", "/ImVivid", tiny_image(pdf, Intent=Name.Vivid))
+    append_content(pdf, page, b"q 1 0 0 1 0 0 cm /ImVivid Do Q")
+
+
+@breaks("transparency-cmyk")
+def _(pdf, page):
+    # Grey, not RGB, so that no-rgb stays quiet.
+    page.obj.Group = Dictionary(Type=Name.Group, S=Name.Transparency, CS=Name.DeviceGray)
+
+
+@breaks("no-rgb")
+def _(pdf, page):
+    append_content(pdf, page, b"q 1 0 0 rg 0 0 2 2 re f Q")
+
+
+@breaks("no-rgb/unreadable-content")
+def _(pdf, page):
+    # A content stream that cannot be read could hide any colour: one that
+    # says it is compressed, and is not.
+    stream = pikepdf.Stream(pdf, b"q 1 0 0 rg 0 0 2 2 re f Q")
+    stream.Filter = Name.FlateDecode
+    page.contents_add(stream, prepend=False)
+
+
+@breaks("no-rgb/cs")
+def _(pdf, page):
+    append_content(pdf, page, b"q /DeviceRGB cs 1 0 0 sc 0 0 2 2 re f Q")
+
+
+@breaks("no-rgb/image")
+def _(pdf, page):
+    add_resource(page, "/XObject", "/ImRGB", tiny_image(pdf, ColorSpace=Name.DeviceRGB))
+    append_content(pdf, page, b"q 1 0 0 1 0 0 cm /ImRGB Do Q")
+
+
+@breaks("no-rgb/calrgb")
+def _(pdf, page):
+    cal = Array([Name.CalRGB, Dictionary(WhitePoint=Array([0.9505, 1.0, 1.089]))])
+    add_resource(page, "/ColorSpace", "/Cal", cal)
+    append_content(pdf, page, b"q /Cal cs 1 0 0 sc 0 0 2 2 re f Q")
+
+
+@breaks("spot-alternates")
+def _(pdf, page):
+    # A second Foil with another alternate.
+    res = page.obj.Resources
+    spaces = res.get("/ColorSpace", Dictionary())
+    name = None
+    for k, cs in spaces.items():
+        if isinstance(cs, Array) and str(cs[0]) == "/Separation" and str(cs[1]) != "/All":
+            name = cs[1]
+    assert name is not None, "the page has no spot ink"
+    fn = Dictionary(FunctionType=2, Domain=Array([0, 1]), C0=Array([0, 0, 0, 0]), C1=Array([1, 0, 0, 0]), N=1)
+    spaces.Other = Array([Name.Separation, name, Name.DeviceCMYK, fn])
+    res.ColorSpace = spaces
+
+
+def breaker(case, src, dst):
+    if case not in BREAKS:
+        raise SystemExit(f"no such break: {case}")
+    fn, raw = BREAKS[case]
+    if raw:
+        return fn(src, dst)
     pdf = pikepdf.open(src)
-    page = pdf.pages[0]
-    save = {}
-    if rule == "no-encryption":
-        save["encryption"] = pikepdf.Encryption(owner="o", user="", R=4)
-    elif rule == "info":
-        del pdf.trailer.Info["/Trapped"]
-    elif rule == "output-intent":
-        del pdf.Root["/OutputIntents"]
-    elif rule == "xmp":
-        meta = pdf.Root.Metadata
-        meta.write(meta.read_bytes().replace(b">PDF/X-4<", b">PDF/X-3<"))
-    elif rule == "no-actions":
-        pdf.Root.OpenAction = pdf.make_indirect(Dictionary(S=Name.JavaScript, JS=pikepdf.String("app.alert(1)")))
-    elif rule == "page-boxes":
-        del page.obj["/TrimBox"]
-    elif rule == "marks-outside-bleed":
-        # A registration-colour line across the first card.
-        t = rect(page.obj.TrimBox)
-        page.obj.Resources.ColorSpace.Reg  # the page has registration marks
-        append_content(pdf, page, f"q /Reg CS 1 SC 0.25 w {t[0] + 5} {t[1] + 5} m {t[0] + 20} {t[1] + 5} l S Q".encode())
-    elif rule == "oc-config":
-        pdf.Root.OCProperties.D.AS = Array([Dictionary(Event=Name.Print, Category=Array([Name.Print]),
-                                                       OCGs=pdf.Root.OCProperties.OCGs)])
-    elif rule == "fonts-embedded":
-        for f in page.obj.Resources.Font.values():
-            fonts = list(f.DescendantFonts) if f.get("/Subtype") == Name.Type0 else [f]
-            for d in fonts:
-                fd = d.get("/FontDescriptor")
-                if fd is not None:
-                    for k in ("/FontFile", "/FontFile2", "/FontFile3"):
-                        if k in fd:
-                            del fd[k]
-    elif rule == "rendering-intents":
-        append_content(pdf, page, b"/Vivid ri")
-    elif rule == "transparency-cmyk":
-        page.obj.Group = Dictionary(Type=Name.Group, S=Name.Transparency, CS=Name.DeviceRGB)
-    elif rule == "no-rgb":
-        append_content(pdf, page, b"q 1 0 0 rg 0 0 2 2 re f Q")
-    elif rule == "spot-alternates":
-        # A second Foil with another alternate.
-        res = page.obj.Resources
-        spaces = res.get("/ColorSpace", Dictionary())
-        name = None
-        for k, cs in spaces.items():
-            if isinstance(cs, Array) and str(cs[0]) == "/Separation" and str(cs[1]) != "/All":
-                name = cs[1]
-        assert name is not None, "the page has no spot ink"
-        fn = Dictionary(FunctionType=2, Domain=Array([0, 1]), C0=Array([0, 0, 0, 0]), C1=Array([1, 0, 0, 0]), N=1)
-        spaces.Other = Array([Name.Separation, name, Name.DeviceCMYK, fn])
-        res.ColorSpace = spaces
-    else:
-        raise SystemExit(f"no such rule: {rule}")
-    pdf.save(dst, **save)
+    save = fn(pdf, pdf.pages[0]) or {}
+    # As laminate wrote it but for the break: pikepdf would otherwise parse
+    # and write the XMP again (mending a broken packet).
+    pdf.save(dst, fix_metadata_version=False, **save)
 
 
 def main(argv):
     if len(argv) >= 2 and argv[1] == "rules":
         for k in RULES:
+            print(k)
+        return 0
+    if len(argv) >= 2 and argv[1] == "breaks":
+        for k in BREAKS:
             print(k)
         return 0
     if len(argv) == 3 and argv[1] == "check":

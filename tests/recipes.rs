@@ -133,6 +133,9 @@ fn each_check_of_the_job_fails_on_a_job_broken_on_purpose() {
         ("-o \"/data/out/", "-o \"/tmp/out/", "mounted volume"),
         ("K=${SHARD_K:-$((JOB_COMPLETION_INDEX + 1))}", "K=${SHARD_K:-1}", "not taken from"),
         ("K=${SHARD_K:-", "K=${OTHER:-", "SHARD_K=4"),
+        ("kind: Job", "kind: CronJob", "not a Job"),
+        ("completions: 8", "completions: eight", "completions is not a number"),
+        ("kind: Job", "kind: [Job", "not YAML"),
     ];
     for (from, to, says) in broken {
         assert!(good.contains(from), "the job no longer has {from:?}");

@@ -1,6 +1,10 @@
 """Independent checks for tests/photos.rs, with Pillow and numpy.
 
     helper.py portrait OUT.jpg W H          a photo-like JPEG (smooth shading, detail)
+    helper.py sideways OUT.jpg W H          the W x H portrait as a phone stores it held
+                                            upright: pixels H x W, turned, with EXIF
+                                            Orientation 6 (turn 90 degrees clockwise to view)
+    helper.py orientation IMAGE             the EXIF Orientation of IMAGE (1 when it has none)
     helper.py cmyk OUT.jpg W H C M Y K      a flat CMYK JPEG (Adobe, inverted), values 0-100
     helper.py webp OUT.webp W H             a lossy WebP portrait
     helper.py psnr UPLOAD EMBEDDED [top]    PSNR in dB of EMBEDDED against Pillow's Lanczos
@@ -38,6 +42,20 @@ def main(argv):
     if cmd == "portrait":
         w, h = int(argv[3]), int(argv[4])
         portrait(w, h).save(argv[2], quality=90)
+    elif cmd == "sideways":
+        w, h = int(argv[3]), int(argv[4])
+        upright = portrait(w, h)
+        # Stored turned a quarter counter-clockwise; Orientation 6 says to
+        # turn it a quarter clockwise for viewing.
+        stored = upright.transpose(Image.Transpose.ROTATE_90)
+        exif = Image.Exif()
+        exif[0x0112] = 6
+        stored.save(argv[2], quality=90, exif=exif)
+        # As Pillow reads it back, the upright portrait.
+        viewed = ImageOps.exif_transpose(Image.open(argv[2]))
+        assert stored.size == (h, w) and viewed.size == (w, h), (stored.size, viewed.size)
+    elif cmd == "orientation":
+        print(Image.open(argv[2]).getexif().get(0x0112, 1))
     elif cmd == "cmyk":
         w, h = int(argv[3]), int(argv[4])
         c, m, y, k = (round(float(v) * 2.55) for v in argv[5:9])

@@ -79,14 +79,51 @@ pub fn have_python_modules(modules: &[&str]) -> bool {
     })
 }
 
-/// Runs an external tool and returns (success, stdout, stderr).
-pub fn tool(program: &str, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(program).args(args).output().expect("tool runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+/// Runs an external tool that must succeed, and returns its standard output.
+/// The test fails, naming the tool, its arguments, its exit status and its
+/// standard error, when the tool cannot start or exits non-zero: a failed
+/// tool prints little or nothing, and a check that some text is absent
+/// would pass on that.
+pub fn tool(program: &str, args: &[&str]) -> String {
+    let run = tool_may_fail(program, args);
+    assert!(
+        run.status == 0,
+        "{program} {args:?} failed (exit status {}):\n{}{}",
+        run.status,
+        run.stderr,
+        run.stdout
+    );
+    run.stdout
+}
+
+/// Runs an external tool whose failure the test expects or examines: what
+/// it gave, whatever its exit status (-1 when a signal ended it). The test
+/// still fails when the tool cannot start at all.
+pub fn tool_may_fail(program: &str, args: &[&str]) -> Run {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} cannot be started: {e}"));
+    Run {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The texts of the codes zbarimg reads in the image `png`, one a symbol;
+/// none when it finds none (its exit status 4). Any other failure fails the
+/// test.
+pub fn zbarimg(png: &Path) -> Vec<String> {
+    let path = png.display().to_string();
+    let run = tool_may_fail("zbarimg", &["-q", "--raw", &path]);
+    assert!(
+        run.status == 0 || run.status == 4,
+        "zbarimg {path} failed (exit status {}): {}",
+        run.status,
+        run.stderr
+    );
+    run.stdout.lines().map(str::to_string).collect()
 }
 
 /// Separates `pdf` into plates with Ghostscript's tiffsep device at `dpi`:
@@ -98,8 +135,7 @@ pub fn tiffsep(pdf: &Path, dir: &Path, name: &str, dpi: u32) {
     let path = pdf.display().to_string();
     let args =
         ["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=tiffsep", "-sCompression=none", &res, &out, &path];
-    let (ok, _, err) = tool("gs", &args);
-    assert!(ok, "{err}");
+    tool("gs", &args);
 }
 
 /// A plate written by Ghostscript's tiffsep device with `-sCompression=none`
@@ -164,7 +200,28 @@ pub fn have_helper(name: &str, found: impl FnOnce() -> bool) -> bool {
             std::env::var_os("LAMINATE_REQUIRE_TOOLS").is_none(),
             "{name} is required (LAMINATE_REQUIRE_TOOLS is set) but not installed"
         );
-        eprintln!("skipping: {name} is not installed (scripts/test installs it)");
+        skipped(&format!("{name} is not installed (scripts/test installs it)"));
     }
     found
+}
+
+/// Says that the running test skips (all or part of) its checks, and why.
+/// Straight to the process's standard error, which the test harness does
+/// not capture (it captures `eprintln!`, and shows that only for a failed
+/// test), so a plain `cargo test` shows the skip beside its summary; and,
+/// when `LAMINATE_SKIP_LOG` names a file (scripts/test sets it), as a line
+/// there, which scripts/test counts in its own summary.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let test = std::thread::current().name().unwrap_or("?").to_string();
+    let line = format!("{}::{test}: {why}\n", env!("CARGO_CRATE_NAME"));
+    let _ = std::io::stderr().write_all(format!("skipped {line}").as_bytes());
+    if let Some(log) = std::env::var_os("LAMINATE_SKIP_LOG") {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap_or_else(|e| panic!("LAMINATE_SKIP_LOG {}: {e}", Path::new(&log).display()));
+        file.write_all(line.as_bytes()).expect("the skip log can be written");
+    }
 }
