@@ -9,6 +9,7 @@ pub mod output;
 pub mod checkins;
 pub mod completions;
 pub mod convert;
+pub mod import;
 pub mod design;
 pub mod door;
 pub mod init;
@@ -66,6 +67,9 @@ pub enum Command {
     Init(init::InitArgs),
     /// Turn a CSV or XLSX roster (with its NAME.event.yaml) into a YAML roster.
     Convert(convert::ConvertArgs),
+    /// Turn another program's badge layout into a template set: `laminate
+    /// import pretix LAYOUT.json [--background BG.pdf] -o DIR`.
+    Import(import::ImportArgs),
     /// Print a shell completion script to standard output.
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff) to standard output.
@@ -110,6 +114,7 @@ pub fn run<T: Into<std::ffi::OsString> + Clone>(argv: impl IntoIterator<Item = T
         Command::Design(args) => design::run(args),
         Command::Init(args) => init::run(args),
         Command::Convert(args) => convert::run(args),
+        Command::Import(args) => import::run(args),
         Command::Completions(args) => completions::run(args, Cli::command()),
         Command::Man(args) => man::run(args, Cli::command()),
         Command::Door(args) => door::run(args),

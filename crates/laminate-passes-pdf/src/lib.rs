@@ -1,6 +1,7 @@
 //! laminate-passes-pdf: PDF for print, knowing nothing of passes. The file
 //! writer (objects, cross-reference table, trailer) and content-stream
-//! operators, reading and merging PDFs that laminate wrote, device colours
+//! operators, reading and merging PDFs that laminate wrote, pages of other
+//! PDFs as Form XObjects (`page`), device colours
 //! and their conversion through ICC profiles, and PDF/X-4 settings.
 
 pub mod cms;
@@ -9,4 +10,5 @@ pub mod merge;
 pub mod ops;
 pub mod out;
 pub mod pdfx;
+pub mod page;
 pub mod read;

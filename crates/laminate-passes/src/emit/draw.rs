@@ -286,6 +286,19 @@ impl Builder {
                     c.x_object(&format!("I{n}"));
                     c.restore();
                 }
+                Item::Page { key, page } => {
+                    let n = match self.out.pages.iter().position(|(k, _)| k == key) {
+                        Some(n) => n,
+                        None => {
+                            self.out.pages.push((key.clone(), page.clone()));
+                            self.out.pages.len() - 1
+                        }
+                    };
+                    c.save();
+                    c.transform([1.0, 0.0, 0.0, 1.0, pos.x, pos.y]);
+                    c.x_object(&format!("B{n}"));
+                    c.restore();
+                }
                 Item::Modules { n, module, dark, colour } => {
                     // In module units, row 0 at the top: every rectangle of
                     // dark modules has integer corners (see `module_rects`).
