@@ -531,7 +531,7 @@ mod tests {
         let l = r#"[{"type":"textcontainer","left":"5","bottom":"5","width":"50","height":"10","fontsize":10,"fontfamily":"Open Sans","bold":false,"italic":false,"align":"left","verticalalign":"top","color":[0,0,0,1],"content":"other","text":"{attendee_name} at {event_name}: {item} {meta:Room} {x y} }"}]"#;
         let got = imp(l).unwrap();
         let yaml = String::from_utf8(got.files[0].1.clone()).unwrap();
-        assert!(yaml.contains(r#"text: "{name} at {event}: {extra.item} {extra.meta:Room} {{x y} }}""#), "{yaml}");
+        assert!(yaml.contains(r#"text: "{name} at {event}: {extra.item} {extra.meta:Room} {{x y}} }}""#), "{yaml}");
         assert_eq!(got.extra_fields, vec!["item", "meta:Room"]);
     }
 
@@ -561,7 +561,7 @@ mod tests {
         let errs = imp(l).unwrap_err();
         assert_eq!(errs.len(), 1);
         assert!(errs[0].headline().contains("element 1 (barcodearea): `size` must be a number or a number written as a string"), "{}", errs[0].headline());
-        assert_eq!((errs[0].span.unwrap().line, errs[0].span.unwrap().col), (2, 55));
+        assert_eq!((errs[0].span.unwrap().line, errs[0].span.unwrap().col), (2, 54));
     }
 }
 

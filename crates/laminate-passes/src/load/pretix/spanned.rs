@@ -356,7 +356,7 @@ mod tests {
     #[test]
     fn errors_say_where() {
         let e = p("[1,\n 2,,]").unwrap_err();
-        assert_eq!((e.span.line, e.span.col), (2, 4));
+        assert_eq!((e.span.line, e.span.col), (2, 3));
         assert!(p("{\"a\": 1, \"a\": 2}").unwrap_err().message.contains("twice"));
         assert!(p("[1] x").is_err());
         assert!(p("01").is_err());
