@@ -21,13 +21,19 @@ const TOLERANCE: f64 = 0.5 * 72.0 / 25.4;
 const ATTENDEES: [(&str, &str, &str); 3] = [
     ("Ana", "Silva", "Harbour Sound Ltd"),
     ("José", "Müller-Łukasiewicz", "Stagehands"),
-    ("Maximiliane-Theresa", "von Hohenzollern-Sigmaringen", "Internationale Veranstaltungstechnik GmbH & Co. KG"),
+    (
+        "Maximiliane-Theresa",
+        "von Hohenzollern-Sigmaringen",
+        "Internationale Veranstaltungstechnik GmbH & Co. KG",
+    ),
 ];
 
 /// A roster with pretix's attendees as passes of `pass`, carrying the
 /// values pretix printed (order codes as pretix_render.py made them).
 fn roster(pass: &str) -> String {
-    let mut r = String::from("event: {name: Harbour Jazz Night 2026, starts: 2026-08-01, ends: 2026-08-02}\npasses:\n");
+    let mut r = String::from(
+        "event: {name: Harbour Jazz Night 2026, starts: 2026-08-01, ends: 2026-08-02}\npasses:\n",
+    );
     for (i, (given, family, company)) in ATTENDEES.iter().enumerate() {
         let order = format!("{}{i:02}", pass[..3].to_uppercase());
         r.push_str(&format!(
@@ -50,13 +56,21 @@ struct Line {
 fn attr(tag: &str, name: &str) -> Option<String> {
     let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
     let end = tag[at..].find('"')? + at;
-    Some(tag[at..end].replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&apos;", "'"))
+    Some(
+        tag[at..end]
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&apos;", "'"),
+    )
 }
 
 /// Every text line of a PDF, with `mutool draw -F stext` (lines set
 /// smaller than 1 pt, like pretix's hidden QR note, are left out).
 fn lines(pdf: &Path) -> Vec<Line> {
-    let (ok, xml, err) = tool("mutool", &["draw", "-q", "-F", "stext", "-o", "-", pdf.to_str().unwrap()]);
+    let (ok, xml, err) =
+        tool("mutool", &["draw", "-q", "-F", "stext", "-o", "-", pdf.to_str().unwrap()]);
     assert!(ok, "mutool: {err}");
     let mut out = Vec::new();
     let mut page = 0;
@@ -114,7 +128,12 @@ fn compare(case: &str, duplex: bool) {
     let mut worst: f64 = 0.0;
     for t in &theirs {
         let Some(o) = ours.iter().find(|o| o.page == t.page && o.text == t.text) else {
-            panic!("{case}: page {} has no line {:?}; laminate's lines: {:#?}", t.page, t.text, ours.iter().filter(|o| o.page == t.page).map(|o| &o.text).collect::<Vec<_>>());
+            panic!(
+                "{case}: page {} has no line {:?}; laminate's lines: {:#?}",
+                t.page,
+                t.text,
+                ours.iter().filter(|o| o.page == t.page).map(|o| &o.text).collect::<Vec<_>>()
+            );
         };
         for (a, b) in [(t.first, o.first), (t.last, o.last)] {
             let d = ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
@@ -122,7 +141,11 @@ fn compare(case: &str, duplex: bool) {
             assert!(d <= TOLERANCE, "{case}: page {} {:?}: pretix at {a:?}, laminate at {b:?}, {d:.2} pt apart (at most {TOLERANCE:.2})", t.page, t.text);
         }
     }
-    eprintln!("{case}: {} lines, at most {:.3} mm from pretix's", theirs.len(), worst * 25.4 / 72.0);
+    eprintln!(
+        "{case}: {} lines, at most {:.3} mm from pretix's",
+        theirs.len(),
+        worst * 25.4 / 72.0
+    );
 }
 
 #[test]
@@ -156,7 +179,15 @@ fn the_background_is_vector_art_and_sets_the_page_size() {
     let src = root().join("tests/pretix");
     let run = laminate_in(
         dir.path(),
-        &["import", "pretix", src.join("twosided.json").to_str().unwrap(), "--background", src.join("twosided.pdf").to_str().unwrap(), "-o", "set"],
+        &[
+            "import",
+            "pretix",
+            src.join("twosided.json").to_str().unwrap(),
+            "--background",
+            src.join("twosided.pdf").to_str().unwrap(),
+            "-o",
+            "set",
+        ],
         &[],
     );
     assert_eq!(run.status, 0, "{}", run.stderr);

@@ -9,6 +9,6 @@ pub mod colour;
 pub mod merge;
 pub mod ops;
 pub mod out;
-pub mod pdfx;
 pub mod page;
+pub mod pdfx;
 pub mod read;

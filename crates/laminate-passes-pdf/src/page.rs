@@ -68,8 +68,18 @@ pub const MAX_OBJECTS: usize = 100_000;
 /// editing data), which the embedding file does not have (ISO 32000 14.7,
 /// 8.11, 14.3, 14.5).
 const DROPPED: &[&[u8]] = &[
-    b"Metadata", b"StructParent", b"StructParents", b"OC", b"AF", b"PieceInfo",
-    b"LastModified", b"OPI", b"PtData", b"Ref", b"Parent", b"Length",
+    b"Metadata",
+    b"StructParent",
+    b"StructParents",
+    b"OC",
+    b"AF",
+    b"PieceInfo",
+    b"LastModified",
+    b"OPI",
+    b"PtData",
+    b"Ref",
+    b"Parent",
+    b"Length",
 ];
 
 /// The pages of a PDF, each ready to embed.
@@ -130,7 +140,11 @@ fn embed(pdf: &Pdf, page: &hayro_syntax::page::Page<'_>) -> Result<EmbeddedPage,
         }
     }
     let resources = Value::Dict(
-        kinds.into_iter().filter(|(_, e)| !e.is_empty()).map(|(k, e)| (k.to_vec(), Value::Dict(e))).collect(),
+        kinds
+            .into_iter()
+            .filter(|(_, e)| !e.is_empty())
+            .map(|(k, e)| (k.to_vec(), Value::Dict(e)))
+            .collect(),
     );
     walk.finish()?;
     Ok(EmbeddedPage {
@@ -139,7 +153,11 @@ fn embed(pdf: &Pdf, page: &hayro_syntax::page::Page<'_>) -> Result<EmbeddedPage,
         matrix,
         content: page.page_stream().unwrap_or_default().to_vec(),
         resources,
-        objects: walk.objects.into_iter().map(|o| o.unwrap_or((Value::Keyword(b"null".to_vec()), None))).collect(),
+        objects: walk
+            .objects
+            .into_iter()
+            .map(|o| o.unwrap_or((Value::Keyword(b"null".to_vec()), None)))
+            .collect(),
     })
 }
 
@@ -174,7 +192,9 @@ impl Walk<'_> {
     fn object(&mut self, o: &Object<'_>) -> Value {
         match o {
             Object::Null(_) => Value::Keyword(b"null".to_vec()),
-            Object::Boolean(b) => Value::Keyword(if *b { b"true".to_vec() } else { b"false".to_vec() }),
+            Object::Boolean(b) => {
+                Value::Keyword(if *b { b"true".to_vec() } else { b"false".to_vec() })
+            }
             Object::Number(n) => Value::Num(number(n.as_f64()).into_bytes()),
             Object::String(s) => Value::Str(s.as_bytes().to_vec()),
             Object::Name(n) => Value::Name(escape_name(n)),

@@ -29,8 +29,14 @@ pub const FONTS: &[(&str, FontId)] = &[
 ];
 
 /// The font names templates may use (those of [`FONTS`]).
-pub const FONT_NAMES: &[&str] =
-    &["regular", "bold", "open-sans", "open-sans-bold", "open-sans-italic", "open-sans-bold-italic"];
+pub const FONT_NAMES: &[&str] = &[
+    "regular",
+    "bold",
+    "open-sans",
+    "open-sans-bold",
+    "open-sans-italic",
+    "open-sans-bold-italic",
+];
 
 /// The font a template names, if there is one of that name.
 pub fn named(name: &str) -> Option<FontId> {

@@ -383,7 +383,10 @@ impl<W: Write> PdfWriter<W> {
             match (value, data) {
                 (Value::Dict(entries), Some(bytes)) => {
                     let mut entries = entries.clone();
-                    entries.push((b"Length".to_vec(), Value::Num(bytes.len().to_string().into_bytes())));
+                    entries.push((
+                        b"Length".to_vec(),
+                        Value::Num(bytes.len().to_string().into_bytes()),
+                    ));
                     Value::Dict(entries).write(&mut buf, &map);
                     buf.extend_from_slice(b"\nstream\n");
                     buf.extend_from_slice(bytes);
@@ -406,7 +409,9 @@ impl<W: Write> PdfWriter<W> {
         )
         .into_bytes();
         page.resources.write(&mut buf, &map);
-        buf.extend_from_slice(format!(" /Filter /FlateDecode /Length {} >>\nstream\n", packed.len()).as_bytes());
+        buf.extend_from_slice(
+            format!(" /Filter /FlateDecode /Length {} >>\nstream\n", packed.len()).as_bytes(),
+        );
         buf.extend_from_slice(&packed);
         buf.extend_from_slice(b"\nendstream\nendobj\n");
         self.out.mark(r.get() as u32);

@@ -96,8 +96,13 @@ pub(super) fn items(
     // Clockwise by `rotate` degrees in y-up coordinates (ISO 32000 8.3.3).
     let (sin, cos) = libm::sincos(p.rotate.to_radians());
     let m = [cos, -sin, sin, cos, at.x, card.h - at.y];
-    let corners = [(extent[0], extent[1]), (extent[2], extent[1]), (extent[0], extent[3]), (extent[2], extent[3])]
-        .map(|(x, y)| (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]));
+    let corners = [
+        (extent[0], extent[1]),
+        (extent[2], extent[1]),
+        (extent[0], extent[3]),
+        (extent[2], extent[3]),
+    ]
+    .map(|(x, y)| (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]));
     let outside = corners.iter().any(|&(x, y)| x < 0.0 || y < 0.0 || x > card.w || y > card.h);
     let group = Item::Group { layer: None, transform: Some(m), clip: None, items };
     let item = if outside {

@@ -338,7 +338,11 @@ pub fn break_lines(
                     }
                 }
                 parts.push(&word[start..]);
-                parts.into_iter().enumerate().map(|(k, p)| (p.to_string(), k == 0)).collect::<Vec<_>>()
+                parts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, p)| (p.to_string(), k == 0))
+                    .collect::<Vec<_>>()
             })
             .collect();
         let mut line = String::new();
@@ -439,13 +443,26 @@ mod paragraph_tests {
 
     #[test]
     fn long_words_split_only_when_asked() {
-        assert_eq!(texts(&break_lines("ab abcdefgh", 20.0, 10.0, true, &mono)), ["ab a", "bcde", "fgh"]);
-        assert_eq!(texts(&break_lines("ab abcdefgh", 20.0, 10.0, false, &mono)), ["ab", "abcdefgh"]);
+        assert_eq!(
+            texts(&break_lines("ab abcdefgh", 20.0, 10.0, true, &mono)),
+            ["ab a", "bcde", "fgh"]
+        );
+        assert_eq!(
+            texts(&break_lines("ab abcdefgh", 20.0, 10.0, false, &mono)),
+            ["ab", "abcdefgh"]
+        );
     }
 
     #[test]
     fn shrinking_follows_pretix_steps() {
-        let spec = ParagraphSpec { width: 1000.0, height: 10.0, size: 20.0, leading: 1.15, shrink: true, split_words: false };
+        let spec = ParagraphSpec {
+            width: 1000.0,
+            height: 10.0,
+            size: 20.0,
+            leading: 1.15,
+            shrink: true,
+            split_words: false,
+        };
         // Too tall at 20 (23 pt): 18, 16.2, ... 9.566, then at least 1 pt less: 8.566.
         let p = paragraph("x", spec, &mono);
         assert!((p.size - 8.566).abs() < 0.001, "{}", p.size);

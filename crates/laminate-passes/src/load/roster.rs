@@ -601,8 +601,11 @@ fn extra(node: &Node, entry: Option<&str>, out: &mut Vec<Diagnostic>) -> Vec<(Bo
         Value::Map(pairs) => pairs,
         Value::Null => return Vec::new(),
         _ => {
-            out.push(tag(Diagnostic::error(node.span, format!("`extra` must map names to values, not {}", node.kind()))
-                .hint("write `extra: {seat: A12, item: Day ticket}`")));
+            out.push(tag(Diagnostic::error(
+                node.span,
+                format!("`extra` must map names to values, not {}", node.kind()),
+            )
+            .hint("write `extra: {seat: A12, item: Day ticket}`")));
             return Vec::new();
         }
     };

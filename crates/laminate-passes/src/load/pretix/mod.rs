@@ -77,8 +77,9 @@ pub fn import(
     metrics: Metrics<'_>,
 ) -> Result<Imported, Vec<Diagnostic>> {
     let _ = sources;
-    let json = spanned::parse(layout.text, layout.file)
-        .map_err(|e| vec![Diagnostic::error(e.span, format!("not a pretix layout: {}", e.message))])?;
+    let json = spanned::parse(layout.text, layout.file).map_err(|e| {
+        vec![Diagnostic::error(e.span, format!("not a pretix layout: {}", e.message))]
+    })?;
     let violations = schema::check(&json);
     if !violations.is_empty() {
         return Err(violations
@@ -94,7 +95,9 @@ pub fn import(
             })
             .collect());
     }
-    let JsonValue::Array(elements) = &json.value else { unreachable!("the schema asks for an array") };
+    let JsonValue::Array(elements) = &json.value else {
+        unreachable!("the schema asks for an array")
+    };
     let (w_pt, h_pt) = layout
         .background
         .as_ref()
@@ -102,7 +105,14 @@ pub fn import(
         .unwrap_or((DEFAULT_PAGE_MM.0 * MM, DEFAULT_PAGE_MM.1 * MM));
     let page_h = h_pt / MM;
     let pages = layout.background.as_ref().map_or(1, |b| b.pages);
-    let mut c = Converter { page_h, warnings: Vec::new(), extra: Vec::new(), logos: Vec::new(), metrics, file: layout.file };
+    let mut c = Converter {
+        page_h,
+        warnings: Vec::new(),
+        extra: Vec::new(),
+        logos: Vec::new(),
+        metrics,
+        file: layout.file,
+    };
     let mut front = String::new();
     let mut back = String::new();
     for (i, el) in elements.iter().enumerate() {
@@ -116,7 +126,10 @@ pub fn import(
                 } else {
                     "laminate prints a badge's front and back (pages 1 and 2)"
                 };
-                c.warnings.push(Diagnostic::warning(el.span, format!("{}: on page {page}, left out: {why}", element_name(el, i))));
+                c.warnings.push(Diagnostic::warning(
+                    el.span,
+                    format!("{}: on page {page}, left out: {why}", element_name(el, i)),
+                ));
                 continue;
             }
         };
@@ -124,13 +137,25 @@ pub fn import(
     }
     let mut yaml = String::new();
     let _ = writeln!(yaml, "# Imported from a pretix badge layout by `laminate import pretix`.");
-    let _ = writeln!(yaml, "# pretix measures from the bottom-left corner; laminate from the top-left (mm).");
-    let _ = writeln!(yaml, "description: {}", quote(&format!("pretix badge layout ({})", layout.pass_type)));
+    let _ = writeln!(
+        yaml,
+        "# pretix measures from the bottom-left corner; laminate from the top-left (mm)."
+    );
+    let _ = writeln!(
+        yaml,
+        "description: {}",
+        quote(&format!("pretix badge layout ({})", layout.pass_type))
+    );
     let _ = writeln!(yaml, "label: BADGE");
     if layout.background.is_some() {
         let _ = writeln!(yaml, "background: {BACKGROUND}   # the card is its first page's size");
     } else {
-        let _ = writeln!(yaml, "card: {}x{}mm   # pretix's default badge, A6 landscape", mm(w_pt / MM), mm(page_h));
+        let _ = writeln!(
+            yaml,
+            "card: {}x{}mm   # pretix's default badge, A6 landscape",
+            mm(w_pt / MM),
+            mm(page_h)
+        );
     }
     let _ = writeln!(yaml, "elements:");
     if front.is_empty() {
@@ -162,7 +187,11 @@ pub fn import(
 /// (Apache-2.0, see LICENSE beside them): (style, file name in the set, PNG).
 const POWERED_BY: [(&str, &str, &[u8]); 2] = [
     ("dark", "powered-by-pretix-dark.png", include_bytes!("upstream/powered_by_pretix_dark.png")),
-    ("white", "powered-by-pretix-white.png", include_bytes!("upstream/powered_by_pretix_white.png")),
+    (
+        "white",
+        "powered-by-pretix-white.png",
+        include_bytes!("upstream/powered_by_pretix_white.png"),
+    ),
 ];
 /// Their width over their height (1024 x 629 pixels).
 const POWERED_BY_ASPECT: f64 = 1024.0 / 629.0;
@@ -239,7 +268,11 @@ fn text_of<'a>(el: &'a Json, key: &str) -> Option<&'a str> {
 fn mm(v: f64) -> String {
     let s = format!("{v:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.into() }
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.into()
+    }
 }
 
 /// A YAML double-quoted string.
@@ -287,7 +320,13 @@ impl Converter<'_> {
         let content = text_of(el, "content").unwrap_or_default();
         let key: String = format!("{}-{ty}-{content}", i + 1)
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let left = num(el, "left").unwrap_or(0.0);
         let bottom = num(el, "bottom").unwrap_or(0.0);
@@ -326,7 +365,8 @@ impl Converter<'_> {
             "poweredby" => {
                 // pretix draws the logo `size` mm high, its width in proportion.
                 let h = num(el, "size").unwrap_or(0.0);
-                let (style, file, _) = POWERED_BY.iter().find(|(s, _, _)| *s == content).unwrap_or(&POWERED_BY[0]);
+                let (style, file, _) =
+                    POWERED_BY.iter().find(|(s, _, _)| *s == content).unwrap_or(&POWERED_BY[0]);
                 line("type", "image".into());
                 line("file", (*file).into());
                 line("x", mm(left));
@@ -344,7 +384,15 @@ impl Converter<'_> {
         self.warnings.push(Diagnostic::warning(el.span, format!("{}: {msg}", element_name(el, i))));
     }
 
-    fn text(&mut self, el: &Json, i: usize, ty: &str, left: f64, bottom: f64, line: &mut dyn FnMut(&str, String)) {
+    fn text(
+        &mut self,
+        el: &Json,
+        i: usize,
+        ty: &str,
+        left: f64,
+        bottom: f64,
+        line: &mut dyn FnMut(&str, String),
+    ) {
         let size = num(el, "fontsize").unwrap_or(10.0);
         let width = num(el, "width").unwrap_or(0.0);
         let bold = flag(el, "bold").unwrap_or(false);
@@ -418,9 +466,15 @@ impl Converter<'_> {
         line("align", text_of(el, "align").unwrap_or("left").into());
         line("valign", valign.into());
         line("fit", fit.into());
-        line("leading", format!("{:.6}", leading).trim_end_matches('0').trim_end_matches('.').to_string());
+        line(
+            "leading",
+            format!("{:.6}", leading).trim_end_matches('0').trim_end_matches('.').to_string(),
+        );
         if let Some(l) = legacy {
-            line("legacy_leading", format!("{l:.6}").trim_end_matches('0').trim_end_matches('.').to_string());
+            line(
+                "legacy_leading",
+                format!("{l:.6}").trim_end_matches('0').trim_end_matches('.').to_string(),
+            );
         }
         if flag(el, "splitlongwords") == Some(false) {
             line("split_words", "false".into());
@@ -439,13 +493,21 @@ impl Converter<'_> {
             "other" => self.custom(text_of(el, "text").unwrap_or_default()),
             "other_i18n" => {
                 let texts: Vec<(&str, &str)> = match el.get("text_i18n").map(|v| &v.value) {
-                    Some(JsonValue::Object(pairs)) => pairs.iter().filter_map(|(k, _, v)| Some((k.as_str(), v.as_str()?))).collect(),
+                    Some(JsonValue::Object(pairs)) => pairs
+                        .iter()
+                        .filter_map(|(k, _, v)| Some((k.as_str(), v.as_str()?)))
+                        .collect(),
                     _ => vec![],
                 };
-                let chosen = texts.iter().find(|(k, _)| *k == "en").or_else(|| texts.first()).copied();
+                let chosen =
+                    texts.iter().find(|(k, _)| *k == "en").or_else(|| texts.first()).copied();
                 if texts.len() > 1 {
                     let lang = chosen.map(|c| c.0).unwrap_or_default();
-                    self.warn(el, i, format!("laminate prints one language of a translated text: {lang}"));
+                    self.warn(
+                        el,
+                        i,
+                        format!("laminate prints one language of a translated text: {lang}"),
+                    );
                 }
                 self.custom(chosen.map(|c| c.1).unwrap_or_default())
             }
@@ -500,10 +562,13 @@ pub fn check(text: &str, file: FileId) -> Vec<Diagnostic> {
             .into_iter()
             .map(|v| {
                 let (what, key) = describe_path(&json, &v.path);
-                Diagnostic::error(v.span, match key {
-                    Some(k) => format!("{what}: `{k}` {}", v.message),
-                    None => format!("{what} {}", v.message),
-                })
+                Diagnostic::error(
+                    v.span,
+                    match key {
+                        Some(k) => format!("{what}: `{k}` {}", v.message),
+                        None => format!("{what} {}", v.message),
+                    },
+                )
             })
             .collect(),
     }
@@ -523,7 +588,11 @@ mod tests {
     fn imp(layout: &str) -> Result<Imported, Vec<Diagnostic>> {
         let mut sources = Sources::default();
         let file = sources.add("layout.json", layout.into());
-        import(&PretixLayout { file, text: layout, background: None, pass_type: "badge" }, &sources, &metrics)
+        import(
+            &PretixLayout { file, text: layout, background: None, pass_type: "badge" },
+            &sources,
+            &metrics,
+        )
     }
 
     #[test]
@@ -531,7 +600,12 @@ mod tests {
         let l = r#"[{"type":"textcontainer","left":"5","bottom":"5","width":"50","height":"10","fontsize":10,"fontfamily":"Open Sans","bold":false,"italic":false,"align":"left","verticalalign":"top","color":[0,0,0,1],"content":"other","text":"{attendee_name} at {event_name}: {item} {meta:Room} {x y} }"}]"#;
         let got = imp(l).unwrap();
         let yaml = String::from_utf8(got.files[0].1.clone()).unwrap();
-        assert!(yaml.contains(r#"text: "{name} at {event}: {extra.item} {extra.meta:Room} {{x y}} }}""#), "{yaml}");
+        assert!(
+            yaml.contains(
+                r#"text: "{name} at {event}: {extra.item} {extra.meta:Room} {{x y}} }}""#
+            ),
+            "{yaml}"
+        );
         assert_eq!(got.extra_fields, vec!["item", "meta:Room"]);
     }
 
@@ -539,7 +613,19 @@ mod tests {
     fn textcontainer_maps_geometry_from_the_bottom_left() {
         let l = r#"[{"type":"textcontainer","left":"5.00","bottom":"54.50","width":"138.00","height":"45.50","fontsize":20,"lineheight":"1","fontfamily":"Open Sans","bold":true,"italic":false,"align":"center","verticalalign":"bottom","autoresize":true,"splitlongwords":false,"color":[255,0,0,1],"content":"attendee_name","rotation":0}]"#;
         let yaml = String::from_utf8(imp(l).unwrap().files[0].1.clone()).unwrap();
-        for want in ["x: 5\n", "y: 5\n", "width: 138\n", "height: 45.5\n", "font: open-sans-bold", "colour: \"#ff0000\"", "valign: bottom", "fit: wrap-shrink", "leading: 1.15\n", "split_words: false", "card: 148x105mm"] {
+        for want in [
+            "x: 5\n",
+            "y: 5\n",
+            "width: 138\n",
+            "height: 45.5\n",
+            "font: open-sans-bold",
+            "colour: \"#ff0000\"",
+            "valign: bottom",
+            "fit: wrap-shrink",
+            "leading: 1.15\n",
+            "split_words: false",
+            "card: 148x105mm",
+        ] {
             assert!(yaml.contains(want), "{want:?} in {yaml}");
         }
     }
@@ -557,10 +643,17 @@ mod tests {
 
     #[test]
     fn invalid_layouts_name_element_and_key() {
-        let l = "[\n {\"type\":\"barcodearea\",\"left\":\"1\",\"bottom\":\"2\",\"size\":\"big\"}\n]";
+        let l =
+            "[\n {\"type\":\"barcodearea\",\"left\":\"1\",\"bottom\":\"2\",\"size\":\"big\"}\n]";
         let errs = imp(l).unwrap_err();
         assert_eq!(errs.len(), 1);
-        assert!(errs[0].headline().contains("element 1 (barcodearea): `size` must be a number or a number written as a string"), "{}", errs[0].headline());
+        assert!(
+            errs[0].headline().contains(
+                "element 1 (barcodearea): `size` must be a number or a number written as a string"
+            ),
+            "{}",
+            errs[0].headline()
+        );
         assert_eq!((errs[0].span.unwrap().line, errs[0].span.unwrap().col), (2, 54));
     }
 }
@@ -577,19 +670,25 @@ pub fn import_files(
 ) -> Result<(Imported, Sources), crate::Failure> {
     use crate::Failure;
     let read = |p: &std::path::Path| {
-        std::fs::read(p).map_err(|source| Failure::Io { action: "cannot read", path: p.to_path_buf(), source })
+        std::fs::read(p).map_err(|source| Failure::Io {
+            action: "cannot read",
+            path: p.to_path_buf(),
+            source,
+        })
     };
     let mut sources = Sources::default();
     let bytes = read(layout)?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let file = sources.add(layout.display().to_string(), text.clone().into());
-    let input = |sources: Sources, diagnostics: Vec<Diagnostic>| Failure::Input { sources, diagnostics };
+    let input =
+        |sources: Sources, diagnostics: Vec<Diagnostic>| Failure::Input { sources, diagnostics };
     let bg_bytes = background.map(read).transpose()?;
     let bg = match (&bg_bytes, background) {
         (Some(b), Some(path)) => match laminate_passes_pdf::page::pages(b) {
             Ok(pages) => Some(Background { bytes: b, pages: pages.len(), size: pages[0].size }),
             Err(e) => {
-                let d = Diagnostic::error_nowhere(format!("{}: the background {e}", path.display()));
+                let d =
+                    Diagnostic::error_nowhere(format!("{}: the background {e}", path.display()));
                 return Err(input(sources, vec![d]));
             }
         },
@@ -608,16 +707,21 @@ pub fn import_files(
         let f = book.get(crate::fonts::named(font).unwrap_or(crate::fonts::REGULAR));
         (f.typo_ascender, f.typo_descender)
     };
-    let imported = import(&PretixLayout { file, text: &text, background: bg, pass_type: &name }, &sources, &metrics)
-        .map_err(|d| input(sources.clone(), d))?;
+    let imported = import(
+        &PretixLayout { file, text: &text, background: bg, pass_type: &name },
+        &sources,
+        &metrics,
+    )
+    .map_err(|d| input(sources.clone(), d))?;
     let io = |action: &'static str, path: &std::path::Path| {
         let path = path.to_path_buf();
         move |source| Failure::Io { action, path, source }
     };
     if let Ok(mut entries) = std::fs::read_dir(dir) {
         if entries.next().is_some() {
-            let d = Diagnostic::error_nowhere(format!("{}: the folder is not empty", dir.display()))
-                .hint("laminate import writes a new template set: name a new folder");
+            let d =
+                Diagnostic::error_nowhere(format!("{}: the folder is not empty", dir.display()))
+                    .hint("laminate import writes a new template set: name a new folder");
             return Err(input(sources, vec![d]));
         }
     }
@@ -625,7 +729,8 @@ pub fn import_files(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let temp = crate::atomic::TempDir::new_in(&parent, ".laminate-import-").map_err(io("cannot write in", &parent))?;
+    let temp = crate::atomic::TempDir::new_in(&parent, ".laminate-import-")
+        .map_err(io("cannot write in", &parent))?;
     for (file_name, bytes) in &imported.files {
         let path = temp.path().join(file_name);
         std::fs::write(&path, bytes).map_err(io("cannot write", &path))?;

@@ -22,9 +22,24 @@ const SCHEMA: &str = include_str!("upstream/pdf-layout.schema.json");
 /// The keywords the checker understands; annotations are listed too.
 #[cfg(test)]
 const KEYWORDS: &[&str] = &[
-    "$schema", "$comment", "title", "description", "type", "const", "enum", "required",
-    "properties", "patternProperties", "additionalProperties", "items", "minItems", "maxItems",
-    "minimum", "maximum", "pattern", "oneOf",
+    "$schema",
+    "$comment",
+    "title",
+    "description",
+    "type",
+    "const",
+    "enum",
+    "required",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "items",
+    "minItems",
+    "maxItems",
+    "minimum",
+    "maximum",
+    "pattern",
+    "oneOf",
 ];
 
 fn schema() -> &'static Schema {
@@ -72,7 +87,16 @@ fn validate(v: &Json, s: &Schema, path: &mut Vec<Step>, out: &mut Vec<Violation>
             other => v.kind() == other,
         };
         if !types.iter().any(|t| is(t)) {
-            push(out, path, v.span, format!("must be {}, not {}", or_list(&types.iter().map(|t| a_type(t)).collect::<Vec<_>>()), v.brief()));
+            push(
+                out,
+                path,
+                v.span,
+                format!(
+                    "must be {}, not {}",
+                    or_list(&types.iter().map(|t| a_type(t)).collect::<Vec<_>>()),
+                    v.brief()
+                ),
+            );
             // Nothing else of this schema can be checked on the wrong type.
             return;
         }
@@ -85,7 +109,12 @@ fn validate(v: &Json, s: &Schema, path: &mut Vec<Step>, out: &mut Vec<Violation>
     if let Some(Schema::Array(options)) = s.get("enum") {
         if !options.iter().any(|o| same(v, o)) {
             let names: Vec<String> = options.iter().map(|o| o.to_string()).collect();
-            push(out, path, v.span, format!("must be one of {}, not {}", names.join(", "), v.brief()));
+            push(
+                out,
+                path,
+                v.span,
+                format!("must be one of {}, not {}", names.join(", "), v.brief()),
+            );
         }
     }
     if let JsonValue::Number(n, _) = &v.value {
@@ -100,7 +129,9 @@ fn validate(v: &Json, s: &Schema, path: &mut Vec<Step>, out: &mut Vec<Violation>
             }
         }
     }
-    if let (JsonValue::String(text), Some(p)) = (&v.value, s.get("pattern").and_then(Schema::as_str)) {
+    if let (JsonValue::String(text), Some(p)) =
+        (&v.value, s.get("pattern").and_then(Schema::as_str))
+    {
         if !matches(p, text) {
             push(out, path, v.span, format!("must match {p}, not {}", v.brief()));
         }
@@ -153,13 +184,16 @@ fn validate(v: &Json, s: &Schema, path: &mut Vec<Step>, out: &mut Vec<Violation>
                 }
             }
             if !known && s.get("additionalProperties") == Some(&Schema::Bool(false)) {
-                let names: Vec<&str> = props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+                let names: Vec<&str> =
+                    props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
                 out.push(Violation {
                     span: *key_span,
                     path: path.clone(),
                     message: match crate::yaml::nearest(key, &names) {
                         Some(n) => format!("is not a key of this element (did you mean `{n}`?)"),
-                        None => format!("is not a key of this element; its keys: {}", names.join(", ")),
+                        None => {
+                            format!("is not a key of this element; its keys: {}", names.join(", "))
+                        }
                     },
                 });
             }
@@ -194,7 +228,11 @@ fn one_of(v: &Json, branches: &[Schema], path: &mut Vec<Step>, out: &mut Vec<Vio
         return;
     }
     if holding > 1 {
-        out.push(Violation { span: v.span, path: path.clone(), message: "matches more than one kind of element".into() });
+        out.push(Violation {
+            span: v.span,
+            path: path.clone(),
+            message: "matches more than one kind of element".into(),
+        });
         return;
     }
     let leaf = results.iter().all(|r| r.len() == 1 && r[0].path == *path);
@@ -306,7 +344,8 @@ mod tests {
         keywords(schema(), &mut found);
         found.sort();
         found.dedup();
-        let unknown: Vec<&String> = found.iter().filter(|k| !KEYWORDS.contains(&k.as_str())).collect();
+        let unknown: Vec<&String> =
+            found.iter().filter(|k| !KEYWORDS.contains(&k.as_str())).collect();
         assert!(unknown.is_empty(), "schema keywords the checker ignores: {unknown:?}");
         for p in ["^-?[0-9]+(\\.[0-9]+)?$", "[a-zA-Z-]+", "[a-zA-Z-]*"] {
             assert!(regex_lite::Regex::new(p).is_ok(), "{p}");
@@ -315,7 +354,10 @@ mod tests {
 
     fn run(text: &str) -> Vec<String> {
         let v = super::super::spanned::parse(text, FileId(0)).unwrap();
-        check(&v).into_iter().map(|v| format!("{}:{} {:?} {}", v.span.line, v.span.col, v.path, v.message)).collect()
+        check(&v)
+            .into_iter()
+            .map(|v| format!("{}:{} {:?} {}", v.span.line, v.span.col, v.path, v.message))
+            .collect()
     }
 
     #[test]
@@ -328,13 +370,31 @@ mod tests {
     fn violations_name_the_element_and_key() {
         let l = r#"[{"type":"textarea","left":"13.09","bottom":"49.73","fontsize":true,"color":[0,0,0,1],"fontfamily":"Open Sans","bold":true,"italic":false,"width":"1x","content":"attendee_name","align":"middle","colour":[1]}]"#;
         let got = run(l);
-        assert!(got.iter().any(|m| m.contains("Key(\"fontsize\")") && m.contains("must be a number or a number written as a string (\"12.5\"), not true")), "{got:?}");
-        assert!(got.iter().any(|m| m.contains("Key(\"width\")") && m.contains("\"1x\"")), "{got:?}");
-        assert!(got.iter().any(|m| m.contains("Key(\"align\")") && m.contains("\"left\", \"center\", \"right\"")), "{got:?}");
-        assert!(got.iter().any(|m| m.contains("Key(\"colour\")") && m.contains("did you mean `color`")), "{got:?}");
+        assert!(
+            got.iter().any(|m| m.contains("Key(\"fontsize\")")
+                && m.contains(
+                    "must be a number or a number written as a string (\"12.5\"), not true"
+                )),
+            "{got:?}"
+        );
+        assert!(
+            got.iter().any(|m| m.contains("Key(\"width\")") && m.contains("\"1x\"")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|m| m.contains("Key(\"align\")")
+                    && m.contains("\"left\", \"center\", \"right\"")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter().any(|m| m.contains("Key(\"colour\")") && m.contains("did you mean `color`")),
+            "{got:?}"
+        );
         let missing = run(r#"[{"type":"barcodearea","left":1,"bottom":2}]"#);
         assert_eq!(missing, vec!["1:1 [Index(0)] has no `size`, which is required".to_string()]);
-        let colour = run(r#"[{"type":"barcodearea","left":1,"bottom":2,"size":3,"color":[0,0,300]}]"#);
+        let colour =
+            run(r#"[{"type":"barcodearea","left":1,"bottom":2,"size":3,"color":[0,0,300]}]"#);
         assert!(colour[0].contains("must be at most 255, not 300"), "{colour:?}");
         assert!(run(r#"{"type":"barcodearea"}"#)[0].contains("must be an array, not an object"));
         assert!(run(r#"[{"type":"hologram","left":1,"bottom":2}]"#).len() >= 1);

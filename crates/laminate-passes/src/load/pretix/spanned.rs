@@ -256,7 +256,9 @@ impl Parser {
                     _ => return Err(self.error("an unknown escape in a string")),
                 },
                 Some(c) if (c as u32) < 0x20 => {
-                    return Err(self.error("a control character in a string (write \\n for a new line)"))
+                    return Err(
+                        self.error("a control character in a string (write \\n for a new line)")
+                    )
                 }
                 Some(c) => s.push(c),
                 None => return Err(self.error("a string is not closed")),

@@ -221,8 +221,9 @@ fn paragraph_style<'n>(
             for k in ["valign", "leading", "rotate", "split_words", "legacy_leading"] {
                 if let Some(v) = get(k) {
                     out.push(
-                        Diagnostic::error(v.span, format!("{what}: `{k}` is for paragraphs"))
-                            .hint("add `fit: wrap` (or `wrap-shrink`) to set the text as a paragraph"),
+                        Diagnostic::error(v.span, format!("{what}: `{k}` is for paragraphs")).hint(
+                            "add `fit: wrap` (or `wrap-shrink`) to set the text as a paragraph",
+                        ),
                     );
                 }
             }
@@ -243,31 +244,49 @@ fn paragraph_style<'n>(
         Some("middle") => VAlign::Middle,
         Some("bottom") => VAlign::Bottom,
         Some(_) => {
-            out.push(Diagnostic::error(get("valign").map_or(at, |v| v.span), "`valign` is top, middle or bottom"));
+            out.push(Diagnostic::error(
+                get("valign").map_or(at, |v| v.span),
+                "`valign` is top, middle or bottom",
+            ));
             VAlign::Top
         }
     };
-    let number = |k: &str, default: f64, ok: &dyn Fn(f64) -> bool, why: &str, out: &mut Vec<Diagnostic>| {
-        match get(k).map(|v| (v, scalar(v, out).map(|s| s.trim().parse::<f64>()))) {
-            None => default,
-            Some((_, Some(Ok(n)))) if n.is_finite() && ok(n) => n,
-            Some((v, _)) => {
-                out.push(Diagnostic::error(v.span, format!("`{k}` must be {why}")));
-                default
+    let number =
+        |k: &str, default: f64, ok: &dyn Fn(f64) -> bool, why: &str, out: &mut Vec<Diagnostic>| {
+            match get(k).map(|v| (v, scalar(v, out).map(|s| s.trim().parse::<f64>()))) {
+                None => default,
+                Some((_, Some(Ok(n)))) if n.is_finite() && ok(n) => n,
+                Some((v, _)) => {
+                    out.push(Diagnostic::error(v.span, format!("`{k}` must be {why}")));
+                    default
+                }
             }
-        }
-    };
-    let leading = number("leading", 1.15, // as fitted text, layout::text::LEADING
-         &|n| n > 0.0 && n <= 10.0, "a number above 0 and at most 10 (times the size)", out);
+        };
+    let leading = number(
+        "leading",
+        1.15, // as fitted text, layout::text::LEADING
+        &|n| n > 0.0 && n <= 10.0,
+        "a number above 0 and at most 10 (times the size)",
+        out,
+    );
     let legacy_leading = get("legacy_leading").map(|_| {
-        number("legacy_leading", 1.0, &|n| n > 0.0 && n <= 10.0, "a number above 0 and at most 10 (times the size)", out)
+        number(
+            "legacy_leading",
+            1.0,
+            &|n| n > 0.0 && n <= 10.0,
+            "a number above 0 and at most 10 (times the size)",
+            out,
+        )
     });
     let rotate = number("rotate", 0.0, &|n| n.abs() <= 360.0, "degrees, from -360 to 360", out);
     let split_words = match get("split_words").and_then(|v| scalar(v, out)).as_deref() {
         None | Some("true") => true,
         Some("false") => false,
         Some(_) => {
-            out.push(Diagnostic::error(get("split_words").map_or(at, |v| v.span), "`split_words` is true or false"));
+            out.push(Diagnostic::error(
+                get("split_words").map_or(at, |v| v.span),
+                "`split_words` is true or false",
+            ));
             true
         }
     };
@@ -284,15 +303,19 @@ fn background(
 ) -> Option<Background> {
     let name = scalar(node, out)?;
     let Some(dir) = asset_dir else {
-        out.push(Diagnostic::error(node.span, format!("{what}: a `background` needs a template folder (--templates)")));
+        out.push(Diagnostic::error(
+            node.span,
+            format!("{what}: a `background` needs a template folder (--templates)"),
+        ));
         return None;
     };
     let bytes = match crate::load::template::assets::read(dir, &name) {
         Ok(b) => b,
         Err(e) => {
             out.push(
-                Diagnostic::error(node.span, format!("{what}: background \"{name}\": {e}"))
-                    .hint("a template may use only files inside its own folder; copy the file there"),
+                Diagnostic::error(node.span, format!("{what}: background \"{name}\": {e}")).hint(
+                    "a template may use only files inside its own folder; copy the file there",
+                ),
             );
             return None;
         }

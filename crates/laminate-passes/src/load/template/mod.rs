@@ -112,7 +112,8 @@ impl Pattern {
 
     /// True when the text is the same on every pass of a type.
     pub fn is_per_type(&self) -> bool {
-        self.fields().all(Field::is_per_type) && !self.0.iter().any(|p| matches!(p, Piece::Extra(_)))
+        self.fields().all(Field::is_per_type)
+            && !self.0.iter().any(|p| matches!(p, Piece::Extra(_)))
     }
 }
 
