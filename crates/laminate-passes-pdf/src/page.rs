@@ -104,7 +104,7 @@ fn embed(pdf: &Pdf, page: &hayro_syntax::page::Page<'_>) -> Result<EmbeddedPage,
     };
     let mut walk = Walk { pdf, numbers: HashMap::new(), queue: Vec::new(), objects: Vec::new() };
     // Resources, the page's own over those it inherits.
-    let mut kinds: Vec<(&[u8], Vec<(Vec<u8>, Value)>)> = Vec::new();
+    let mut kinds: Vec<(&[u8], Entries)> = Vec::new();
     let mut chain = Vec::new();
     let mut r = Some(page.resources());
     while let Some(res) = r {
@@ -160,6 +160,9 @@ fn embed(pdf: &Pdf, page: &hayro_syntax::page::Page<'_>) -> Result<EmbeddedPage,
             .collect(),
     })
 }
+
+/// A dictionary's entries: escaped names and values.
+type Entries = Vec<(Vec<u8>, Value)>;
 
 struct Walk<'p> {
     pdf: &'p Pdf,
