@@ -524,6 +524,16 @@ fn write_resources(mut r: pdf_writer::writers::Resources, list: &[(&'static str,
     }
 }
 
+/// A number as written in a PDF: whole numbers bare, others with at most
+/// 4 decimals, the same text on every machine.
+pub(crate) fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e9 {
+        return format!("{}", v as i64);
+    }
+    let s = format!("{v:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::emit::draw::module_rects;
@@ -560,14 +570,4 @@ mod tests {
             assert_eq!(cover(code.size, &code.dark), code.dark);
         }
     }
-}
-
-/// A number as written in a PDF: whole numbers bare, others with at most
-/// 4 decimals, the same text on every machine.
-pub(crate) fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e9 {
-        return format!("{}", v as i64);
-    }
-    let s = format!("{v:.4}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

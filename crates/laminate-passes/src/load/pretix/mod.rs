@@ -577,87 +577,6 @@ pub fn check(text: &str, file: FileId) -> Vec<Diagnostic> {
 #[allow(dead_code)]
 fn _span_unused(_: Span) {}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn metrics(_: &str) -> (f64, f64) {
-        (1567.0 / 2048.0, -492.0 / 2048.0)
-    }
-
-    fn imp(layout: &str) -> Result<Imported, Vec<Diagnostic>> {
-        let mut sources = Sources::default();
-        let file = sources.add("layout.json", layout.into());
-        import(
-            &PretixLayout { file, text: layout, background: None, pass_type: "badge" },
-            &sources,
-            &metrics,
-        )
-    }
-
-    #[test]
-    fn custom_text_turns_variables_into_fields() {
-        let l = r#"[{"type":"textcontainer","left":"5","bottom":"5","width":"50","height":"10","fontsize":10,"fontfamily":"Open Sans","bold":false,"italic":false,"align":"left","verticalalign":"top","color":[0,0,0,1],"content":"other","text":"{attendee_name} at {event_name}: {item} {meta:Room} {x y} }"}]"#;
-        let got = imp(l).unwrap();
-        let yaml = String::from_utf8(got.files[0].1.clone()).unwrap();
-        assert!(
-            yaml.contains(
-                r#"text: "{name} at {event}: {extra.item} {extra.meta:Room} {{x y}} }}""#
-            ),
-            "{yaml}"
-        );
-        assert_eq!(got.extra_fields, vec!["item", "meta:Room"]);
-    }
-
-    #[test]
-    fn textcontainer_maps_geometry_from_the_bottom_left() {
-        let l = r#"[{"type":"textcontainer","left":"5.00","bottom":"54.50","width":"138.00","height":"45.50","fontsize":20,"lineheight":"1","fontfamily":"Open Sans","bold":true,"italic":false,"align":"center","verticalalign":"bottom","autoresize":true,"splitlongwords":false,"color":[255,0,0,1],"content":"attendee_name","rotation":0}]"#;
-        let yaml = String::from_utf8(imp(l).unwrap().files[0].1.clone()).unwrap();
-        for want in [
-            "x: 5\n",
-            "y: 5\n",
-            "width: 138\n",
-            "height: 45.5\n",
-            "font: open-sans-bold",
-            "colour: \"#ff0000\"",
-            "valign: bottom",
-            "fit: wrap-shrink",
-            "leading: 1.15\n",
-            "split_words: false",
-            "card: 148x105mm",
-        ] {
-            assert!(yaml.contains(want), "{want:?} in {yaml}");
-        }
-    }
-
-    #[test]
-    fn a_turned_textarea_keeps_its_pivot() {
-        // One line, downward, turned 90 degrees: pretix turns about (left, bottom).
-        let l = r#"[{"type":"textarea","left":"20","bottom":"50","fontsize":"10","color":[0,0,0,1],"fontfamily":"Open Sans","bold":false,"italic":false,"width":"40","content":"event_name","align":"left","downward":true,"rotation":90}]"#;
-        let yaml = String::from_utf8(imp(l).unwrap().files[0].1.clone()).unwrap();
-        // The box's top is |descender|/2.5 above the pivot; turned clockwise it lies to its right.
-        let d = 492.0 / 2048.0 * 10.0 / MM / 2.5;
-        assert!(yaml.contains(&format!("x: {}\n", mm(20.0 + d))), "{yaml}");
-        assert!(yaml.contains(&format!("y: {}\n", mm(105.0 - 50.0))), "{yaml}");
-    }
-
-    #[test]
-    fn invalid_layouts_name_element_and_key() {
-        let l =
-            "[\n {\"type\":\"barcodearea\",\"left\":\"1\",\"bottom\":\"2\",\"size\":\"big\"}\n]";
-        let errs = imp(l).unwrap_err();
-        assert_eq!(errs.len(), 1);
-        assert!(
-            errs[0].headline().contains(
-                "element 1 (barcodearea): `size` must be a number or a number written as a string"
-            ),
-            "{}",
-            errs[0].headline()
-        );
-        assert_eq!((errs[0].span.unwrap().line, errs[0].span.unwrap().col), (2, 54));
-    }
-}
-
 /// `laminate import pretix`: reads the layout file (and the background
 /// PDF), converts them, checks the set by loading it as `render` would, and
 /// writes it into `dir` (which must not exist, or be empty) whole or not at
@@ -750,4 +669,85 @@ pub fn import_files(
     }
     temp.persist(dir).map_err(io("cannot write", dir))?;
     Ok((imported, sources))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metrics(_: &str) -> (f64, f64) {
+        (1567.0 / 2048.0, -492.0 / 2048.0)
+    }
+
+    fn imp(layout: &str) -> Result<Imported, Vec<Diagnostic>> {
+        let mut sources = Sources::default();
+        let file = sources.add("layout.json", layout.into());
+        import(
+            &PretixLayout { file, text: layout, background: None, pass_type: "badge" },
+            &sources,
+            &metrics,
+        )
+    }
+
+    #[test]
+    fn custom_text_turns_variables_into_fields() {
+        let l = r#"[{"type":"textcontainer","left":"5","bottom":"5","width":"50","height":"10","fontsize":10,"fontfamily":"Open Sans","bold":false,"italic":false,"align":"left","verticalalign":"top","color":[0,0,0,1],"content":"other","text":"{attendee_name} at {event_name}: {item} {meta:Room} {x y} }"}]"#;
+        let got = imp(l).unwrap();
+        let yaml = String::from_utf8(got.files[0].1.clone()).unwrap();
+        assert!(
+            yaml.contains(
+                r#"text: "{name} at {event}: {extra.item} {extra.meta:Room} {{x y}} }}""#
+            ),
+            "{yaml}"
+        );
+        assert_eq!(got.extra_fields, vec!["item", "meta:Room"]);
+    }
+
+    #[test]
+    fn textcontainer_maps_geometry_from_the_bottom_left() {
+        let l = r#"[{"type":"textcontainer","left":"5.00","bottom":"54.50","width":"138.00","height":"45.50","fontsize":20,"lineheight":"1","fontfamily":"Open Sans","bold":true,"italic":false,"align":"center","verticalalign":"bottom","autoresize":true,"splitlongwords":false,"color":[255,0,0,1],"content":"attendee_name","rotation":0}]"#;
+        let yaml = String::from_utf8(imp(l).unwrap().files[0].1.clone()).unwrap();
+        for want in [
+            "x: 5\n",
+            "y: 5\n",
+            "width: 138\n",
+            "height: 45.5\n",
+            "font: open-sans-bold",
+            "colour: \"#ff0000\"",
+            "valign: bottom",
+            "fit: wrap-shrink",
+            "leading: 1.15\n",
+            "split_words: false",
+            "card: 148x105mm",
+        ] {
+            assert!(yaml.contains(want), "{want:?} in {yaml}");
+        }
+    }
+
+    #[test]
+    fn a_turned_textarea_keeps_its_pivot() {
+        // One line, downward, turned 90 degrees: pretix turns about (left, bottom).
+        let l = r#"[{"type":"textarea","left":"20","bottom":"50","fontsize":"10","color":[0,0,0,1],"fontfamily":"Open Sans","bold":false,"italic":false,"width":"40","content":"event_name","align":"left","downward":true,"rotation":90}]"#;
+        let yaml = String::from_utf8(imp(l).unwrap().files[0].1.clone()).unwrap();
+        // The box's top is |descender|/2.5 above the pivot; turned clockwise it lies to its right.
+        let d = 492.0 / 2048.0 * 10.0 / MM / 2.5;
+        assert!(yaml.contains(&format!("x: {}\n", mm(20.0 + d))), "{yaml}");
+        assert!(yaml.contains(&format!("y: {}\n", mm(105.0 - 50.0))), "{yaml}");
+    }
+
+    #[test]
+    fn invalid_layouts_name_element_and_key() {
+        let l =
+            "[\n {\"type\":\"barcodearea\",\"left\":\"1\",\"bottom\":\"2\",\"size\":\"big\"}\n]";
+        let errs = imp(l).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(
+            errs[0].headline().contains(
+                "element 1 (barcodearea): `size` must be a number or a number written as a string"
+            ),
+            "{}",
+            errs[0].headline()
+        );
+        assert_eq!((errs[0].span.unwrap().line, errs[0].span.unwrap().col), (2, 54));
+    }
 }
