@@ -222,3 +222,37 @@ fn a_layout_outside_pretix_schema_names_element_and_key_and_writes_nothing() {
     }
     assert!(!dir.path().join("set").exists(), "nothing is written");
 }
+
+#[test]
+fn pdfx_refuses_a_pdf_background_and_writes_nothing() {
+    // Regression: a background's colours cannot be checked for PDF/X-4, so
+    // --pdfx must not claim PDF/X for a file that draws one.
+    let dir = temp();
+    let src = root().join("tests/pretix");
+    let layout = src.join("twosided.json");
+    let background = src.join("twosided.pdf");
+    let args = [
+        "import",
+        "pretix",
+        layout.to_str().unwrap(),
+        "--background",
+        background.to_str().unwrap(),
+        "-o",
+        "set",
+    ];
+    assert_eq!(laminate_in(dir.path(), &args, &[]).status, 0);
+    fs::write(dir.path().join("r.yaml"), roster("twosided")).unwrap();
+    let run = laminate_in(
+        dir.path(),
+        &["render", "r.yaml", "--templates", "set", "--pdfx", "-o", "out.pdf"],
+        &[],
+    );
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("the background background.pdf#1 is a PDF page"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("leave out --pdfx for a template with a PDF background"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("out.pdf").exists());
+}
