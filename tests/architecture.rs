@@ -20,7 +20,11 @@ const CRATES: &[(&str, &str, &[&str])] = &[
     ("laminate-passes-pdf", "crates/laminate-passes-pdf", &[]),
     ("laminate-passes", "crates/laminate-passes", &["laminate-passes-pdf", "laminate-passes-qr"]),
     ("laminate-passes-cli", ".", &["laminate-passes", "laminate-passes-pdf"]),
-    ("laminate-passes-python", "crates/laminate-passes-python", &["laminate-passes", "laminate-passes-cli"]),
+    (
+        "laminate-passes-python",
+        "crates/laminate-passes-python",
+        &["laminate-passes", "laminate-passes-cli"],
+    ),
 ];
 
 /// What the library must never depend on: the command line's crates.

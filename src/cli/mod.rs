@@ -51,8 +51,9 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// List the pass types of a template set and the fields each uses.
     Templates(templates::TemplatesArgs),
-    /// List the stock presets and paper sizes --sheet knows: paper, card
-    /// size, slots, margins and gutters.
+    /// List the stocks --sheet knows (presets, pretix's badge sheets, the
+    /// products of gLabels' database) with their paper, size, slots and
+    /// source, and the paper sizes; words keep only the stocks that match.
     Stocks(stocks::StocksArgs),
     /// Render one pass, or the first sheet, to a PNG from the very PDF that
     /// render writes.

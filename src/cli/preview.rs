@@ -31,8 +31,8 @@ pub struct PreviewArgs {
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// Sheet, as for render (default: card with --id, a4 without).
-    #[arg(long, value_parser = laminate_passes::parse_sheet)]
-    pub sheet: Option<laminate_passes::impose::SheetSpec>,
+    #[arg(long)]
+    pub sheet: Option<String>,
     /// Bleed around each card, e.g. 3mm or 0.125in (0 for none; default
     /// 3mm, on stock presets as much as fits up to 3mm).
     #[arg(long, value_parser = parse_bleed)]
@@ -53,11 +53,11 @@ pub fn run(args: PreviewArgs) -> ExitCode {
     let run = RunArgs {
         roster: args.roster.clone(),
         templates: args.templates.clone(),
-        sheet: args.sheet.unwrap_or(if args.id.is_some() {
-            laminate_passes::impose::SheetSpec::Card
-        } else {
-            laminate_passes::parse_sheet("a4").expect("a4 is a sheet")
-        }),
+        sheet: args
+            .sheet
+            .clone()
+            .unwrap_or_else(|| if args.id.is_some() { "card" } else { "a4" }.to_string()),
+        stock_db: vec![],
         bleed: args.bleed,
         no_crop_marks: args.no_crop_marks,
         only: vec![],

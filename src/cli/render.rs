@@ -5,9 +5,11 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use clap::Args;
+use laminate_passes::impose::stock::catalogue::Catalogue;
 use {laminate_passes::Failure, laminate_passes::RenderOptions};
 
 use super::output::{fail, left_out, plural, plural_pass, print_warnings};
@@ -39,10 +41,17 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// Sheet: a4, letter, a3, sra3, tabloid, card (one pass per page), WxH
-    /// such as 320x450mm, or a stock preset such as avery-5392 (fixed
-    /// slots; `laminate stocks` lists them).
-    #[arg(long, default_value = "a4", value_parser = laminate_passes::parse_sheet)]
-    pub sheet: laminate_passes::impose::SheetSpec,
+    /// such as 320x450mm, or pre-cut stock (fixed slots): a preset such as
+    /// avery-5392, one of pretix's badge sheets such as avery_80x50, or a
+    /// product of gLabels' database such as "Avery L4785" (`laminate
+    /// stocks` lists them).
+    #[arg(long, default_value = "a4")]
+    pub sheet: String,
+    /// A folder of gLabels template files (*-templates.xml) to find
+    /// --sheet products in, before LAMINATE_STOCKS and the folders gLabels
+    /// installs (may be given more than once).
+    #[arg(long, value_name = "DIR")]
+    pub stock_db: Vec<PathBuf>,
     /// Bleed around each card, e.g. 3mm or 0.125in (0 for none; default
     /// 3mm, on stock presets as much as their gutters allow up to 3mm).
     #[arg(long, value_parser = parse::parse_bleed)]
@@ -144,22 +153,44 @@ pub struct RunArgs {
     pub pdfx: super::pdfx::PdfxArgs,
 }
 
+/// The render options of `run`, printing their warnings; a `--sheet` that
+/// is no sheet ends the command as clap's own errors do.
 pub fn options(run: &RunArgs) -> RenderOptions {
+    match try_options(run) {
+        Ok((opts, warnings)) => {
+            for w in warnings {
+                say!("laminate: warning: {w}");
+            }
+            opts
+        }
+        Err(e) => e.exit(),
+    }
+}
+
+/// The render options of `run` and the warnings about them, or the
+/// command-line error of a `--sheet` that is no sheet; prints nothing (the
+/// Python module calls it).
+pub fn try_options(run: &RunArgs) -> Result<(RenderOptions, Vec<String>), clap::Error> {
+    let mut warnings = Vec::new();
+    let (sheet, stocks) = sheet(&run.sheet, &run.stock_db)?;
+    let (bleed, warning) = laminate_passes::fit_bleed(&sheet, run.bleed);
+    warnings.extend(warning.map(|w| w.to_string()));
     // Reproducible builds convention: https://reproducible-builds.org/specs/source-date-epoch/
     let epoch = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) => s.trim().parse().unwrap_or_else(|_| {
-            say!(
-                "laminate: warning: SOURCE_DATE_EPOCH={s:?} is not a number of seconds; using 0 (1970-01-01)"
-            );
+            warnings.push(format!(
+                "SOURCE_DATE_EPOCH={s:?} is not a number of seconds; using 0 (1970-01-01)"
+            ));
             0
         }),
         Err(_) => 0,
     };
-    RenderOptions {
+    let opts = RenderOptions {
         roster: run.roster.clone(),
         templates: run.templates.clone(),
-        sheet: run.sheet,
-        bleed: run.bleed.unwrap_or_else(|| laminate_passes::default_bleed(&run.sheet)),
+        sheet,
+        stocks,
+        bleed,
         crop_marks: !run.no_crop_marks,
         only: run.only.clone(),
         pass: run.pass.clone(),
@@ -199,6 +230,29 @@ pub fn options(run: &RunArgs) -> RenderOptions {
         template_files: None,
         memory: None,
         cancel: None,
+    };
+    Ok((opts, warnings))
+}
+
+/// Reads `--sheet`: a paper, `card`, `WxH` or preset as such; any other
+/// name in the stock catalogue (pretix's sheets and the gLabels databases
+/// in `stock_db`, `LAMINATE_STOCKS` and where gLabels installs them), whose
+/// file problems are warnings. A name that is no sheet is a command-line
+/// error (exit 2), as clap gives for other bad values.
+pub fn sheet(
+    text: &str,
+    stock_db: &[PathBuf],
+) -> Result<(laminate_passes::impose::SheetSpec, Option<Arc<Catalogue>>), clap::Error> {
+    if let Ok(sheet) = laminate_passes::parse_sheet(text) {
+        return Ok((sheet, None));
+    }
+    let catalogue = super::stocks::load(stock_db);
+    match laminate_passes::find_sheet(text, &catalogue) {
+        Ok(sheet) => Ok((sheet, Some(Arc::new(catalogue)))),
+        Err(why) => Err(clap::Error::raw(
+            clap::error::ErrorKind::ValueValidation,
+            format!("invalid value '{text}' for '--sheet <SHEET>': {why}\n"),
+        )),
     }
 }
 

@@ -153,59 +153,91 @@ enum Role {
 pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)> {
     let mut w = Out::new(out);
     w.put(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
-    let (catalog, tree, security, cut) = (1, 2, 3, 4);
-    let mut next = 5u32;
-    let mut kids = Vec::new();
-    // Objects already written, by the hash of what they are (their bytes
-    // with the hashes of what they refer to in place of references).
-    let mut written: HashMap<[u8; 32], u32> = HashMap::new();
+    let own = Own { catalog: 1, tree: 2, security: 3, cut: 4 };
+    let mut m = Merging { own, next: 5, kids: Vec::new(), written: HashMap::new() };
     let mut any_cut = false;
     // The first shard's objects as numbered here, for its catalog's references.
     let mut first_map: HashMap<u32, u32> = HashMap::new();
     for (s, shard) in shards.iter().enumerate() {
-        let in_shard =
-            |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", shard.path.display()));
-        let mut file = File::open(&shard.path).map_err(in_shard)?;
-        let roles = |num: u32| {
-            if num == shard.catalog_num || num == shard.info_num {
-                Role::Dropped
-            } else if num == shard.page_tree {
-                Role::Mapped(tree)
-            } else if Some(num) == shard.security {
-                Role::Mapped(security)
-            } else if Some(num) == shard.cut {
-                Role::Mapped(cut)
-            } else {
-                Role::Copied
-            }
-        };
         any_cut |= shard.cut.is_some();
-        // First pass: what each object is, to find those already written.
-        let count = shard.layout.objects.len();
-        let mut local: Vec<([u8; 32], Vec<u32>)> = Vec::with_capacity(count);
-        for &(_, start, end) in &shard.layout.objects {
-            let obj = read::object(&mut file, start, end).map_err(in_shard)?;
-            local.push((placeheld_hash(&obj), obj.refs.iter().map(|(_, n)| *n).collect()));
-        }
-        let pages: HashSet<u32> = shard.pages.iter().copied().collect();
-        // Only what the pages use (and, of the first shard, what its
-        // catalog keeps) is copied: another shard's XMP or output intent,
-        // which its dropped catalog pointed at, is not.
-        let mut roots: Vec<u32> = shard.pages.clone();
+        let new_num = m.copy_shard(&mut w, s, shard)?;
         if s == 0 {
-            let mut kept = Vec::new();
-            if let Value::Dict(pairs) = &shard.catalog {
-                for (k, v) in pairs {
-                    if !matches!(k.as_slice(), b"Type" | b"Pages" | b"OCProperties") {
-                        v.write(&mut kept, &|r| r);
-                    }
-                }
-            }
-            let mut p = read::Parser::new(&kept);
-            while p.value().is_ok() {}
-            roots.extend(p.refs.iter().map(|(_, n)| *n));
+            first_map = new_num;
         }
-        let used = reachable(&roots, shard, &local, &roles);
+    }
+    let first = shards.first().ok_or_else(|| malformed("no shards"))?;
+    let layers = write_layers(&mut w, own, any_cut)?;
+    write_page_tree(&mut w, own.tree, &m.kids)?;
+    let map = |r: u32| first_map.get(&r).copied().unwrap_or(0);
+    write_catalog(&mut w, own, first, &layers, &map)?;
+    let info_num = m.next;
+    write_info(&mut w, info_num, shards, first, &map)?;
+    let size = info_num + 1;
+    let pages_written = m.kids.len();
+    let (inner, bytes) = w.finish(size, own.catalog, info_num)?;
+    Ok((inner, bytes, pages_written))
+}
+
+/// The numbers of the merged file's own objects: its catalog, its page
+/// tree and its two layers.
+#[derive(Clone, Copy)]
+struct Own {
+    catalog: u32,
+    tree: u32,
+    security: u32,
+    cut: u32,
+}
+
+/// What the merge has written so far, across shards.
+struct Merging {
+    own: Own,
+    /// The next free object number.
+    next: u32,
+    /// The pages written, as numbered here, in order.
+    kids: Vec<u32>,
+    /// Objects already written, by the hash of what they are (their bytes
+    /// with the hashes of what they refer to in place of references).
+    written: HashMap<[u8; 32], u32>,
+}
+
+impl Merging {
+    /// Copies the objects of one shard that its pages use (the `s`th shard,
+    /// in order) and returns how its objects are numbered here.
+    fn copy_shard<W: Write>(
+        &mut self,
+        w: &mut Out<W>,
+        s: usize,
+        shard: &Shard,
+    ) -> io::Result<HashMap<u32, u32>> {
+        let in_shard = in_shard(shard);
+        let mut file = File::open(&shard.path).map_err(in_shard)?;
+        let roles = roles(shard, self.own);
+        // First pass: what each object is, to find those already written.
+        let local = describe(&mut file, shard)?;
+        let used = reachable(&roots(shard, s), shard, &local, &roles);
+        let (new_num, to_write) = self.number(s, shard, &local, &roles, &used)?;
+        // Second pass: copy, references renumbered, stream data untouched.
+        copy_objects(w, &mut file, shard, &new_num, &to_write)?;
+        self.kids.extend(shard.pages.iter().map(|p| new_num[p]));
+        Ok(new_num)
+    }
+
+    /// Numbers the objects of a shard as they are in the merged file: the
+    /// merged file's own for those it has its own of, a new number for
+    /// each page and each object not written before, else the number of
+    /// the identical object already written. Also returns the objects to
+    /// write.
+    fn number(
+        &mut self,
+        s: usize,
+        shard: &Shard,
+        local: &[([u8; 32], Vec<u32>)],
+        roles: &dyn Fn(u32) -> Role,
+        used: &HashSet<u32>,
+    ) -> io::Result<(HashMap<u32, u32>, HashSet<u32>)> {
+        let in_shard = in_shard(shard);
+        let pages: HashSet<u32> = shard.pages.iter().copied().collect();
+        let count = shard.layout.objects.len();
         let mut deep: Vec<Option<[u8; 32]>> = vec![None; count];
         let mut new_num: HashMap<u32, u32> = HashMap::new();
         let mut to_write: HashSet<u32> = HashSet::new();
@@ -221,54 +253,127 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
                 Role::Copied => {}
             }
             if pages.contains(&num) {
-                new_num.insert(num, next);
+                new_num.insert(num, self.next);
                 to_write.insert(num);
-                next += 1;
+                self.next += 1;
                 continue;
             }
-            let h =
-                deep_hash(i, shard, &local, &roles, &pages, &mut deep, s, 0).map_err(in_shard)?;
-            let n = *written.entry(h).or_insert_with(|| {
+            let h = deep_hash(i, shard, local, roles, &pages, &mut deep, s, 0).map_err(in_shard)?;
+            let next = &mut self.next;
+            let n = *self.written.entry(h).or_insert_with(|| {
                 to_write.insert(num);
-                next += 1;
-                next - 1
+                *next += 1;
+                *next - 1
             });
             new_num.insert(num, n);
         }
-        // Second pass: copy, references renumbered, stream data untouched.
-        for &(num, start, end) in &shard.layout.objects {
-            if !to_write.contains(&num) {
-                continue;
-            }
-            let obj = read::object(&mut file, start, end).map_err(in_shard)?;
-            let mut body = Vec::with_capacity(obj.body.len() + 16);
-            let mut at = 0;
-            for (range, r) in &obj.refs {
-                body.extend_from_slice(&obj.body[at..range.start]);
-                let n = new_num.get(r).ok_or_else(|| {
-                    in_shard(malformed(format!(
-                        "object {num} refers to object {r}, which is missing"
-                    )))
-                })?;
-                body.extend_from_slice(format!("{n} 0 R").as_bytes());
-                at = range.end;
-            }
-            body.extend_from_slice(&obj.body[at..]);
-            object(&mut w, new_num[&num], &body)?;
-        }
-        kids.extend(shard.pages.iter().map(|p| new_num[p]));
-        if s == 0 {
-            first_map = new_num;
+        Ok((new_num, to_write))
+    }
+}
+
+/// An error of a shard, with the shard's file name in front.
+fn in_shard(shard: &Shard) -> impl Fn(io::Error) -> io::Error + Copy + '_ {
+    |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", shard.path.display()))
+}
+
+/// What each object of a shard becomes in the merged file.
+fn roles(shard: &Shard, own: Own) -> impl Fn(u32) -> Role + '_ {
+    move |num: u32| {
+        if num == shard.catalog_num || num == shard.info_num {
+            Role::Dropped
+        } else if num == shard.page_tree {
+            Role::Mapped(own.tree)
+        } else if Some(num) == shard.security {
+            Role::Mapped(own.security)
+        } else if Some(num) == shard.cut {
+            Role::Mapped(own.cut)
+        } else {
+            Role::Copied
         }
     }
-    let first = shards.first().ok_or_else(|| malformed("no shards"))?;
-    object(&mut w, security, b"<</Type/OCG/Name(Security)>>")?;
-    let layers = if any_cut {
-        object(&mut w, cut, b"<</Type/OCG/Name(CutContour)>>")?;
+}
+
+/// Each object of a shard, in the order of its layout: the hash of its
+/// bytes with references blanked out, and the objects it refers to.
+fn describe(file: &mut File, shard: &Shard) -> io::Result<Vec<([u8; 32], Vec<u32>)>> {
+    let in_shard = in_shard(shard);
+    let mut local: Vec<([u8; 32], Vec<u32>)> = Vec::with_capacity(shard.layout.objects.len());
+    for &(_, start, end) in &shard.layout.objects {
+        let obj = read::object(file, start, end).map_err(in_shard)?;
+        local.push((placeheld_hash(&obj), obj.refs.iter().map(|(_, n)| *n).collect()));
+    }
+    Ok(local)
+}
+
+/// The objects of a shard that are copied from: its pages and, of the
+/// first shard (`s` 0), what its catalog keeps.
+fn roots(shard: &Shard, s: usize) -> Vec<u32> {
+    // Only what the pages use (and, of the first shard, what its
+    // catalog keeps) is copied: another shard's XMP or output intent,
+    // which its dropped catalog pointed at, is not.
+    let mut roots: Vec<u32> = shard.pages.clone();
+    if s == 0 {
+        let mut kept = Vec::new();
+        if let Value::Dict(pairs) = &shard.catalog {
+            for (k, v) in pairs {
+                if !matches!(k.as_slice(), b"Type" | b"Pages" | b"OCProperties") {
+                    v.write(&mut kept, &|r| r);
+                }
+            }
+        }
+        let mut p = read::Parser::new(&kept);
+        while p.value().is_ok() {}
+        roots.extend(p.refs.iter().map(|(_, n)| *n));
+    }
+    roots
+}
+
+/// Copies the objects of a shard in `to_write`, their references
+/// renumbered by `new_num` and their stream data untouched.
+fn copy_objects<W: Write>(
+    w: &mut Out<W>,
+    file: &mut File,
+    shard: &Shard,
+    new_num: &HashMap<u32, u32>,
+    to_write: &HashSet<u32>,
+) -> io::Result<()> {
+    let in_shard = in_shard(shard);
+    for &(num, start, end) in &shard.layout.objects {
+        if !to_write.contains(&num) {
+            continue;
+        }
+        let obj = read::object(file, start, end).map_err(in_shard)?;
+        let mut body = Vec::with_capacity(obj.body.len() + 16);
+        let mut at = 0;
+        for (range, r) in &obj.refs {
+            body.extend_from_slice(&obj.body[at..range.start]);
+            let n = new_num.get(r).ok_or_else(|| {
+                in_shard(malformed(format!("object {num} refers to object {r}, which is missing")))
+            })?;
+            body.extend_from_slice(format!("{n} 0 R").as_bytes());
+            at = range.end;
+        }
+        body.extend_from_slice(&obj.body[at..]);
+        object(w, new_num[&num], &body)?;
+    }
+    Ok(())
+}
+
+/// Writes the merged file's layers (CutContour only if a shard has it)
+/// and returns the references to them, as the catalog lists them.
+fn write_layers<W: Write>(w: &mut Out<W>, own: Own, any_cut: bool) -> io::Result<String> {
+    let Own { security, cut, .. } = own;
+    object(w, security, b"<</Type/OCG/Name(Security)>>")?;
+    Ok(if any_cut {
+        object(w, cut, b"<</Type/OCG/Name(CutContour)>>")?;
         format!("{security} 0 R {cut} 0 R")
     } else {
         format!("{security} 0 R")
-    };
+    })
+}
+
+/// Writes the merged page tree: every shard's pages, in order.
+fn write_page_tree<W: Write>(w: &mut Out<W>, tree: u32, kids: &[u32]) -> io::Result<()> {
     let mut pages = format!("<</Type/Pages/Count {}/Kids[", kids.len()).into_bytes();
     for (i, k) in kids.iter().enumerate() {
         if i > 0 {
@@ -277,11 +382,19 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
         pages.extend_from_slice(format!("{k} 0 R").as_bytes());
     }
     pages.extend_from_slice(b"]>>");
-    object(&mut w, tree, &pages)?;
+    object(w, tree, &pages)
+}
 
-    // The first shard's catalog, with the merged page tree and layers:
-    // ViewerPreferences, OutputIntents, Metadata and the rest kept.
-    let map = |r: u32| first_map.get(&r).copied().unwrap_or(0);
+/// Writes the first shard's catalog, with the merged page tree and layers:
+/// ViewerPreferences, OutputIntents, Metadata and the rest kept.
+fn write_catalog<W: Write>(
+    w: &mut Out<W>,
+    own: Own,
+    first: &Shard,
+    layers: &str,
+    map: &dyn Fn(u32) -> u32,
+) -> io::Result<()> {
+    let tree = own.tree;
     let mut cat = b"<</Type/Catalog".to_vec();
     cat.extend_from_slice(format!("/Pages {tree} 0 R").as_bytes());
     if let Value::Dict(pairs) = &first.catalog {
@@ -292,7 +405,7 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
             cat.push(b'/');
             cat.extend_from_slice(k);
             cat.push(b' ');
-            v.write(&mut cat, &map);
+            v.write(&mut cat, map);
         }
     }
     cat.extend_from_slice(
@@ -301,10 +414,18 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
         )
         .as_bytes(),
     );
-    object(&mut w, catalog, &cat)?;
+    object(w, own.catalog, &cat)
+}
 
-    // Info: the first shard's, without the keys of one shard.
-    let info_num = next;
+/// Writes the Info dictionary: the first shard's, without the keys of one
+/// shard, with the sheets and shards of the whole run.
+fn write_info<W: Write>(
+    w: &mut Out<W>,
+    info_num: u32,
+    shards: &[Shard],
+    first: &Shard,
+    map: &dyn Fn(u32) -> u32,
+) -> io::Result<()> {
     let last = shards.iter().rev().find_map(|s| s.sheets).map(|(_, b)| b);
     let mut info = b"<<".to_vec();
     if let Value::Dict(pairs) = &first.info {
@@ -315,7 +436,7 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
             info.push(b'/');
             info.extend_from_slice(k);
             info.push(b' ');
-            v.write(&mut info, &map);
+            v.write(&mut info, map);
         }
     }
     if let Some(last) = last {
@@ -323,11 +444,7 @@ pub fn merge<W: Write>(shards: &[Shard], out: W) -> io::Result<(W, usize, usize)
     }
     info.extend_from_slice(format!("/LaminateShards({})", shards.len()).as_bytes());
     info.extend_from_slice(b">>");
-    object(&mut w, info_num, &info)?;
-    let size = info_num + 1;
-    let pages_written = kids.len();
-    let (inner, bytes) = w.finish(size, catalog, info_num)?;
-    Ok((inner, bytes, pages_written))
+    object(w, info_num, &info)
 }
 
 /// The objects that `roots` refer to, directly or not, and the roots,

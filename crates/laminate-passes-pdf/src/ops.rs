@@ -13,6 +13,12 @@ pub struct Ops {
     buf: Vec<u8>,
 }
 
+impl Default for Ops {
+    fn default() -> Self {
+        Ops::new()
+    }
+}
+
 impl Ops {
     pub fn new() -> Self {
         // A sheet of eight passes is about 40 KB: room for it without regrowing.

@@ -289,11 +289,14 @@ fn roster_of(roster: &Bound<'_, PyAny>) -> PyResult<Roster> {
     })
 }
 
+/// Template files as (file name, YAML text).
+type Files = Vec<(String, String)>;
+
 /// A templates argument: a folder, or a mapping of pass type (or file
 /// name) to template mapping.
 fn templates_of(
     templates: Option<&Bound<'_, PyAny>>,
-) -> PyResult<(Option<PathBuf>, Option<Vec<(String, String)>>)> {
+) -> PyResult<(Option<PathBuf>, Option<Files>)> {
     let Some(t) = templates.filter(|t| !t.is_none()) else { return Ok((None, None)) };
     if let Ok(map) = t.cast::<PyMapping>() {
         let mut files = Vec::new();
@@ -405,7 +408,8 @@ fn render_options(
     argv.push(roster_arg);
     let parsed = Cli::try_parse_from(&argv).map_err(|e| PyValueError::new_err(clap_message(&e)))?;
     let Command::Render(args) = parsed.command else { unreachable!("parsed as render") };
-    let mut opts = cli::render::options(&args.run);
+    let (mut opts, _) =
+        cli::render::try_options(&args.run).map_err(|e| PyValueError::new_err(clap_message(&e)))?;
     if let Roster::Text(text) = roster {
         opts.roster_text = Some(text);
     }

@@ -139,7 +139,7 @@ def test_every_option_of_the_command_line(tmp_path):
     }
     handled = set(OPTIONS) | set(FILE_OPTIONS) | {
         "output", "help", "templates", "key", "printer_profile", "split_by", "from", "since",
-        "photo_cache", "output_intent",
+        "photo_cache", "output_intent", "stock_db",
     }
     assert longs - handled == set(), "options the test does not try"
     for name, value in OPTIONS.items():
@@ -151,7 +151,7 @@ def test_every_option_of_the_command_line(tmp_path):
     laminate.render(ROSTER, tmp_path / "s.pdf", split_by="pass")
     assert sorted(p.name for p in tmp_path.glob("s-*.pdf")) == ["s-all-access.pdf", "s-crew.pdf", "s-day.pdf"]
     key, _ = laminate.keygen(tmp_path / "k")
-    signed = laminate.render_bytes(ROSTER, key=key, photo_cache=tmp_path / "cache")
+    signed = laminate.render_bytes(ROSTER, key=key, photo_cache=tmp_path / "cache", stock_db=tmp_path)
     assert signed != laminate.render_bytes(ROSTER)
 
 
@@ -261,7 +261,9 @@ def test_other_threads_run_while_it_renders():
     t.join()
     during = [x for x in ticks if start < x < start + took]
     assert took > 0.2, "the render is long enough to tell"
-    assert len(during) > took / 0.005 * 0.5, (len(during), took)
+    # Holding the GIL for the whole render would allow the ticker one tick at
+    # most; a loaded machine still gives it dozens.
+    assert len(during) >= 20, (len(during), took)
 
 
 def test_progress_is_reported_and_can_stop_the_run(tmp_path):

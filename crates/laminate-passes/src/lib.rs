@@ -39,6 +39,6 @@ pub mod units;
 pub mod warnings;
 pub mod yaml;
 
-pub use options::{default_bleed, parse_sheet, RenderOptions};
+pub use options::{default_bleed, find_sheet, fit_bleed, parse_sheet, RenderOptions};
 pub use outcome::{Failure, Report};
 pub use run::{load_templates, render, render_to_memory, render_with_progress};

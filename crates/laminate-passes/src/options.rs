@@ -6,7 +6,9 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use crate::emit::files::Memory;
-use crate::impose::{self, stock, ImposeOptions, SheetSpec};
+use crate::impose::stock::catalogue::{Catalogue, NotFound};
+use crate::impose::stock::{self, Origin};
+use crate::impose::{self, ImposeOptions, SheetSpec};
 use crate::load::sources::headings::From;
 use crate::{photos, units};
 use laminate_passes_pdf::pdfx;
@@ -20,6 +22,9 @@ pub struct RenderOptions {
     pub templates: Option<PathBuf>,
     /// The sheet to impose on.
     pub sheet: SheetSpec,
+    /// The stock catalogue `sheet` was found in, if it was: its stocks
+    /// that take a pass type's card are the hint when the sheet's do not.
+    pub stocks: Option<Arc<Catalogue>>,
     /// Bleed in pt.
     pub bleed: f64,
     /// Draw crop marks.
@@ -107,8 +112,9 @@ impl RenderOptions {
         RenderOptions {
             roster: roster.into(),
             templates: None,
-            sheet,
             bleed: default_bleed(&sheet),
+            sheet,
+            stocks: None,
             crop_marks: true,
             only: Vec::new(),
             pass: Vec::new(),
@@ -152,17 +158,80 @@ pub fn parse_sheet(text: &str) -> Result<SheetSpec, String> {
         return Ok(SheetSpec::Paper(units::Size::new(w, h)));
     }
     if let Some(stock) = stock::find(&lower) {
-        return Ok(SheetSpec::Stock(stock));
+        return Ok(SheetSpec::Stock(Arc::new(stock.clone())));
     }
     units::parse_wxh(&lower).map(SheetSpec::Paper).map_err(|_| {
         let names: Vec<&str> = units::SHEETS.iter().map(|s| s.0).collect();
-        let stocks: Vec<&str> = stock::STOCKS.iter().map(|s| s.name).collect();
+        let stocks: Vec<&str> = stock::STOCKS.iter().map(|s| &*s.name).collect();
         format!(
             "\"{text}\" is not a sheet: use {}, card, WxH such as 300x200mm, or a stock preset: {} (laminate stocks lists them)",
             names.join(", "),
             stocks.join(", ")
         )
     })
+}
+
+/// Reads `--sheet` with the stock catalogue: what [`parse_sheet`] reads,
+/// else a stock of `catalogue` by name (a pretix sheet, a product of
+/// gLabels' database; see [`Catalogue::find`]). The error says why not,
+/// naming the stocks a name could mean.
+pub fn find_sheet(text: &str, catalogue: &Catalogue) -> Result<SheetSpec, String> {
+    let Err(plain) = parse_sheet(text) else { return parse_sheet(text) };
+    match catalogue.find(text) {
+        Ok(stock) => match stock.misplaced() {
+            None => Ok(SheetSpec::Stock(stock)),
+            Some(n) => Err(format!(
+                "\"{text}\" cannot be printed on as described: its label {n} overlaps another or leaves the paper ({})",
+                stock.source
+            )),
+        },
+        Err(NotFound::Unknown { near }) => {
+            let mut m = plain.replace(
+                " (laminate stocks lists them)",
+                ", one of pretix's badge sheets such as avery_80x50, or a product of gLabels' database such as \"Avery L4785\" (laminate stocks lists them)",
+            );
+            if !near.is_empty() {
+                let near: Vec<String> = near.iter().map(|n| format!("\"{n}\"")).collect();
+                m.push_str(&format!("; did you mean {}?", near.join(" or ")));
+            }
+            Err(m)
+        }
+        Err(NotFound::Ambiguous { stocks }) => {
+            let each: Vec<String> =
+                stocks.iter().map(|(name, what)| format!("{name} ({what})")).collect();
+            Err(format!(
+                "\"{text}\" names different stocks: {}; name one of them so",
+                each.join(" and ")
+            ))
+        }
+        Err(NotFound::Unsupported { name, shape }) => Err(format!(
+            "\"{name}\" is {shape}: laminate prints on rectangular and round labels"
+        )),
+    }
+}
+
+/// The bleed of a run on `sheet`, in pt: `asked` (`--bleed`), or the
+/// default. On a stock that is not a preset (pretix's sheets, gLabels'
+/// products), more than its labels leave room for is cut to that, with the
+/// warning returned: their gaps are the maker's, and a gLabels user gets
+/// the bleed the product's waste allows. (On presets it stays an error.)
+pub fn fit_bleed(sheet: &SheetSpec, asked: Option<f64>) -> (f64, Option<String>) {
+    let Some(asked) = asked else { return (default_bleed(sheet), None) };
+    match sheet {
+        SheetSpec::Stock(s) if s.origin != Origin::Laminate && asked > s.max_bleed() + 1e-6 => {
+            let mm = |pt: f64| (units::to_mm(pt) * 100.0).round() / 100.0;
+            let room = s.max_bleed();
+            let warning = format!(
+                "a {} mm bleed does not fit on {}: its labels leave room for {} mm; printing with {} mm",
+                mm(asked),
+                s.name,
+                mm(room),
+                mm(room)
+            );
+            (room, Some(warning))
+        }
+        _ => (asked, None),
+    }
 }
 
 /// The bleed used when `--bleed` is not given, in pt: 3 mm, or on stock
@@ -177,7 +246,7 @@ pub fn default_bleed(sheet: &SheetSpec) -> f64 {
 /// The imposition of a run, from its options.
 pub fn impose_options(opts: &RenderOptions) -> ImposeOptions {
     ImposeOptions {
-        sheet: opts.sheet,
+        sheet: opts.sheet.clone(),
         bleed: opts.bleed,
         crop_marks: opts.crop_marks,
         margin: impose::default_margin(),

@@ -7,11 +7,13 @@ use laminate_passes_pdf::out::deflate;
 
 use crate::emit::content::Content;
 use crate::fonts::FontBook;
-use crate::frame::{Item, Layer, Paint, Point, Seg};
+use crate::frame::{ArtId, Clip, Item, Layer, Paint, Point, Seg};
 use crate::impose::{self, Sheet};
+use crate::photos::prepared::Photo;
 use laminate_passes_pdf::cms::Intent;
 use laminate_passes_pdf::colour::Colour;
 use laminate_passes_pdf::ops::Ops;
+use laminate_passes_pdf::page::EmbeddedPage;
 use laminate_passes_pdf::pdfx::PdfX;
 
 /// Builds the compressed content stream of items drawn at the origin.
@@ -152,184 +154,240 @@ impl Builder {
     fn draw(&mut self, at: Point, items: &[(Point, Item)]) {
         for (p, item) in items {
             let spot = self.security_depth > 0 && self.inks.security_spot.is_some();
-            let c = &mut self.c;
             let pos = Point::new(at.x + p.x, at.y + p.y);
             match item {
                 Item::Group { layer, transform, clip, items } => {
-                    c.save();
-                    match layer {
-                        Some(Layer::Security) => {
-                            self.out.security = true;
-                            self.security_depth += 1;
-                            c.begin_marked_named("OC", "Sec");
-                            if self.inks.security_spot.is_some() {
-                                // A spot ink (foil, UV, varnish) is printed on
-                                // top of the process inks, not instead of
-                                // them: it overprints, as the die line does.
-                                c.ext_g_state("GOP");
-                                self.out.overprint = true;
-                            }
-                        }
-                        Some(Layer::CutContour) => {
-                            // A die line on its own layer, in its own spot
-                            // colour, overprinting (ISO 32000 8.6.7: /OP,
-                            // /OPM 1), so the art under it is not knocked out
-                            // and the cutter's software finds it by name.
-                            self.out.cut = true;
-                            self.cut = true;
-                            c.begin_marked_named("OC", "Cut");
-                            c.ext_g_state("GCut");
-                        }
-                        None => {}
-                    }
-                    if pos != Point::default() {
-                        c.translate(pos.x, pos.y);
-                    }
-                    if let Some(m) = transform {
-                        c.transform(*m);
-                    }
-                    if let Some(clip) = clip {
-                        if clip.radius > 0.0 {
-                            let segs =
-                                crate::layout::security::rounded_rect(clip.w, clip.h, clip.radius);
-                            path(c, Point::default(), &segs);
-                        } else {
-                            c.rect(0.0, 0.0, clip.w, clip.h);
-                        }
-                        c.clip();
-                    }
-                    self.draw(Point::default(), items);
-                    let c = &mut self.c;
-                    match layer {
-                        Some(Layer::Security) => self.security_depth -= 1,
-                        Some(Layer::CutContour) => self.cut = false,
-                        None => {}
-                    }
-                    if layer.is_some() {
-                        c.end_marked();
-                    }
-                    c.restore();
+                    self.group(pos, *layer, transform.as_ref(), clip.as_ref(), items)
                 }
-                Item::Art(id) => {
-                    self.out.arts.insert(*id);
-                    let name = format!("A{}", id.0);
-                    if pos == Point::default() {
-                        c.x_object(&name);
-                    } else {
-                        c.save();
-                        c.translate(pos.x, pos.y);
-                        c.x_object(&name);
-                        c.restore();
-                    }
-                }
-                Item::Rect { w, h, radius, fill } => {
-                    self.out.spot |= set_fill(c, &self.inks, self.intent, *fill, spot);
-                    if *radius > 0.0 {
-                        path(c, pos, &crate::layout::security::rounded_rect(*w, *h, *radius));
-                    } else {
-                        c.rect(pos.x, pos.y, *w, *h);
-                    }
-                    c.fill();
-                }
-                Item::Path { segs, paint } => {
-                    // Paths are written in tenths of a point, as integers: the
-                    // same precision in fewer bytes.
-                    c.save();
-                    c.transform([0.1, 0.0, 0.0, 0.1, pos.x, pos.y]);
-                    path_tenths(c, segs);
-                    match paint {
-                        Paint::Fill(col) => {
-                            self.out.spot |= set_fill(c, &self.inks, self.intent, *col, spot);
-                            c.fill();
-                        }
-                        Paint::FillEvenOdd(col) => {
-                            self.out.spot |= set_fill(c, &self.inks, self.intent, *col, spot);
-                            c.fill_even_odd();
-                        }
-                        Paint::Stroke(_, width) if self.cut => {
-                            c.stroke_tint("Cut", 1.0);
-                            c.line_width(*width * 10.0);
-                            c.stroke();
-                        }
-                        Paint::Stroke(col, width) => {
-                            self.out.spot |= set_stroke(c, &self.inks, self.intent, *col, spot);
-                            c.line_width(*width * 10.0);
-                            c.stroke();
-                        }
-                    }
-                    c.restore();
-                }
+                Item::Art(id) => self.art(pos, *id),
+                Item::Rect { w, h, radius, fill } => self.rect(pos, *w, *h, *radius, *fill, spot),
+                Item::Path { segs, paint } => self.path(pos, segs, paint, spot),
                 Item::Text { font, size, colour, glyphs, text, rtl, mixed } => {
-                    self.out.spot |= set_fill(c, &self.inks, self.intent, *colour, spot);
-                    let face = self.book.get(*font);
                     let run = crate::emit::glyphs::Run {
                         font: *font,
-                        face,
+                        face: self.book.get(*font),
                         size: *size,
                         glyphs,
                         text,
                         rtl: *rtl,
                         mixed: *mixed,
                     };
-                    crate::emit::glyphs::show(c, &mut self.out, &run, pos);
+                    self.text(pos, *colour, &run, spot);
                 }
-                Item::Image { key, photo, w, h } => {
-                    let n = match self.out.images.iter().position(|(k, _)| k == key) {
-                        Some(n) => n,
-                        None => {
-                            self.out.images.push((key.clone(), photo.clone()));
-                            self.out.images.len() - 1
-                        }
-                    };
-                    c.save();
-                    c.transform([*w, 0.0, 0.0, *h, pos.x, pos.y]);
-                    c.x_object(&format!("I{n}"));
-                    c.restore();
-                }
-                Item::Page { key, page } => {
-                    let n = match self.out.pages.iter().position(|(k, _)| k == key) {
-                        Some(n) => n,
-                        None => {
-                            self.out.pages.push((key.clone(), page.clone()));
-                            self.out.pages.len() - 1
-                        }
-                    };
-                    c.save();
-                    c.transform([1.0, 0.0, 0.0, 1.0, pos.x, pos.y]);
-                    c.x_object(&format!("B{n}"));
-                    c.restore();
-                }
+                Item::Image { key, photo, w, h } => self.image(pos, key, photo, *w, *h),
+                Item::Page { key, page } => self.page(pos, key, page),
                 Item::Modules { n, module, dark, colour } => {
-                    // In module units, row 0 at the top: every rectangle of
-                    // dark modules has integer corners (see `module_rects`).
-                    c.save();
-                    c.transform([*module, 0.0, 0.0, *module, pos.x, pos.y]);
-                    self.out.spot |= set_fill(c, &self.inks, self.intent, *colour, spot);
-                    for (x, row, w, h) in module_rects(*n, dark) {
-                        c.rect(x as f64, (n - row - h) as f64, w as f64, h as f64);
-                    }
-                    c.fill();
-                    c.restore();
+                    self.modules(pos, *n, *module, dark, *colour, spot)
                 }
-                Item::Gradient { w, h, stops } if spot => {
-                    // One ink has no rainbow: a half tint of the spot.
-                    let mid = stops[stops.len() / 2];
-                    self.out.spot |= set_fill(c, &self.inks, self.intent, mid.lighten(0.5), true);
-                    c.rect(pos.x, pos.y, *w, *h);
-                    c.fill();
-                }
-                Item::Gradient { w, h, stops } => {
-                    self.out.gradients.push((*w, stops.clone(), self.intent));
-                    let name = format!("S{}", self.out.gradients.len() - 1);
-                    c.save();
-                    c.rect(pos.x, pos.y, *w, *h);
-                    c.clip();
-                    c.translate(pos.x, pos.y);
-                    c.shading(&name);
-                    c.restore();
-                }
+                Item::Gradient { w, h, stops } => self.gradient(pos, *w, *h, stops, spot),
             }
         }
+    }
+
+    /// Draws a group: on its layer, moved, transformed and clipped.
+    fn group(
+        &mut self,
+        pos: Point,
+        layer: Option<Layer>,
+        transform: Option<&[f64; 6]>,
+        clip: Option<&Clip>,
+        items: &[(Point, Item)],
+    ) {
+        let c = &mut self.c;
+        c.save();
+        match layer {
+            Some(Layer::Security) => {
+                self.out.security = true;
+                self.security_depth += 1;
+                c.begin_marked_named("OC", "Sec");
+                if self.inks.security_spot.is_some() {
+                    // A spot ink (foil, UV, varnish) is printed on
+                    // top of the process inks, not instead of
+                    // them: it overprints, as the die line does.
+                    c.ext_g_state("GOP");
+                    self.out.overprint = true;
+                }
+            }
+            Some(Layer::CutContour) => {
+                // A die line on its own layer, in its own spot
+                // colour, overprinting (ISO 32000 8.6.7: /OP,
+                // /OPM 1), so the art under it is not knocked out
+                // and the cutter's software finds it by name.
+                self.out.cut = true;
+                self.cut = true;
+                c.begin_marked_named("OC", "Cut");
+                c.ext_g_state("GCut");
+            }
+            None => {}
+        }
+        if pos != Point::default() {
+            c.translate(pos.x, pos.y);
+        }
+        if let Some(m) = transform {
+            c.transform(*m);
+        }
+        if let Some(clip) = clip {
+            if clip.radius > 0.0 {
+                let segs = crate::layout::security::rounded_rect(clip.w, clip.h, clip.radius);
+                path(c, Point::default(), &segs);
+            } else {
+                c.rect(0.0, 0.0, clip.w, clip.h);
+            }
+            c.clip();
+        }
+        self.draw(Point::default(), items);
+        let c = &mut self.c;
+        match layer {
+            Some(Layer::Security) => self.security_depth -= 1,
+            Some(Layer::CutContour) => self.cut = false,
+            None => {}
+        }
+        if layer.is_some() {
+            c.end_marked();
+        }
+        c.restore();
+    }
+
+    /// Draws a shared drawing (an XObject of the page).
+    fn art(&mut self, pos: Point, id: ArtId) {
+        let c = &mut self.c;
+        self.out.arts.insert(id);
+        let name = format!("A{}", id.0);
+        if pos == Point::default() {
+            c.x_object(&name);
+        } else {
+            c.save();
+            c.translate(pos.x, pos.y);
+            c.x_object(&name);
+            c.restore();
+        }
+    }
+
+    /// Draws a filled rectangle, its corners rounded if `radius` is above 0.
+    fn rect(&mut self, pos: Point, w: f64, h: f64, radius: f64, fill: Colour, spot: bool) {
+        let c = &mut self.c;
+        self.out.spot |= set_fill(c, &self.inks, self.intent, fill, spot);
+        if radius > 0.0 {
+            path(c, pos, &crate::layout::security::rounded_rect(w, h, radius));
+        } else {
+            c.rect(pos.x, pos.y, w, h);
+        }
+        c.fill();
+    }
+
+    /// Draws a path, filled or stroked (in the CutContour spot on that layer).
+    fn path(&mut self, pos: Point, segs: &[Seg], paint: &Paint, spot: bool) {
+        let c = &mut self.c;
+        // Paths are written in tenths of a point, as integers: the
+        // same precision in fewer bytes.
+        c.save();
+        c.transform([0.1, 0.0, 0.0, 0.1, pos.x, pos.y]);
+        path_tenths(c, segs);
+        match paint {
+            Paint::Fill(col) => {
+                self.out.spot |= set_fill(c, &self.inks, self.intent, *col, spot);
+                c.fill();
+            }
+            Paint::FillEvenOdd(col) => {
+                self.out.spot |= set_fill(c, &self.inks, self.intent, *col, spot);
+                c.fill_even_odd();
+            }
+            Paint::Stroke(_, width) if self.cut => {
+                c.stroke_tint("Cut", 1.0);
+                c.line_width(*width * 10.0);
+                c.stroke();
+            }
+            Paint::Stroke(col, width) => {
+                self.out.spot |= set_stroke(c, &self.inks, self.intent, *col, spot);
+                c.line_width(*width * 10.0);
+                c.stroke();
+            }
+        }
+        c.restore();
+    }
+
+    /// Draws a run of glyphs in its colour.
+    fn text(&mut self, pos: Point, colour: Colour, run: &crate::emit::glyphs::Run, spot: bool) {
+        let c = &mut self.c;
+        self.out.spot |= set_fill(c, &self.inks, self.intent, colour, spot);
+        crate::emit::glyphs::show(c, &mut self.out, run, pos);
+    }
+
+    /// Draws a raster image over w x h pt, one image object per key.
+    fn image(&mut self, pos: Point, key: &str, photo: &Arc<Photo>, w: f64, h: f64) {
+        let c = &mut self.c;
+        let n = match self.out.images.iter().position(|(k, _)| k == key) {
+            Some(n) => n,
+            None => {
+                self.out.images.push((key.to_string(), photo.clone()));
+                self.out.images.len() - 1
+            }
+        };
+        c.save();
+        c.transform([w, 0.0, 0.0, h, pos.x, pos.y]);
+        c.x_object(&format!("I{n}"));
+        c.restore();
+    }
+
+    /// Draws a page of a PDF (a template's background) as a form XObject,
+    /// registered once per key, its lower left corner at `pos`.
+    fn page(&mut self, pos: Point, key: &str, page: &Arc<EmbeddedPage>) {
+        let c = &mut self.c;
+        let n = match self.out.pages.iter().position(|(k, _)| k == key) {
+            Some(n) => n,
+            None => {
+                self.out.pages.push((key.to_string(), page.clone()));
+                self.out.pages.len() - 1
+            }
+        };
+        c.save();
+        c.transform([1.0, 0.0, 0.0, 1.0, pos.x, pos.y]);
+        c.x_object(&format!("B{n}"));
+        c.restore();
+    }
+
+    /// Draws the dark modules of a QR code as few rectangles.
+    fn modules(
+        &mut self,
+        pos: Point,
+        n: usize,
+        module: f64,
+        dark: &[bool],
+        colour: Colour,
+        spot: bool,
+    ) {
+        let c = &mut self.c;
+        // In module units, row 0 at the top: every rectangle of
+        // dark modules has integer corners (see `module_rects`).
+        c.save();
+        c.transform([module, 0.0, 0.0, module, pos.x, pos.y]);
+        self.out.spot |= set_fill(c, &self.inks, self.intent, colour, spot);
+        for (x, row, w, h) in module_rects(n, dark) {
+            c.rect(x as f64, (n - row - h) as f64, w as f64, h as f64);
+        }
+        c.fill();
+        c.restore();
+    }
+
+    /// Draws a gradient over a rectangle, or with a spot ink its half tint.
+    fn gradient(&mut self, pos: Point, w: f64, h: f64, stops: &[Colour], spot: bool) {
+        let c = &mut self.c;
+        if spot {
+            // One ink has no rainbow: a half tint of the spot.
+            let mid = stops[stops.len() / 2];
+            self.out.spot |= set_fill(c, &self.inks, self.intent, mid.lighten(0.5), true);
+            c.rect(pos.x, pos.y, w, h);
+            c.fill();
+            return;
+        }
+        self.out.gradients.push((w, stops.to_vec(), self.intent));
+        let name = format!("S{}", self.out.gradients.len() - 1);
+        c.save();
+        c.rect(pos.x, pos.y, w, h);
+        c.clip();
+        c.translate(pos.x, pos.y);
+        c.shading(&name);
+        c.restore();
     }
 }
 

@@ -133,8 +133,8 @@ impl<'a> Emit<'a> {
             book,
             profile,
             pool,
+            imposer: Imposer::new(impose_opts.clone()),
             impose_opts,
-            imposer: Imposer::new(impose_opts),
             arts,
             info,
             inks,
@@ -225,7 +225,7 @@ impl<'a> Emit<'a> {
     /// file (kept aside until the run ends) and starts the next.
     fn next_file(&mut self, this_file: Option<usize>) -> Result<(), Failure> {
         self.flush()?;
-        let fresh = Imposer::new(ImposeOptions { start_at: 0, ..self.impose_opts });
+        let fresh = Imposer::new(ImposeOptions { start_at: 0, ..self.impose_opts.clone() });
         let done = std::mem::replace(&mut self.imposer, fresh);
         self.write(done.finish())?;
         let path = path_of(self.opts, self.set, self.output, this_file);
@@ -306,7 +306,7 @@ impl<'a> Emit<'a> {
     /// file before the first is renamed into place.
     pub fn finish(mut self) -> Result<Written, Failure> {
         self.flush()?;
-        let last = std::mem::replace(&mut self.imposer, Imposer::new(self.impose_opts));
+        let last = std::mem::replace(&mut self.imposer, Imposer::new(self.impose_opts.clone()));
         self.write(last.finish())?;
         let Emit { opts, file, mut finished, dump, manifest, .. } = self;
         finished.push(file.finish()?);

@@ -5,24 +5,26 @@ pub mod calibrate;
 pub mod stock;
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::frame::{Frame, Point, Seg};
 use crate::impose::stock::Stock;
 use crate::units::{mm, Size};
 
 /// What the cards are printed on.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SheetSpec {
     /// One card per page, the page as small as bleed and marks allow.
     Card,
     /// Paper of this size (portrait; laminate turns it when more cards fit).
     Paper(Size),
-    /// A preset of pre-cut stock: fixed slots, one card size, no crop marks.
-    Stock(&'static Stock),
+    /// Pre-cut stock (a preset, one of pretix's sheets, a product of
+    /// gLabels' database): fixed slots, one card size, no crop marks.
+    Stock(Arc<Stock>),
 }
 
 /// Imposition choices, lengths in pt.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ImposeOptions {
     /// The sheet.
     pub sheet: SheetSpec,
@@ -127,8 +129,8 @@ pub struct DoesNotFit {
     pub card: Size,
     /// The sheet.
     pub sheet: Size,
-    /// The stock preset, when the sheet is one (its slots take one card size).
-    pub stock: Option<&'static Stock>,
+    /// The stock, when the sheet is one (its slots take one card size).
+    pub stock: Option<Arc<Stock>>,
     /// Why not, when it is not the card's size (e.g. no room for registration marks).
     pub why: Option<String>,
 }
@@ -138,7 +140,7 @@ impl fmt::Display for DoesNotFit {
         if let Some(why) = &self.why {
             return f.write_str(why);
         }
-        match self.stock {
+        match &self.stock {
             Some(stock) => write!(
                 f,
                 "a {} card does not fit the {} slots of the {} stock",
@@ -169,17 +171,23 @@ fn surround(opts: &ImposeOptions) -> f64 {
 /// Computes the grid for a card size: as many cards as fit inside the margins,
 /// each with room for its bleed and marks, the grid centred on the sheet.
 pub fn grid(card: Size, opts: &ImposeOptions) -> Result<Grid, DoesNotFit> {
-    if let SheetSpec::Stock(stock) = opts.sheet {
+    if let SheetSpec::Stock(stock) = &opts.sheet {
         // Pre-cut stock: its own slots, for its own card size only.
-        if !card.same_as(stock.card) {
-            return Err(DoesNotFit { card, sheet: stock.paper, stock: Some(stock), why: None });
+        if !stock.takes(card) {
+            return Err(DoesNotFit {
+                card,
+                sheet: stock.paper,
+                stock: Some(stock.clone()),
+                why: None,
+            });
         }
-        let slots = stock.slots();
+        let slots = stock.slots_for(card);
+        let first = stock.layouts.first().copied();
         let grid = Grid {
             sheet: stock.paper,
             card,
-            cols: stock.cols,
-            rows: stock.rows,
+            cols: first.map_or(1, |l| l.nx),
+            rows: first.map_or(1, |l| l.ny),
             slots,
             targets: vec![],
         };
@@ -187,14 +195,14 @@ pub fn grid(card: Size, opts: &ImposeOptions) -> Result<Grid, DoesNotFit> {
     }
     let s = surround(opts);
     let pitch = Size::new(card.w + 2.0 * s, card.h + 2.0 * s);
-    let (sheet, cols, rows) = match opts.sheet {
+    let (sheet, cols, rows) = match &opts.sheet {
         SheetSpec::Stock(_) => unreachable!("handled above"),
         // Registration targets need a band around a one-card page.
         SheetSpec::Card if opts.registration_marks => {
             (Size::new(pitch.w + 2.0 * TARGET_BAND, pitch.h + 2.0 * TARGET_BAND), 1, 1)
         }
         SheetSpec::Card => (Size::new(pitch.w, pitch.h), 1, 1),
-        SheetSpec::Paper(paper) => {
+        &SheetSpec::Paper(paper) => {
             let fit = |sheet: Size| {
                 let cols =
                     ((sheet.w - 2.0 * opts.margin + 1e-6) / pitch.w).floor().max(0.0) as usize;
@@ -212,8 +220,8 @@ pub fn grid(card: Size, opts: &ImposeOptions) -> Result<Grid, DoesNotFit> {
         }
     };
     if cols == 0 || rows == 0 {
-        let paper = match opts.sheet {
-            SheetSpec::Paper(p) => p,
+        let paper = match &opts.sheet {
+            &SheetSpec::Paper(p) => p,
             SheetSpec::Card | SheetSpec::Stock(_) => sheet,
         };
         return Err(DoesNotFit { card, sheet: paper, stock: None, why: None });
@@ -652,15 +660,15 @@ mod tests {
         for sheet in [
             a4(),
             SheetSpec::Card,
-            SheetSpec::Stock(crate::impose::stock::find("a4-8up-cr80").unwrap()),
+            SheetSpec::Stock(Arc::new(crate::impose::stock::find("a4-8up-cr80").unwrap().clone())),
         ] {
-            let mut o = opts(sheet);
+            let mut o = opts(sheet.clone());
             o.registration_marks = true;
             o.duplex = Some(Flip::Long);
             if matches!(sheet, SheetSpec::Stock(_)) {
                 o.crop_marks = false;
             }
-            let mut imp = Imposer::new(o);
+            let mut imp = Imposer::new(o.clone());
             let mut sheets = vec![];
             for _ in 0..11 {
                 let f = Frame { size: card, items: vec![], intent: None };

@@ -25,6 +25,10 @@ pub struct LayoutOptions {
     pub proof: bool,
     /// Draw each pass's cut line on a CutContour layer (`--cut-contour`).
     pub cut_contour: bool,
+    /// The die line's corner radius in pt when the stock's labels decide
+    /// it (a gLabels label's own corners; a round label's radius, so the
+    /// line is its circle); `None`: the template's `corner_radius`.
+    pub die_radius: Option<f64>,
 }
 
 /// The shared drawings of a run: per pass type its static base, its static
@@ -167,7 +171,7 @@ impl<'a> Layouter<'a> {
             items.push((Point::default(), group));
         }
         if self.opts.cut_contour && !back {
-            items.push((Point::default(), cut_line(t)));
+            items.push((Point::default(), cut_line(t, self.opts.die_radius)));
         }
         (Frame { size: t.card, items, intent: t.rendering_intent }, warnings)
     }
@@ -529,11 +533,12 @@ pub const CUT_WIDTH: f64 = 0.25;
 /// `corner_radius`) and the outline of each slot punch, on the CutContour
 /// layer. Its colour here is only what a viewer shows (magenta); the PDF
 /// writer strokes it in the CutContour spot.
-fn cut_line(t: &Template) -> Item {
+fn cut_line(t: &Template, die_radius: Option<f64>) -> Item {
     let paint = Paint::Stroke(Colour::Cmyk(0.0, 1.0, 0.0, 0.0), CUT_WIDTH);
+    let radius = die_radius.unwrap_or(t.corner_radius);
     let mut items = vec![(
         Point::default(),
-        Item::Path { segs: security::rounded_rect(t.card.w, t.card.h, t.corner_radius), paint },
+        Item::Path { segs: security::rounded_rect(t.card.w, t.card.h, radius), paint },
     )];
     for el in &t.elements {
         if let Kind::Punch { .. } = el.kind {

@@ -30,7 +30,7 @@ use crate::resolve::Resolver;
 use {
     crate::emit::manifest,
     crate::impose::calibrate,
-    crate::impose::stock,
+    crate::impose::stock::{self, Origin as StockOrigin},
     crate::load::sources,
     crate::options::RenderOptions,
     crate::outcome::{Failure, Report},
@@ -226,8 +226,8 @@ pub fn select<'r>(
     let mut slice = plan::slice(&planned, opts.shard);
     slice.run = crate::emit::run_hash(opts, roster, &selected);
     let selected = selected[slice.passes.clone()].to_vec();
-    if let SheetSpec::Stock(stock) = opts.sheet {
-        check_stock(stock, opts.bleed, set, &selected, found);
+    if let SheetSpec::Stock(stock) = &opts.sheet {
+        check_stock(stock, opts, set, &selected, found);
     }
     if opts.reprint && opts.only.is_empty() {
         found.push(
@@ -295,34 +295,60 @@ fn check_edge_room(
     }
 }
 
-/// Checks that every pass type of the run can go on a stock preset: its
-/// card size is the stock's slot size, and the bleed fits its gutters.
+/// Checks that every pass type of the run can go on a stock: its card
+/// size is the stock's slot size, and (on a preset) the bleed fits its
+/// gutters. A card that does not fit is named with the stocks that take it.
 fn check_stock(
-    stock: &'static stock::Stock,
-    bleed: f64,
+    stock: &stock::Stock,
+    opts: &RenderOptions,
     set: &TemplateSet,
     selected: &[(usize, &Entry)],
     found: &mut Vec<Diagnostic>,
 ) {
     for t in types_of(set, selected) {
         let card = set.templates[t].card;
-        if !card.same_as(stock.card) {
-            found.push(
-                Diagnostic::error_nowhere(format!(
-                    "pass type \"{}\" is printed on {card} cards, but the slots of the {} stock are {}",
-                    set.templates[t].name, stock.name, stock.card
-                ))
-                .hint("pre-cut stock takes only its own card size: choose a stock for this card size (laminate stocks lists them), or plain paper such as --sheet a4"),
-            );
+        if !stock.takes(card) {
+            let name = &set.templates[t].name;
+            let message = match stock.origin {
+                StockOrigin::Laminate => format!(
+                    "pass type \"{name}\" is printed on {card} cards, but the slots of the {} stock are {}",
+                    stock.name, stock.card
+                ),
+                _ => format!(
+                    "pass type \"{name}\" is printed on {card} cards, but the labels of {} are {}",
+                    stock.name, stock.card
+                ),
+            };
+            let fitting =
+                opts.stocks.as_ref().map(|c| c.fitting(card, stock, 4)).unwrap_or_default();
+            let hint = if fitting.is_empty() {
+                "pre-cut stock takes only its own card size: choose a stock for this card size (laminate stocks lists them), or plain paper such as --sheet a4".to_string()
+            } else {
+                let names: Vec<String> = fitting
+                    .iter()
+                    .map(|s| {
+                        if s.origin == StockOrigin::Laminate {
+                            s.name.to_string()
+                        } else {
+                            s.qualified()
+                        }
+                    })
+                    .collect();
+                format!(
+                    "pre-cut stock takes only its own card size: stocks for {card} cards: {} (laminate stocks lists them), or plain paper such as --sheet a4",
+                    names.join(", ")
+                )
+            };
+            found.push(Diagnostic::error_nowhere(message).hint(hint));
         }
     }
     let room = stock.max_bleed();
-    if bleed > room + 1e-6 {
+    if opts.bleed > room + 1e-6 {
         let mm = |pt: f64| (units::to_mm(pt) * 100.0).round() / 100.0;
         found.push(
             Diagnostic::error_nowhere(format!(
                 "a {} mm bleed does not fit on the {} stock: its gutters and margins leave room for {} mm",
-                mm(bleed),
+                mm(opts.bleed),
                 stock.name,
                 mm(room)
             ))
@@ -410,6 +436,10 @@ impl<'a> Stages<'a> {
                     bleed: opts.bleed,
                     proof: opts.proof,
                     cut_contour: opts.cut_contour,
+                    die_radius: match &opts.sheet {
+                        SheetSpec::Stock(s) => s.die_radius(),
+                        SheetSpec::Card | SheetSpec::Paper(_) => None,
+                    },
                 },
             ),
             set,
@@ -433,7 +463,7 @@ impl<'a> Stages<'a> {
             layouter: Layouter::new(
                 set,
                 book,
-                LayoutOptions { bleed, proof: false, cut_contour: false },
+                LayoutOptions { bleed, proof: false, cut_contour: false, die_radius: None },
             ),
             set,
             duplex: false,

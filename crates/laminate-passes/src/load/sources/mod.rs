@@ -196,110 +196,37 @@ fn from_table(
     let event_name =
         event_file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     if !event_file.exists() {
-        if let Some(kind) = headings::recognise(&table.header, from) {
-            let text = match set {
-                Some(set) => suggest::for_export(kind, path, table, set),
-                None => suggest::for_export(kind, path, table, &suggest::builtin_set()),
-            };
-            found.push(
-                Diagnostic::error(
-                    header_span,
-                    format!("this export needs its event file, and {} does not exist", event_file.display()),
-                )
-                .hint(format!(
-                    "laminate init --from {} writes it; or write {event_name} beside the export:\n{}",
-                    path.display(),
-                    text.trim_end()
-                )),
-            );
-            return Ok(None);
-        }
-        found.push(
-            Diagnostic::error(
-                header_span,
-                format!(
-                    "a spreadsheet roster needs an event file, and {} does not exist",
-                    event_file.display()
-                ),
-            )
-            .hint(format!(
-                "write {event_name} beside it with the event, e.g.\n{}",
-                "event:\n  name: Harbour Jazz Night 2026\n  starts: 2026-08-01\n  ends: 2026-08-02"
-            )),
-        );
+        found.push(no_event_file(path, table, from, set, &event_file, &event_name, header_span));
         return Ok(None);
     }
     let Some((event_text, event)) = read_text(&event_file, sources, found)? else {
         return Ok(None);
     };
-    let Some(mut ev) = read_event_file(&event_text, event, found) else { return Ok(None) };
-    let headings: Vec<String> = table.header.cells.iter().map(|c| c.text.clone()).collect();
-    for (key, text, span) in std::mem::take(&mut ev.pattern_texts) {
-        match Pattern::parse(&text, &headings) {
-            Ok(p) => ev.patterns.push((key, p)),
-            Err(why) => found.push(bad_pattern(why, &text, span, &headings)),
-        }
-    }
+    let Some(ev) = read_event(&event_text, event, table, found) else { return Ok(None) };
     let kind = headings::recognise(&table.header, from);
-    let undone;
     let adapted;
     let mut skipped = Vec::new();
     let mut unused = Vec::new();
     let mut renames = ev.renames.clone();
     let table = match kind {
         Some(kind) => {
-            let table = if csv && kind.is_pretix() {
-                undone = table.map_cells(shop::undo_defusedcsv);
-                &undone
-            } else {
-                table
-            };
-            let Some(a) = shop::adapt(kind, table, &ev, &event_name, found) else {
+            let Some(a) = export_table(kind, table, csv, &ev, &event_name, header_span, found)
+            else {
                 return Ok(None);
             };
             adapted = a.table;
             skipped = a.skipped;
             unused = a.unused;
             renames.clear();
-            if adapted.rows.is_empty() {
-                found.push(
-                    Diagnostic::error(
-                        header_span,
-                        "every row of this export was left out, so there is no pass to make",
-                    )
-                    .hint(format!("left out: {}", skipped_list(&skipped))),
-                );
-                return Ok(None);
-            }
             &adapted
         }
-        None => {
-            if !ev.tickets.is_empty() {
-                found.push(
-                    Diagnostic::error(
-                        header_span,
-                        format!("{event_name} has `tickets:`, but this table is not a ticket-shop export"),
-                    )
-                    .hint("laminate knows pretix, Eventbrite and Tito exports by their headings; force one with --from pretix|eventbrite|tito, or head the pass column `pass`"),
-                );
-            }
-            if ev.patterns.is_empty() {
-                table
-            } else {
-                // A pattern is a column of its own; the columns it reads are
-                // used by it.
-                adapted = table.with_patterns(&ev.patterns);
-                for (_, p) in &ev.patterns {
-                    for c in p.columns() {
-                        let head = table.header.cells[c].text.trim().to_string();
-                        if !renames.iter().any(|(h, _)| *h == head) {
-                            renames.push((head, None));
-                        }
-                    }
-                }
+        None => match plain_table(table, &ev, &event_name, header_span, &mut renames, found) {
+            Some(a) => {
+                adapted = a;
                 &adapted
             }
-        }
+            None => table,
+        },
     };
     if ev.qr_ticket
         && kind.is_none()
@@ -315,6 +242,178 @@ fn from_table(
     }
 
     // Which roster key each column gives.
+    let keys = column_keys(table, &renames, ev.qr_ticket, &event_name, found);
+    if lacks_columns_or_rows(table, &keys, &event_name, header_span, found) {
+        return Ok(None);
+    }
+
+    // The rows as roster YAML, line by line, remembering where each came from.
+    let (text, origins) = written_yaml(&event_text, table, &keys, found);
+    let places = Places { table, event, origins, keys };
+    let mut out = Vec::new();
+    let roster = roster::load(&text, WRITTEN, base_dir, &mut out);
+    for d in out {
+        // The event file's own keys are read here, not by the roster reader.
+        if event::EVENT_FILE_KEYS
+            .iter()
+            .any(|k| d.message == format!("unknown key \"{k}\" in the roster"))
+            || d.message == "the roster's `passes:` list is empty"
+        {
+            continue;
+        }
+        found.push(places.diagnostic(d));
+    }
+    Ok(roster.map(|mut r| {
+        r.file = table.file;
+        r.skipped = skipped;
+        r.unused = unused;
+        for e in &mut r.entries {
+            e.spans.map(|span| places.span(span));
+        }
+        r
+    }))
+}
+
+/// The error for a spreadsheet without its event file, with the event file
+/// to write (for an export, the one suggested for its ticket types).
+fn no_event_file(
+    path: &Path,
+    table: &Table,
+    from: From,
+    set: Option<&TemplateSet>,
+    event_file: &Path,
+    event_name: &str,
+    header_span: Span,
+) -> Diagnostic {
+    if let Some(kind) = headings::recognise(&table.header, from) {
+        let text = match set {
+            Some(set) => suggest::for_export(kind, path, table, set),
+            None => suggest::for_export(kind, path, table, &suggest::builtin_set()),
+        };
+        return Diagnostic::error(
+            header_span,
+            format!(
+                "this export needs its event file, and {} does not exist",
+                event_file.display()
+            ),
+        )
+        .hint(format!(
+            "laminate init --from {} writes it; or write {event_name} beside the export:\n{}",
+            path.display(),
+            text.trim_end()
+        ));
+    }
+    Diagnostic::error(
+        header_span,
+        format!(
+            "a spreadsheet roster needs an event file, and {} does not exist",
+            event_file.display()
+        ),
+    )
+    .hint(format!(
+        "write {event_name} beside it with the event, e.g.\n{}",
+        "event:\n  name: Harbour Jazz Night 2026\n  starts: 2026-08-01\n  ends: 2026-08-02"
+    ))
+}
+
+/// Reads the event file and its patterns against the table's headings;
+/// `None` if the event file is unusable.
+fn read_event(
+    event_text: &str,
+    event: FileId,
+    table: &Table,
+    found: &mut Vec<Diagnostic>,
+) -> Option<event::EventFile> {
+    let mut ev = read_event_file(event_text, event, found)?;
+    let headings: Vec<String> = table.header.cells.iter().map(|c| c.text.clone()).collect();
+    for (key, text, span) in std::mem::take(&mut ev.pattern_texts) {
+        match Pattern::parse(&text, &headings) {
+            Ok(p) => ev.patterns.push((key, p)),
+            Err(why) => found.push(bad_pattern(why, &text, span, &headings)),
+        }
+    }
+    Some(ev)
+}
+
+/// A ticket-shop export turned into roster columns (pretix's CSV escapes
+/// undone first); `None` after errors or when every row was left out.
+fn export_table(
+    kind: headings::Kind,
+    table: &Table,
+    csv: bool,
+    ev: &event::EventFile,
+    event_name: &str,
+    header_span: Span,
+    found: &mut Vec<Diagnostic>,
+) -> Option<shop::Adapted> {
+    let undone;
+    let table = if csv && kind.is_pretix() {
+        undone = table.map_cells(shop::undo_defusedcsv);
+        &undone
+    } else {
+        table
+    };
+    let a = shop::adapt(kind, table, ev, event_name, found)?;
+    if a.table.rows.is_empty() {
+        found.push(
+            Diagnostic::error(
+                header_span,
+                "every row of this export was left out, so there is no pass to make",
+            )
+            .hint(format!("left out: {}", skipped_list(&a.skipped))),
+        );
+        return None;
+    }
+    Some(a)
+}
+
+/// A table that is not an export: `tickets:` told to be out of place, and
+/// the table with a column for each pattern (whose columns are then used,
+/// added to `renames` as left out) if there are patterns.
+fn plain_table(
+    table: &Table,
+    ev: &event::EventFile,
+    event_name: &str,
+    header_span: Span,
+    renames: &mut event::Renames,
+    found: &mut Vec<Diagnostic>,
+) -> Option<Table> {
+    if !ev.tickets.is_empty() {
+        found.push(
+            Diagnostic::error(
+                header_span,
+                format!("{event_name} has `tickets:`, but this table is not a ticket-shop export"),
+            )
+            .hint("laminate knows pretix, Eventbrite and Tito exports by their headings; force one with --from pretix|eventbrite|tito, or head the pass column `pass`"),
+        );
+    }
+    if ev.patterns.is_empty() {
+        return None;
+    }
+    // A pattern is a column of its own; the columns it reads are
+    // used by it.
+    let adapted = table.with_patterns(&ev.patterns);
+    for (_, p) in &ev.patterns {
+        for c in p.columns() {
+            let head = table.header.cells[c].text.trim().to_string();
+            if !renames.iter().any(|(h, _)| *h == head) {
+                renames.push((head, None));
+            }
+        }
+    }
+    Some(adapted)
+}
+
+/// The roster key each column gives (`None`: none), from `renames` or its
+/// heading; headless columns with values, unknown headings and a key
+/// given twice are told.
+fn column_keys(
+    table: &Table,
+    renames: &event::Renames,
+    qr_ticket: bool,
+    event_name: &str,
+    found: &mut Vec<Diagnostic>,
+) -> Vec<Option<&'static str>> {
     let mut keys: Vec<Option<&'static str>> = Vec::new();
     for (i, cell) in table.header.cells.iter().enumerate() {
         let head = cell.text.trim();
@@ -337,7 +436,7 @@ fn from_table(
                 let norm = head.to_lowercase().replace([' ', '-'], "_");
                 // A `ticket` column replaces laminate's QR payload, so a
                 // plain table's "Ticket" is taken as one only with `qr: ticket`.
-                match ENTRY_KEYS.iter().find(|k| **k == norm && (**k != "ticket" || ev.qr_ticket)) {
+                match ENTRY_KEYS.iter().find(|k| **k == norm && (**k != "ticket" || qr_ticket)) {
                     Some(k) => Some(*k),
                     None => {
                         let d = Diagnostic::error(
@@ -368,6 +467,18 @@ fn from_table(
         });
         keys.push(key);
     }
+    keys
+}
+
+/// Tells of each required column (`id`, `name`, `pass`) no column gives,
+/// and of a table without rows; true if there was either.
+fn lacks_columns_or_rows(
+    table: &Table,
+    keys: &[Option<&'static str>],
+    event_name: &str,
+    header_span: Span,
+    found: &mut Vec<Diagnostic>,
+) -> bool {
     let mut missing = false;
     // A missing column is shown at the end of the header, where it could go.
     let header_end = Span { col: table.header.len, len: 1, ..header_span };
@@ -389,11 +500,17 @@ fn from_table(
             "the roster has no rows of passes below its header",
         ));
     }
-    if missing || table.rows.is_empty() {
-        return Ok(None);
-    }
+    missing || table.rows.is_empty()
+}
 
-    // The rows as roster YAML, line by line, remembering where each came from.
+/// The event file and the rows as roster YAML, with where each line came
+/// from; cells beyond the header's columns are told.
+fn written_yaml(
+    event_text: &str,
+    table: &Table,
+    keys: &[Option<&'static str>],
+    found: &mut Vec<Diagnostic>,
+) -> (String, Vec<Origin>) {
     let mut text = event_text.to_string();
     if !text.ends_with('\n') {
         text.push('\n');
@@ -450,29 +567,7 @@ fn from_table(
             }
         }
     }
-    let places = Places { table, event, origins, keys };
-    let mut out = Vec::new();
-    let roster = roster::load(&text, WRITTEN, base_dir, &mut out);
-    for d in out {
-        // The event file's own keys are read here, not by the roster reader.
-        if event::EVENT_FILE_KEYS
-            .iter()
-            .any(|k| d.message == format!("unknown key \"{k}\" in the roster"))
-            || d.message == "the roster's `passes:` list is empty"
-        {
-            continue;
-        }
-        found.push(places.diagnostic(d));
-    }
-    Ok(roster.map(|mut r| {
-        r.file = table.file;
-        r.skipped = skipped;
-        r.unused = unused;
-        for e in &mut r.entries {
-            e.spans.map(|span| places.span(span));
-        }
-        r
-    }))
+    (text, origins)
 }
 
 /// "2 cancelled, 1 add-on": rows left out, by reason.

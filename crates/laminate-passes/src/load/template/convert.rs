@@ -50,7 +50,33 @@ pub(super) fn convert(
     let pairs = node.expect_map("a template", None, out)?;
     let errors_before = out.len();
     let what = format!("template \"{stem}\"");
-    let mut t = Template {
+    let mut t = defaults(stem);
+    let mut elements_node = None;
+    let mut back_node = None;
+    let keys = known_keys(pairs, TEMPLATE_KEYS, &what, None, out);
+    // Colours first: elements refer to them by name.
+    let colours = read_colours(&keys, out);
+    let card_given = keys.iter().any(|(key, _, _)| *key == "card");
+    for (key, _, v) in keys {
+        match key {
+            "elements" => elements_node = Some(v),
+            "back" => back_node = Some(v),
+            _ => template_key(&mut t, key, v, asset_dir, &what, out),
+        }
+    }
+    // Without a `card`, a background gives the card its first page's size.
+    if let (false, Some(b)) = (card_given, &t.background) {
+        let (w, h) = b.pages[0].size;
+        t.card = Size::new(w, h);
+    }
+    read_elements(&mut t, node, elements_node, &what, &colours, asset_dir, out);
+    read_back(&mut t, back_node, &colours, asset_dir, out);
+    (out.len() == errors_before).then_some(t)
+}
+
+/// A template named `stem` with every key at its default and no elements.
+fn defaults(stem: &str) -> Template {
+    Template {
         name: stem.to_lowercase(),
         aliases: vec![],
         description: String::new(),
@@ -66,14 +92,16 @@ pub(super) fn convert(
         qr_name: false,
         rendering_intent: None,
         background: None,
-    };
-    let mut card_given = false;
+    }
+}
+
+/// The template's `colours`, by name.
+fn read_colours(
+    keys: &[(&str, &Node, &Node)],
+    out: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Colour> {
     let mut colours: BTreeMap<String, Colour> = BTreeMap::new();
-    let mut elements_node = None;
-    let mut back_node = None;
-    let keys = known_keys(pairs, TEMPLATE_KEYS, &what, None, out);
-    // Colours first: elements refer to them by name.
-    for (key, _, v) in &keys {
+    for (key, _, v) in keys {
         if *key == "colours" {
             match &v.value {
                 Value::Map(cs) => {
@@ -94,87 +122,102 @@ pub(super) fn convert(
             }
         }
     }
-    for (key, _, v) in keys {
-        match key {
-            "extends" | "abstract" | "colours" => {}
-            "label" => t.label = scalar(v, out).unwrap_or_default(),
-            "description" => t.description = scalar(v, out).unwrap_or_default(),
-            "aliases" => t.aliases = list(v, out).into_iter().map(|a| a.to_lowercase()).collect(),
-            "zones" => t.zones = list(v, out),
-            "background" => t.background = background(v, asset_dir, &what, out),
-            "card" => {
-                card_given = true;
-                if let Some(s) = scalar(v, out) {
-                    match units::parse_card(&s) {
-                        Ok(size) => t.card = size,
-                        Err(e) => out.push(Diagnostic::error(v.span, e.0)),
-                    }
+    colours
+}
+
+/// Sets one of the template's own keys (all but `elements` and `back`)
+/// from its node.
+fn template_key(
+    t: &mut Template,
+    key: &str,
+    v: &Node,
+    asset_dir: Option<&Path>,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    match key {
+        "extends" | "abstract" | "colours" => {}
+        "label" => t.label = scalar(v, out).unwrap_or_default(),
+        "description" => t.description = scalar(v, out).unwrap_or_default(),
+        "aliases" => t.aliases = list(v, out).into_iter().map(|a| a.to_lowercase()).collect(),
+        "zones" => t.zones = list(v, out),
+        "background" => t.background = background(v, asset_dir, what, out),
+        "card" => {
+            if let Some(s) = scalar(v, out) {
+                match units::parse_card(&s) {
+                    Ok(size) => t.card = size,
+                    Err(e) => out.push(Diagnostic::error(v.span, e.0)),
                 }
             }
-            "corner_radius" => match scalar(v, out).map(|s| units::parse_length(&s)) {
-                Some(Ok(r)) if r >= 0.0 => t.corner_radius = r,
-                Some(Ok(_)) => {
-                    out.push(Diagnostic::error(v.span, "`corner_radius` cannot be negative"))
-                }
-                Some(Err(e)) => out.push(Diagnostic::error(v.span, e.0)),
-                None => {}
-            },
-            "rendering_intent" => {
-                if let Some(s) = scalar(v, out) {
-                    match laminate_passes_pdf::cms::Intent::parse(&s) {
-                        Some(i) => t.rendering_intent = Some(i),
-                        None => out.push(
-                            Diagnostic::error(
-                                v.span,
-                                format!("`rendering_intent` \"{s}\" is not a rendering intent"),
-                            )
-                            .hint(format!(
-                                "use one of {}",
-                                laminate_passes_pdf::cms::Intent::ALL.map(|(n, _)| n).join(", ")
-                            )),
-                        ),
-                    }
-                }
-            }
-            "days" => match scalar(v, out).as_deref() {
-                Some("range") => t.days = Days::Range,
-                Some("single") => t.days = Days::Single,
-                _ => out.push(Diagnostic::error(v.span, "`days` is range or single")),
-            },
-            "date_format" => {
-                if let Some(f) = scalar(v, out) {
-                    if check_date_format(&f, v.span, out) {
-                        t.date_format = f;
-                    }
-                }
-            }
-            "time_format" => {
-                if let Some(f) = scalar(v, out) {
-                    if check_date_format(&f, v.span, out) {
-                        t.time_format = f;
-                    }
-                }
-            }
-            "elements" => elements_node = Some(v),
-            "back" => back_node = Some(v),
-            "qr_name" => match scalar(v, out).as_deref() {
-                Some("true") => t.qr_name = true,
-                Some("false") => t.qr_name = false,
-                _ => out.push(Diagnostic::error(v.span, "`qr_name` is true or false")),
-            },
-            _ => unreachable!("known_keys returns known keys only"),
         }
+        "corner_radius" => match scalar(v, out).map(|s| units::parse_length(&s)) {
+            Some(Ok(r)) if r >= 0.0 => t.corner_radius = r,
+            Some(Ok(_)) => {
+                out.push(Diagnostic::error(v.span, "`corner_radius` cannot be negative"))
+            }
+            Some(Err(e)) => out.push(Diagnostic::error(v.span, e.0)),
+            None => {}
+        },
+        "rendering_intent" => {
+            if let Some(s) = scalar(v, out) {
+                match laminate_passes_pdf::cms::Intent::parse(&s) {
+                    Some(i) => t.rendering_intent = Some(i),
+                    None => out.push(
+                        Diagnostic::error(
+                            v.span,
+                            format!("`rendering_intent` \"{s}\" is not a rendering intent"),
+                        )
+                        .hint(format!(
+                            "use one of {}",
+                            laminate_passes_pdf::cms::Intent::ALL.map(|(n, _)| n).join(", ")
+                        )),
+                    ),
+                }
+            }
+        }
+        "days" => match scalar(v, out).as_deref() {
+            Some("range") => t.days = Days::Range,
+            Some("single") => t.days = Days::Single,
+            _ => out.push(Diagnostic::error(v.span, "`days` is range or single")),
+        },
+        "date_format" => {
+            if let Some(f) = scalar(v, out) {
+                if check_date_format(&f, v.span, out) {
+                    t.date_format = f;
+                }
+            }
+        }
+        "time_format" => {
+            if let Some(f) = scalar(v, out) {
+                if check_date_format(&f, v.span, out) {
+                    t.time_format = f;
+                }
+            }
+        }
+        "qr_name" => match scalar(v, out).as_deref() {
+            Some("true") => t.qr_name = true,
+            Some("false") => t.qr_name = false,
+            _ => out.push(Diagnostic::error(v.span, "`qr_name` is true or false")),
+        },
+        _ => unreachable!("known_keys returns known keys only"),
     }
-    // Without a `card`, a background gives the card its first page's size.
-    if let (false, Some(b)) = (card_given, &t.background) {
-        let (w, h) = b.pages[0].size;
-        t.card = Size::new(w, h);
-    }
+}
+
+/// Reads the template's `elements` (which it must have) into its front.
+fn read_elements(
+    t: &mut Template,
+    node: &Node,
+    elements_node: Option<&Node>,
+    what: &str,
+    colours: &BTreeMap<String, Colour>,
+    asset_dir: Option<&Path>,
+    out: &mut Vec<Diagnostic>,
+) {
     match elements_node.map(|n| &n.value) {
         Some(Value::Map(els)) => {
             for (k, v) in els {
                 let Some(name) = k.as_str() else { continue };
-                if let Some(e) = element(name, v, &t, &colours, asset_dir, out) {
+                if let Some(e) = element(name, v, t, colours, asset_dir, out) {
                     t.elements.push(e);
                 }
             }
@@ -185,11 +228,22 @@ pub(super) fn convert(
         )),
         None => out.push(Diagnostic::error(node.span, format!("{what} has no `elements`"))),
     }
+}
+
+/// Reads the template's `back`, if any: elements, but no photo, hologram
+/// or raised writing.
+fn read_back(
+    t: &mut Template,
+    back_node: Option<&Node>,
+    colours: &BTreeMap<String, Colour>,
+    asset_dir: Option<&Path>,
+    out: &mut Vec<Diagnostic>,
+) {
     match back_node.map(|n| &n.value) {
         Some(Value::Map(els)) => {
             for (k, v) in els {
                 let Some(name) = k.as_str() else { continue };
-                if let Some(e) = element(name, v, &t, &colours, asset_dir, out) {
+                if let Some(e) = element(name, v, t, colours, asset_dir, out) {
                     if matches!(e.kind, Kind::Photo { .. } | Kind::Hologram | Kind::Raised { .. }) {
                         out.push(Diagnostic::error(v.span, format!("element \"{name}\": the back takes no photo, hologram or raised writing")));
                         continue;
@@ -204,7 +258,6 @@ pub(super) fn convert(
             "`back` must be a mapping of names to elements",
         )),
     }
-    (out.len() == errors_before).then_some(t)
 }
 
 /// The paragraph keys of a text element (`fit: wrap` or `wrap-shrink`,
@@ -498,7 +551,49 @@ fn element(
         );
         return None;
     };
-    let extra: &[&str] = match ty {
+    let Some(extra) = element_keys(ty) else {
+        let mut d = Diagnostic::error(
+            ty_node.expect("has type").span,
+            format!("unknown element type \"{ty}\""),
+        );
+        d = match crate::yaml::nearest(ty, ELEMENT_TYPES) {
+            Some(n) => d.hint(format!("did you mean \"{n}\"?")),
+            None => d.hint(format!("types: {}", ELEMENT_TYPES.join(", "))),
+        };
+        out.push(d);
+        return None;
+    };
+    let known: Vec<&str> =
+        ["type", "x", "y", "width", "height"].iter().chain(extra).copied().collect();
+    let before = out.len();
+    let what = format!("element \"{name}\" ({ty})");
+    let keys = known_keys(pairs, &known, &what, None, out);
+    let f = Fields { keys, colours, node, what };
+    let at = f.bounds(out);
+    let kind = match ty {
+        "rect" => f.rect(out),
+        "text" => f.text(out),
+        "qr" => Kind::Qr {
+            colour: f.colour("colour", Colour::BLACK, out),
+            quiet: f.flag("quiet_zone", true, out),
+        },
+        "photo" => f.photo(out),
+        "image" => f.image(&at, asset_dir, out)?,
+        "punch" => Kind::Punch { colour: f.colour("colour", Colour::Rgb(0.6, 0.6, 0.6), out) },
+        "guilloche" => Kind::Guilloche { colour: f.colour("colour", f.security_colour(), out) },
+        "microtext" => f.microtext(out),
+        "hologram" => Kind::Hologram,
+        "raised" => f.raised(out),
+        _ => unreachable!("types checked above"),
+    };
+    f.check_on_card(&at, &kind, t, before, out);
+    (out.len() == before).then(|| Element { name: name.to_string(), at, kind })
+}
+
+/// The keys an element of type `ty` takes besides its type and box;
+/// `None` for an unknown type.
+fn element_keys(ty: &str) -> Option<&'static [&'static str]> {
+    Some(match ty {
         "rect" => &["fill", "radius", "bleed"],
         "text" => &[
             "text",
@@ -524,27 +619,30 @@ fn element(
         "microtext" => &["colour", "size"],
         "hologram" => &[],
         "raised" => &["text", "colour", "font"],
-        _ => {
-            let mut d = Diagnostic::error(
-                ty_node.expect("has type").span,
-                format!("unknown element type \"{ty}\""),
-            );
-            d = match crate::yaml::nearest(ty, ELEMENT_TYPES) {
-                Some(n) => d.hint(format!("did you mean \"{n}\"?")),
-                None => d.hint(format!("types: {}", ELEMENT_TYPES.join(", "))),
-            };
-            out.push(d);
-            return None;
-        }
-    };
-    let known: Vec<&str> =
-        ["type", "x", "y", "width", "height"].iter().chain(extra).copied().collect();
-    let before = out.len();
-    let what = format!("element \"{name}\" ({ty})");
-    let keys = known_keys(pairs, &known, &what, None, out);
-    let get = |k: &str| keys.iter().find(|(key, _, _)| *key == k).map(|(_, _, v)| *v);
-    let length = |k: &str, out: &mut Vec<Diagnostic>| -> Option<f64> {
-        let v = get(k)?;
+        _ => return None,
+    })
+}
+
+/// An element's known keys, read as values of the kinds its type takes.
+struct Fields<'a> {
+    keys: Vec<(&'a str, &'a Node, &'a Node)>,
+    /// The template's colours, by name.
+    colours: &'a BTreeMap<String, Colour>,
+    /// The element's node, where a missing key is told.
+    node: &'a Node,
+    /// How messages name the element: `element "name" (type)`.
+    what: String,
+}
+
+impl<'a> Fields<'a> {
+    /// The value of key `k`, if given.
+    fn get(&self, k: &str) -> Option<&'a Node> {
+        self.keys.iter().find(|(key, _, _)| *key == k).map(|(_, _, v)| *v)
+    }
+
+    /// Key `k` as a length in pt, if given and good.
+    fn length(&self, k: &str, out: &mut Vec<Diagnostic>) -> Option<f64> {
+        let v = self.get(k)?;
         match scalar(v, out).map(|s| units::parse_length(&s)) {
             Some(Ok(l)) => Some(l),
             Some(Err(e)) => {
@@ -553,21 +651,11 @@ fn element(
             }
             None => None,
         }
-    };
-    let mut at = BoxPt { x: 0.0, y: 0.0, w: 0.0, h: 0.0 };
-    for (k, slot) in
-        [("x", &mut at.x), ("y", &mut at.y), ("width", &mut at.w), ("height", &mut at.h)]
-    {
-        match length(k, out) {
-            Some(v) => *slot = v,
-            None if get(k).is_none() => {
-                out.push(Diagnostic::error(node.span, format!("{what} has no `{k}`")))
-            }
-            None => {}
-        }
     }
-    let number = |k: &str, default: f64, out: &mut Vec<Diagnostic>| -> f64 {
-        match get(k) {
+
+    /// Key `k` as a positive number (pt), else `default`.
+    fn number(&self, k: &str, default: f64, out: &mut Vec<Diagnostic>) -> f64 {
+        match self.get(k) {
             None => default,
             Some(v) => match scalar(v, out).map(|s| s.trim_end_matches("pt").trim().parse::<f64>())
             {
@@ -581,14 +669,16 @@ fn element(
                 }
             },
         }
-    };
-    let colour = |k: &str, default: Colour, out: &mut Vec<Diagnostic>| -> Colour {
-        get(k).and_then(|v| colour_of(v, colours, out)).unwrap_or(default)
-    };
-    let text_colour = colours.get("text").copied().unwrap_or(Colour::BLACK);
-    let security_colour = colours.get("security").copied().unwrap_or(Colour::Rgb(0.55, 0.6, 0.7));
-    let font = |k: &str, default: FontId, out: &mut Vec<Diagnostic>| -> FontId {
-        let Some(v) = get(k) else { return default };
+    }
+
+    /// Key `k` as a colour or a colour's name, else `default`.
+    fn colour(&self, k: &str, default: Colour, out: &mut Vec<Diagnostic>) -> Colour {
+        self.get(k).and_then(|v| colour_of(v, self.colours, out)).unwrap_or(default)
+    }
+
+    /// Key `k` as a bundled font, else `default`.
+    fn font(&self, k: &str, default: FontId, out: &mut Vec<Diagnostic>) -> FontId {
+        let Some(v) = self.get(k) else { return default };
         let s = scalar(v, out).unwrap_or_default();
         match crate::fonts::named(&s) {
             Some(id) => id,
@@ -600,9 +690,11 @@ fn element(
                 default
             }
         }
-    };
-    let flag = |k: &str, default: bool, out: &mut Vec<Diagnostic>| -> bool {
-        match get(k).map(|v| (v, scalar(v, out))) {
+    }
+
+    /// Key `k` as true or false, else `default`.
+    fn flag(&self, k: &str, default: bool, out: &mut Vec<Diagnostic>) -> bool {
+        match self.get(k).map(|v| (v, scalar(v, out))) {
             None => default,
             Some((_, Some(s))) if s == "true" => true,
             Some((_, Some(s))) if s == "false" => false,
@@ -611,182 +703,225 @@ fn element(
                 default
             }
         }
-    };
-    let kind = match ty {
-        "rect" => Kind::Rect {
-            fill: colour("fill", Colour::WHITE, out),
-            radius: length("radius", out).unwrap_or(0.0),
-            bleed: flag("bleed", true, out),
-        },
-        "text" => {
-            let parts = match get("text").map(|v| (v, &v.value)) {
-                Some((_, Value::Seq(items))) => {
-                    items.iter().filter_map(|i| pattern(i, out)).collect()
+    }
+
+    /// The colour of security printing: the template's `security` colour,
+    /// else a grey blue.
+    fn security_colour(&self) -> Colour {
+        self.colours.get("security").copied().unwrap_or(Colour::Rgb(0.55, 0.6, 0.7))
+    }
+
+    /// The element's box (`x`, `y`, `width`, `height`, each required).
+    fn bounds(&self, out: &mut Vec<Diagnostic>) -> BoxPt {
+        let (node, what) = (self.node, &self.what);
+        let mut at = BoxPt { x: 0.0, y: 0.0, w: 0.0, h: 0.0 };
+        for (k, slot) in
+            [("x", &mut at.x), ("y", &mut at.y), ("width", &mut at.w), ("height", &mut at.h)]
+        {
+            match self.length(k, out) {
+                Some(v) => *slot = v,
+                None if self.get(k).is_none() => {
+                    out.push(Diagnostic::error(node.span, format!("{what} has no `{k}`")))
                 }
-                Some((v, _)) => pattern(v, out).into_iter().collect(),
-                None => {
-                    out.push(Diagnostic::error(node.span, format!("{what} has no `text`")));
-                    vec![]
-                }
-            };
-            let size = number("size", 10.0, out);
-            let min_size = number("min_size", size.min(6.0), out);
-            if min_size > size {
-                out.push(Diagnostic::error(
-                    get("min_size").map_or(node.span, |v| v.span),
-                    format!("{what}: min_size {min_size} is above size {size}"),
-                ));
-            }
-            let lines = number("lines", 1.0, out);
-            if lines != 1.0 && lines != 2.0 {
-                out.push(Diagnostic::error(
-                    get("lines").map_or(node.span, |v| v.span),
-                    "`lines` is 1 or 2",
-                ));
-            }
-            let align = match get("align").and_then(|v| scalar(v, out)).as_deref() {
-                None | Some("left") => Align::Left,
-                Some("center") | Some("centre") => Align::Center,
-                Some("right") => Align::Right,
-                Some("start") => Align::Start,
-                Some("end") => Align::End,
-                Some(_) => {
-                    out.push(Diagnostic::error(
-                        get("align").expect("present").span,
-                        "`align` is left, center, right, start or end",
-                    ));
-                    Align::Left
-                }
-            };
-            let paragraph = paragraph_style(&get, &what, node.span, out);
-            Kind::Text(TextStyle {
-                paragraph,
-                parts,
-                separator: get("separator")
-                    .and_then(|v| scalar(v, out))
-                    .unwrap_or_else(|| " · ".into()),
-                font: font("font", crate::fonts::REGULAR, out),
-                size,
-                min_size,
-                lines: lines as u8,
-                align,
-                colour: colour("colour", text_colour, out),
-                uppercase: flag("uppercase", false, out),
-            })
-        }
-        "qr" => Kind::Qr {
-            colour: colour("colour", Colour::BLACK, out),
-            quiet: flag("quiet_zone", true, out),
-        },
-        "photo" => {
-            let dpi = number("dpi", crate::photos::prepared::DPI, out);
-            if !(72.0..=1200.0).contains(&dpi) {
-                out.push(Diagnostic::error(
-                    get("dpi").map_or(node.span, |v| v.span),
-                    format!("{what}: dpi {dpi} is outside 72 to 1200"),
-                ));
-            }
-            let crop = match get("crop").map(|v| (v, scalar(v, out))) {
-                None => crate::photos::prepared::Crop::Centre,
-                Some((_, Some(s))) if s == "centre" || s == "center" => {
-                    crate::photos::prepared::Crop::Centre
-                }
-                Some((_, Some(s))) if s == "top" => crate::photos::prepared::Crop::Top,
-                Some((v, _)) => {
-                    out.push(Diagnostic::error(v.span, "`crop` is centre or top").hint(
-                        "top keeps the top of a head-and-shoulders photo; centre keeps the middle",
-                    ));
-                    crate::photos::prepared::Crop::Centre
-                }
-            };
-            let backdrop = colours.get("photo_slot").copied().unwrap_or(Colour::WHITE).to_srgb8();
-            Kind::Photo {
-                radius: length("radius", out).unwrap_or(0.0),
-                frame: get("frame").and_then(|v| colour_of(v, colours, out)),
-                dpi,
-                crop,
-                backdrop,
+                None => {}
             }
         }
-        "image" => {
-            let Some(file_node) = get("file") else {
-                out.push(Diagnostic::error(node.span, format!("{what} has no `file`")));
-                return None;
-            };
-            let file = scalar(file_node, out)?;
-            let bytes = match asset_dir {
-                None => BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == file).map(|(_, b)| b.to_vec()),
-                Some(dir) => match crate::load::template::assets::read(dir, &file) {
-                    Ok(b) => Some(b),
-                    Err(crate::load::template::assets::AssetError::Missing) => None,
-                    Err(e) => {
-                        out.push(
-                            Diagnostic::error(file_node.span, format!("{what}: {e}"))
-                                .hint("a template may use only files inside its own folder; copy the file there"),
-                        );
-                        return None;
-                    }
-                },
-            };
-            let Some(bytes) = bytes else {
+        at
+    }
+
+    /// A `rect`: its fill, corner radius and bleed.
+    fn rect(&self, out: &mut Vec<Diagnostic>) -> Kind {
+        Kind::Rect {
+            fill: self.colour("fill", Colour::WHITE, out),
+            radius: self.length("radius", out).unwrap_or(0.0),
+            bleed: self.flag("bleed", true, out),
+        }
+    }
+
+    /// A `text`: its patterns and how they are set.
+    fn text(&self, out: &mut Vec<Diagnostic>) -> Kind {
+        let (node, what) = (self.node, &self.what);
+        let get = |k: &str| self.get(k);
+        let text_colour = self.colours.get("text").copied().unwrap_or(Colour::BLACK);
+        let parts = match get("text").map(|v| (v, &v.value)) {
+            Some((_, Value::Seq(items))) => items.iter().filter_map(|i| pattern(i, out)).collect(),
+            Some((v, _)) => pattern(v, out).into_iter().collect(),
+            None => {
+                out.push(Diagnostic::error(node.span, format!("{what} has no `text`")));
+                vec![]
+            }
+        };
+        let size = self.number("size", 10.0, out);
+        let min_size = self.number("min_size", size.min(6.0), out);
+        if min_size > size {
+            out.push(Diagnostic::error(
+                get("min_size").map_or(node.span, |v| v.span),
+                format!("{what}: min_size {min_size} is above size {size}"),
+            ));
+        }
+        let lines = self.number("lines", 1.0, out);
+        if lines != 1.0 && lines != 2.0 {
+            out.push(Diagnostic::error(
+                get("lines").map_or(node.span, |v| v.span),
+                "`lines` is 1 or 2",
+            ));
+        }
+        let align = match get("align").and_then(|v| scalar(v, out)).as_deref() {
+            None | Some("left") => Align::Left,
+            Some("center") | Some("centre") => Align::Center,
+            Some("right") => Align::Right,
+            Some("start") => Align::Start,
+            Some("end") => Align::End,
+            Some(_) => {
                 out.push(Diagnostic::error(
-                    file_node.span,
-                    format!("image file \"{file}\" not found beside the template"),
+                    get("align").expect("present").span,
+                    "`align` is left, center, right, start or end",
                 ));
-                return None;
-            };
-            let security = flag("security", false, out);
-            let recolour = match get("colour") {
-                Some(v) => colour_of(v, colours, out),
-                None if security => Some(security_colour),
-                None => None,
-            };
-            // Decoded now, so that a file that cannot be drawn stops the run
-            // with the element named, before anything is written.
-            let art = if crate::load::template::svg::is_svg(&bytes) {
-                crate::load::template::svg::load(&bytes, at.w, at.h, recolour)
-                    .map(|items| ImageArt::Vector(items.into()))
-                    .map_err(|e| e.to_string())
-            } else if get("colour").is_some() {
-                out.push(
-                    Diagnostic::error(
-                        get("colour").expect("present").span,
-                        format!("{what}: `colour` recolours SVG images only"),
-                    )
-                    .hint("give an SVG file, or leave `colour` out"),
-                );
-                return None;
-            } else {
-                crate::photos::prepare::from_bytes(&bytes, at.w.max(1.0), at.h.max(1.0))
-                    .map(|p| ImageArt::Raster(Arc::new(p)))
-                    .map_err(|e| e.to_string())
-            };
-            match art {
-                Ok(art) => Kind::Image { name: file, art, security },
+                Align::Left
+            }
+        };
+        let paragraph = paragraph_style(&get, what, node.span, out);
+        Kind::Text(TextStyle {
+            paragraph,
+            parts,
+            separator: get("separator")
+                .and_then(|v| scalar(v, out))
+                .unwrap_or_else(|| " · ".into()),
+            font: self.font("font", crate::fonts::REGULAR, out),
+            size,
+            min_size,
+            lines: lines as u8,
+            align,
+            colour: self.colour("colour", text_colour, out),
+            uppercase: self.flag("uppercase", false, out),
+        })
+    }
+
+    /// A `photo`: its corner radius, frame, resolution and crop.
+    fn photo(&self, out: &mut Vec<Diagnostic>) -> Kind {
+        let (node, what) = (self.node, &self.what);
+        let get = |k: &str| self.get(k);
+        let dpi = self.number("dpi", crate::photos::prepared::DPI, out);
+        if !(72.0..=1200.0).contains(&dpi) {
+            out.push(Diagnostic::error(
+                get("dpi").map_or(node.span, |v| v.span),
+                format!("{what}: dpi {dpi} is outside 72 to 1200"),
+            ));
+        }
+        let crop = match get("crop").map(|v| (v, scalar(v, out))) {
+            None => crate::photos::prepared::Crop::Centre,
+            Some((_, Some(s))) if s == "centre" || s == "center" => {
+                crate::photos::prepared::Crop::Centre
+            }
+            Some((_, Some(s))) if s == "top" => crate::photos::prepared::Crop::Top,
+            Some((v, _)) => {
+                out.push(Diagnostic::error(v.span, "`crop` is centre or top").hint(
+                    "top keeps the top of a head-and-shoulders photo; centre keeps the middle",
+                ));
+                crate::photos::prepared::Crop::Centre
+            }
+        };
+        let backdrop = self.colours.get("photo_slot").copied().unwrap_or(Colour::WHITE).to_srgb8();
+        Kind::Photo {
+            radius: self.length("radius", out).unwrap_or(0.0),
+            frame: get("frame").and_then(|v| colour_of(v, self.colours, out)),
+            dpi,
+            crop,
+            backdrop,
+        }
+    }
+
+    /// An `image`: its file (bundled, or in the template's folder), read
+    /// and decoded for the box `at`; `None` if it cannot be drawn.
+    fn image(
+        &self,
+        at: &BoxPt,
+        asset_dir: Option<&Path>,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<Kind> {
+        let (node, what, colours) = (self.node, &self.what, self.colours);
+        let get = |k: &str| self.get(k);
+        let Some(file_node) = get("file") else {
+            out.push(Diagnostic::error(node.span, format!("{what} has no `file`")));
+            return None;
+        };
+        let file = scalar(file_node, out)?;
+        let bytes = match asset_dir {
+            None => BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == file).map(|(_, b)| b.to_vec()),
+            Some(dir) => match crate::load::template::assets::read(dir, &file) {
+                Ok(b) => Some(b),
+                Err(crate::load::template::assets::AssetError::Missing) => None,
                 Err(e) => {
-                    out.push(
-                        Diagnostic::error(file_node.span, format!("{what}: image file \"{file}\" cannot be drawn: {e}"))
-                            .hint("laminate draws PNG, JPEG and SVG files; open the file in an image viewer to check it"),
-                    );
+                    out.push(Diagnostic::error(file_node.span, format!("{what}: {e}")).hint(
+                        "a template may use only files inside its own folder; copy the file there",
+                    ));
                     return None;
                 }
+            },
+        };
+        let Some(bytes) = bytes else {
+            out.push(Diagnostic::error(
+                file_node.span,
+                format!("image file \"{file}\" not found beside the template"),
+            ));
+            return None;
+        };
+        let security = self.flag("security", false, out);
+        let recolour = match get("colour") {
+            Some(v) => colour_of(v, colours, out),
+            None if security => Some(self.security_colour()),
+            None => None,
+        };
+        // Decoded now, so that a file that cannot be drawn stops the run
+        // with the element named, before anything is written.
+        let art = if crate::load::template::svg::is_svg(&bytes) {
+            crate::load::template::svg::load(&bytes, at.w, at.h, recolour)
+                .map(|items| ImageArt::Vector(items.into()))
+                .map_err(|e| e.to_string())
+        } else if get("colour").is_some() {
+            out.push(
+                Diagnostic::error(
+                    get("colour").expect("present").span,
+                    format!("{what}: `colour` recolours SVG images only"),
+                )
+                .hint("give an SVG file, or leave `colour` out"),
+            );
+            return None;
+        } else {
+            crate::photos::prepare::from_bytes(&bytes, at.w.max(1.0), at.h.max(1.0))
+                .map(|p| ImageArt::Raster(Arc::new(p)))
+                .map_err(|e| e.to_string())
+        };
+        match art {
+            Ok(art) => Some(Kind::Image { name: file, art, security }),
+            Err(e) => {
+                out.push(
+                    Diagnostic::error(file_node.span, format!("{what}: image file \"{file}\" cannot be drawn: {e}"))
+                        .hint("laminate draws PNG, JPEG and SVG files; open the file in an image viewer to check it"),
+                );
+                None
             }
         }
-        "punch" => Kind::Punch { colour: colour("colour", Colour::Rgb(0.6, 0.6, 0.6), out) },
-        "guilloche" => Kind::Guilloche { colour: colour("colour", security_colour, out) },
-        "microtext" => {
-            let size = number("size", 1.0, out);
-            if size > 1.2 {
-                out.push(Diagnostic::error(
-                    get("size").map_or(node.span, |v| v.span),
-                    format!("microtext is at most 1.2 pt, not {size}"),
-                ));
-            }
-            Kind::Microtext { colour: colour("colour", security_colour, out), size }
+    }
+
+    /// A `microtext`: its colour and size (at most 1.2 pt).
+    fn microtext(&self, out: &mut Vec<Diagnostic>) -> Kind {
+        let size = self.number("size", 1.0, out);
+        if size > 1.2 {
+            out.push(Diagnostic::error(
+                self.get("size").map_or(self.node.span, |v| v.span),
+                format!("microtext is at most 1.2 pt, not {size}"),
+            ));
         }
-        "hologram" => Kind::Hologram,
-        "raised" => Kind::Raised {
-            text: match get("text").map(|v| (v, pattern(v, out))) {
+        Kind::Microtext { colour: self.colour("colour", self.security_colour(), out), size }
+    }
+
+    /// A `raised` writing: its text (the same on every pass of a type),
+    /// font and colour.
+    fn raised(&self, out: &mut Vec<Diagnostic>) -> Kind {
+        let colours = self.colours;
+        Kind::Raised {
+            text: match self.get("text").map(|v| (v, pattern(v, out))) {
                 None => Pattern(vec![Piece::Field(Field::Access, None)]),
                 Some((v, Some(p))) => {
                     // Raised writing is drawn once per pass type and reused.
@@ -803,43 +938,55 @@ fn element(
                 }
                 Some((_, None)) => Pattern::default(),
             },
-            font: font("font", crate::fonts::BOLD, out),
-            colour: colour(
+            font: self.font("font", crate::fonts::BOLD, out),
+            colour: self.colour(
                 "colour",
                 colours.get("background").copied().unwrap_or(Colour::WHITE),
                 out,
             ),
-        },
-        _ => unreachable!("types checked above"),
-    };
-    // Everything must sit on the card; only backgrounds may run into the bleed,
-    // and they do that by touching the edge, not by crossing it.
-    let eps = 0.01;
-    if at.w <= 0.0 || at.h <= 0.0 {
-        if out.len() == before {
-            out.push(Diagnostic::error(
-                node.span,
-                format!("{what}: width and height must be above zero"),
-            ));
         }
-    } else if matches!(&kind, Kind::Text(TextStyle { paragraph: Some(_), .. })) {
-        // A paragraph may reach past the card (pretix's boxes often do);
-        // layout cuts its text at the card's edge.
-    } else if at.x < -eps
-        || at.y < -eps
-        || at.x + at.w > t.card.w + eps
-        || at.y + at.h > t.card.h + eps
-    {
-        out.push(
-            Diagnostic::error(node.span, format!("{what} reaches outside the {} card", t.card))
-                .hint(format!(
-                    "it spans x {:.1}..{:.1} mm, y {:.1}..{:.1} mm",
-                    units::to_mm(at.x),
-                    units::to_mm(at.x + at.w),
-                    units::to_mm(at.y),
-                    units::to_mm(at.y + at.h)
-                )),
-        );
     }
-    (out.len() == before).then(|| Element { name: name.to_string(), at, kind })
+
+    /// Tells if the box `at` is empty (unless the element was already
+    /// told of since `before`) or reaches outside the card (which a
+    /// paragraph may).
+    fn check_on_card(
+        &self,
+        at: &BoxPt,
+        kind: &Kind,
+        t: &Template,
+        before: usize,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let (node, what) = (self.node, &self.what);
+        // Everything must sit on the card; only backgrounds may run into the bleed,
+        // and they do that by touching the edge, not by crossing it.
+        let eps = 0.01;
+        if at.w <= 0.0 || at.h <= 0.0 {
+            if out.len() == before {
+                out.push(Diagnostic::error(
+                    node.span,
+                    format!("{what}: width and height must be above zero"),
+                ));
+            }
+        } else if matches!(kind, Kind::Text(TextStyle { paragraph: Some(_), .. })) {
+            // A paragraph may reach past the card (pretix's boxes often do);
+            // layout cuts its text at the card's edge.
+        } else if at.x < -eps
+            || at.y < -eps
+            || at.x + at.w > t.card.w + eps
+            || at.y + at.h > t.card.h + eps
+        {
+            out.push(
+                Diagnostic::error(node.span, format!("{what} reaches outside the {} card", t.card))
+                    .hint(format!(
+                        "it spans x {:.1}..{:.1} mm, y {:.1}..{:.1} mm",
+                        units::to_mm(at.x),
+                        units::to_mm(at.x + at.w),
+                        units::to_mm(at.y),
+                        units::to_mm(at.y + at.h)
+                    )),
+            );
+        }
+    }
 }
