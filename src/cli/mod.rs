@@ -11,6 +11,7 @@ pub mod completions;
 pub mod convert;
 pub mod design;
 pub mod door;
+pub mod import;
 pub mod init;
 pub mod keygen;
 pub mod man;
@@ -67,6 +68,9 @@ pub enum Command {
     Init(init::InitArgs),
     /// Turn a CSV or XLSX roster (with its NAME.event.yaml) into a YAML roster.
     Convert(convert::ConvertArgs),
+    /// Turn another program's badge layout into a template set: `laminate
+    /// import pretix LAYOUT.json [--background BG.pdf] -o DIR`.
+    Import(import::ImportArgs),
     /// Print a shell completion script to standard output.
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff) to standard output.
@@ -111,6 +115,7 @@ pub fn run<T: Into<std::ffi::OsString> + Clone>(argv: impl IntoIterator<Item = T
         Command::Design(args) => design::run(args),
         Command::Init(args) => init::run(args),
         Command::Convert(args) => convert::run(args),
+        Command::Import(args) => import::run(args),
         Command::Completions(args) => completions::run(args, Cli::command()),
         Command::Man(args) => man::run(args, Cli::command()),
         Command::Door(args) => door::run(args),

@@ -408,7 +408,8 @@ fn render_options(
     argv.push(roster_arg);
     let parsed = Cli::try_parse_from(&argv).map_err(|e| PyValueError::new_err(clap_message(&e)))?;
     let Command::Render(args) = parsed.command else { unreachable!("parsed as render") };
-    let (mut opts, _) = cli::render::try_options(&args.run).map_err(|e| PyValueError::new_err(clap_message(&e)))?;
+    let (mut opts, _) =
+        cli::render::try_options(&args.run).map_err(|e| PyValueError::new_err(clap_message(&e)))?;
     if let Roster::Text(text) = roster {
         opts.roster_text = Some(text);
     }

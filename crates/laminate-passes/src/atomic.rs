@@ -59,12 +59,22 @@ pub struct TempDir(tempfile::TempDir);
 impl TempDir {
     /// A new temporary folder whose name starts with `prefix`.
     pub fn new(prefix: &str) -> io::Result<TempDir> {
+        Self::made(tempfile::Builder::new().prefix(prefix).tempdir())
+    }
+
+    /// A new temporary folder in `parent` (so that it can be renamed into
+    /// place there), whose name starts with `prefix`.
+    pub fn new_in(parent: &Path, prefix: &str) -> io::Result<TempDir> {
+        Self::made(tempfile::Builder::new().prefix(prefix).tempdir_in(parent))
+    }
+
+    fn made(make: io::Result<tempfile::TempDir>) -> io::Result<TempDir> {
         // Made with the list held, so that a signal's clean-up sees it.
         let mut pending = pending();
         if pending.stopped {
             return Err(interrupted());
         }
-        let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
+        let dir = make?;
         pending.dirs.push(dir.path().to_path_buf());
         Ok(TempDir(dir))
     }
@@ -72,6 +82,12 @@ impl TempDir {
     /// Its path.
     pub fn path(&self) -> &Path {
         self.0.path()
+    }
+
+    /// Renames the folder to `to` (on the same file system): in place, whole.
+    /// (Dropped after, it finds nothing left to remove.)
+    pub fn persist(self, to: &Path) -> io::Result<()> {
+        std::fs::rename(self.path(), to)
     }
 }
 

@@ -16,17 +16,46 @@ pub const REGULAR: FontId = FontId(0);
 /// The bold Latin/Greek/Cyrillic face, for names and labels.
 pub const BOLD: FontId = FontId(1);
 
-/// The font names templates may use, in [`FontId`] order.
-pub const FONT_NAMES: &[&str] = &["regular", "bold"];
+/// The font names templates may use, and their fonts: Noto Sans (with
+/// every bundled script as fallback), and Open Sans, pretix's font, for
+/// badges imported from pretix (falling back to the same scripts).
+pub const FONTS: &[(&str, FontId)] = &[
+    ("regular", REGULAR),
+    ("bold", BOLD),
+    ("open-sans", FontId(21)),
+    ("open-sans-bold", FontId(22)),
+    ("open-sans-italic", FontId(23)),
+    ("open-sans-bold-italic", FontId(24)),
+];
+
+/// The font names templates may use (those of [`FONTS`]).
+pub const FONT_NAMES: &[&str] = &[
+    "regular",
+    "bold",
+    "open-sans",
+    "open-sans-bold",
+    "open-sans-italic",
+    "open-sans-bold-italic",
+];
+
+/// The font a template names, if there is one of that name.
+pub fn named(name: &str) -> Option<FontId> {
+    FONTS.iter().find(|(n, _)| *n == name).map(|(_, id)| *id)
+}
 
 /// The bundled files, in fallback order: (file data, bold).
 /// Noto Sans first (Latin, Greek, Cyrillic), then one family per script,
 /// then Droid Sans Fallback for Chinese and Japanese (one weight), then the
-/// Hangul of Noto Sans CJK KR (see fonts/make-hangul.sh).
-fn bundled_files() -> Vec<(&'static [u8], bool)> {
+/// Hangul of Noto Sans CJK KR (see fonts/make-hangul.sh). Last, the faces
+/// that only a template's `font` picks, never the fallback: Open Sans (see
+/// fonts/OpenSans-LICENSE.txt).
+fn bundled_files() -> Vec<(&'static [u8], bool, bool)> {
     macro_rules! font {
         ($file:literal, $bold:expr) => {
-            (include_bytes!(concat!("../fonts/", $file)) as &'static [u8], $bold)
+            (include_bytes!(concat!("../fonts/", $file)) as &'static [u8], $bold, false)
+        };
+        ($file:literal, $bold:expr, named) => {
+            (include_bytes!(concat!("../fonts/", $file)) as &'static [u8], $bold, true)
         };
     }
     vec![
@@ -51,6 +80,10 @@ fn bundled_files() -> Vec<(&'static [u8], bool)> {
         font!("DroidSansFallbackFull.ttf", false),
         font!("NotoSansKR-Hangul-Regular.ttf", false),
         font!("NotoSansKR-Hangul-Bold.ttf", true),
+        font!("OpenSans-Regular.ttf", false, named),
+        font!("OpenSans-Bold.ttf", true, named),
+        font!("OpenSans-Italic.ttf", false, named),
+        font!("OpenSans-BoldItalic.ttf", true, named),
     ]
 }
 
@@ -65,6 +98,9 @@ pub struct Font {
     pub data: &'static [u8],
     /// True for a bold face.
     pub bold: bool,
+    /// True for a face used only where a template names it (Open Sans):
+    /// never a fallback, and in the PDF only once used.
+    pub named_only: bool,
     face: Face<'static>,
     shaper: rustybuzz::Face<'static>,
     /// Font units per em.
@@ -75,6 +111,11 @@ pub struct Font {
     pub descender: f64,
     /// Height of capital letters in em.
     pub cap_height: f64,
+    /// The typographic ascender (OS/2 sTypoAscender) in em, as ReportLab
+    /// and so pretix place text by it.
+    pub typo_ascender: f64,
+    /// The typographic descender (OS/2 sTypoDescender) in em (negative).
+    pub typo_descender: f64,
     /// The font's bounding box in font units: left, bottom, right, top.
     pub bbox: [f64; 4],
     /// Italic angle in degrees.
@@ -87,7 +128,7 @@ pub struct Font {
 }
 
 impl Font {
-    fn parse(data: &'static [u8], bold: bool) -> Font {
+    fn parse(data: &'static [u8], bold: bool, named_only: bool) -> Font {
         let face = Face::parse(data, 0).expect("bundled font parses");
         let upm = face.units_per_em() as f64;
         let b = face.global_bounding_box();
@@ -107,11 +148,14 @@ impl Font {
             postscript_name,
             data,
             bold,
+            named_only,
             shaper: rustybuzz::Face::from_face(face.clone()),
             units_per_em: upm,
             ascender: face.ascender() as f64 / upm,
             descender: face.descender() as f64 / upm,
             cap_height: face.capital_height().unwrap_or(face.ascender()) as f64 / upm,
+            typo_ascender: face.typographic_ascender().unwrap_or(face.ascender()) as f64 / upm,
+            typo_descender: face.typographic_descender().unwrap_or(face.descender()) as f64 / upm,
             bbox: [b.x_min as f64, b.y_min as f64, b.x_max as f64, b.y_max as f64],
             italic_angle: face.italic_angle() as f64,
             cache,
@@ -279,7 +323,7 @@ impl FontBook {
         BOOK.get_or_init(|| FontBook {
             fonts: bundled_files()
                 .into_iter()
-                .map(|(data, bold)| Font::parse(data, bold))
+                .map(|(data, bold, named_only)| Font::parse(data, bold, named_only))
                 .collect(),
         })
     }
@@ -326,8 +370,8 @@ impl FontBook {
         if self.get(preferred).glyph(c).is_some() {
             return Some(preferred);
         }
-        let same_weight = self.iter().filter(|(_, f)| f.bold == bold);
-        let other = self.iter().filter(|(_, f)| f.bold != bold);
+        let same_weight = self.iter().filter(|(_, f)| f.bold == bold && !f.named_only);
+        let other = self.iter().filter(|(_, f)| f.bold != bold && !f.named_only);
         same_weight.chain(other).find(|(_, f)| f.glyph(c).is_some()).map(|(id, _)| id)
     }
 

@@ -157,6 +157,15 @@ pub enum Item {
         /// Height in pt.
         h: f64,
     },
+    /// A page of another PDF (a template's background), drawn as the vector
+    /// art it is: its shown lower-left corner at the position, its shown
+    /// size as it is.
+    Page {
+        /// Identifies the page; equal keys are one Form XObject in the PDF.
+        key: String,
+        /// The page's content, resources and objects.
+        page: Arc<laminate_passes_pdf::page::EmbeddedPage>,
+    },
     /// A square grid of modules (a QR code), row 0 at the top.
     Modules {
         /// Modules per side.
@@ -232,6 +241,9 @@ pub fn dump(items: &[(Point, Item)], depth: usize, out: &mut String) {
                     photo.width,
                     photo.height
                 )
+            }
+            Item::Page { key, page } => {
+                writeln!(out, "{at}page {key} {}x{} pt", n(page.size.0), n(page.size.1))
             }
             Item::Modules { n: count, module, dark, colour } => {
                 let rows: Vec<String> = dark

@@ -27,6 +27,8 @@ pub struct Content {
     pub(crate) arts: BTreeSet<ArtId>,
     /// Images in order of first use; the n-th is named In.
     pub(crate) images: Vec<(String, Arc<Photo>)>,
+    /// Pages of other PDFs (backgrounds), by key, named `B0`, `B1`, ...
+    pub(crate) pages: Vec<(String, Arc<laminate_passes_pdf::page::EmbeddedPage>)>,
     /// Gradients in order of use; the n-th is named Sn (width, stops, and
     /// the rendering intent of their card).
     pub(crate) gradients: Vec<(f64, Vec<Colour>, Intent)>,
@@ -49,6 +51,7 @@ impl Content {
             read_as: BTreeSet::new(),
             arts: BTreeSet::new(),
             images: Vec::new(),
+            pages: Vec::new(),
             gradients: Vec::new(),
             registration: false,
             security: false,

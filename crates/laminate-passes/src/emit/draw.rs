@@ -13,6 +13,7 @@ use crate::photos::prepared::Photo;
 use laminate_passes_pdf::cms::Intent;
 use laminate_passes_pdf::colour::Colour;
 use laminate_passes_pdf::ops::Ops;
+use laminate_passes_pdf::page::EmbeddedPage;
 use laminate_passes_pdf::pdfx::PdfX;
 
 /// Builds the compressed content stream of items drawn at the origin.
@@ -174,6 +175,7 @@ impl Builder {
                     self.text(pos, *colour, &run, spot);
                 }
                 Item::Image { key, photo, w, h } => self.image(pos, key, photo, *w, *h),
+                Item::Page { key, page } => self.page(pos, key, page),
                 Item::Modules { n, module, dark, colour } => {
                     self.modules(pos, *n, *module, dark, *colour, spot)
                 }
@@ -324,6 +326,23 @@ impl Builder {
         c.save();
         c.transform([w, 0.0, 0.0, h, pos.x, pos.y]);
         c.x_object(&format!("I{n}"));
+        c.restore();
+    }
+
+    /// Draws a page of a PDF (a template's background) as a form XObject,
+    /// registered once per key, its lower left corner at `pos`.
+    fn page(&mut self, pos: Point, key: &str, page: &Arc<EmbeddedPage>) {
+        let c = &mut self.c;
+        let n = match self.out.pages.iter().position(|(k, _)| k == key) {
+            Some(n) => n,
+            None => {
+                self.out.pages.push((key.to_string(), page.clone()));
+                self.out.pages.len() - 1
+            }
+        };
+        c.save();
+        c.transform([1.0, 0.0, 0.0, 1.0, pos.x, pos.y]);
+        c.x_object(&format!("B{n}"));
         c.restore();
     }
 

@@ -23,10 +23,10 @@ impl<W: Write> PdfWriter<W> {
     /// them to the subset's glyphs. /W gives widths and ToUnicode the text.
     /// Returns the font's name and descriptor when it was used.
     pub(super) fn write_font(&mut self, index: usize) -> io::Result<Option<(String, Ref)>> {
-        let (used, type0) = (std::mem::take(&mut self.fonts[index].0), self.fonts[index].1);
-        if used.is_empty() {
+        let used = std::mem::take(&mut self.fonts[index].0);
+        let Some(type0) = self.fonts[index].1.filter(|_| !used.is_empty()) else {
             return Ok(None);
-        }
+        };
         let font = self.book.get(FontId(index as u8));
         let gids: Vec<u16> = used.keys().copied().collect();
         let remapper = GlyphRemapper::new_from_glyphs_sorted(&gids);

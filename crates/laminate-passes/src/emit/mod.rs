@@ -192,10 +192,15 @@ impl<'a> Emit<'a> {
         for (is_back, problem) in not_pdfx {
             let page =
                 if is_back { row.back_page.unwrap_or(row.front_page) } else { row.front_page };
+            let hint = if problem.starts_with("the background") {
+                "leave out --pdfx for a template with a PDF background, or draw its art in the template"
+            } else {
+                "keep photos RGB, tagged as sRGB, with --pdfx-photos srgb; or give CMYK photos"
+            };
             self.pdfx_problems.push(
                 Diagnostic::error(entry.spans.entry(), format!("PDF/X-4: page {page}: {problem}"))
                     .entry(&*entry.id)
-                    .hint("keep photos RGB, tagged as sRGB, with --pdfx-photos srgb; or give CMYK photos"),
+                    .hint(hint),
             );
         }
         if let Some(m) = self.manifest.as_mut() {

@@ -42,6 +42,15 @@ fn walk(
                     walk(&f.items, arts, pdfx, out, depth + 1);
                 }
             }
+            Item::Page { key, .. } => {
+                let name = key.rsplit_once(':').map_or(key.as_str(), |(_, n)| n);
+                let problem = format!(
+                    "the background {name} is a PDF page, whose colours laminate cannot check or convert for PDF/X-4"
+                );
+                if !out.contains(&problem) {
+                    out.push(problem);
+                }
+            }
             Item::Image { key, photo, .. }
                 if photo.colour == PhotoColour::Rgb && pdfx.photos == PhotoMode::Cmyk =>
             {

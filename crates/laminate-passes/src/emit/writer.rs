@@ -19,6 +19,8 @@ use crate::layout::ArtBook;
 use crate::photos::prepared::{Photo, PhotoColour};
 
 use laminate_passes_pdf::out::{chunk, deflate, pdf_date, Out};
+use laminate_passes_pdf::page::EmbeddedPage;
+use laminate_passes_pdf::read::Value;
 
 use crate::emit::content::Content;
 use crate::emit::draw::{content, Inks};
@@ -64,7 +66,9 @@ pub struct PdfWriter<W: Write> {
     pub(super) registration: Option<Ref>,
     pub(super) pages: Vec<Ref>,
     /// Per font: every glyph used, with its character, and the font's object.
-    pub(super) fonts: Vec<(BTreeMap<u16, String>, Ref)>,
+    /// (The faces only a template names, Open Sans, get their object on
+    /// first use, so that files without them keep their numbers.)
+    pub(super) fonts: Vec<(BTreeMap<u16, String>, Option<Ref>)>,
     /// Glyph outlines as Form XObjects (see `glyphs`), by font and glyph.
     pub(super) outlines: HashMap<(usize, u16), Ref>,
     /// The reading font (see `glyphs`): its two dictionaries, once used,
@@ -74,6 +78,8 @@ pub struct PdfWriter<W: Write> {
     pub(super) book: &'static FontBook,
     pub(super) arts: HashMap<ArtId, Ref>,
     pub(super) images: HashMap<String, Ref>,
+    /// Pages of other PDFs written as Form XObjects, by key.
+    pub(super) embedded: HashMap<String, Ref>,
     pub(super) info: DocInfo,
     pub(super) inks: Inks,
     pub(super) spot: Option<Ref>,
@@ -115,6 +121,7 @@ impl<W: Write> PdfWriter<W> {
             book,
             arts: HashMap::new(),
             images: HashMap::new(),
+            embedded: HashMap::new(),
             info,
             inks,
             spot: None,
@@ -123,7 +130,10 @@ impl<W: Write> PdfWriter<W> {
             srgb: None,
         };
         w.next_id = 4;
-        w.fonts = book.iter().map(|_| (BTreeMap::new(), w.alloc())).collect();
+        w.fonts = book
+            .iter()
+            .map(|(_, f)| (BTreeMap::new(), (!f.named_only).then(|| w.alloc())))
+            .collect();
         // PDF 1.7 header; the second line marks the file as binary (ISO 32000 7.5.2).
         // PDF/X-4 is based on PDF 1.6 (ISO 15930-7 6.1).
         let version: &[u8] = if w.inks.pdfx.is_some() { b"%PDF-1.6" } else { b"%PDF-1.7" };
@@ -204,6 +214,9 @@ impl<W: Write> PdfWriter<W> {
     ) -> io::Result<()> {
         for (font, used) in content.glyphs.iter().enumerate() {
             if !used.is_empty() {
+                if self.fonts[font].1.is_none() {
+                    self.fonts[font].1 = Some(self.alloc());
+                }
                 let entry = &mut self.fonts[font];
                 for (g, text) in used {
                     let known = entry.0.entry(*g).or_default();
@@ -211,7 +224,7 @@ impl<W: Write> PdfWriter<W> {
                         known.push_str(text);
                     }
                 }
-                out.push(("Font", format!("F{font}"), entry.1));
+                out.push(("Font", format!("F{font}"), entry.1.expect("given above")));
             }
         }
         if !content.read_as.is_empty() {
@@ -234,6 +247,10 @@ impl<W: Write> PdfWriter<W> {
         for id in &content.arts {
             let r = self.art(*id, arts)?;
             out.push(("XObject", format!("A{}", id.0), r));
+        }
+        for (n, (key, page)) in content.pages.iter().enumerate() {
+            let r = self.embedded_page(key, page)?;
+            out.push(("XObject", format!("B{n}"), r));
         }
         for (n, (key, photo)) in content.images.iter().enumerate() {
             let r = self.image(key, photo)?;
@@ -352,6 +369,57 @@ impl<W: Write> PdfWriter<W> {
         Ok(r)
     }
 
+    /// A page of another PDF as a Form XObject (ISO 32000 8.10), with every
+    /// object it reaches numbered in this file, written on first use. Its
+    /// content is compressed here; its objects keep their own filters.
+    fn embedded_page(&mut self, key: &str, page: &EmbeddedPage) -> io::Result<Ref> {
+        if let Some(r) = self.embedded.get(key) {
+            return Ok(*r);
+        }
+        let ids: Vec<u32> = page.objects.iter().map(|_| self.alloc().get() as u32).collect();
+        let map = |n: u32| ids.get(n as usize).copied().unwrap_or(0);
+        for ((value, data), &id) in page.objects.iter().zip(&ids) {
+            let mut buf = format!("{id} 0 obj\n").into_bytes();
+            match (value, data) {
+                (Value::Dict(entries), Some(bytes)) => {
+                    let mut entries = entries.clone();
+                    entries.push((
+                        b"Length".to_vec(),
+                        Value::Num(bytes.len().to_string().into_bytes()),
+                    ));
+                    Value::Dict(entries).write(&mut buf, &map);
+                    buf.extend_from_slice(b"\nstream\n");
+                    buf.extend_from_slice(bytes);
+                    buf.extend_from_slice(b"\nendstream");
+                }
+                _ => value.write(&mut buf, &map),
+            }
+            buf.extend_from_slice(b"\nendobj\n");
+            self.out.mark(id);
+            self.out.put(&buf)?;
+        }
+        let r = self.alloc();
+        let packed = deflate(&page.content);
+        let nums = |v: &[f64]| v.iter().map(|x| number(*x)).collect::<Vec<_>>().join(" ");
+        let mut buf = format!(
+            "{} 0 obj\n<< /Type /XObject /Subtype /Form /BBox [{}] /Matrix [{}] /Resources ",
+            r.get(),
+            nums(&page.bbox),
+            nums(&page.matrix)
+        )
+        .into_bytes();
+        page.resources.write(&mut buf, &map);
+        buf.extend_from_slice(
+            format!(" /Filter /FlateDecode /Length {} >>\nstream\n", packed.len()).as_bytes(),
+        );
+        buf.extend_from_slice(&packed);
+        buf.extend_from_slice(b"\nendstream\nendobj\n");
+        self.out.mark(r.get() as u32);
+        self.out.put(&buf)?;
+        self.embedded.insert(key.to_string(), r);
+        Ok(r)
+    }
+
     /// Writes fonts, page tree, catalog, cross-reference table and trailer.
     /// Returns the writer, the number of bytes and the number of pages written.
     pub fn finish(mut self) -> io::Result<(W, usize, usize)> {
@@ -454,6 +522,16 @@ fn write_resources(mut r: pdf_writer::writers::Resources, list: &[(&'static str,
             d.pair(Name(name.as_bytes()), *id);
         }
     }
+}
+
+/// A number as written in a PDF: whole numbers bare, others with at most
+/// 4 decimals, the same text on every machine.
+pub(crate) fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e9 {
+        return format!("{}", v as i64);
+    }
+    let s = format!("{v:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 #[cfg(test)]

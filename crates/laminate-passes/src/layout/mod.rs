@@ -1,6 +1,7 @@
 //! Layout: turns a resolved Badge into a Frame of positioned items; what is
 //! the same on every pass of a type goes into shared art drawn once.
 
+mod paragraph;
 pub mod security;
 pub mod text;
 
@@ -111,7 +112,11 @@ impl<'a> Layouter<'a> {
         let mut guilloche = if back { guilloches(&t.elements) } else { 0 };
         // Shared art is the same for every pass of the type; the first pass builds it.
         self.shared_art(t, badge);
-        let mut base = if back { vec![] } else { vec![(Point::default(), Item::Art(art(0)))] };
+        let mut base = if back {
+            background(t, 1).into_iter().collect()
+        } else {
+            vec![(Point::default(), Item::Art(art(0)))]
+        };
         let mut items = Vec::new();
         let mut under = Vec::new();
         for (el, text) in elements.iter().zip(texts) {
@@ -135,7 +140,7 @@ impl<'a> Layouter<'a> {
                         }
                     }
                 }
-                Kind::Qr { colour } => items.extend(qr(badge, el.at, pos, *colour)),
+                Kind::Qr { colour, quiet } => items.extend(qr(badge, el.at, pos, *colour, *quiet)),
                 Kind::Photo { radius, frame, .. } => {
                     items.extend(photo(badge, el, pos, *radius, *frame));
                 }
@@ -248,7 +253,8 @@ impl<'a> Layouter<'a> {
     /// The static elements of a template: `security` picks the security ones
     /// (hologram, raised writing) or the rest (backgrounds, fixed text, punch).
     fn static_art(&self, t: &Template, badge: &Badge, security: bool) -> Frame {
-        let mut items = Vec::new();
+        let mut items: Vec<(Point, Item)> =
+            if security { vec![] } else { background(t, 0).into_iter().collect() };
         for (el, text) in t.elements.iter().zip(&badge.texts) {
             items.extend(self.static_items(t, el, text, security));
         }
@@ -364,6 +370,9 @@ impl<'a> Layouter<'a> {
         t: &Template,
         style: &crate::load::template::TextStyle,
     ) -> (Vec<(Point, Item)>, Option<Shortfall>) {
+        if let Some(p) = &style.paragraph {
+            return paragraph::items(self.fonts, text, at, t.card, style, p);
+        }
         self.text_items(text, at, t, style.font, fit_spec(style, at), style.align, style.colour)
     }
 
@@ -561,19 +570,29 @@ pub const QUIET_ZONE: usize = 4;
 
 /// The QR code of a payload, centred in its box on a white square that
 /// includes the quiet zone.
-fn qr(badge: &Badge, at: BoxPt, pos: Point, colour: Colour) -> Vec<(Point, Item)> {
+fn qr(badge: &Badge, at: BoxPt, pos: Point, colour: Colour, quiet: bool) -> Vec<(Point, Item)> {
     let code = laminate_passes_qr::encode_at(badge.payload.as_bytes(), badge.qr_level, None)
         .expect("resolve refuses payloads too long for a QR code");
     let n = code.size;
     let side = at.w.min(at.h);
-    let module = side / (n + 2 * QUIET_ZONE) as f64;
+    let zone = if quiet { QUIET_ZONE } else { 0 };
+    let module = side / (n + 2 * zone) as f64;
     let origin = Point::new(pos.x + (at.w - side) / 2.0, pos.y + (at.h - side) / 2.0);
     let dark = code.dark;
-    let q = QUIET_ZONE as f64 * module;
+    let q = zone as f64 * module;
     vec![
         (origin, Item::Rect { w: side, h: side, radius: 0.0, fill: Colour::WHITE }),
         (Point::new(origin.x + q, origin.y + q), Item::Modules { n, module, dark, colour }),
     ]
+}
+
+/// Page `n` (from 0) of the template's background PDF, under everything
+/// else, if it has one.
+fn background(t: &Template, n: usize) -> Option<(Point, Item)> {
+    let b = t.background.as_ref()?;
+    let page = b.pages.get(n)?.clone();
+    let key = format!("template:{}:{}#{}", t.name, b.name, n + 1);
+    Some((Point::default(), Item::Page { key, page }))
 }
 
 /// The warning for a text that did not fit its box at its size.

@@ -1,4 +1,5 @@
-//! Text fitting: turns a string and a box into a font size and one or two lines.
+//! Text fitting: turns a string and a box into a font size and one or two
+//! lines, or into a paragraph of greedy lines as pretix sets it.
 
 /// Line height as a multiple of the font size.
 pub const LEADING: f64 = 1.15;
@@ -246,5 +247,230 @@ mod tests {
         assert_eq!(f.shortfall, Some(Shortfall::Cut));
         assert!(f.lines[0].ends_with('…'));
         assert!(f.size * mono(&f.lines[0]) <= 40.0);
+    }
+}
+
+/// A line of a paragraph: its text and width in pt.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// The text, words joined by the spaces between them.
+    pub text: String,
+    /// Its width in pt at the paragraph's size.
+    pub width: f64,
+}
+
+/// A paragraph set by [`paragraph`]: its size and lines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Paragraph {
+    /// Font size in pt.
+    pub size: f64,
+    /// The lines, top to bottom.
+    pub lines: Vec<Line>,
+}
+
+/// What setting a paragraph asks for, in pt.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ParagraphSpec {
+    /// Box width in pt.
+    pub width: f64,
+    /// Box height in pt (only shrinking looks at it).
+    pub height: f64,
+    /// The size in pt, or the largest with `shrink`.
+    pub size: f64,
+    /// Line height as a multiple of the size.
+    pub leading: f64,
+    /// Shrink, in pretix's steps, until the lines fit the box.
+    pub shrink: bool,
+    /// A word wider than the box is split across lines.
+    pub split_words: bool,
+}
+
+/// The most shrinking steps (pretix tries 25 sizes at most).
+const SHRINK_TRIES: usize = 25;
+
+/// Sets `text` as a paragraph the way ReportLab does for pretix: greedy
+/// lines at the size asked for, a new line at each `\n`; with `shrink`,
+/// smaller while the lines are too tall (by a tenth, at least 1 pt) or too
+/// wide (by a fortieth, at least 0.25 pt), for at most 25 sizes and not
+/// below 1 pt. `width_em` measures a string in em.
+pub fn paragraph(text: &str, spec: ParagraphSpec, width_em: &dyn Fn(&str) -> f64) -> Paragraph {
+    let mut size = spec.size;
+    let mut lines = Vec::new();
+    for _ in 0..SHRINK_TRIES {
+        lines = break_lines(text, spec.width, size, spec.split_words, width_em);
+        let tall = lines.len() as f64 * spec.leading * size > spec.height;
+        let wide = lines.iter().any(|l| l.width > spec.width);
+        if lines.is_empty() || !spec.shrink || (!tall && !wide) || size <= 1.0 {
+            break;
+        }
+        size -= if tall { (size * 0.1).max(1.0) } else { (size * 0.025).max(0.25) };
+    }
+    Paragraph { size, lines }
+}
+
+/// Greedy line breaking as ReportLab's `Paragraph.breakLines`: words are
+/// separated by spaces and may break after a hyphen (pretix puts a hair
+/// space there); a word joins the line while the line stays within the
+/// width plus 5 % of a space for each space on it, the one before the word
+/// included (ReportLab's `spaceShrinkage`). A word wider than the box is cut where the line is
+/// full when `split_words`, else it stands on a line of its own.
+pub fn break_lines(
+    text: &str,
+    width: f64,
+    size: f64,
+    split_words: bool,
+    width_em: &dyn Fn(&str) -> f64,
+) -> Vec<Line> {
+    let w = |s: &str| width_em(s) * size;
+    let space = w(" ");
+    let mut lines = Vec::new();
+    for para in text.split('\n') {
+        // (word, follows a space)
+        let mut words: std::collections::VecDeque<(String, bool)> = para
+            .split_whitespace()
+            .flat_map(|word| {
+                let mut parts = Vec::new();
+                let mut start = 0;
+                for (i, c) in word.char_indices() {
+                    if c == '-' && i + 1 < word.len() {
+                        parts.push(&word[start..=i]);
+                        start = i + 1;
+                    }
+                }
+                parts.push(&word[start..]);
+                parts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, p)| (p.to_string(), k == 0))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut line = String::new();
+        let mut line_w = 0.0;
+        let mut count = 0usize;
+        // Spaces on the line: ReportLab lets a line run over by 5 % of a
+        // space for each, and for the one before the word it tries.
+        let mut gaps = 0usize;
+        while let Some((word, spaced)) = words.pop_front() {
+            let gap = if count > 0 && spaced { space } else { 0.0 };
+            let word_w = w(&word);
+            if split_words && word_w > width {
+                // Its head fills the rest of this line, the rest goes on.
+                let room = if count == 0 { width } else { width - line_w - gap };
+                let (mut head, mut tail) = cut(&word, room, &w);
+                if head.is_empty() && count == 0 {
+                    // Not even one character fits: it gets a line anyway.
+                    let first = word.chars().next().map_or(0, char::len_utf8);
+                    (head, tail) = (word[..first].to_string(), word[first..].to_string());
+                }
+                if !head.is_empty() {
+                    if gap > 0.0 {
+                        line.push(' ');
+                    }
+                    line.push_str(&head);
+                    line_w += gap + w(&head);
+                }
+                lines.push(Line { text: std::mem::take(&mut line), width: line_w });
+                (line_w, count, gaps) = (0.0, 0, 0);
+                if !tail.is_empty() {
+                    words.push_front((tail, false));
+                }
+                continue;
+            }
+            let limit = width + 0.05 * space * (gaps + usize::from(gap > 0.0)) as f64;
+            if count == 0 || line_w + gap + word_w <= limit {
+                if gap > 0.0 {
+                    line.push(' ');
+                    gaps += 1;
+                }
+                line.push_str(&word);
+                line_w += gap + word_w;
+                count += 1;
+            } else {
+                lines.push(Line { text: std::mem::take(&mut line), width: line_w });
+                (line_w, count, gaps) = (0.0, 0, 0);
+                words.push_front((word, false));
+            }
+        }
+        if count > 0 {
+            lines.push(Line { text: line, width: line_w });
+        }
+    }
+    lines
+}
+
+/// Cuts a word after the last character that keeps it within `room` pt
+/// (at least one character when nothing fits, as ReportLab does on an empty line).
+fn cut(word: &str, room: f64, w: &dyn Fn(&str) -> f64) -> (String, String) {
+    let mut end = 0;
+    for (i, c) in word.char_indices() {
+        if w(&word[..i + c.len_utf8()]) > room {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    (word[..end].to_string(), word[end..].to_string())
+}
+
+#[cfg(test)]
+mod paragraph_tests {
+    use super::*;
+
+    /// Every character 0.5 em, a space 0.25 em.
+    fn mono(s: &str) -> f64 {
+        s.chars().map(|c| if c == ' ' { 0.25 } else { 0.5 }).sum()
+    }
+
+    fn texts(lines: &[Line]) -> Vec<&str> {
+        lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn lines_break_greedily_at_spaces_and_after_hyphens() {
+        // 10 pt: a letter is 5 pt, a space 2.5 pt.
+        let l = break_lines("José Müller-Łukasiewicz", 60.0, 10.0, true, &mono);
+        assert_eq!(texts(&l), ["José Müller-", "Łukasiewicz"]);
+        assert_eq!(l[0].width, 4.0 * 5.0 + 2.5 + 7.0 * 5.0);
+        assert_eq!(texts(&break_lines("a\nb c", 100.0, 10.0, true, &mono)), ["a", "b c"]);
+    }
+
+    #[test]
+    fn a_line_may_run_over_by_a_twentieth_of_a_space_per_space() {
+        // "aa aa" is 22.5 pt; with one space the limit is the width + 0.125.
+        assert_eq!(break_lines("aa aa", 22.4, 10.0, true, &mono).len(), 1);
+        assert_eq!(break_lines("aa aa", 22.3, 10.0, true, &mono).len(), 2);
+    }
+
+    #[test]
+    fn long_words_split_only_when_asked() {
+        assert_eq!(
+            texts(&break_lines("ab abcdefgh", 20.0, 10.0, true, &mono)),
+            ["ab a", "bcde", "fgh"]
+        );
+        assert_eq!(
+            texts(&break_lines("ab abcdefgh", 20.0, 10.0, false, &mono)),
+            ["ab", "abcdefgh"]
+        );
+    }
+
+    #[test]
+    fn shrinking_follows_pretix_steps() {
+        let spec = ParagraphSpec {
+            width: 1000.0,
+            height: 10.0,
+            size: 20.0,
+            leading: 1.15,
+            shrink: true,
+            split_words: false,
+        };
+        // Too tall at 20 (23 pt): 18, 16.2, ... 9.566, then at least 1 pt less: 8.566.
+        let p = paragraph("x", spec, &mono);
+        assert!((p.size - 8.566).abs() < 0.001, "{}", p.size);
+        let wide = ParagraphSpec { width: 9.0, height: 100.0, size: 10.0, ..spec };
+        // "xx" is 10 pt wide at 10 pt: one step of 0.25 (2.5 % of 10) makes 9.75 -> 9.75 pt... until <= 9.
+        let p = paragraph("xx", wide, &mono);
+        assert!(p.size <= 9.0 && p.size > 8.7, "{}", p.size);
+        let fixed = ParagraphSpec { shrink: false, ..spec };
+        assert_eq!(paragraph("x", fixed, &mono).size, 20.0);
     }
 }

@@ -69,6 +69,10 @@ pub struct Entry {
     /// verbatim instead of laminate's payload, so the shop's scanner app
     /// admits the pass.
     pub ticket: Option<Box<str>>,
+    /// More values for templates, by name (`extra: {seat: A12}` is shown by
+    /// `{extra.seat}`): what a ticket shop knows of the pass (pretix's
+    /// product, order code, answers). Empty values are allowed.
+    pub extra: Vec<(Box<str>, Box<str>)>,
     /// Where each part was written.
     pub spans: EntrySpans,
 }
@@ -210,6 +214,7 @@ pub const ENTRY_KEYS: &[&str] = &[
     "zones",
     "photo",
     "ticket",
+    "extra",
 ];
 
 /// Reads a roster. Every problem becomes a diagnostic; the roster comes back
@@ -429,6 +434,7 @@ fn read_entry(
         zones: None,
         photo: None,
         ticket: None,
+        extra: Vec::new(),
         spans: EntrySpans::new(node.span),
     };
     let (mut has_name, mut has_pass) = (false, false);
@@ -470,6 +476,7 @@ fn read_entry(
                 e.photo = text(v, "photo", who, out).map(|p| base_dir.join(p));
             }
             "ticket" => e.ticket = text(v, "ticket", who, out).map(Into::into),
+            "extra" => e.extra = extra(v, who, out),
             _ => unreachable!("known_keys returns known keys only"),
         }
     }
@@ -584,6 +591,45 @@ pub const MAX_PATH: usize = 4096;
 
 /// A text value: a scalar, with runs of whitespace (stray tabs from
 /// spreadsheets) turned into single spaces. Control characters are refused.
+/// An entry's `extra` mapping: names to text (an empty value is empty text).
+fn extra(node: &Node, entry: Option<&str>, out: &mut Vec<Diagnostic>) -> Vec<(Box<str>, Box<str>)> {
+    let tag = |d: Diagnostic| match entry {
+        Some(id) => d.entry(id),
+        None => d,
+    };
+    let pairs = match &node.value {
+        Value::Map(pairs) => pairs,
+        Value::Null => return Vec::new(),
+        _ => {
+            out.push(tag(Diagnostic::error(
+                node.span,
+                format!("`extra` must map names to values, not {}", node.kind()),
+            )
+            .hint("write `extra: {seat: A12, item: Day ticket}`")));
+            return Vec::new();
+        }
+    };
+    let mut values: Vec<(Box<str>, Box<str>)> = Vec::new();
+    for (k, v) in pairs {
+        let Some(name) = k.as_str().filter(|n| !n.is_empty()) else {
+            out.push(tag(Diagnostic::error(k.span, "a name of `extra` must be text")));
+            continue;
+        };
+        if values.iter().any(|(n, _)| &**n == name) {
+            continue; // The YAML reader reports keys written twice.
+        }
+        let value = match &v.value {
+            Value::Null => Some(String::new()),
+            Value::Scalar(s) if s.trim().is_empty() => Some(String::new()),
+            _ => text(v, &format!("extra.{name}"), entry, out),
+        };
+        if let Some(value) = value {
+            values.push((name.into(), value.into()));
+        }
+    }
+    values
+}
+
 fn text(node: &Node, what: &str, entry: Option<&str>, out: &mut Vec<Diagnostic>) -> Option<String> {
     let tag = |d: Diagnostic| match entry {
         Some(id) => d.entry(id),

@@ -418,6 +418,11 @@ impl Values<'_> {
             match piece {
                 Piece::Lit(l) => s.push_str(l),
                 Piece::Field(f, fmt) => s.push_str(&self.field(*f, fmt.as_deref())),
+                Piece::Extra(name) => {
+                    if let Some((_, v)) = self.e.extra.iter().find(|(k, _)| **k == **name) {
+                        s.push_str(v);
+                    }
+                }
             }
         }
         s

@@ -25,6 +25,7 @@ const TEMPLATE_KEYS: &[&str] = &[
     "back",
     "qr_name",
     "rendering_intent",
+    "background",
 ];
 
 const ELEMENT_TYPES: &[&str] = &[
@@ -55,12 +56,18 @@ pub(super) fn convert(
     let keys = known_keys(pairs, TEMPLATE_KEYS, &what, None, out);
     // Colours first: elements refer to them by name.
     let colours = read_colours(&keys, out);
+    let card_given = keys.iter().any(|(key, _, _)| *key == "card");
     for (key, _, v) in keys {
         match key {
             "elements" => elements_node = Some(v),
             "back" => back_node = Some(v),
-            _ => template_key(&mut t, key, v, out),
+            _ => template_key(&mut t, key, v, asset_dir, &what, out),
         }
+    }
+    // Without a `card`, a background gives the card its first page's size.
+    if let (false, Some(b)) = (card_given, &t.background) {
+        let (w, h) = b.pages[0].size;
+        t.card = Size::new(w, h);
     }
     read_elements(&mut t, node, elements_node, &what, &colours, asset_dir, out);
     read_back(&mut t, back_node, &colours, asset_dir, out);
@@ -84,6 +91,7 @@ fn defaults(stem: &str) -> Template {
         back: vec![],
         qr_name: false,
         rendering_intent: None,
+        background: None,
     }
 }
 
@@ -119,13 +127,21 @@ fn read_colours(
 
 /// Sets one of the template's own keys (all but `elements` and `back`)
 /// from its node.
-fn template_key(t: &mut Template, key: &str, v: &Node, out: &mut Vec<Diagnostic>) {
+fn template_key(
+    t: &mut Template,
+    key: &str,
+    v: &Node,
+    asset_dir: Option<&Path>,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     match key {
         "extends" | "abstract" | "colours" => {}
         "label" => t.label = scalar(v, out).unwrap_or_default(),
         "description" => t.description = scalar(v, out).unwrap_or_default(),
         "aliases" => t.aliases = list(v, out).into_iter().map(|a| a.to_lowercase()).collect(),
         "zones" => t.zones = list(v, out),
+        "background" => t.background = background(v, asset_dir, what, out),
         "card" => {
             if let Some(s) = scalar(v, out) {
                 match units::parse_card(&s) {
@@ -244,6 +260,128 @@ fn read_back(
     }
 }
 
+/// The paragraph keys of a text element (`fit: wrap` or `wrap-shrink`,
+/// `valign`, `leading`, `rotate`, `split_words`); `None` for `fit: shrink`,
+/// where the others are errors.
+fn paragraph_style<'n>(
+    get: &dyn Fn(&str) -> Option<&'n Node>,
+    what: &str,
+    at: Span,
+    out: &mut Vec<Diagnostic>,
+) -> Option<ParagraphStyle> {
+    let shrink = match get("fit").and_then(|v| scalar(v, out)).as_deref() {
+        None | Some("shrink") => {
+            for k in ["valign", "leading", "rotate", "split_words", "legacy_leading"] {
+                if let Some(v) = get(k) {
+                    out.push(
+                        Diagnostic::error(v.span, format!("{what}: `{k}` is for paragraphs")).hint(
+                            "add `fit: wrap` (or `wrap-shrink`) to set the text as a paragraph",
+                        ),
+                    );
+                }
+            }
+            return None;
+        }
+        Some("wrap") => false,
+        Some("wrap-shrink") => true,
+        Some(other) => {
+            out.push(Diagnostic::error(
+                get("fit").map_or(at, |v| v.span),
+                format!("{what}: `fit` is shrink, wrap or wrap-shrink, not \"{other}\""),
+            ));
+            return None;
+        }
+    };
+    let valign = match get("valign").and_then(|v| scalar(v, out)).as_deref() {
+        None | Some("top") => VAlign::Top,
+        Some("middle") => VAlign::Middle,
+        Some("bottom") => VAlign::Bottom,
+        Some(_) => {
+            out.push(Diagnostic::error(
+                get("valign").map_or(at, |v| v.span),
+                "`valign` is top, middle or bottom",
+            ));
+            VAlign::Top
+        }
+    };
+    let number =
+        |k: &str, default: f64, ok: &dyn Fn(f64) -> bool, why: &str, out: &mut Vec<Diagnostic>| {
+            match get(k).map(|v| (v, scalar(v, out).map(|s| s.trim().parse::<f64>()))) {
+                None => default,
+                Some((_, Some(Ok(n)))) if n.is_finite() && ok(n) => n,
+                Some((v, _)) => {
+                    out.push(Diagnostic::error(v.span, format!("`{k}` must be {why}")));
+                    default
+                }
+            }
+        };
+    let leading = number(
+        "leading",
+        1.15, // as fitted text, layout::text::LEADING
+        &|n| n > 0.0 && n <= 10.0,
+        "a number above 0 and at most 10 (times the size)",
+        out,
+    );
+    let legacy_leading = get("legacy_leading").map(|_| {
+        number(
+            "legacy_leading",
+            1.0,
+            &|n| n > 0.0 && n <= 10.0,
+            "a number above 0 and at most 10 (times the size)",
+            out,
+        )
+    });
+    let rotate = number("rotate", 0.0, &|n| n.abs() <= 360.0, "degrees, from -360 to 360", out);
+    let split_words = match get("split_words").and_then(|v| scalar(v, out)).as_deref() {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(_) => {
+            out.push(Diagnostic::error(
+                get("split_words").map_or(at, |v| v.span),
+                "`split_words` is true or false",
+            ));
+            true
+        }
+    };
+    Some(ParagraphStyle { shrink, valign, leading, legacy_leading, rotate, split_words })
+}
+
+/// A template's `background`: a PDF inside the template folder, read now
+/// so that a file that cannot be drawn stops the run with the template named.
+fn background(
+    node: &Node,
+    asset_dir: Option<&Path>,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Background> {
+    let name = scalar(node, out)?;
+    let Some(dir) = asset_dir else {
+        out.push(Diagnostic::error(
+            node.span,
+            format!("{what}: a `background` needs a template folder (--templates)"),
+        ));
+        return None;
+    };
+    let bytes = match crate::load::template::assets::read(dir, &name) {
+        Ok(b) => b,
+        Err(e) => {
+            out.push(
+                Diagnostic::error(node.span, format!("{what}: background \"{name}\": {e}")).hint(
+                    "a template may use only files inside its own folder; copy the file there",
+                ),
+            );
+            return None;
+        }
+    };
+    match laminate_passes_pdf::page::pages(&bytes) {
+        Ok(pages) => Some(Background { name, pages: pages.into_iter().map(Arc::new).collect() }),
+        Err(e) => {
+            out.push(Diagnostic::error(node.span, format!("{what}: background \"{name}\" {e}")));
+            None
+        }
+    }
+}
+
 fn scalar(node: &Node, out: &mut Vec<Diagnostic>) -> Option<String> {
     match &node.value {
         Value::Scalar(s) => Some(s.clone()),
@@ -329,6 +467,20 @@ pub fn parse_pattern(text: &str) -> Result<Pattern, String> {
                         Some(ch) => inner.push(ch),
                         None => return Err(format!("\"{text}\": a `{{` is not closed")),
                     }
+                }
+                if let Some(name) = inner.trim().strip_prefix("extra.") {
+                    // Any name of the entry's `extra` mapping: letters,
+                    // digits, `-`, `_`, `:` (pretix's `meta:Room`).
+                    if name.is_empty()
+                        || !name.chars().all(|c| c.is_alphanumeric() || "-_:.".contains(c))
+                    {
+                        return Err(format!("{{extra.{name}}}: an extra field's name is letters, digits, -, _, : and ."));
+                    }
+                    if !lit.is_empty() {
+                        pieces.push(Piece::Lit(std::mem::take(&mut lit)));
+                    }
+                    pieces.push(Piece::Extra(name.to_string()));
+                    continue;
                 }
                 let (name, format) = match inner.split_once(':') {
                     Some((n, f)) => (n.trim(), Some(f.to_string())),
@@ -421,7 +573,10 @@ fn element(
     let kind = match ty {
         "rect" => f.rect(out),
         "text" => f.text(out),
-        "qr" => Kind::Qr { colour: f.colour("colour", Colour::BLACK, out) },
+        "qr" => Kind::Qr {
+            colour: f.colour("colour", Colour::BLACK, out),
+            quiet: f.flag("quiet_zone", true, out),
+        },
         "photo" => f.photo(out),
         "image" => f.image(&at, asset_dir, out)?,
         "punch" => Kind::Punch { colour: f.colour("colour", Colour::Rgb(0.6, 0.6, 0.6), out) },
@@ -431,7 +586,7 @@ fn element(
         "raised" => f.raised(out),
         _ => unreachable!("types checked above"),
     };
-    f.check_on_card(&at, t, before, out);
+    f.check_on_card(&at, &kind, t, before, out);
     (out.len() == before).then(|| Element { name: name.to_string(), at, kind })
 }
 
@@ -450,8 +605,15 @@ fn element_keys(ty: &str) -> Option<&'static [&'static str]> {
             "align",
             "colour",
             "uppercase",
+            "fit",
+            "valign",
+            "leading",
+            "rotate",
+            "split_words",
+            "legacy_leading",
         ],
-        "qr" | "punch" | "guilloche" => &["colour"],
+        "qr" => &["colour", "quiet_zone"],
+        "punch" | "guilloche" => &["colour"],
         "photo" => &["radius", "frame", "dpi", "crop"],
         "image" => &["file", "colour", "security"],
         "microtext" => &["colour", "size"],
@@ -518,8 +680,8 @@ impl<'a> Fields<'a> {
     fn font(&self, k: &str, default: FontId, out: &mut Vec<Diagnostic>) -> FontId {
         let Some(v) = self.get(k) else { return default };
         let s = scalar(v, out).unwrap_or_default();
-        match FONT_NAMES.iter().position(|n| *n == s) {
-            Some(i) => FontId(i as u8),
+        match crate::fonts::named(&s) {
+            Some(id) => id,
             None => {
                 out.push(
                     Diagnostic::error(v.span, format!("unknown font \"{s}\""))
@@ -618,7 +780,9 @@ impl<'a> Fields<'a> {
                 Align::Left
             }
         };
+        let paragraph = paragraph_style(&get, what, node.span, out);
         Kind::Text(TextStyle {
+            paragraph,
             parts,
             separator: get("separator")
                 .and_then(|v| scalar(v, out))
@@ -784,8 +948,16 @@ impl<'a> Fields<'a> {
     }
 
     /// Tells if the box `at` is empty (unless the element was already
-    /// told of since `before`) or reaches outside the card.
-    fn check_on_card(&self, at: &BoxPt, t: &Template, before: usize, out: &mut Vec<Diagnostic>) {
+    /// told of since `before`) or reaches outside the card (which a
+    /// paragraph may).
+    fn check_on_card(
+        &self,
+        at: &BoxPt,
+        kind: &Kind,
+        t: &Template,
+        before: usize,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let (node, what) = (self.node, &self.what);
         // Everything must sit on the card; only backgrounds may run into the bleed,
         // and they do that by touching the edge, not by crossing it.
@@ -797,6 +969,9 @@ impl<'a> Fields<'a> {
                     format!("{what}: width and height must be above zero"),
                 ));
             }
+        } else if matches!(kind, Kind::Text(TextStyle { paragraph: Some(_), .. })) {
+            // A paragraph may reach past the card (pretix's boxes often do);
+            // layout cuts its text at the card's edge.
         } else if at.x < -eps
             || at.y < -eps
             || at.x + at.w > t.card.w + eps

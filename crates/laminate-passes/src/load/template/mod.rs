@@ -92,6 +92,9 @@ pub enum Piece {
     Lit(String),
     /// A field, with a date format for date fields (`{valid_from:%A}`).
     Field(Field, Option<String>),
+    /// A value of the entry's `extra` mapping (`{extra.seat}`), empty when
+    /// the entry has none of that name.
+    Extra(String),
 }
 
 /// Template text with `{field}` placeholders, parsed.
@@ -103,13 +106,14 @@ impl Pattern {
     pub fn fields(&self) -> impl Iterator<Item = Field> + '_ {
         self.0.iter().filter_map(|p| match p {
             Piece::Field(f, _) => Some(*f),
-            Piece::Lit(_) => None,
+            Piece::Lit(_) | Piece::Extra(_) => None,
         })
     }
 
     /// True when the text is the same on every pass of a type.
     pub fn is_per_type(&self) -> bool {
         self.fields().all(Field::is_per_type)
+            && !self.0.iter().any(|p| matches!(p, Piece::Extra(_)))
     }
 }
 
@@ -151,6 +155,40 @@ pub struct TextStyle {
     pub colour: Colour,
     /// Set in capitals.
     pub uppercase: bool,
+    /// Set as a paragraph (`fit: wrap` or `wrap-shrink`), not fitted.
+    pub paragraph: Option<ParagraphStyle>,
+}
+
+/// Where a paragraph's lines sit in the box, top to bottom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VAlign {
+    /// At the top.
+    Top,
+    /// Centred.
+    Middle,
+    /// At the bottom.
+    Bottom,
+}
+
+/// A text set as a paragraph, as pretix's renderer (ReportLab) sets it:
+/// greedy lines at the size asked for, the first baseline one size below
+/// the top of the lines (`fit: wrap`, `wrap-shrink`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ParagraphStyle {
+    /// Shrink in pretix's steps until the lines fit the box (`wrap-shrink`).
+    pub shrink: bool,
+    /// Where the lines sit in the box.
+    pub valign: VAlign,
+    /// Line height as a multiple of the size.
+    pub leading: f64,
+    /// pretix's older text element (`textarea` without `lineheight`) spaces
+    /// the lines of a text with a hyphen or a line break this far apart
+    /// (times the size), while still placing the block by `leading`.
+    pub legacy_leading: Option<f64>,
+    /// Turned clockwise about the box's top-left corner, in degrees.
+    pub rotate: f64,
+    /// A word wider than the box is split across lines.
+    pub split_words: bool,
 }
 
 impl TextStyle {
@@ -168,7 +206,13 @@ pub enum Kind {
     /// Text bound to fields.
     Text(TextStyle),
     /// The QR code, square, quiet zone included in the box.
-    Qr { colour: Colour },
+    Qr {
+        /// Colour of the dark modules.
+        colour: Colour,
+        /// The 4-module quiet zone is inside the box (`quiet_zone: true`),
+        /// or the modules fill it.
+        quiet: bool,
+    },
     /// The holder's photo, cropped to fill the box.
     Photo {
         /// Corner radius in pt.
@@ -248,6 +292,15 @@ pub struct Element {
     pub kind: Kind,
 }
 
+/// A template's background PDF, read when the template is loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Background {
+    /// The file, as the template names it.
+    pub name: String,
+    /// Its pages, ready to draw.
+    pub pages: Vec<Arc<laminate_passes_pdf::page::EmbeddedPage>>,
+}
+
 /// Whether a pass type is valid for a range of days or for one day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Days {
@@ -290,6 +343,9 @@ pub struct Template {
     /// to the printing condition's CMYK (`None`: relative colorimetric with
     /// black point compensation).
     pub rendering_intent: Option<laminate_passes_pdf::cms::Intent>,
+    /// A PDF drawn under the elements (`background`): its first page under
+    /// the front, its second (if any) under the back.
+    pub background: Option<Background>,
 }
 
 impl Template {

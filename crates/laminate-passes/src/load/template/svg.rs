@@ -65,7 +65,9 @@ fn fontdb() -> Arc<usvg::fontdb::Database> {
     static DB: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
     DB.get_or_init(|| {
         let mut db = usvg::fontdb::Database::new();
-        for (_, font) in crate::fonts::FontBook::bundled().iter() {
+        // Not the faces only a template's `font` names: an SVG's text keeps
+        // falling back to Noto Sans as before.
+        for (_, font) in crate::fonts::FontBook::bundled().iter().filter(|(_, f)| !f.named_only) {
             db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(font.data)));
         }
         // Every generic family falls back to Noto Sans, the first bundled font.
