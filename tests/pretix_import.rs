@@ -69,9 +69,8 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 /// Every text line of a PDF, with `mutool draw -F stext` (lines set
 /// smaller than 1 pt, like pretix's hidden QR note, are left out).
 fn lines(pdf: &Path) -> Vec<Line> {
-    let (ok, xml, err) =
-        tool("mutool", &["draw", "-q", "-F", "stext", "-o", "-", pdf.to_str().unwrap()]);
-    assert!(ok, "mutool: {err}");
+    // util::tool fails the test when mutool fails.
+    let xml = tool("mutool", &["draw", "-q", "-F", "stext", "-o", "-", pdf.to_str().unwrap()]);
     let mut out = Vec::new();
     let mut page = 0;
     let mut size = 0.0;
@@ -196,11 +195,11 @@ fn the_background_is_vector_art_and_sets_the_page_size() {
     args.extend(CARD_PAGES);
     assert_eq!(laminate_in(dir.path(), &args, &[]).status, 0);
     let out = dir.path().join("out.pdf");
-    let (_, images, _) = tool("pdfimages", &["-list", out.to_str().unwrap()]);
+    let images = tool("pdfimages", &["-list", out.to_str().unwrap()]);
     assert_eq!(images.lines().count(), 2, "no images, only the header: {images}");
-    let (_, info, _) = tool("pdfinfo", &[out.to_str().unwrap()]);
+    let info = tool("pdfinfo", &[out.to_str().unwrap()]);
     assert!(info.contains("419.528 x 297.638 pts"), "{info}");
-    let (_, text, _) = tool("pdftotext", &[out.to_str().unwrap(), "-"]);
+    let text = tool("pdftotext", &[out.to_str().unwrap(), "-"]);
     assert!(text.contains("Harbour Jazz Night"), "the background's own text is there: {text}");
 }
 
