@@ -89,6 +89,10 @@ pub struct PdfWriter<W: Write> {
     pub(super) cut: Option<CutRefs>,
     /// The sRGB profile RGB photos are tagged with (PDF/X, photos kept RGB).
     pub(super) srgb: Option<Ref>,
+    /// The printing condition's profile, once written (see `intent`).
+    pub(super) condition_profile: Option<Ref>,
+    /// The ICCBased CMYK space of colours converted from sRGB, once written.
+    pub(super) profiled_space: Option<Ref>,
 }
 
 /// The objects of the CutContour die line, written on first use.
@@ -128,6 +132,8 @@ impl<W: Write> PdfWriter<W> {
             overprint: None,
             cut: None,
             srgb: None,
+            condition_profile: None,
+            profiled_space: None,
         };
         w.next_id = 4;
         w.fonts = book
@@ -285,6 +291,10 @@ impl<W: Write> PdfWriter<W> {
                 None => self.overprint_state()?,
             };
             out.push(("ExtGState", "GOP".into(), r));
+        }
+        if content.profiled {
+            let r = self.profiled_space()?;
+            out.push(("ColorSpace", crate::emit::draw::PROFILED.into(), r));
         }
         if content.spot {
             let r = match self.spot {
