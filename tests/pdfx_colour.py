@@ -66,7 +66,9 @@ def pdf_cmyks(path):
                 streams.append(xo)
     for s in streams:
         for operands, op in pikepdf.parse_content_stream(s):
-            if str(op) in ("k", "K"):
+            # DeviceCMYK (k, K) and four-component colour spaces (the
+            # profiled colours' ICCBased CMYK: sc, SC).
+            if str(op) in ("k", "K") or (str(op) in ("sc", "SC", "scn", "SCN") and len(operands) == 4):
                 found.add(tuple(round(float(v) * 255) for v in operands))
     return sorted(found)
 
