@@ -44,7 +44,7 @@ pub struct ArtBook {
 const FIXED_ARTS: u32 = 3;
 
 impl ArtBook {
-    fn new(set: &TemplateSet) -> Self {
+    pub(crate) fn new(set: &TemplateSet) -> Self {
         let mut first = Vec::with_capacity(set.templates.len());
         let mut n = 0;
         for t in &set.templates {
@@ -323,7 +323,7 @@ impl<'a> Layouter<'a> {
                 ));
             }
             (Kind::Image { name, art, security: on_security }, _) if *on_security == security => {
-                items.push((pos, image(art, &format!("template:{}:{name}", t.name), el.at)));
+                items.push((pos, image(art, &template_image_key(&t.name, name), el.at)));
             }
             (Kind::Hologram, true) => {
                 let holo = security::hologram(el.at.w, el.at.h);
@@ -552,11 +552,23 @@ fn cut_line(t: &Template, die_radius: Option<f64>) -> Item {
     Item::Group { layer: Some(Layer::CutContour), transform: None, clip: None, items }
 }
 
+/// The key a template's image goes by (the writer embeds each key once):
+/// `template:PASS:FILE`.
+pub fn template_image_key(pass: &str, file: &str) -> String {
+    format!("template:{pass}:{file}")
+}
+
+/// The pass type and file of a template image's key (see
+/// [`template_image_key`]); `None` for a holder's photo.
+pub fn template_image_of(key: &str) -> Option<(&str, &str)> {
+    key.strip_prefix("template:")?.split_once(':')
+}
+
 /// A template image at its box: pixels stretched over it, or its vector
 /// paths (already fitted to the box) as a group.
 fn image(art: &ImageArt, key: &str, at: BoxPt) -> Item {
     match art {
-        ImageArt::Raster(photo) => {
+        ImageArt::Raster { photo, .. } => {
             Item::Image { key: key.to_string(), photo: photo.clone(), w: at.w, h: at.h }
         }
         ImageArt::Vector(items) => {

@@ -888,9 +888,15 @@ impl<'a> Fields<'a> {
             );
             return None;
         } else {
-            crate::photos::prepare::from_bytes(&bytes, at.w.max(1.0), at.h.max(1.0))
-                .map(|p| ImageArt::Raster(Arc::new(p)))
-                .map_err(|e| e.to_string())
+            crate::photos::prepare::template_image(
+                &bytes,
+                at.w.max(1.0),
+                at.h.max(1.0),
+                crate::photos::prepared::Colours::Srgb,
+                Default::default(),
+            )
+            .map(|p| ImageArt::Raster { photo: Arc::new(p), source: bytes.into() })
+            .map_err(|e| e.to_string())
         };
         match art {
             Ok(art) => Some(Kind::Image { name: file, art, security }),

@@ -261,8 +261,14 @@ impl Kind {
 /// A template image, decoded once when the template is loaded.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImageArt {
-    /// Pixels (PNG or JPEG), scaled for the element's box.
-    Raster(Arc<crate::photos::prepared::Photo>),
+    /// Pixels (PNG or JPEG), scaled for the element's box, in sRGB, and
+    /// the file's bytes, for a PDF/X run to prepare them in its CMYK.
+    Raster {
+        /// The image prepared for the box, in sRGB, alpha as a soft mask.
+        photo: Arc<crate::photos::prepared::Photo>,
+        /// The file as read.
+        source: Arc<[u8]>,
+    },
     /// Vector paths (from SVG), fitted to the element's box: pt, y upwards
     /// from the box's bottom-left corner.
     Vector(Arc<[(crate::frame::Point, crate::frame::Item)]>),
