@@ -187,6 +187,7 @@ const BREAKS: &[(&str, &str)] = &[
     ("no-rgb/unreadable-content", "no-rgb: page 1: content stream cannot be read: …"),
     ("no-rgb/cs", "no-rgb: page 1: cs /DeviceRGB"),
     ("no-rgb/image", "no-rgb: page 1: image /ImRGB is DeviceRGB"),
+    ("no-rgb/masked-image", "no-rgb: page 1: image … is DeviceRGB"),
     ("no-rgb/calrgb", "no-rgb: colour space: /CalRGB"),
     ("spot-alternates", "spot-alternates: ink /Foil: 2 different alternates or tint transforms"),
 ];
@@ -226,6 +227,10 @@ fn each_check_broken_on_purpose_is_caught_and_no_other_rule_complains() {
     let festival = render(dir.path(), "f.pdf", "samples/festival.yaml", &[]);
     let (_, duplex_args) = &samples()[1];
     let duplex = render(dir.path(), "d.pdf", "samples/duplex-cmyk/roster.yaml", duplex_args);
+    // A template logo with alpha (a soft-masked image) for no-rgb/masked-image.
+    let t = conference_with_png_logo(dir.path());
+    let logo_args = ["--templates", &t, "--only", "OHS-001", "--sheet", "card", "--no-photo-cache"];
+    let logo = render(dir.path(), "l.pdf", "samples/conference/roster.yaml", &logo_args);
     let script = root().join(CHECKER).display().to_string();
     let rules = tool("python3", &[&script, "rules"]);
     let rules: Vec<&str> = rules.lines().collect();
@@ -240,7 +245,11 @@ fn each_check_broken_on_purpose_is_caught_and_no_other_rule_complains() {
     let mut wrong = Vec::new();
     for (case, want) in BREAKS {
         let rule = case.split('/').next().unwrap();
-        let src = if rule == "spot-alternates" { &duplex } else { &festival };
+        let src = match *case {
+            "spot-alternates" => &duplex,
+            "no-rgb/masked-image" => &logo,
+            _ => &festival,
+        };
         let broken = dir.path().join(format!("broken-{}.pdf", case.replace('/', "-")));
         let broken = broken.display().to_string();
         tool("python3", &[&script, "break", case, src, &broken]);
@@ -353,6 +362,15 @@ fn an_rgb_png_logo_with_alpha_is_converted_and_keeps_its_soft_mask() {
         if !extra.is_empty() {
             let (ok, report) = check(&out);
             assert!(ok, "{name}: {report}");
+        }
+        if name == "x.pdf" {
+            // The checker catches the logo left RGB.
+            let broken = dir.path().join("broken.pdf").display().to_string();
+            let script = root().join(CHECKER).display().to_string();
+            let (ok, _, err) = tool("python3", &[&script, "break", "no-rgb/masked-image", &out, &broken]);
+            assert!(ok, "{err}");
+            let (ok, report) = check(&broken);
+            assert!(!ok && report.contains("no-rgb: "), "{report}");
         }
         // The logo (142 x 142: 12 mm at 300 dpi) in the expected colours,
         // with a soft mask of its size.
