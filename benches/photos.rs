@@ -338,7 +338,7 @@ fn main() -> ExitCode {
     let dir = tempfile::tempdir().unwrap_or_else(|e| die(format!("temp dir: {e}")));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 
-    println!("laminate photos: {runs} run(s) per row, median wall time, peak memory the highest of the runs");
+    println!("laminate photos: {runs} run(s) per row, median wall and CPU time (user + system), peak memory the highest of the runs");
     println!("machine: {cores} cores, {}", cpu_model());
     println!("load:    {} (1, 5, 15 min load average before the runs)", load_average());
     println!(
@@ -429,7 +429,8 @@ fn main() -> ExitCode {
         }
     }
 
-    let header = ["binary", "roster", "cache", "median s", "passes/s", "bytes/pass", "peak MB"];
+    let header =
+        ["binary", "roster", "cache", "median s", "cpu s", "passes/s", "bytes/pass", "peak MB"];
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -441,6 +442,7 @@ fn main() -> ExitCode {
                 r.roster.clone(),
                 r.mode.to_string(),
                 format!("{m:.2}"),
+                format!("{:.2}", median(&r.runs.iter().map(|x| x.cpu_seconds).collect::<Vec<_>>())),
                 group((r.n as f64 / m).round() as usize),
                 group((r.runs[0].bytes as f64 / r.n as f64).round() as usize),
                 format!("{:.1}", peak as f64 / 1024.0),
@@ -451,12 +453,14 @@ fn main() -> ExitCode {
     let time = |r: &Row| median(&r.runs.iter().map(|x| x.seconds).collect::<Vec<_>>());
     for rl in rows.iter().filter(|r| r.who == "reportlab") {
         for r in rows.iter().filter(|r| r.who != "reportlab" && r.roster == rl.roster) {
+            let cpu = |r: &Row| median(&r.runs.iter().map(|x| x.cpu_seconds).collect::<Vec<_>>());
             println!(
-                "{} {} {}: {:.2} times as fast as reportlab",
+                "{} {} {}: {:.2} times as fast as reportlab ({:.2} times the CPU time)",
                 r.who,
                 r.roster,
                 r.mode,
-                time(rl) / time(r)
+                time(rl) / time(r),
+                cpu(r) / cpu(rl)
             );
         }
     }
