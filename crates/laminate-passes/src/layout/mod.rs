@@ -140,7 +140,9 @@ impl<'a> Layouter<'a> {
                         }
                     }
                 }
-                Kind::Qr { colour, quiet } => items.extend(qr(badge, el.at, pos, *colour, *quiet)),
+                Kind::Qr { colour, quiet_zone } => {
+                    items.extend(qr(badge, el.at, pos, *colour, *quiet_zone))
+                }
                 Kind::Photo { radius, frame, .. } => {
                     items.extend(photo(badge, el, pos, *radius, *frame));
                 }
@@ -577,21 +579,17 @@ fn image(art: &ImageArt, key: &str, at: BoxPt) -> Item {
     }
 }
 
-/// Quiet zone around a QR code, in modules (ISO/IEC 18004 asks for 4).
-pub const QUIET_ZONE: usize = 4;
-
 /// The QR code of a payload, centred in its box on a white square that
-/// includes the quiet zone.
-fn qr(badge: &Badge, at: BoxPt, pos: Point, colour: Colour, quiet: bool) -> Vec<(Point, Item)> {
+/// includes the quiet zone of `quiet_zone` modules.
+fn qr(badge: &Badge, at: BoxPt, pos: Point, colour: Colour, quiet_zone: u8) -> Vec<(Point, Item)> {
     let code = laminate_passes_qr::encode_at(badge.payload.as_bytes(), badge.qr_level, None)
         .expect("resolve refuses payloads too long for a QR code");
     let n = code.size;
     let side = at.w.min(at.h);
-    let zone = if quiet { QUIET_ZONE } else { 0 };
-    let module = side / (n + 2 * zone) as f64;
+    let module = side / (n + 2 * quiet_zone as usize) as f64;
     let origin = Point::new(pos.x + (at.w - side) / 2.0, pos.y + (at.h - side) / 2.0);
     let dark = code.dark;
-    let q = zone as f64 * module;
+    let q = f64::from(quiet_zone) * module;
     vec![
         (origin, Item::Rect { w: side, h: side, radius: 0.0, fill: Colour::WHITE }),
         (Point::new(origin.x + q, origin.y + q), Item::Modules { n, module, dark, colour }),

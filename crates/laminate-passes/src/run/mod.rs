@@ -563,7 +563,8 @@ pub fn load_templates(dir: Option<&Path>) -> Result<TemplateSet, Failure> {
     let origin = dir.map_or(Origin::Builtin, |d| Origin::Dir(d.to_path_buf()));
     let set =
         template::folder::load(&origin, &mut sources, &mut out).map_err(Failure::Templates)?;
-    if !out.is_empty() {
+    // Warnings (art over a QR code) are for render and validate to show.
+    if out.iter().any(|d| d.severity == crate::diag::Severity::Error) {
         return Err(Failure::input(sources, out));
     }
     Ok(set)

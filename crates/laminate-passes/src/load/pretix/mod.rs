@@ -345,9 +345,11 @@ impl Converter<'_> {
                 if let Some(c) = colour(el) {
                     line("colour", quote(&c));
                 }
-                if flag(el, "nowhitespace") == Some(true) {
-                    line("quiet_zone", "false".into());
-                }
+                // pretix draws reportlab's QrCodeWidget, whose border is 4
+                // modules unless `nowhitespace` makes it 0; laminate's own
+                // default is 1 (load::template::QR_QUIET_ZONE).
+                let border = if flag(el, "nowhitespace") == Some(true) { "0" } else { "4" };
+                line("quiet_zone", border.into());
                 let content = if content.is_empty() { "secret" } else { content };
                 if content != "secret" {
                     self.warn(el, i, format!("the QR code carries the pass's `ticket` (pretix's secret), not `{content}`"));
