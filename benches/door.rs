@@ -56,7 +56,9 @@ fn roster() -> String {
         y += &format!("  - id: NLF-{:04}\n    name: Ana Silva\n    pass: {t}\n", 101 + i);
         match t {
             "day" => y += "    valid_from: 2026-07-10\n",
-            "load-in" => y += "    valid_from: 2026-07-10 08:00\n    valid_until: 2026-07-10 17:00\n",
+            "load-in" => {
+                y += "    valid_from: 2026-07-10 08:00\n    valid_until: 2026-07-10 17:00\n"
+            }
             _ => {}
         }
     }
@@ -93,11 +95,18 @@ fn main() -> ExitCode {
     let page = match value("--page") {
         Some(p) => PathBuf::from(p).canonicalize().unwrap_or_else(|e| die(format!("{p}: {e}"))),
         None => {
-            laminate(d, &["door", "--public-key", "k.pub", "--event", "grid.yaml", "-o", "door.html"]);
+            laminate(
+                d,
+                &["door", "--public-key", "k.pub", "--event", "grid.yaml", "-o", "door.html"],
+            );
             d.join("door.html")
         }
     };
-    println!("door page: {} ({} KB)", page.display(), std::fs::metadata(&page).map_or(0, |m| m.len() / 1024));
+    println!(
+        "door page: {} ({} KB)",
+        page.display(),
+        std::fs::metadata(&page).map_or(0, |m| m.len() / 1024)
+    );
     println!("machine: {}, load average {}", cpu_model(), load_average());
     println!("grid: {}", grid.trim());
     for throttle in [1, 4] {
@@ -109,8 +118,11 @@ fn main() -> ExitCode {
             "steps": [{"input": "camera_log", "seconds": seconds}],
         });
         std::fs::write(d.join("plan.json"), plan.to_string()).expect("writes the plan");
-        let out = run(Command::new("python3").arg(root().join("tests/browser/door.py")).arg(d.join("plan.json")));
-        let seen: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| die(format!("{e}: {out}")));
+        let out = run(Command::new("python3")
+            .arg(root().join("tests/browser/door.py"))
+            .arg(d.join("plan.json")));
+        let seen: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| die(format!("{e}: {out}")));
         let step = &seen["steps"][0];
         let read: std::collections::BTreeSet<&str> =
             step["log"].as_array().into_iter().flatten().filter_map(|e| e["id"].as_str()).collect();

@@ -419,7 +419,9 @@ fn grid_roster() -> String {
         y += &format!("  - id: NLF-{:04}\n    name: {}\n    pass: {t}\n", 101 + i, names[i % 4]);
         match t {
             "day" => y += "    valid_from: 2026-07-10\n",
-            "load-in" => y += "    valid_from: 2026-07-10 08:00\n    valid_until: 2026-07-10 17:00\n",
+            "load-in" => {
+                y += "    valid_from: 2026-07-10 08:00\n    valid_until: 2026-07-10 17:00\n"
+            }
             _ => {}
         }
     }
@@ -551,7 +553,8 @@ fn the_log_exports_safely_to_spreadsheets_and_merges_back() {
     let d = dir.path();
     write_keys(d, "k", &readme_key());
     door(d, &["--public-key", "k.pub", "--door", "=HYPERLINK(\"http://x\")", "-o", "door.html"]);
-    let forged = |id: &str| format!("L1:NLF2026:{id}:CREW:20260709:20260713:STAGE:0:{}", "A".repeat(103));
+    let forged =
+        |id: &str| format!("L1:NLF2026:{id}:CREW:20260709:20260713:STAGE:0:{}", "A".repeat(103));
     let clock = "2026-07-10T13:00:00+01:00";
     let seen = drive(
         d,
@@ -574,7 +577,8 @@ fn the_log_exports_safely_to_spreadsheets_and_merges_back() {
         assert!(row.contains(&format!(",{id},")), "{id} in {row}");
     }
     let log: Value = serde_json::from_str(&fs::read_to_string(d.join("a.json")).unwrap()).unwrap();
-    let ids: Vec<&str> = log["scans"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> =
+        log["scans"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["=1+1", "@SUM(A1)", "+1", "-3"], "the JSON export is exact");
     assert_eq!(log["scans"][0]["door"], "=HYPERLINK(\"http://x\")");
     let merged = laminate_in(d, &["checkins", "merge", "a.csv", "a.json"], &[]);
@@ -619,11 +623,19 @@ fn the_door_docs_run_as_written() {
     assert!(out.status.success(), "{stderr}");
     assert!(d.join("door.html").exists() && d.join("passes.pdf").exists());
     let key = laminate_passes::resolve::sign::load_public_key(&d.join("festival.key.pub")).unwrap();
-    let shown = blocks[first + 1].trim().replace("5647 5aa7 5463 474c", &laminate_passes::door::fingerprint(&key));
-    assert!(stderr.lines().any(|l| l == shown), "docs/door.md shows {shown:?}; the run printed:\n{stderr}");
+    let shown = blocks[first + 1]
+        .trim()
+        .replace("5647 5aa7 5463 474c", &laminate_passes::door::fingerprint(&key));
+    assert!(
+        stderr.lines().any(|l| l == shown),
+        "docs/door.md shows {shown:?}; the run printed:\n{stderr}"
+    );
 
     let merge = "laminate checkins merge samples/door/front-gate.csv samples/door/stage-door.json";
-    let at = blocks.iter().position(|b| b.trim_start_matches("sh\n").trim() == merge).expect("the merge example");
+    let at = blocks
+        .iter()
+        .position(|b| b.trim_start_matches("sh\n").trim() == merge)
+        .expect("the merge example");
     let out = sh(merge);
     assert_eq!(out.status.code(), Some(20), "the samples hold a double entry");
     assert_eq!(String::from_utf8_lossy(&out.stdout), blocks[at + 1].trim_start_matches('\n'));

@@ -83,13 +83,15 @@ fn art_over_a_qr_code_is_warned_of_by_name() {
     assert!(!builtin.stderr.contains("QR code"), "{}", builtin.stderr);
 
     let collector = fs::read_to_string(d.join("t/collector.yaml")).unwrap();
-    let wide = collector.replace("    width: 38\n    height: 12.7\n", "    width: 40\n    height: 13.3\n");
+    let wide =
+        collector.replace("    width: 38\n    height: 12.7\n", "    width: 40\n    height: 13.3\n");
     assert_ne!(wide, collector, "the sample's signature is 38 x 12.7 mm");
     fs::write(d.join("t/collector.yaml"), &wide).unwrap();
     let run = laminate_in(d, &["validate", "roster.yaml", "--templates", "t"], &[]);
     assert_eq!(run.status, 0, "a warning, not an error: {}", run.stderr);
-    // The element's mapping, the line under its name.
-    let line = wide.lines().position(|l| l == "  signature:").unwrap() + 2;
+    // The element's mapping: its first key, under its name.
+    let name = wide.lines().position(|l| l == "  signature:").unwrap();
+    let line = name + 1 + wide.lines().skip(name).position(|l| l == "    type: image").unwrap();
     assert!(
         run.stderr.contains(
             "warning: template \"collector\": element \"signature\" is drawn over QR code \"qr\" or its quiet zone"
@@ -99,18 +101,25 @@ fn art_over_a_qr_code_is_warned_of_by_name() {
     );
     assert!(run.stderr.contains(&format!("┌─ t/collector.yaml:{line}:")), "{}", run.stderr);
     assert!(
-        run.stderr.contains("keep \"signature\" clear of the code's box (x 60.0 to 83.5 mm, y 17.0 to 40.5 mm)"),
+        run.stderr.contains(
+            "keep \"signature\" clear of the code's box (x 60.0 to 83.5 mm, y 17.0 to 40.5 mm)"
+        ),
         "{}",
         run.stderr
     );
 
     let base = fs::read_to_string(d.join("t/base.yaml")).unwrap();
-    let iso = base.replace("width: 23.5, height: 23.5 }", "width: 23.5, height: 23.5, quiet_zone: 4 }");
+    let iso =
+        base.replace("width: 23.5, height: 23.5 }", "width: 23.5, height: 23.5, quiet_zone: 4 }");
     assert_ne!(iso, base);
     fs::write(d.join("t/base.yaml"), iso.replace("quiet_zone: 4", "quiet_zone: 9")).unwrap();
     let run = laminate_in(d, &["validate", "roster.yaml", "--templates", "t"], &[]);
     assert_eq!(run.status, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("`quiet_zone` is a whole number of modules, 0 to 8"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`quiet_zone` is a whole number of modules, 0 to 8"),
+        "{}",
+        run.stderr
+    );
     // The box holds the code and its quiet zone: 1 module a side by
     // default, 4 when asked (the dump gives the modules' size in pt).
     for (q, text) in [(4, iso), (1, base)] {

@@ -394,14 +394,18 @@ mod tests {
         let (scans, found) = read(&csv);
         assert!(found.is_empty(), "{found:?}");
         let s = &scans[0];
-        assert_eq!((s.door.as_str(), s.event.as_str(), s.id.as_str(), s.pass.as_str()), ("=A", "@E", "=1+1", "-X"));
+        assert_eq!(
+            (s.door.as_str(), s.event.as_str(), s.id.as_str(), s.pass.as_str()),
+            ("=A", "@E", "=1+1", "-X")
+        );
         let json = r#"{"format": "laminate-door-log", "scans": [
  {"time": "2026-07-10T12:02:00Z", "local": "2026-07-10 14:02", "door": "=A", "mode": "entry", "verdict": "refuse",
   "reason": "bad-signature", "event": "@E", "id": "=1+1", "reprint": 0, "pass": "-X", "key": ""}]}"#;
         let (more, found) = read(json);
         assert!(found.is_empty(), "{found:?}");
         assert_eq!(more, scans, "the JSON export is the same scan");
-        let r = merge(vec!["a.csv".into(), "a.json".into()], scans.into_iter().chain(more).collect());
+        let r =
+            merge(vec!["a.csv".into(), "a.json".into()], scans.into_iter().chain(more).collect());
         assert_eq!(r.scans, 1);
     }
 

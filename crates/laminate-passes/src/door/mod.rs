@@ -232,7 +232,8 @@ pub fn page(opts: &DoorOptions) -> String {
 /// value (an event's name, a door's name) that holds `{{SCRIPT}}` stays
 /// as it is.
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + values.iter().map(|v| v.1.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(template.len() + values.iter().map(|v| v.1.len()).sum::<usize>());
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
         out.push_str(&rest[..start]);
@@ -487,9 +488,14 @@ mod tests {
         flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut wasm).expect("gzip");
         assert!(wasm == ZXING_WASM, "the page's WebAssembly is the vendored file");
         let sums = include_str!("vendor/zxing-wasm/SHA256SUMS");
-        for (bytes, name) in [(ZXING.as_bytes(), "zxing_reader.js"), (ZXING_WASM, "zxing_reader.wasm")] {
+        for (bytes, name) in
+            [(ZXING.as_bytes(), "zxing_reader.js"), (ZXING_WASM, "zxing_reader.wasm")]
+        {
             let hex = data_encoding::HEXLOWER.encode(&Sha256::digest(bytes));
-            assert!(sums.contains(&format!("{hex}  {name}\n")), "{name}: sha256 {hex} not in SHA256SUMS");
+            assert!(
+                sums.contains(&format!("{hex}  {name}\n")),
+                "{name}: sha256 {hex} not in SHA256SUMS"
+            );
         }
     }
 
