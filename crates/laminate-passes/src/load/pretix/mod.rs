@@ -738,6 +738,19 @@ mod tests {
     }
 
     #[test]
+    fn a_codes_border_is_pretixs() {
+        // Regression: reportlab's QR border is 4 modules, 0 with
+        // `nowhitespace`; laminate's default (1) must not stand in for it.
+        for (flag, want) in [("", "quiet_zone: 4\n"), (r#","nowhitespace":true"#, "quiet_zone: 0\n")] {
+            let l = format!(
+                r#"[{{"type":"barcodearea","left":"5","bottom":"5","size":"30","content":"secret"{flag}}}]"#
+            );
+            let yaml = String::from_utf8(imp(&l).unwrap().files[0].1.clone()).unwrap();
+            assert!(yaml.contains(want), "{want:?} in {yaml}");
+        }
+    }
+
+    #[test]
     fn invalid_layouts_name_element_and_key() {
         let l =
             "[\n {\"type\":\"barcodearea\",\"left\":\"1\",\"bottom\":\"2\",\"size\":\"big\"}\n]";
