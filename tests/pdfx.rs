@@ -764,8 +764,7 @@ fn photos_follow_the_templates_rendering_intent() {
         ] {
             let want =
                 tool("python3", &[&[&script[..], "expect", intent, &icc][..], &rgb].concat());
-            let got =
-                tool("python3", &[&[&script[..], "patch", &jpeg][..], &bx].concat());
+            let got = tool("python3", &[&[&script[..], "patch", &jpeg][..], &bx].concat());
             let (want, got) = (numbers(want), numbers(got));
             eprintln!("{pdf} {rgb:?}: ImageCms {intent} {want:?}, in the PDF {got:?}");
             assert!(

@@ -741,7 +741,9 @@ mod tests {
     fn a_codes_border_is_pretixs() {
         // Regression: reportlab's QR border is 4 modules, 0 with
         // `nowhitespace`; laminate's default (1) must not stand in for it.
-        for (flag, want) in [("", "quiet_zone: 4\n"), (r#","nowhitespace":true"#, "quiet_zone: 0\n")] {
+        for (flag, want) in
+            [("", "quiet_zone: 4\n"), (r#","nowhitespace":true"#, "quiet_zone: 0\n")]
+        {
             let l = format!(
                 r#"[{{"type":"barcodearea","left":"5","bottom":"5","size":"30","content":"secret"{flag}}}]"#
             );

@@ -88,7 +88,10 @@ pub(super) fn convert(
 fn warn_over_codes(elements: &[Element], spans: &[Span], what: &str, out: &mut Vec<Diagnostic>) {
     let meets = |a: BoxPt, b: BoxPt| {
         const EPS: f64 = 0.01; // pt: boxes that touch, whatever the rounding
-        a.x <= b.x + b.w + EPS && b.x <= a.x + a.w + EPS && a.y <= b.y + b.h + EPS && b.y <= a.y + a.h + EPS
+        a.x <= b.x + b.w + EPS
+            && b.x <= a.x + a.w + EPS
+            && a.y <= b.y + b.h + EPS
+            && b.y <= a.y + a.h + EPS
     };
     for (i, code) in elements.iter().enumerate() {
         if !matches!(code.kind, Kind::Qr { .. }) {
@@ -776,7 +779,9 @@ impl<'a> Fields<'a> {
             Some((v, _)) => {
                 out.push(
                     Diagnostic::error(v.span, "`quiet_zone` is a whole number of modules, 0 to 8")
-                        .hint("ISO/IEC 18004 asks for 4; laminate's default is 1 (see docs/door.md)"),
+                        .hint(
+                            "ISO/IEC 18004 asks for 4; laminate's default is 1 (see docs/door.md)",
+                        ),
                 );
                 super::QR_QUIET_ZONE
             }
