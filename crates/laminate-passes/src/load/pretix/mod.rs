@@ -17,9 +17,7 @@ use std::fmt::Write as _;
 
 use spanned::{Json, JsonValue};
 
-use crate::diag::{Diagnostic, FileId, Sources, Span};
-
-pub use spanned::parse as parse_json;
+use crate::diag::{Diagnostic, FileId, Sources};
 
 /// 1 mm in pt.
 const MM: f64 = 72.0 / 25.4;
@@ -79,10 +77,8 @@ pub type Metrics<'m> = &'m dyn Fn(&str) -> (f64, f64);
 /// breaks pretix's schema (each naming the element and the key).
 pub fn import(
     layout: &PretixLayout<'_>,
-    sources: &Sources,
     metrics: Metrics<'_>,
 ) -> Result<Imported, Vec<Diagnostic>> {
-    let _ = sources;
     let json = spanned::parse(layout.text, layout.file).map_err(|e| {
         vec![Diagnostic::error(e.span, format!("not a pretix layout: {}", e.message))]
     })?;
@@ -111,14 +107,8 @@ pub fn import(
         .unwrap_or((DEFAULT_PAGE_MM.0 * MM, DEFAULT_PAGE_MM.1 * MM));
     let page_h = h_pt / MM;
     let pages = layout.background.as_ref().map_or(1, |b| b.pages);
-    let mut c = Converter {
-        page_h,
-        warnings: Vec::new(),
-        extra: Vec::new(),
-        logos: Vec::new(),
-        metrics,
-        file: layout.file,
-    };
+    let mut c =
+        Converter { page_h, warnings: Vec::new(), extra: Vec::new(), logos: Vec::new(), metrics };
     let mut front = String::new();
     let mut back = String::new();
     for (i, el) in elements.iter().enumerate() {
@@ -256,7 +246,6 @@ struct Converter<'m> {
     /// The styles of "powered by pretix" logo used.
     logos: Vec<&'static str>,
     metrics: Metrics<'m>,
-    file: FileId,
 }
 
 /// A number that the schema allows as a number or a numeric string.
@@ -563,34 +552,9 @@ impl Converter<'_> {
             }
         }
         out.push_str(&rest.replace('}', "}}"));
-        let _ = self.file;
         out
     }
 }
-
-/// Checks a pretix layout against pretix's schema only (for callers that
-/// hold layouts, like the pretix plugin before it renders).
-pub fn check(text: &str, file: FileId) -> Vec<Diagnostic> {
-    match spanned::parse(text, file) {
-        Err(e) => vec![Diagnostic::error(e.span, format!("not a pretix layout: {}", e.message))],
-        Ok(json) => schema::check(&json)
-            .into_iter()
-            .map(|v| {
-                let (what, key) = describe_path(&json, &v.path);
-                Diagnostic::error(
-                    v.span,
-                    match key {
-                        Some(k) => format!("{what}: `{k}` {}", v.message),
-                        None => format!("{what} {}", v.message),
-                    },
-                )
-            })
-            .collect(),
-    }
-}
-
-#[allow(dead_code)]
-fn _span_unused(_: Span) {}
 
 /// A pretix layout converted into a checked template set, in memory (the
 /// pretix plugin's way in): `text` is the layout's JSON, shown as `shown`
@@ -626,9 +590,8 @@ pub fn import_bytes(
         let f = book.get(crate::fonts::named(font).unwrap_or(crate::fonts::REGULAR));
         (f.typo_ascender, f.typo_descender)
     };
-    let imported =
-        import(&PretixLayout { file, text, background: bg, pass_type: &name }, &sources, &metrics)
-            .map_err(|d| input(sources.clone(), d))?;
+    let imported = import(&PretixLayout { file, text, background: bg, pass_type: &name }, &metrics)
+        .map_err(|d| input(sources.clone(), d))?;
     let mut check = Vec::new();
     let mut check_sources = Sources::default();
     let origin = crate::load::template::Origin::Memory { files: imported.files.clone(), dir: None };
@@ -724,11 +687,7 @@ mod tests {
     fn imp(layout: &str) -> Result<Imported, Vec<Diagnostic>> {
         let mut sources = Sources::default();
         let file = sources.add("layout.json", layout.into());
-        import(
-            &PretixLayout { file, text: layout, background: None, pass_type: "badge" },
-            &sources,
-            &metrics,
-        )
+        import(&PretixLayout { file, text: layout, background: None, pass_type: "badge" }, &metrics)
     }
 
     #[test]
