@@ -400,7 +400,7 @@ impl<'a> Layouter<'a> {
             let runs = self.fonts.runs(font, line);
             let width: f64 = runs.iter().map(|r| r.width_em).sum::<f64>() * fitted.size;
             let rtl = crate::fonts::reads_right_to_left(line);
-            let mut x = match align {
+            let x = match align {
                 Align::Center => at.x + (at.w - width) / 2.0,
                 Align::Left => at.x,
                 Align::Start if !rtl => at.x,
@@ -409,30 +409,8 @@ impl<'a> Layouter<'a> {
             };
             // Capitals centred in the line's slot.
             let baseline = top + line_h * i as f64 + line_h / 2.0 + cap * fitted.size / 2.0;
-            // Placed left to right, written in reading order: readers that
-            // keep content order (pdf.js, MuPDF) then read a line that mixes
-            // directions in the order it is read.
-            let mixed = runs.iter().any(|r| r.rtl) && runs.iter().any(|r| !r.rtl);
-            let mut placed = Vec::with_capacity(runs.len());
-            for run in runs {
-                let advance = run.width_em * fitted.size;
-                placed.push((
-                    run.start,
-                    Point::new(x, t.card.h - baseline),
-                    Item::Text {
-                        font: run.font,
-                        size: fitted.size,
-                        colour,
-                        glyphs: run.glyphs,
-                        text: run.text,
-                        rtl: run.rtl,
-                        mixed,
-                    },
-                ));
-                x += advance;
-            }
-            placed.sort_by_key(|(start, _, _)| *start);
-            items.extend(placed.into_iter().map(|(_, at, item)| (at, item)));
+            let start = Point::new(x, t.card.h - baseline);
+            items.extend(paragraph::place_line(runs, start, fitted.size, colour));
         }
         (items, fitted.shortfall)
     }
