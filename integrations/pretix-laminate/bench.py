@@ -1,0 +1,165 @@
+"""Benchmark: pretix's badge exporter against laminate_badges, on one event.
+
+    pip install pretix==2026.8.0 ./crates/laminate-passes-python ./integrations/pretix-laminate
+    python integrations/pretix-laminate/bench.py [N]        # N positions, default 1000
+
+Build laminate-passes with the release profile for figures worth printing
+(`pip install` does; `MATURIN_PEP517_ARGS="--profile dev"`, as scripts/test
+uses, does not optimise laminate's own crates).
+
+Prints two tables:
+- speed: N positions rendered one badge a page, in this one process, by
+  pretix's `badges` exporter and by `laminate_badges` (the same form), wall
+  and CPU time, best of 3;
+- memory: the peak resident set size (getrusage's ru_maxrss) of a fresh
+  child process that builds an event of 250, 1,000 and 4,000 positions and
+  runs one exporter once, before and during the export.
+
+The event is built in a throw-away SQLite database with pretix's test
+settings: half the positions on pretix's default layout, half on a layout
+with autoresize, rotation, a QR code and custom text on a background PDF;
+attendees named in 18 scripts.
+"""
+
+import os
+import resource
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "tests"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pretix.testutils.settings")
+
+
+def setup_django():
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", run_syncdb=True, verbosity=0)
+
+
+def build_event(n: int):
+    """An event with n paid positions, as the tests build it (conftest.py)."""
+    import json
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+    from django.utils.timezone import now
+    from django_scopes import scopes_disabled
+
+    from conftest import BACKGROUND, NAMES, speaker_layout
+    from pretix.base.models import Event, Item, Order, OrderPosition, Organizer, Question
+    from pretix.plugins.badges.models import BadgeItem, BadgeLayout
+
+    with scopes_disabled():
+        org = Organizer.objects.create(name="Bench", slug="bench")
+        ev = Event.objects.create(
+            organizer=org, name="Harbour Jazz Night 2026", slug="bench", date_from=now() + timedelta(days=30),
+            plugins="pretix.plugins.badges,pretix_laminate",
+        )
+        ev.settings.name_scheme = "given_family"
+        day = Item.objects.create(event=ev, name="Day ticket", default_price=10, admission=True)
+        speaker = Item.objects.create(event=ev, name="Speaker pass", default_price=0, admission=True)
+        Question.objects.create(event=ev, question="Photo", type=Question.TYPE_FILE, identifier="PHOTO")
+        Question.objects.create(event=ev, question="Team", type=Question.TYPE_STRING, identifier="TEAM")
+        BadgeLayout.objects.create(event=ev, name="Default", default=True)
+        special = BadgeLayout.objects.create(
+            event=ev, name="Speakers", layout=json.dumps(speaker_layout("question_PHOTO", "question_TEAM"))
+        )
+        with open(BACKGROUND, "rb") as f:
+            special.background.save("bg.pdf", ContentFile(f.read()))
+        BadgeItem.objects.create(item=speaker, layout=special)
+        web = org.sales_channels.get(identifier="web")
+        for i in range(n):
+            _script, given, family, company = NAMES[i % len(NAMES)]
+            with transaction.atomic():
+                order = Order.objects.create(
+                    event=ev, status=Order.STATUS_PAID, code=f"B{i:05d}", email="a@example.org",
+                    datetime=now(), expires=now() + timedelta(days=1), total=Decimal(10), locale="en",
+                    sales_channel=web,
+                )
+                OrderPosition.objects.create(
+                    order=order, item=day if i % 2 else speaker, price=Decimal(10), positionid=1,
+                    attendee_name_parts={"_scheme": "given_family", "given_name": given, "family_name": family},
+                    company=company, secret=f"b{i:05d}abcdefghkmnpqrstuvwxyz23456",
+                )
+                order.create_transactions()
+    return org, ev, [day.pk, speaker.pk]
+
+
+def export(which: str, org, ev, items):
+    from django_scopes import scopes_disabled
+
+    from pretix.plugins.badges.exporters import BadgeExporter
+    from pretix_laminate.exporters import LaminateBadgeExporter
+
+    cls = {"pretix": BadgeExporter, "laminate": LaminateBadgeExporter}[which]
+    form = {"items": items, "include_pending": False, "include_addons": False, "rendering": "one", "order_by": "code"}
+    with scopes_disabled():
+        _, _, pdf = cls(ev, org).render(form)
+    return pdf
+
+
+def timed(fn):
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = fn()
+    return time.perf_counter() - wall, time.process_time() - cpu, out
+
+
+def speed(n: int):
+    setup_django()
+    org, ev, items = build_event(n)
+    rows = {}
+    for which in ("pretix", "laminate"):
+        best = None
+        for _ in range(3):
+            wall, cpu, pdf = timed(lambda: export(which, org, ev, items))
+            if best is None or wall < best[0]:
+                best = (wall, cpu, len(pdf))
+        rows[which] = best
+    print(f"speed: {n} positions, one badge a page, same process (best of 3)")
+    print(f"| exporter | wall s | CPU s | PDF MB |")
+    print(f"|---|---|---|---|")
+    for which, (wall, cpu, size) in rows.items():
+        print(f"| {which} | {wall:.2f} | {cpu:.2f} | {size / 1e6:.1f} |")
+    print(f"laminate_badges is {rows['pretix'][0] / rows['laminate'][0]:.1f} x faster (wall), "
+          f"{rows['pretix'][1] / rows['laminate'][1]:.1f} x (CPU)")
+
+
+def child(which: str, n: int):
+    """In a fresh process: build the event, then export once; print the
+    peak RSS before and after the export, in MB."""
+    setup_django()
+    org, ev, items = build_event(n)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    wall, cpu, pdf = timed(lambda: export(which, org, ev, items))
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{before:.0f} {after:.0f} {wall:.2f} {len(pdf)}")
+
+
+def memory():
+    print("memory: peak RSS of a fresh process, MB (before the export: pretix, Django and the event; during: the export)")
+    print("| positions | exporter | before | peak during | export wall s |")
+    print("|---|---|---|---|---|")
+    for n in (250, 1000, 4000):
+        for which in ("pretix", "laminate"):
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", which, str(n)], check=True, capture_output=True, text=True
+            ).stdout.split()
+            before, after, wall = out[0], out[1], out[2]
+            print(f"| {n} | {which} | {before} | {after} | {wall} |")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "--child":
+        child(sys.argv[2], int(sys.argv[3]))
+    else:
+        n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+        speed(n)
+        print()
+        memory()
