@@ -247,7 +247,11 @@ fn pdfx_refuses_a_pdf_background_and_writes_nothing() {
         &[],
     );
     assert_eq!(run.status, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("the background background.pdf#1 is a PDF page"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the background twosided-background.pdf#1 is a PDF page"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("leave out --pdfx for a template with a PDF background"),
         "{}",

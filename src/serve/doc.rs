@@ -132,7 +132,7 @@ impl Doc {
     /// The template origin of the edited files.
     pub fn origin(&self) -> template::Origin {
         template::Origin::Memory {
-            files: self.files.iter().map(|(n, t)| (n.clone(), t.clone())).collect(),
+            files: self.files.iter().map(|(n, t)| (n.clone(), t.clone().into_bytes())).collect(),
             dir: self.dir.clone(),
         }
     }

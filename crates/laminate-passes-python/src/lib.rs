@@ -18,7 +18,7 @@ use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyKeyboardInterrupt, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{
-    PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString, PyTuple,
+    PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString, PyTuple,
 };
 
 create_exception!(
@@ -289,11 +289,12 @@ fn roster_of(roster: &Bound<'_, PyAny>) -> PyResult<Roster> {
     })
 }
 
-/// Template files as (file name, YAML text).
-type Files = Vec<(String, String)>;
+/// Template files as (file name, bytes).
+type Files = Vec<(String, Vec<u8>)>;
 
 /// A templates argument: a folder, or a mapping of pass type (or file
-/// name) to template mapping.
+/// name) to template (a mapping or YAML text); a value given as bytes is a
+/// file of the set under the key's name (an image, a background PDF).
 fn templates_of(
     templates: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<(Option<PathBuf>, Option<Files>)> {
@@ -302,13 +303,17 @@ fn templates_of(
         let mut files = Vec::new();
         for item in map.items()?.iter() {
             let (k, v): (String, Bound<'_, PyAny>) = item.extract()?;
+            if let Ok(b) = v.cast::<PyBytes>() {
+                files.push((k, b.as_bytes().to_vec()));
+                continue;
+            }
             let name = if k.ends_with(".yaml") { k } else { format!("{k}.yaml") };
             let text = if let Ok(s) = v.cast::<PyString>() {
                 s.to_cow()?.into_owned()
             } else {
                 to_yaml(&v)?
             };
-            files.push((name, text));
+            files.push((name, text.into_bytes()));
         }
         return Ok((None, Some(files)));
     }
@@ -665,12 +670,95 @@ fn main(py: Python<'_>, argv: Vec<String>, signals: bool) -> i32 {
     (0..=255u8).find(|&n| std::process::ExitCode::from(n) == code).map_or(1, i32::from)
 }
 
+/// A pretix badge layout as a laminate template set (`laminate import
+/// pretix`, in memory).
+#[pyclass(frozen, get_all, module = "laminate_passes")]
+struct PretixLayout {
+    /// The pass type the set defines.
+    name: String,
+    /// The set's files by name: `{name}.yaml`, its background PDF, logos.
+    files: Py<PyDict>,
+    /// The roster `extra` keys the template shows (`item`, `question_12`, ...).
+    extra_fields: Vec<String>,
+    /// What laminate draws differently from pretix.
+    warnings: Vec<Diagnostic>,
+}
+
+#[pymethods]
+impl PretixLayout {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let files: Vec<String> =
+            self.files.bind(py).keys().iter().filter_map(|k| k.extract().ok()).collect();
+        format!(
+            "<PretixLayout {:?} files={files:?} extra_fields={:?}>",
+            self.name, self.extra_fields
+        )
+    }
+}
+
+/// pretix_layout(layout, *, background=None, name="badge") -> PretixLayout
+#[pyfunction]
+#[pyo3(signature = (layout, *, background=None, name="badge"))]
+fn pretix_layout(
+    py: Python<'_>,
+    layout: &Bound<'_, PyAny>,
+    background: Option<&Bound<'_, PyAny>>,
+    name: &str,
+) -> PyResult<PretixLayout> {
+    let text = if let Ok(s) = layout.cast::<PyString>() {
+        s.to_cow()?.into_owned()
+    } else if let Ok(b) = layout.cast::<PyBytes>() {
+        String::from_utf8_lossy(b.as_bytes()).into_owned()
+    } else {
+        let json = py.import("json")?;
+        json.call_method1("dumps", (layout,))
+            .map_err(|_| {
+                PyTypeError::new_err("layout must be the layout's JSON (str or bytes) or its list")
+            })?
+            .extract()?
+    };
+    let (bg_name, bg) = match background.filter(|b| !b.is_none()) {
+        None => (String::new(), None),
+        Some(b) => match b.cast::<PyBytes>() {
+            Ok(bytes) => ("<background>".to_string(), Some(bytes.as_bytes().to_vec())),
+            Err(_) => {
+                let path: PathBuf = b.extract().map_err(|_| {
+                    PyTypeError::new_err("background must be the PDF's bytes or a path")
+                })?;
+                let bytes = std::fs::read(&path).map_err(|e| {
+                    PyOSError::new_err(format!("cannot read {}: {e}", path.display()))
+                })?;
+                (path.display().to_string(), Some(bytes))
+            }
+        },
+    };
+    let imported = laminate_passes::load::pretix::import_bytes(
+        "<layout>",
+        &text,
+        bg.as_deref().map(|b| (bg_name.as_str(), b)),
+        name,
+    );
+    let (imported, sources) = imported.map_err(|f| exception(py, f))?;
+    let files = PyDict::new(py);
+    for (file, bytes) in &imported.files {
+        files.set_item(file, PyBytes::new(py, bytes))?;
+    }
+    Ok(PretixLayout {
+        name: imported.pass_type,
+        files: files.unbind(),
+        extra_fields: imported.extra_fields,
+        warnings: diagnostics(&sources, &imported.warnings),
+    })
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("InputError", m.py().get_type::<InputError>())?;
     m.add_class::<Diagnostic>()?;
     m.add_class::<Report>()?;
     m.add_class::<Verdict>()?;
+    m.add_class::<PretixLayout>()?;
+    m.add_function(wrap_pyfunction!(pretix_layout, m)?)?;
     m.add_function(wrap_pyfunction!(render, m)?)?;
     m.add_function(wrap_pyfunction!(render_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;

@@ -4,6 +4,7 @@ Every test reads the real output back (pypdf is not needed: the PDF's own
 bytes and poppler's pdftotext/pdfinfo, as the Rust tests use them)."""
 
 import datetime
+import json
 import os
 import pathlib
 import signal
@@ -305,3 +306,74 @@ except KeyboardInterrupt:
     assert out.startswith("interrupted"), out
     assert float(out.split()[1]) - sent < 1.0
     assert list(tmp_path.iterdir()) == [], "nothing is written"
+
+
+PRETIX = ROOT / "tests" / "pretix"
+
+
+def pretix_roster(types):
+    """Attendees of pretix layouts `types`, one each, as the plugin gives them."""
+    passes = []
+    for i, (kind, name) in enumerate(zip(types, ["Ana Silva", "محمد الأحمد", "山田 太郎"])):
+        passes.append(
+            {
+                "id": f"P{i}",
+                "name": name,
+                "organisation": "Harbour Sound Ltd",
+                "pass": kind,
+                "ticket": f"secret{i:04}abcdefghijkmnopqrs",
+                "extra": {"item": "Day ticket", "order": f"ABC{i:02}", "positionid": "1",
+                          "attendee_name_family_name": name.split()[-1]},
+            }
+        )
+    return {"event": {"name": "Harbour Jazz Night 2026", "starts": "2026-08-01", "ends": "2026-08-02"},
+            "passes": passes}
+
+
+def test_pretix_layouts_render_in_memory_as_the_command_imports_them(tmp_path):
+    mixed = laminate.pretix_layout((PRETIX / "mixed.json").read_text(),
+                                   background=(PRETIX / "mixed.pdf").read_bytes(), name="Mixed")
+    two = laminate.pretix_layout(json.loads((PRETIX / "twosided.json").read_text()),
+                                 background=PRETIX / "twosided.pdf", name="twosided")
+    assert mixed.name == "mixed" and two.name == "twosided"
+    assert {"mixed.yaml", "mixed-background.pdf"} <= set(mixed.files)
+    assert {"twosided.yaml", "twosided-background.pdf"} <= set(two.files)
+    assert "item" in mixed.extra_fields and "order" in mixed.extra_fields
+    assert all(isinstance(b, bytes) for b in mixed.files.values())
+    # Two layouts' sets go in one templates mapping, and one render.
+    roster = pretix_roster(["mixed", "twosided", "mixed"])
+    pdf = laminate.render_bytes(roster, templates={**mixed.files, **two.files}, sheet="card")
+    text = text_of(pdf, tmp_path)
+    for name in ["Ana Silva", "محمد الأحمد", "山田 太郎", "Harbour Jazz Night"]:
+        assert name.split()[0] in text, (name, text)
+    # The same set written by `laminate import pretix` renders the same bytes.
+    (tmp_path / "set").mkdir()
+    for layout, kind in [(mixed, "mixed"), (two, "twosided")]:
+        args = ["import", "pretix", str(PRETIX / f"{kind}.json"), "--background",
+                str(PRETIX / f"{kind}.pdf"), "--name", kind, "-o", str(tmp_path / "set" / kind)]
+        assert laminate.main(args) == 0
+        written = {p.name: p.read_bytes() for p in (tmp_path / "set" / kind).iterdir()}
+        assert written == layout.files
+    one = tmp_path / "one"
+    one.mkdir()
+    for kind in ["mixed", "twosided"]:
+        for p in (tmp_path / "set" / kind).iterdir():
+            (one / p.name).write_bytes(p.read_bytes())
+    assert laminate.render_bytes(roster, templates=one, sheet="card") == pdf
+
+
+def test_a_pretix_layout_against_pretixs_schema_names_element_and_key():
+    layout = json.loads((PRETIX / "simple.json").read_text())
+    layout[0]["fontsize"] = "large"
+    layout[1]["colour"] = [0, 0, 0, 1]
+    with pytest.raises(laminate.InputError) as e:
+        laminate.pretix_layout(layout)
+    messages = [d.message for d in e.value.diagnostics]
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("element 1 (") and "`fontsize`" in messages[0], messages
+    assert messages[1].startswith("element 2 (") and "`colour`" in messages[1], messages
+    assert all(d.file == "<layout>" and d.line for d in e.value.diagnostics)
+    with pytest.raises(laminate.InputError, match="not a PDF|background"):
+        laminate.pretix_layout((PRETIX / "simple.json").read_text(), background=b"not a pdf")
+    with pytest.raises(TypeError):
+        laminate.pretix_layout(object())

@@ -89,9 +89,10 @@ pub struct RenderOptions {
     /// (the Python module's mapping); `roster` then only names it in
     /// messages, and photo paths are relative to the working folder.
     pub roster_text: Option<Arc<str>>,
-    /// Template files as (file name, YAML text), when a program gives them
-    /// rather than a folder; used instead of `templates`.
-    pub template_files: Option<Vec<(String, String)>>,
+    /// Template files as (file name, bytes): YAML files and the images and
+    /// backgrounds they name, when a program gives them rather than a
+    /// folder; used instead of `templates`.
+    pub template_files: Option<Vec<(String, Vec<u8>)>>,
     /// Write the PDF into this buffer instead of a file (the Python
     /// module's `render_bytes`); nothing is written beside the output.
     pub memory: Option<Memory>,

@@ -7,6 +7,8 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Union
 PathLike = Union[str, "os.PathLike[str]"]
 Roster = Union[PathLike, Mapping[str, Any]]
 Templates = Union[PathLike, Mapping[str, Any]]
+"""A folder, or a mapping of pass type (or file name) to a template mapping
+or YAML text; a bytes value is a file of the set (an image, a background)."""
 Progress = Callable[[int, int], None]
 
 class Diagnostic:
@@ -86,6 +88,29 @@ def verify(
 
 def keygen(path: PathLike) -> tuple[str, str]:
     """Write a signing key pair: ``path`` (private, 0600) and ``path.pub``; both or neither."""
+
+class PretixLayout:
+    """A pretix badge layout as a laminate template set."""
+
+    name: str
+    """The pass type the set defines (roster entries' ``type``)."""
+    files: dict[str, bytes]
+    """The set's files: ``{name}.yaml``, ``{name}-background.pdf``, logos.
+    Give them (several layouts' merged) as ``templates=``."""
+    extra_fields: list[str]
+    """The roster ``extra`` keys the template shows (``item``, ``question_12``, ...)."""
+    warnings: list[Diagnostic]
+    """What laminate draws differently from pretix."""
+
+def pretix_layout(
+    layout: Union[str, bytes, Sequence[Mapping[str, Any]]],
+    *,
+    background: Optional[Union[bytes, PathLike]] = None,
+    name: str = "badge",
+) -> PretixLayout:
+    """A pretix badge layout (its JSON, or the parsed list) and background PDF
+    as a template set, as ``laminate import pretix`` makes it, in memory.
+    A layout pretix's schema refuses raises InputError naming element and key."""
 
 def main(argv: Sequence[str], signals: bool = False) -> int:
     """Run the ``laminate`` command line; its exit status."""

@@ -17,9 +17,7 @@ use std::fmt::Write as _;
 
 use spanned::{Json, JsonValue};
 
-use crate::diag::{Diagnostic, FileId, Sources, Span};
-
-pub use spanned::parse as parse_json;
+use crate::diag::{Diagnostic, FileId, Sources};
 
 /// 1 mm in pt.
 const MM: f64 = 72.0 / 25.4;
@@ -28,8 +26,12 @@ const MM: f64 = 72.0 / 25.4;
 /// its `badge_default_a6l.pdf`, A6 landscape (148 x 105 mm), blank.
 pub const DEFAULT_PAGE_MM: (f64, f64) = (148.0, 105.0);
 
-/// The file name the background is written under in the template set.
-pub const BACKGROUND: &str = "background.pdf";
+/// The file name the background of pass type `pass_type` is written under
+/// in the template set (named after the type, so that the sets of several
+/// layouts go in one folder).
+pub fn background_file(pass_type: &str) -> String {
+    format!("{pass_type}-background.pdf")
+}
 
 /// What the importer is given.
 pub struct PretixLayout<'a> {
@@ -45,7 +47,7 @@ pub struct PretixLayout<'a> {
 
 /// A background PDF as the importer needs it.
 pub struct Background<'a> {
-    /// The file's bytes (copied into the set as [`BACKGROUND`]).
+    /// The file's bytes (copied into the set as [`background_file`]).
     pub bytes: &'a [u8],
     /// How many pages it has.
     pub pages: usize,
@@ -56,6 +58,8 @@ pub struct Background<'a> {
 /// A template set made from a pretix layout: its files, and what to say.
 #[derive(Debug)]
 pub struct Imported {
+    /// The pass type the set defines.
+    pub pass_type: String,
     /// Files to write, by name within the set's folder.
     pub files: Vec<(String, Vec<u8>)>,
     /// What laminate draws differently (a font it has not, a third page).
@@ -73,10 +77,8 @@ pub type Metrics<'m> = &'m dyn Fn(&str) -> (f64, f64);
 /// breaks pretix's schema (each naming the element and the key).
 pub fn import(
     layout: &PretixLayout<'_>,
-    sources: &Sources,
     metrics: Metrics<'_>,
 ) -> Result<Imported, Vec<Diagnostic>> {
-    let _ = sources;
     let json = spanned::parse(layout.text, layout.file).map_err(|e| {
         vec![Diagnostic::error(e.span, format!("not a pretix layout: {}", e.message))]
     })?;
@@ -105,14 +107,8 @@ pub fn import(
         .unwrap_or((DEFAULT_PAGE_MM.0 * MM, DEFAULT_PAGE_MM.1 * MM));
     let page_h = h_pt / MM;
     let pages = layout.background.as_ref().map_or(1, |b| b.pages);
-    let mut c = Converter {
-        page_h,
-        warnings: Vec::new(),
-        extra: Vec::new(),
-        logos: Vec::new(),
-        metrics,
-        file: layout.file,
-    };
+    let mut c =
+        Converter { page_h, warnings: Vec::new(), extra: Vec::new(), logos: Vec::new(), metrics };
     let mut front = String::new();
     let mut back = String::new();
     for (i, el) in elements.iter().enumerate() {
@@ -148,7 +144,11 @@ pub fn import(
     );
     let _ = writeln!(yaml, "label: BADGE");
     if layout.background.is_some() {
-        let _ = writeln!(yaml, "background: {BACKGROUND}   # the card is its first page's size");
+        let _ = writeln!(
+            yaml,
+            "background: {}   # the card is its first page's size",
+            background_file(layout.pass_type)
+        );
     } else {
         let _ = writeln!(
             yaml,
@@ -171,7 +171,7 @@ pub fn import(
     }
     let mut files = vec![(format!("{}.yaml", layout.pass_type), yaml.into_bytes())];
     if let Some(b) = &layout.background {
-        files.push((BACKGROUND.to_string(), b.bytes.to_vec()));
+        files.push((background_file(layout.pass_type), b.bytes.to_vec()));
     }
     for (style, name, png) in POWERED_BY {
         if c.logos.contains(&style) {
@@ -180,7 +180,12 @@ pub fn import(
     }
     c.extra.sort();
     c.extra.dedup();
-    Ok(Imported { files, warnings: c.warnings, extra_fields: c.extra })
+    Ok(Imported {
+        pass_type: layout.pass_type.to_string(),
+        files,
+        warnings: c.warnings,
+        extra_fields: c.extra,
+    })
 }
 
 /// pretix's "powered by pretix" logos, dark and white, from pretix 2026.8.0
@@ -241,7 +246,6 @@ struct Converter<'m> {
     /// The styles of "powered by pretix" logo used.
     logos: Vec<&'static str>,
     metrics: Metrics<'m>,
-    file: FileId,
 }
 
 /// A number that the schema allows as a number or a numeric string.
@@ -548,39 +552,76 @@ impl Converter<'_> {
             }
         }
         out.push_str(&rest.replace('}', "}}"));
-        let _ = self.file;
         out
     }
 }
 
-/// Checks a pretix layout against pretix's schema only (for callers that
-/// hold layouts, like the pretix plugin before it renders).
-pub fn check(text: &str, file: FileId) -> Vec<Diagnostic> {
-    match spanned::parse(text, file) {
-        Err(e) => vec![Diagnostic::error(e.span, format!("not a pretix layout: {}", e.message))],
-        Ok(json) => schema::check(&json)
-            .into_iter()
-            .map(|v| {
-                let (what, key) = describe_path(&json, &v.path);
-                Diagnostic::error(
-                    v.span,
-                    match key {
-                        Some(k) => format!("{what}: `{k}` {}", v.message),
-                        None => format!("{what} {}", v.message),
-                    },
-                )
-            })
-            .collect(),
+/// A pretix layout converted into a checked template set, in memory (the
+/// pretix plugin's way in): `text` is the layout's JSON, shown as `shown`
+/// in diagnostics; `background` the background PDF's bytes. The set is
+/// loaded as `render` would load it before it is returned, so a template
+/// this importer wrote that laminate refuses is reported, never used.
+/// `background` is the PDF's name (as shown in a diagnostic) and bytes.
+pub fn import_bytes(
+    shown: &str,
+    text: &str,
+    background: Option<(&str, &[u8])>,
+    pass_type: &str,
+) -> Result<(Imported, Sources), crate::Failure> {
+    let mut sources = Sources::default();
+    let file = sources.add(shown.to_string(), text.into());
+    let input = |sources: Sources, diagnostics: Vec<Diagnostic>| crate::Failure::Input {
+        sources,
+        diagnostics,
+    };
+    let bg = match background {
+        Some((bg_shown, b)) => match laminate_passes_pdf::page::pages(b) {
+            Ok(pages) => Some(Background { bytes: b, pages: pages.len(), size: pages[0].size }),
+            Err(e) => {
+                let d = Diagnostic::error_nowhere(format!("{bg_shown}: the background {e}"));
+                return Err(input(sources, vec![d]));
+            }
+        },
+        None => None,
+    };
+    let name = pass_type_name(pass_type);
+    let metrics = |font: &str| {
+        let book = crate::fonts::FontBook::bundled();
+        let f = book.get(crate::fonts::named(font).unwrap_or(crate::fonts::REGULAR));
+        (f.typo_ascender, f.typo_descender)
+    };
+    let imported = import(&PretixLayout { file, text, background: bg, pass_type: &name }, &metrics)
+        .map_err(|d| input(sources.clone(), d))?;
+    let mut check = Vec::new();
+    let mut check_sources = Sources::default();
+    let origin = crate::load::template::Origin::Memory { files: imported.files.clone(), dir: None };
+    match crate::load::template::folder::load(&origin, &mut check_sources, &mut check) {
+        Ok(_) if !check.iter().any(|d| d.severity == crate::diag::Severity::Error) => {}
+        Ok(_) => return Err(input(check_sources, check)),
+        Err(e) => return Err(crate::Failure::Templates(e)),
+    }
+    Ok((imported, sources))
+}
+
+/// A pass type name from what the user gave: lower case, letters, digits,
+/// `-` and `_` (anything else a `-`); "badge" if nothing is left.
+fn pass_type_name(given: &str) -> String {
+    let name: String = given
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
+    if name.trim_matches('-').is_empty() {
+        "badge".to_string()
+    } else {
+        name
     }
 }
 
-#[allow(dead_code)]
-fn _span_unused(_: Span) {}
-
 /// `laminate import pretix`: reads the layout file (and the background
-/// PDF), converts them, checks the set by loading it as `render` would, and
-/// writes it into `dir` (which must not exist, or be empty) whole or not at
-/// all. `pass_type` defaults to the layout file's name.
+/// PDF), converts them with [`import_bytes`], and writes the set into `dir`
+/// (which must not exist, or be empty) whole or not at all. `pass_type`
+/// defaults to the layout file's name.
 pub fn import_files(
     layout: &std::path::Path,
     background: Option<&std::path::Path>,
@@ -595,43 +636,17 @@ pub fn import_files(
             source,
         })
     };
-    let mut sources = Sources::default();
     let bytes = read(layout)?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    let file = sources.add(layout.display().to_string(), text.clone().into());
-    let input =
-        |sources: Sources, diagnostics: Vec<Diagnostic>| Failure::Input { sources, diagnostics };
     let bg_bytes = background.map(read).transpose()?;
-    let bg = match (&bg_bytes, background) {
-        (Some(b), Some(path)) => match laminate_passes_pdf::page::pages(b) {
-            Ok(pages) => Some(Background { bytes: b, pages: pages.len(), size: pages[0].size }),
-            Err(e) => {
-                let d =
-                    Diagnostic::error_nowhere(format!("{}: the background {e}", path.display()));
-                return Err(input(sources, vec![d]));
-            }
-        },
-        _ => None,
-    };
-    let stem = layout.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
-    let name: String = pass_type
-        .map(str::to_lowercase)
-        .unwrap_or(stem)
-        .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
-        .collect();
-    let name = if name.trim_matches('-').is_empty() { "badge".to_string() } else { name };
-    let metrics = |font: &str| {
-        let book = crate::fonts::FontBook::bundled();
-        let f = book.get(crate::fonts::named(font).unwrap_or(crate::fonts::REGULAR));
-        (f.typo_ascender, f.typo_descender)
-    };
-    let imported = import(
-        &PretixLayout { file, text: &text, background: bg, pass_type: &name },
-        &sources,
-        &metrics,
-    )
-    .map_err(|d| input(sources.clone(), d))?;
+    let stem = layout.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let bg_shown = background.map(|p| p.display().to_string()).unwrap_or_default();
+    let (imported, sources) = import_bytes(
+        &layout.display().to_string(),
+        &text,
+        bg_bytes.as_deref().map(|b| (bg_shown.as_str(), b)),
+        pass_type.unwrap_or(&stem),
+    )?;
     let io = |action: &'static str, path: &std::path::Path| {
         let path = path.to_path_buf();
         move |source| Failure::Io { action, path, source }
@@ -641,7 +656,7 @@ pub fn import_files(
             let d =
                 Diagnostic::error_nowhere(format!("{}: the folder is not empty", dir.display()))
                     .hint("laminate import writes a new template set: name a new folder");
-            return Err(input(sources, vec![d]));
+            return Err(Failure::Input { sources, diagnostics: vec![d] });
         }
     }
     let parent = match dir.parent() {
@@ -653,16 +668,6 @@ pub fn import_files(
     for (file_name, bytes) in &imported.files {
         let path = temp.path().join(file_name);
         std::fs::write(&path, bytes).map_err(io("cannot write", &path))?;
-    }
-    // The set must load as `render` loads it: a template this importer
-    // wrote that laminate refuses is a bug here, reported, never written.
-    let mut check = Vec::new();
-    let mut check_sources = Sources::default();
-    let origin = crate::load::template::Origin::Dir(temp.path().to_path_buf());
-    match crate::load::template::folder::load(&origin, &mut check_sources, &mut check) {
-        Ok(_) if !check.iter().any(|d| d.severity == crate::diag::Severity::Error) => {}
-        Ok(_) => return Err(input(check_sources, check)),
-        Err(e) => return Err(Failure::Templates(e)),
     }
     if dir.exists() {
         std::fs::remove_dir(dir).map_err(io("cannot replace", dir))?;
@@ -682,11 +687,7 @@ mod tests {
     fn imp(layout: &str) -> Result<Imported, Vec<Diagnostic>> {
         let mut sources = Sources::default();
         let file = sources.add("layout.json", layout.into());
-        import(
-            &PretixLayout { file, text: layout, background: None, pass_type: "badge" },
-            &sources,
-            &metrics,
-        )
+        import(&PretixLayout { file, text: layout, background: None, pass_type: "badge" }, &metrics)
     }
 
     #[test]

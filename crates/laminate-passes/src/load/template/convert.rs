@@ -1,10 +1,9 @@
 //! Template conversion: turns a merged template node (its `extends` chain
 //! already applied) into a checked [`Template`], element by element.
 
-use std::path::Path;
 use std::sync::Arc;
 
-use crate::load::template::builtin::BUILTIN_TEMPLATES;
+use crate::load::template::assets::{AssetError, Assets};
 use crate::load::template::*;
 use crate::yaml::map_get;
 
@@ -44,7 +43,7 @@ const ELEMENT_TYPES: &[&str] = &[
 pub(super) fn convert(
     stem: &str,
     node: &Node,
-    asset_dir: Option<&Path>,
+    assets: Assets<'_>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Template> {
     let pairs = node.expect_map("a template", None, out)?;
@@ -61,7 +60,7 @@ pub(super) fn convert(
         match key {
             "elements" => elements_node = Some(v),
             "back" => back_node = Some(v),
-            _ => template_key(&mut t, key, v, asset_dir, &what, out),
+            _ => template_key(&mut t, key, v, assets, &what, out),
         }
     }
     // Without a `card`, a background gives the card its first page's size.
@@ -69,8 +68,8 @@ pub(super) fn convert(
         let (w, h) = b.pages[0].size;
         t.card = Size::new(w, h);
     }
-    read_elements(&mut t, node, elements_node, &what, &colours, asset_dir, out);
-    read_back(&mut t, back_node, &colours, asset_dir, out);
+    read_elements(&mut t, node, elements_node, &what, &colours, assets, out);
+    read_back(&mut t, back_node, &colours, assets, out);
     (out.len() == errors_before).then_some(t)
 }
 
@@ -131,7 +130,7 @@ fn template_key(
     t: &mut Template,
     key: &str,
     v: &Node,
-    asset_dir: Option<&Path>,
+    assets: Assets<'_>,
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -141,7 +140,7 @@ fn template_key(
         "description" => t.description = scalar(v, out).unwrap_or_default(),
         "aliases" => t.aliases = list(v, out).into_iter().map(|a| a.to_lowercase()).collect(),
         "zones" => t.zones = list(v, out),
-        "background" => t.background = background(v, asset_dir, what, out),
+        "background" => t.background = background(v, assets, what, out),
         "card" => {
             if let Some(s) = scalar(v, out) {
                 match units::parse_card(&s) {
@@ -210,14 +209,14 @@ fn read_elements(
     elements_node: Option<&Node>,
     what: &str,
     colours: &BTreeMap<String, Colour>,
-    asset_dir: Option<&Path>,
+    assets: Assets<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
     match elements_node.map(|n| &n.value) {
         Some(Value::Map(els)) => {
             for (k, v) in els {
                 let Some(name) = k.as_str() else { continue };
-                if let Some(e) = element(name, v, t, colours, asset_dir, out) {
+                if let Some(e) = element(name, v, t, colours, assets, out) {
                     t.elements.push(e);
                 }
             }
@@ -236,14 +235,14 @@ fn read_back(
     t: &mut Template,
     back_node: Option<&Node>,
     colours: &BTreeMap<String, Colour>,
-    asset_dir: Option<&Path>,
+    assets: Assets<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
     match back_node.map(|n| &n.value) {
         Some(Value::Map(els)) => {
             for (k, v) in els {
                 let Some(name) = k.as_str() else { continue };
-                if let Some(e) = element(name, v, t, colours, asset_dir, out) {
+                if let Some(e) = element(name, v, t, colours, assets, out) {
                     if matches!(e.kind, Kind::Photo { .. } | Kind::Hologram | Kind::Raised { .. }) {
                         out.push(Diagnostic::error(v.span, format!("element \"{name}\": the back takes no photo, hologram or raised writing")));
                         continue;
@@ -350,19 +349,19 @@ fn paragraph_style<'n>(
 /// so that a file that cannot be drawn stops the run with the template named.
 fn background(
     node: &Node,
-    asset_dir: Option<&Path>,
+    assets: Assets<'_>,
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Background> {
     let name = scalar(node, out)?;
-    let Some(dir) = asset_dir else {
+    if assets.is_builtin() {
         out.push(Diagnostic::error(
             node.span,
             format!("{what}: a `background` needs a template folder (--templates)"),
         ));
         return None;
-    };
-    let bytes = match crate::load::template::assets::read(dir, &name) {
+    }
+    let bytes = match assets.read(&name) {
         Ok(b) => b,
         Err(e) => {
             out.push(
@@ -539,7 +538,7 @@ fn element(
     node: &Node,
     t: &Template,
     colours: &BTreeMap<String, Colour>,
-    asset_dir: Option<&Path>,
+    assets: Assets<'_>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Element> {
     let pairs = node.expect_map(&format!("element \"{name}\""), None, out)?;
@@ -578,7 +577,7 @@ fn element(
             quiet: f.flag("quiet_zone", true, out),
         },
         "photo" => f.photo(out),
-        "image" => f.image(&at, asset_dir, out)?,
+        "image" => f.image(&at, assets, out)?,
         "punch" => Kind::Punch { colour: f.colour("colour", Colour::Rgb(0.6, 0.6, 0.6), out) },
         "guilloche" => Kind::Guilloche { colour: f.colour("colour", f.security_colour(), out) },
         "microtext" => f.microtext(out),
@@ -833,12 +832,7 @@ impl<'a> Fields<'a> {
 
     /// An `image`: its file (bundled, or in the template's folder), read
     /// and decoded for the box `at`; `None` if it cannot be drawn.
-    fn image(
-        &self,
-        at: &BoxPt,
-        asset_dir: Option<&Path>,
-        out: &mut Vec<Diagnostic>,
-    ) -> Option<Kind> {
+    fn image(&self, at: &BoxPt, assets: Assets<'_>, out: &mut Vec<Diagnostic>) -> Option<Kind> {
         let (node, what, colours) = (self.node, &self.what, self.colours);
         let get = |k: &str| self.get(k);
         let Some(file_node) = get("file") else {
@@ -846,18 +840,15 @@ impl<'a> Fields<'a> {
             return None;
         };
         let file = scalar(file_node, out)?;
-        let bytes = match asset_dir {
-            None => BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == file).map(|(_, b)| b.to_vec()),
-            Some(dir) => match crate::load::template::assets::read(dir, &file) {
-                Ok(b) => Some(b),
-                Err(crate::load::template::assets::AssetError::Missing) => None,
-                Err(e) => {
-                    out.push(Diagnostic::error(file_node.span, format!("{what}: {e}")).hint(
-                        "a template may use only files inside its own folder; copy the file there",
-                    ));
-                    return None;
-                }
-            },
+        let bytes = match assets.read(&file) {
+            Ok(b) => Some(b),
+            Err(AssetError::Missing) => None,
+            Err(e) => {
+                out.push(Diagnostic::error(file_node.span, format!("{what}: {e}")).hint(
+                    "a template may use only files inside its own folder; copy the file there",
+                ));
+                return None;
+            }
         };
         let Some(bytes) = bytes else {
             out.push(Diagnostic::error(

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, FileId, Sources, Span};
+use crate::load::template::assets::Assets;
 use crate::load::template::builtin::BUILTIN_TEMPLATES;
 use crate::load::template::convert::convert;
 use crate::load::template::{Origin, SetError, TemplateSet};
@@ -48,7 +49,7 @@ pub fn load(
                 .map(|(name, text)| {
                     let shown =
                         dir.as_ref().map_or(name.clone(), |d| d.join(name).display().to_string());
-                    (name.clone(), shown, text.as_bytes().to_vec())
+                    (name.clone(), shown, text.clone())
                 })
                 .collect();
             raw.sort();
@@ -105,10 +106,10 @@ pub fn load(
         };
         return Err(SetError::Empty(dir));
     }
-    let asset_dir = match origin {
-        Origin::Builtin | Origin::BuiltinPlus { .. } => None,
-        Origin::Dir(d) => Some(d.as_path()),
-        Origin::Memory { dir, .. } => dir.as_deref(),
+    let assets = match origin {
+        Origin::Builtin | Origin::BuiltinPlus { .. } => Assets::Builtin,
+        Origin::Dir(d) => Assets::Dir(d.as_path()),
+        Origin::Memory { files, dir } => Assets::Memory(files, dir.as_deref()),
     };
     let mut set = TemplateSet::default();
     for file in &files {
@@ -123,7 +124,7 @@ pub fn load(
         if own_flag(node, "abstract") {
             continue;
         }
-        if let Some(t) = convert(&file.stem, &merged, asset_dir, out) {
+        if let Some(t) = convert(&file.stem, &merged, assets, out) {
             set.templates.push(t);
         }
     }

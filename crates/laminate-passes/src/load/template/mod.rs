@@ -404,11 +404,12 @@ pub enum Origin {
         /// Its text.
         text: String,
     },
-    /// Files given as text, in any order (`laminate design` works on these
-    /// in memory); image files are read from `dir`, if given.
+    /// Files given in memory, in any order (`laminate design` works on
+    /// these; a program may give a set with its images and backgrounds);
+    /// image files not given are read from `dir`, if given.
     Memory {
-        /// File name (e.g. `crew.yaml`) and text, per file.
-        files: Vec<(String, String)>,
+        /// File name (e.g. `crew.yaml`, `art/logo.png`) and bytes, per file.
+        files: Vec<(String, Vec<u8>)>,
         /// The folder the files belong to, for their images.
         dir: Option<PathBuf>,
     },
