@@ -1,7 +1,7 @@
 """Benchmark: pretix's badge exporter against laminate_badges, on one event.
 
     pip install pretix==2026.8.0 ./crates/laminate-passes-python ./integrations/pretix-laminate
-    python integrations/pretix-laminate/bench.py [N]        # N positions, default 1000
+    python integrations/pretix-laminate/bench.py [N] [--memory-sizes 250,1000,4000]
 
 Build laminate-passes with the release profile for figures worth printing
 (`pip install` does; `MATURIN_PEP517_ARGS="--profile dev"`, as scripts/test
@@ -142,14 +142,18 @@ def child(which: str, n: int):
     print(f"{before:.0f} {after:.0f} {wall:.2f} {len(pdf)}")
 
 
-def memory():
+def memory(sizes):
     print("memory: peak RSS of a fresh process, MB (before the export: pretix, Django and the event; during: the export)")
     print("| positions | exporter | before | peak during | export wall s |")
     print("|---|---|---|---|---|")
-    for n in (250, 1000, 4000):
+    for n in sizes:
         for which in ("pretix", "laminate"):
+            # A database of its own: not the DATA_DIR that pretix's test
+            # settings put into this process's environment.
+            env = {k: v for k, v in os.environ.items() if k != "DATA_DIR"}
             out = subprocess.run(
-                [sys.executable, __file__, "--child", which, str(n)], check=True, capture_output=True, text=True
+                [sys.executable, __file__, "--child", which, str(n)], check=True, capture_output=True, text=True,
+                env=env,
             ).stdout.split()
             before, after, wall = out[0], out[1], out[2]
             print(f"| {n} | {which} | {before} | {after} | {wall} |")
@@ -158,8 +162,13 @@ def memory():
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "--child":
         child(sys.argv[2], int(sys.argv[3]))
-    else:
-        n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-        speed(n)
-        print()
-        memory()
+        sys.exit()
+    import argparse
+
+    parser = argparse.ArgumentParser(description="pretix's badge exporter against laminate_badges")
+    parser.add_argument("n", nargs="?", type=int, default=1000, help="positions for the speed table")
+    parser.add_argument("--memory-sizes", default="250,1000,4000", help="positions for the memory table")
+    args = parser.parse_args()
+    speed(args.n)
+    print()
+    memory([int(s) for s in args.memory_sizes.split(",")])

@@ -158,3 +158,17 @@ def badge_event(db):
     f.positions = positions  # (position, script, printed name), in order-code order
     with scopes_disabled():
         yield f
+
+
+@pytest.fixture
+def admin(badge_event):
+    """A user of a team with every permission on the event."""
+    from pretix.base.models import Team, User
+
+    user = User.objects.create_user("admin@example.org", "admin-password")
+    team = Team.objects.create(
+        organizer=badge_event.organizer, name="Admins", all_events=True,
+        all_event_permissions=True, all_organizer_permissions=True,
+    )
+    team.members.add(user)
+    return user

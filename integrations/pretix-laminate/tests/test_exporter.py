@@ -225,15 +225,7 @@ def test_the_rest_api_runs_it(badge_event, client):
     assert pdfcheck.pages(pdf) == len(badge_event.positions) // 2
 
 
-def test_the_control_panels_export_page_runs_it(badge_event, client):
-    from pretix.base.models import Team, User
-
-    user = User.objects.create_user("admin@example.org", "admin-password")
-    team = Team.objects.create(
-        organizer=badge_event.organizer, name="Admins", all_events=True,
-        all_event_permissions=True, all_organizer_permissions=True,
-    )
-    team.members.add(user)
+def test_the_control_panels_export_page_runs_it(badge_event, admin, client):
     client.login(email="admin@example.org", password="admin-password")
     page = f"/control/event/{badge_event.organizer.slug}/{badge_event.event.slug}/orders/export/"
     r = client.get(page)
@@ -260,3 +252,58 @@ def test_the_control_panels_export_page_runs_it(badge_event, client):
         pdf = fh.read()
     assert pdf.startswith(b"%PDF")
     assert pdfcheck.pages(pdf) == len(badge_event.positions) // 2
+
+
+def test_pretixs_export_task_runs_it_with_form_data_as_a_worker_gets_it(badge_event, admin):
+    # The control panel hands the form's cleaned data to pretix's Celery task
+    # `export`; a worker gets it through Celery's JSON serializer (kombu).
+    from django.utils.timezone import now
+    from kombu.utils.json import dumps, loads
+
+    from pretix.base.models import CachedFile
+    from pretix.base.services.export import export
+
+    from pretix.control.forms.orders import ExporterForm
+
+    exporter = LaminateBadgeExporter(badge_event.event, badge_event.organizer)
+    form = ExporterForm(data={
+        "laminate_badges-items": [badge_event.speaker.pk],
+        "laminate_badges-rendering": "a4_a6l",
+        "laminate_badges-order_by": "name",
+        "laminate_badges-bleed": "0",
+        "laminate_badges-date_from": now().date().isoformat(),
+    }, prefix="laminate_badges")
+    form.fields = exporter.export_form_fields
+    assert form.is_valid(), form.errors
+    data = loads(dumps(form.cleaned_data))
+    cf = CachedFile.objects.create(expires=now(), date=now())
+    export.apply(args=(badge_event.event.id,), kwargs={
+        "user": admin.pk, "device": None, "token": None, "fileid": str(cf.id),
+        "provider": "laminate_badges", "form_data": data,
+    }).get()
+    cf.refresh_from_db()
+    with cf.file.open("rb") as fh:
+        pdf = fh.read()
+    assert pdfcheck.pages(pdf) == -(-(len(badge_event.positions) // 2) // 4)
+    assert pdfcheck.qr_codes(pdf, 0) != []
+
+
+def test_two_sided_layouts_print_each_front_then_its_back(badge_event):
+    # tests/pretix/twosided: a background of two pages (turned by /Rotate),
+    # the name on the front, event and company on the back. pretix prints
+    # page 1 then page 2 of each badge; so does laminate, one badge a page.
+    from conftest import ROOT
+
+    layout = badge_event.speaker_layout
+    layout.layout = (ROOT / "tests" / "pretix" / "twosided.json").read_text()
+    layout.background.save("bg.pdf", ContentFile((ROOT / "tests" / "pretix" / "twosided.pdf").read_bytes()))
+    layout.save()
+    speakers = [(op, name) for op, _, name in badge_event.positions if op.item_id == badge_event.speaker.pk]
+    pretix_pdf = run(BadgeExporter, badge_event, items=[badge_event.speaker.pk])
+    laminate_pdf = run(LaminateBadgeExporter, badge_event, items=[badge_event.speaker.pk])
+    assert pdfcheck.pages(pretix_pdf) == pdfcheck.pages(laminate_pdf) == 2 * len(speakers)
+    for k, (op, name) in enumerate(speakers):
+        front, back = pdfcheck.page_text(laminate_pdf, 2 * k), pdfcheck.page_text(laminate_pdf, 2 * k + 1)
+        assert pdfcheck._plain(name) in pdfcheck._plain(front), (k, front)
+        assert "Harbour Jazz Night 2026" in back and pdfcheck._plain(name) not in pdfcheck._plain(back), (k, back)
+        assert pdfcheck.page_size_mm(laminate_pdf, 2 * k) == pytest.approx(pdfcheck.page_size_mm(pretix_pdf, 2 * k), abs=0.01)
