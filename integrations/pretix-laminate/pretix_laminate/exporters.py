@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
 
 import laminate_passes
 from pretix.base.exporter import BaseExporter
-from pretix.base.models import Order, OrderPosition, Question
+from pretix.base.models import ItemVariation, Order, OrderPosition, Question
 from pretix.base.services.export import ExportError
 from pretix.plugins.badges.exporters import BadgeExporter
 from pretix.plugins.badges.models import BadgeItem
@@ -194,11 +194,20 @@ class LaminateBadgeExporter(BaseExporter):
             qs = qs.filter(order__datetime__gte=midnight(_day(form_data["order_date_from"])))
         if _day(form_data.get("order_date_to")):
             qs = qs.filter(order__datetime__lt=midnight(_day(form_data["order_date_to"]) + timedelta(days=1)))
-        qs = qs.select_related(
-            "order", "order__event", "order__invoice_address", "item", "variation", "subevent", "seat",
-            "addon_to", "addon_to__seat",
-        ).prefetch_related("answers", "answers__question", "answers__options", "addon_to__answers")
+        qs = qs.select_related("order", "order__invoice_address", "seat", "addon_to", "addon_to__seat").prefetch_related(
+            "answers", "answers__question", "answers__options", "addon_to__answers"
+        )
         positions = list(qs)
+        # The event, its products, variations and dates: one instance each
+        # for every position, instead of a copy a row from the database.
+        items = {i.pk: i for i in self.event.items.all()}
+        variations = {v.pk: v for v in ItemVariation.objects.filter(item__event=self.event)}
+        subevents = {s.pk: s for s in self.event.subevents.all()} if self.event.has_subevents else {}
+        for op in positions:
+            op.order.event = self.event
+            op.item = items[op.item_id]
+            op.variation = variations.get(op.variation_id)
+            op.subevent = subevents.get(op.subevent_id)
         key = self._sort_key(form_data.get("order_by") or "")
         if key:
             positions.sort(key=key)
