@@ -12,9 +12,11 @@ Prints two tables:
   pretix's `badges` exporter and by `laminate_badges` (the same form), wall
   and CPU time, best of 3; on pretix's default layout, and on a mix with a
   richer layout;
-- memory: the peak resident set size (getrusage's ru_maxrss) of a fresh
-  child process that builds an event of 250, 1,000 and 4,000 positions and
-  runs one exporter once, before and during the export.
+- memory: a fresh child process per run builds an event of 250, 1,000 and
+  4,000 positions and runs one exporter once: its resident set before the
+  export, the peak during it (Linux's VmHWM, reset just before), the growth,
+  and the process's peak over its whole life (getrusage's ru_maxrss, which
+  pretix's own start-up dominates).
 
 The events are built in a throw-away SQLite database with pretix's test
 settings, attendees named in 18 scripts; the memory table uses the mix.
@@ -48,19 +50,21 @@ def build_event(n: int, layouts: str = "mixed"):
     from datetime import timedelta
     from decimal import Decimal
 
+    from conftest import BACKGROUND, NAMES, speaker_layout
     from django.core.files.base import ContentFile
     from django.db import transaction
     from django.utils.timezone import now
     from django_scopes import scopes_disabled
-
-    from conftest import BACKGROUND, NAMES, speaker_layout
     from pretix.base.models import Event, Item, Order, OrderPosition, Organizer, Question
     from pretix.plugins.badges.models import BadgeItem, BadgeLayout
 
     with scopes_disabled():
         org = Organizer.objects.create(name="Bench", slug=f"bench-{layouts}")
         ev = Event.objects.create(
-            organizer=org, name="Harbour Jazz Night 2026", slug="bench", date_from=now() + timedelta(days=30),
+            organizer=org,
+            name="Harbour Jazz Night 2026",
+            slug="bench",
+            date_from=now() + timedelta(days=30),
             plugins="pretix.plugins.badges,pretix_laminate",
         )
         ev.settings.name_scheme = "given_family"
@@ -80,15 +84,24 @@ def build_event(n: int, layouts: str = "mixed"):
             _script, given, family, company = NAMES[i % len(NAMES)]
             with transaction.atomic():
                 order = Order.objects.create(
-                    event=ev, status=Order.STATUS_PAID, code=f"B{i:05d}", email="a@example.org",
-                    datetime=now(), expires=now() + timedelta(days=1), total=Decimal(10), locale="en",
+                    event=ev,
+                    status=Order.STATUS_PAID,
+                    code=f"B{i:05d}",
+                    email="a@example.org",
+                    datetime=now(),
+                    expires=now() + timedelta(days=1),
+                    total=Decimal(10),
+                    locale="en",
                     sales_channel=web,
                 )
                 OrderPosition.objects.create(
-                    order=order, item=speaker if layouts == "mixed" and i % 2 == 0 else day,
-                    price=Decimal(10), positionid=1,
+                    order=order,
+                    item=speaker if layouts == "mixed" and i % 2 == 0 else day,
+                    price=Decimal(10),
+                    positionid=1,
                     attendee_name_parts={"_scheme": "given_family", "given_name": given, "family_name": family},
-                    company=company, secret=f"b{i:05d}abcdefghkmnpqrstuvwxyz23456",
+                    company=company,
+                    secret=f"b{i:05d}abcdefghkmnpqrstuvwxyz23456",
                 )
                 order.create_transactions()
     return org, ev, [day.pk, speaker.pk]
@@ -96,8 +109,8 @@ def build_event(n: int, layouts: str = "mixed"):
 
 def export(which: str, org, ev, items):
     from django_scopes import scopes_disabled
-
     from pretix.plugins.badges.exporters import BadgeExporter
+
     from pretix_laminate.exporters import LaminateBadgeExporter
 
     cls = {"pretix": BadgeExporter, "laminate": LaminateBadgeExporter}[which]
@@ -130,38 +143,68 @@ def speed(n: int):
             rows[which] = best
             wall, cpu, size = best
             print(f"| {layouts} | {which} | {wall:.2f} | {cpu:.2f} | {size / 1e6:.1f} |", flush=True)
-        print(f"| {layouts} | ratio | {rows['pretix'][0] / rows['laminate'][0]:.1f} x | "
-              f"{rows['pretix'][1] / rows['laminate'][1]:.1f} x | |", flush=True)
-    print("(layouts: default = pretix's default layout on every badge; mixed = every other badge on a layout "
-          "with autoresize, rotation, a QR code, custom text and the logo on a background PDF)")
+        print(
+            f"| {layouts} | ratio | {rows['pretix'][0] / rows['laminate'][0]:.1f} x | "
+            f"{rows['pretix'][1] / rows['laminate'][1]:.1f} x | |",
+            flush=True,
+        )
+    print(
+        "(layouts: default = pretix's default layout on every badge; mixed = every other badge on a layout "
+        "with autoresize, rotation, a QR code, custom text and the logo on a background PDF)"
+    )
+
+
+def _status_mb(key: str) -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    raise KeyError(key)
 
 
 def child(which: str, n: int):
-    """In a fresh process: build the event, then export once; print the
-    peak RSS before and after the export, in MB."""
+    """In a fresh process: build the event, then export once. Prints, in MB:
+    the resident set before the export, the peak resident set during it
+    (Linux's VmHWM, reset before the export through /proc/self/clear_refs),
+    and the whole process's peak (getrusage's ru_maxrss); then the export's
+    wall time in s."""
+    import gc
+
     setup_django()
     org, ev, items = build_event(n)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # resets the peak resident set size (proc(5))
+    before = _status_mb("VmRSS")
     wall, cpu, pdf = timed(lambda: export(which, org, ev, items))
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{before:.0f} {after:.0f} {wall:.2f} {len(pdf)}")
+    during = _status_mb("VmHWM")
+    whole = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{before:.0f} {during:.0f} {whole:.0f} {wall:.2f}")
 
 
 def memory(sizes):
-    print("memory: peak RSS of a fresh process, MB (before the export: pretix, Django and the event; during: the export)")
-    print("| positions | exporter | before | peak during | export wall s |")
-    print("|---|---|---|---|---|")
+    print("memory: a fresh process per run; MB of resident memory (RSS)")
+    print(
+        "| positions | exporter | before the export | peak during it | growth | process peak (ru_maxrss) | export s |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for n in sizes:
         for which in ("pretix", "laminate"):
             # A database of its own: not the DATA_DIR that pretix's test
             # settings put into this process's environment.
             env = {k: v for k, v in os.environ.items() if k != "DATA_DIR"}
             out = subprocess.run(
-                [sys.executable, __file__, "--child", which, str(n)], check=True, capture_output=True, text=True,
+                [sys.executable, __file__, "--child", which, str(n)],
+                check=True,
+                capture_output=True,
+                text=True,
                 env=env,
             ).stdout.split()
-            before, after, wall = out[0], out[1], out[2]
-            print(f"| {n} | {which} | {before} | {after} | {wall} |")
+            before, during, whole, wall = float(out[0]), float(out[1]), float(out[2]), out[3]
+            print(
+                f"| {n} | {which} | {before:.0f} | {during:.0f} | {during - before:.0f} | {whole:.0f} | {wall} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -13,12 +13,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 import dateutil.parser
+import laminate_passes
 from django import forms
 from django.db.models import Q
 from django.utils.timezone import make_aware
-from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
-
-import laminate_passes
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from pretix.base.exporter import BaseExporter
 from pretix.base.models import ItemVariation, Order, OrderPosition, Question
 from pretix.base.services.export import ExportError
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 # laminate's papers and pre-cut stocks (`laminate stocks`), offered beside
 # pretix's sheets (the `rendering` field), which laminate also knows.
 SHEETS = [
-    ("", gettext_lazy("As chosen under \"Rendering option\"")),
+    ("", gettext_lazy('As chosen under "Rendering option"')),
     ("a4", gettext_lazy("A4, as many badges as fit")),
     ("a3", gettext_lazy("A3, as many badges as fit")),
     ("sra3", gettext_lazy("SRA3 (320 x 450 mm), as many badges as fit")),
@@ -176,8 +176,7 @@ class LaminateBadgeExporter(BaseExporter):
             qs = qs.filter(order__status__in=[Order.STATUS_PAID, Order.STATUS_PENDING])
         else:
             qs = qs.filter(
-                Q(order__status=Order.STATUS_PAID)
-                | Q(order__status=Order.STATUS_PENDING, order__valid_if_pending=True)
+                Q(order__status=Order.STATUS_PAID) | Q(order__status=Order.STATUS_PENDING, order__valid_if_pending=True)
             )
         tz = self.event.timezone
 
@@ -186,7 +185,9 @@ class LaminateBadgeExporter(BaseExporter):
 
         if _day(form_data.get("date_from")):
             start = midnight(_day(form_data["date_from"]))
-            qs = qs.filter(Q(subevent__date_from__gte=start) | Q(subevent__isnull=True, order__event__date_from__gte=start))
+            qs = qs.filter(
+                Q(subevent__date_from__gte=start) | Q(subevent__isnull=True, order__event__date_from__gte=start)
+            )
         if _day(form_data.get("date_to")):
             end = midnight(_day(form_data["date_to"]) + timedelta(days=1))
             qs = qs.filter(Q(subevent__date_from__lt=end) | Q(subevent__isnull=True, order__event__date_from__lt=end))
@@ -194,9 +195,9 @@ class LaminateBadgeExporter(BaseExporter):
             qs = qs.filter(order__datetime__gte=midnight(_day(form_data["order_date_from"])))
         if _day(form_data.get("order_date_to")):
             qs = qs.filter(order__datetime__lt=midnight(_day(form_data["order_date_to"]) + timedelta(days=1)))
-        qs = qs.select_related("order", "order__invoice_address", "seat", "addon_to", "addon_to__seat").prefetch_related(
-            "answers", "answers__question", "answers__options", "addon_to__answers"
-        )
+        qs = qs.select_related(
+            "order", "order__invoice_address", "seat", "addon_to", "addon_to__seat"
+        ).prefetch_related("answers", "answers__question", "answers__options", "addon_to__answers")
         positions = list(qs)
         # The event, its products, variations and dates: one instance each
         # for every position, instead of a copy a row from the database.
@@ -250,8 +251,7 @@ class LaminateBadgeExporter(BaseExporter):
         badge: its assigned layout, else the event's default; a product
         assigned "no badge" prints none."""
         assigned = {
-            bi.item_id: bi.layout
-            for bi in BadgeItem.objects.select_related("layout").filter(item__event=self.event)
+            bi.item_id: bi.layout for bi in BadgeItem.objects.select_related("layout").filter(item__event=self.event)
         }
         default = self.event.badge_layouts.filter(default=True).first()
         chosen = []

@@ -15,10 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+import laminate_passes
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
-
-import laminate_passes
 from pretix.base.services.export import ExportError
 
 # laminate's roster fields that stand for pretix variables in an imported
@@ -53,9 +52,7 @@ def convert(badge_layout) -> Layout:
         with default_storage.open(badge_layout.background.name, "rb") as f:
             background = f.read()
     try:
-        imported = laminate_passes.pretix_layout(
-            badge_layout.layout, background=background, name=pass_type
-        )
+        imported = laminate_passes.pretix_layout(badge_layout.layout, background=background, name=pass_type)
     except laminate_passes.InputError as e:
         raise ExportError(
             _('The badge layout "{name}" cannot be printed with laminate:\n{problems}').format(
@@ -100,4 +97,3 @@ def is_two_sided(layout: Layout) -> bool:
     """Whether the template has a back (a second page of the background)."""
     text = layout.files[f"{layout.pass_type}.yaml"].decode("utf-8")
     return re.search(r"^back:", text, re.M) is not None
-

@@ -12,7 +12,6 @@ import unicodedata
 from io import BytesIO
 
 from PIL import Image
-
 from pretix.base.i18n import language
 from pretix.base.pdf import Renderer
 

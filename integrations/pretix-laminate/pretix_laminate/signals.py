@@ -1,7 +1,6 @@
 """Signal receivers: the exporter, registered for events that enable the plugin."""
 
 from django.dispatch import receiver
-
 from pretix.base.signals import register_data_exporters
 
 

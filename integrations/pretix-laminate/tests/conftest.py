@@ -48,28 +48,94 @@ def speaker_layout(photo_question: str, text_question: str) -> list:
 
     def text(**kw):
         el = {
-            "type": "textcontainer", "page": 1, "locale": "", "fontsize": 10, "lineheight": "1",
-            "color": [0, 0, 0, 1], "fontfamily": "Open Sans", "bold": False, "italic": False,
-            "text": "", "text_i18n": {}, "rotation": 0, "align": "left", "verticalalign": "top",
-            "autoresize": False, "splitlongwords": True, "content": "other",
+            "type": "textcontainer",
+            "page": 1,
+            "locale": "",
+            "fontsize": 10,
+            "lineheight": "1",
+            "color": [0, 0, 0, 1],
+            "fontfamily": "Open Sans",
+            "bold": False,
+            "italic": False,
+            "text": "",
+            "text_i18n": {},
+            "rotation": 0,
+            "align": "left",
+            "verticalalign": "top",
+            "autoresize": False,
+            "splitlongwords": True,
+            "content": "other",
         }
         el.update(kw)
         return el
 
     return [
-        text(fontsize=22, bold=True, verticalalign="middle", autoresize=True,
-             left="26", bottom="55", width="76", height="22", content="attendee_name"),
-        text(fontsize=11, lineheight="1.3", italic=True, align="right", verticalalign="bottom",
-             splitlongwords=False, left="26", bottom="40", width="76", height="14", content="attendee_company"),
-        text(fontsize=9, lineheight="1.5", left="26", bottom="20", width="76", height="18",
-             text="{event_name}\nProduct: {item} / order {order}-{positionid}\nTeam: {" + text_question + "}"),
-        text(fontsize=10, bold=True, italic=True, color=[200, 30, 30, 1], rotation=90,
-             left="140", bottom="20", width="60", height="8", text="SPEAKER"),
-        text(fontsize=8, rotation=-15, align="center", verticalalign="middle",
-             left="100", bottom="8", width="40", height="10", content="attendee_name_family_name"),
+        text(
+            fontsize=22,
+            bold=True,
+            verticalalign="middle",
+            autoresize=True,
+            left="26",
+            bottom="55",
+            width="76",
+            height="22",
+            content="attendee_name",
+        ),
+        text(
+            fontsize=11,
+            lineheight="1.3",
+            italic=True,
+            align="right",
+            verticalalign="bottom",
+            splitlongwords=False,
+            left="26",
+            bottom="40",
+            width="76",
+            height="14",
+            content="attendee_company",
+        ),
+        text(
+            fontsize=9,
+            lineheight="1.5",
+            left="26",
+            bottom="20",
+            width="76",
+            height="18",
+            text="{event_name}\nProduct: {item} / order {order}-{positionid}\nTeam: {" + text_question + "}",
+        ),
+        text(
+            fontsize=10,
+            bold=True,
+            italic=True,
+            color=[200, 30, 30, 1],
+            rotation=90,
+            left="140",
+            bottom="20",
+            width="60",
+            height="8",
+            text="SPEAKER",
+        ),
+        text(
+            fontsize=8,
+            rotation=-15,
+            align="center",
+            verticalalign="middle",
+            left="100",
+            bottom="8",
+            width="40",
+            height="10",
+            content="attendee_name_family_name",
+        ),
         {"type": "barcodearea", "page": 1, "left": "105", "bottom": "50", "size": "35", "content": "secret"},
-        {"type": "imagearea", "page": 1, "left": "6", "bottom": "60", "width": "18", "height": "24",
-         "content": photo_question},
+        {
+            "type": "imagearea",
+            "page": 1,
+            "left": "6",
+            "bottom": "60",
+            "width": "18",
+            "height": "24",
+            "content": photo_question,
+        },
         {"type": "poweredby", "page": 1, "left": "6", "bottom": "4", "size": "8", "content": "dark"},
     ]
 
@@ -90,15 +156,24 @@ class Fixture:
 @pytest.fixture
 def badge_event(db):
     from pretix.base.models import (
-        Event, Item, Order, OrderPosition, Organizer, Question, QuestionAnswer,
+        Event,
+        Item,
+        Order,
+        OrderPosition,
+        Organizer,
+        Question,
+        QuestionAnswer,
     )
     from pretix.plugins.badges.models import BadgeItem, BadgeLayout
 
     with scopes_disabled():
         org = Organizer.objects.create(name="Harbour", slug="harbour")
         ev = Event.objects.create(
-            organizer=org, name="Harbour Jazz Night 2026", slug="hjn26",
-            date_from=now() + timedelta(days=30), plugins="pretix.plugins.badges,pretix_laminate",
+            organizer=org,
+            name="Harbour Jazz Night 2026",
+            slug="hjn26",
+            date_from=now() + timedelta(days=30),
+            plugins="pretix.plugins.badges,pretix_laminate",
         )
         ev.settings.name_scheme = "given_family"
         attendee = Item.objects.create(event=ev, name="Day ticket", default_price=10, admission=True)
@@ -109,7 +184,9 @@ def badge_event(db):
         # pretix's default layout (the model's default JSON, no background).
         default = BadgeLayout.objects.create(event=ev, name="Default", default=True)
         special = BadgeLayout.objects.create(
-            event=ev, name="Speakers", default=False,
+            event=ev,
+            name="Speakers",
+            default=False,
             layout=json.dumps(speaker_layout("question_PHOTO", "question_TEAM")),
         )
         special.background.save("bg.pdf", ContentFile(BACKGROUND.read_bytes()))
@@ -118,18 +195,30 @@ def badge_event(db):
 
         web = org.sales_channels.get(identifier="web")
         positions = []
-        for i, (script, given, family, company) in enumerate(NAMES):
+        # The names, and last a position whose attendee gave no name (pretix
+        # prints none; laminate needs one: the plugin names it by its code).
+        for i, (script, given, family, company) in enumerate(NAMES + [("no name", "", "", "")]):
             for item in (attendee, speaker):
                 with transaction.atomic():
                     order = Order.objects.create(
-                        event=ev, status=Order.STATUS_PAID, code=f"C{len(positions):03d}X",
-                        email="a@example.org", datetime=now(), expires=now() + timedelta(days=1),
-                        total=Decimal(10), locale="en", sales_channel=web,
+                        event=ev,
+                        status=Order.STATUS_PAID,
+                        code=f"C{len(positions):03d}X",
+                        email="a@example.org",
+                        datetime=now(),
+                        expires=now() + timedelta(days=1),
+                        total=Decimal(10),
+                        locale="en",
+                        sales_channel=web,
                     )
                     op = OrderPosition.objects.create(
-                        order=order, item=item, price=Decimal(10), positionid=1,
+                        order=order,
+                        item=item,
+                        price=Decimal(10),
+                        positionid=1,
                         attendee_name_parts={"_scheme": "given_family", "given_name": given, "family_name": family},
-                        company=company, secret=f"s{len(positions):03d}abcdefghkmnpqrstuvwxyz2345",
+                        company=company,
+                        secret=f"s{len(positions):03d}abcdefghkmnpqrstuvwxyz2345",
                     )
                     if item == speaker:
                         QuestionAnswer.objects.create(orderposition=op, question=team_q, answer=f"Team {script}")
@@ -139,16 +228,27 @@ def badge_event(db):
                             colour = (40 + 10 * i, 90, 160)
                             qa.file.save(f"photo{i}.{ext}", ContentFile(portrait(colour, fmt)))
                     order.create_transactions()
-                    positions.append((op, script, f"{given} {family}"))
+                    positions.append((op, script, f"{given} {family}".strip()))
         with transaction.atomic():
             order = Order.objects.create(
-                event=ev, status=Order.STATUS_PAID, code="PARK1", email="p@example.org", datetime=now(),
-                expires=now() + timedelta(days=1), total=Decimal(5), locale="en", sales_channel=web,
+                event=ev,
+                status=Order.STATUS_PAID,
+                code="PARK1",
+                email="p@example.org",
+                datetime=now(),
+                expires=now() + timedelta(days=1),
+                total=Decimal(5),
+                locale="en",
+                sales_channel=web,
             )
-            OrderPosition.objects.create(order=order, item=parking, price=Decimal(5), positionid=1,
-                                         attendee_name_parts={"_scheme": "given_family", "given_name": "Car",
-                                                              "family_name": "Park"},
-                                         secret="parkingsecret000000000000000000")
+            OrderPosition.objects.create(
+                order=order,
+                item=parking,
+                price=Decimal(5),
+                positionid=1,
+                attendee_name_parts={"_scheme": "given_family", "given_name": "Car", "family_name": "Park"},
+                secret="parkingsecret000000000000000000",
+            )
             order.create_transactions()
 
     f = Fixture()
@@ -167,8 +267,11 @@ def admin(badge_event):
 
     user = User.objects.create_user("admin@example.org", "admin-password")
     team = Team.objects.create(
-        organizer=badge_event.organizer, name="Admins", all_events=True,
-        all_event_permissions=True, all_organizer_permissions=True,
+        organizer=badge_event.organizer,
+        name="Admins",
+        all_events=True,
+        all_event_permissions=True,
+        all_organizer_permissions=True,
     )
     team.members.add(user)
     return user

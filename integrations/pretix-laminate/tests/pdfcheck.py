@@ -55,7 +55,7 @@ def char_boxes(pdf: bytes, index: int, text: str):
         return None
     # NFC never joins characters across what PDFium gives one by one here
     # (the names compared are Latin), so one character is one index.
-    return [tuple(v / MM for v in tp.get_charbox(i)) for _, i in chars[at:at + len(want)]]
+    return [tuple(v / MM for v in tp.get_charbox(i)) for _, i in chars[at : at + len(want)]]
 
 
 def place_differences(pdf_a: bytes, pdf_b: bytes, index: int, text: str, tolerance_mm=0.5):
@@ -114,7 +114,9 @@ def glyphs(pdf: bytes, index: int):
         f.flush()
         out = subprocess.run(
             ["mutool", "draw", "-F", "trace", "-o", "-", f.name, str(index + 1)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     found = []
     invisible = False

@@ -5,12 +5,12 @@ MuPDF. Each check is also run where it must fail, so that it can."""
 import os
 import tempfile
 
+import pdfcheck
 import pytest
 from django.core.files.base import ContentFile
-
-import pdfcheck
 from pretix.base.services.export import ExportError
 from pretix.plugins.badges.exporters import BadgeExporter
+
 from pretix_laminate.exporters import LaminateBadgeExporter
 
 
@@ -100,7 +100,9 @@ def test_the_name_checks_fail_on_pretixs_own_badges(badge_event, both):
     def pages_of(problems):
         return {int(p.split(":")[0].split()[1]) - 1 for p in problems}
 
-    boxed = {i for i, (_, s, _) in enumerate(badge_event.positions) if s not in ("Latin", "Cyrillic", "Greek")}
+    boxed = {
+        i for i, (_, s, _) in enumerate(badge_event.positions) if s not in ("Latin", "Cyrillic", "Greek", "no name")
+    }
     assert len(boxed) == 24
     assert pages_of(pdfcheck.readback_problems(pretix_pdf, names)) == boxed
     assert pages_of(pdfcheck.notdef_problems(pretix_pdf)) == boxed
@@ -114,7 +116,9 @@ def test_photo_questions_are_drawn(badge_event, both):
     images = []
     for i, (op, _, _) in enumerate(badge_event.positions):
         count = sum(1 for o in doc[i].get_objects(max_depth=4) if o.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE)
-        images.append((op.item_id == badge_event.speaker.pk, op.answers.filter(question__identifier="PHOTO").exists(), count))
+        images.append(
+            (op.item_id == badge_event.speaker.pk, op.answers.filter(question__identifier="PHOTO").exists(), count)
+        )
     # The "powered by pretix" logo is an image on every speaker badge; a
     # photo answer (PNG, or GIF converted) adds one.
     for speaker, has_photo, count in images:
@@ -199,8 +203,11 @@ def test_the_rest_api_runs_it(badge_event, client):
     from pretix.base.models import Team
 
     team = Team.objects.create(
-        organizer=badge_event.organizer, name="API", all_events=True,
-        all_event_permissions=True, all_organizer_permissions=True,
+        organizer=badge_event.organizer,
+        name="API",
+        all_events=True,
+        all_event_permissions=True,
+        all_organizer_permissions=True,
     )
     token = team.tokens.create(name="test")
     auth = {"HTTP_AUTHORIZATION": f"Token {token.token}"}
@@ -210,11 +217,22 @@ def test_the_rest_api_runs_it(badge_event, client):
     ours = [e for e in listed.json()["results"] if e["identifier"] == "laminate_badges"]
     assert ours and ours[0]["verbose_name"] == "Attendee badges (laminate)"
     fields = {f["name"] for f in ours[0]["input_parameters"]}
-    assert {"items", "include_pending", "rendering", "order_by", "date_from", "bleed", "crop_marks", "pdfx", "sheet"} <= fields
+    assert {
+        "items",
+        "include_pending",
+        "rendering",
+        "order_by",
+        "date_from",
+        "bleed",
+        "crop_marks",
+        "pdfx",
+        "sheet",
+    } <= fields
     r = client.post(
         base + "laminate_badges/run/",
         data={"items": [badge_event.speaker.pk], "rendering": "one", "bleed": "0", "order_by": "code"},
-        content_type="application/json", **auth,
+        content_type="application/json",
+        **auth,
     )
     assert r.status_code == 202, r.content
     download = r.json()["download"].replace("http://example.com", "")
@@ -235,13 +253,17 @@ def test_the_control_panels_export_page_runs_it(badge_event, admin, client):
     assert r.status_code == 200
     html = r.content.decode()
     assert "Paper or card stock (laminate)" in html and "Crop marks" in html and "Limit to products" in html
-    r = client.post(page + "do", {
-        "exporter": "laminate_badges",
-        "laminate_badges-items": [badge_event.attendee.pk],
-        "laminate_badges-rendering": "one",
-        "laminate_badges-order_by": "name",
-        "laminate_badges-bleed": "0",
-    }, follow=True)
+    r = client.post(
+        page + "do",
+        {
+            "exporter": "laminate_badges",
+            "laminate_badges-items": [badge_event.attendee.pk],
+            "laminate_badges-rendering": "one",
+            "laminate_badges-order_by": "name",
+            "laminate_badges-bleed": "0",
+        },
+        follow=True,
+    )
     assert r.status_code == 200
     # The export task ran (eagerly here); its file is offered for download.
     from pretix.base.models import CachedFile
@@ -259,28 +281,36 @@ def test_pretixs_export_task_runs_it_with_form_data_as_a_worker_gets_it(badge_ev
     # `export`; a worker gets it through Celery's JSON serializer (kombu).
     from django.utils.timezone import now
     from kombu.utils.json import dumps, loads
-
     from pretix.base.models import CachedFile
     from pretix.base.services.export import export
-
     from pretix.control.forms.orders import ExporterForm
 
     exporter = LaminateBadgeExporter(badge_event.event, badge_event.organizer)
-    form = ExporterForm(data={
-        "laminate_badges-items": [badge_event.speaker.pk],
-        "laminate_badges-rendering": "a4_a6l",
-        "laminate_badges-order_by": "name",
-        "laminate_badges-bleed": "0",
-        "laminate_badges-date_from": now().date().isoformat(),
-    }, prefix="laminate_badges")
+    form = ExporterForm(
+        data={
+            "laminate_badges-items": [badge_event.speaker.pk],
+            "laminate_badges-rendering": "a4_a6l",
+            "laminate_badges-order_by": "name",
+            "laminate_badges-bleed": "0",
+            "laminate_badges-date_from": now().date().isoformat(),
+        },
+        prefix="laminate_badges",
+    )
     form.fields = exporter.export_form_fields
     assert form.is_valid(), form.errors
     data = loads(dumps(form.cleaned_data))
     cf = CachedFile.objects.create(expires=now(), date=now())
-    export.apply(args=(badge_event.event.id,), kwargs={
-        "user": admin.pk, "device": None, "token": None, "fileid": str(cf.id),
-        "provider": "laminate_badges", "form_data": data,
-    }).get()
+    export.apply(
+        args=(badge_event.event.id,),
+        kwargs={
+            "user": admin.pk,
+            "device": None,
+            "token": None,
+            "fileid": str(cf.id),
+            "provider": "laminate_badges",
+            "form_data": data,
+        },
+    ).get()
     cf.refresh_from_db()
     with cf.file.open("rb") as fh:
         pdf = fh.read()
@@ -305,5 +335,23 @@ def test_two_sided_layouts_print_each_front_then_its_back(badge_event):
     for k, (op, name) in enumerate(speakers):
         front, back = pdfcheck.page_text(laminate_pdf, 2 * k), pdfcheck.page_text(laminate_pdf, 2 * k + 1)
         assert pdfcheck._plain(name) in pdfcheck._plain(front), (k, front)
-        assert "Harbour Jazz Night 2026" in back and pdfcheck._plain(name) not in pdfcheck._plain(back), (k, back)
-        assert pdfcheck.page_size_mm(laminate_pdf, 2 * k) == pytest.approx(pdfcheck.page_size_mm(pretix_pdf, 2 * k), abs=0.01)
+        assert "Harbour Jazz Night 2026" in back, (k, back)
+        if name:  # (the last has none)
+            assert pdfcheck._plain(name) not in pdfcheck._plain(back), (k, back)
+        assert pdfcheck.page_size_mm(laminate_pdf, 2 * k) == pytest.approx(
+            pdfcheck.page_size_mm(pretix_pdf, 2 * k), abs=0.01
+        )
+
+
+def test_a_position_without_a_name_prints_no_name(badge_event, both):
+    # The nameless attendee's badge on pretix's default layout (the name is
+    # all it shows): empty in pretix's and in laminate's, which does not
+    # print the position's code it names the pass by.
+    pretix_pdf, laminate_pdf = both
+    index = len(badge_event.positions) - 2
+    op, script, name = badge_event.positions[index]
+    assert (script, name, op.item_id) == ("no name", "", badge_event.attendee.pk)
+    assert pdfcheck._plain(pdfcheck.page_text(pretix_pdf, index)) == ""
+    assert pdfcheck._plain(pdfcheck.page_text(laminate_pdf, index)) == ""
+    # The check sees a name where there is one: the badge before it.
+    assert pdfcheck._plain(pdfcheck.page_text(laminate_pdf, index - 2)) != ""
