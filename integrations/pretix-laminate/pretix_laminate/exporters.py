@@ -47,6 +47,17 @@ SHEETS = [
 ]
 
 
+def problems(error) -> str:
+    """laminate's diagnostics as lines an organiser reads in pretix: the
+    badge (the position's order code and number) and what is wrong, with
+    laminate's hint."""
+    lines = []
+    for d in error.diagnostics:
+        line = f"{d.entry}: {d.message}" if d.entry else d.message
+        lines.append(line + (f" ({d.hint})" if d.hint else ""))
+    return "\n".join(lines) or str(error)
+
+
 def _day(value):
     """A form's date, which the export task hands over as text."""
     if value and not isinstance(value, date):
@@ -130,7 +141,9 @@ class LaminateBadgeExporter(BaseExporter):
                     **options,
                 )
             except laminate_passes.InputError as e:
-                raise ExportError(_("laminate cannot print these badges:\n{problems}").format(problems=str(e))) from e
+                raise ExportError(
+                    _("laminate cannot print these badges:\n{problems}").format(problems=problems(e))
+                ) from e
             except ValueError as e:
                 raise ExportError(str(e)) from e
         for c in converted.values():

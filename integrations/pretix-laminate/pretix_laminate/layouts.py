@@ -56,7 +56,7 @@ def convert(badge_layout) -> Layout:
     except laminate_passes.InputError as e:
         raise ExportError(
             _('The badge layout "{name}" cannot be printed with laminate:\n{problems}').format(
-                name=badge_layout.name, problems=str(e)
+                name=badge_layout.name, problems="\n".join(d.message for d in e.diagnostics) or str(e)
             )
         ) from e
     files = dict(imported.files)

@@ -355,3 +355,13 @@ def test_a_position_without_a_name_prints_no_name(badge_event, both):
     assert pdfcheck._plain(pdfcheck.page_text(laminate_pdf, index)) == ""
     # The check sees a name where there is one: the badge before it.
     assert pdfcheck._plain(pdfcheck.page_text(laminate_pdf, index - 2)) != ""
+
+
+def test_a_character_no_font_has_is_an_export_error_naming_the_badge(badge_event):
+    op, _, _ = badge_event.positions[0]
+    op.attendee_name_parts = {"_scheme": "given_family", "given_name": "Ana \U0001f600", "family_name": "Silva"}
+    op.save()
+    with pytest.raises(ExportError) as e:
+        run(LaminateBadgeExporter, badge_event)
+    assert str(e.value).startswith("laminate cannot print these badges:\n")
+    assert f"{op.order.code}-{op.positionid}: no bundled font has '\U0001f600' (U+1F600)" in str(e.value)
