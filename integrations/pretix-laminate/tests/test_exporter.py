@@ -365,3 +365,30 @@ def test_a_character_no_font_has_is_an_export_error_naming_the_badge(badge_event
         run(LaminateBadgeExporter, badge_event)
     assert str(e.value).startswith("laminate cannot print these badges:\n")
     assert f"{op.order.code}-{op.positionid}: no bundled font has '\U0001f600' (U+1F600)" in str(e.value)
+
+
+def printable_names(badge_event, pdf):
+    """The names on the pages of pretix's default layout (the name alone)
+    that pretix can print (Latin, Cyrillic, Greek), page by page; None for
+    the others."""
+    printable = {pdfcheck._plain(n) for _, s, n in badge_event.positions if s in ("Latin", "Cyrillic", "Greek")}
+    names = [pdfcheck._plain(pdfcheck.page_text(pdf, i)) for i in range(pdfcheck.pages(pdf))]
+    return [n if n in printable else None for n in names]
+
+
+@pytest.mark.parametrize("order_by", ["name", "name:family_name", "company", "code"])
+def test_badges_come_in_pretixs_order(badge_event, order_by):
+    form = {"items": [badge_event.attendee.pk], "order_by": order_by}
+    theirs = printable_names(badge_event, run(BadgeExporter, badge_event, **form))
+    ours = printable_names(badge_event, run(LaminateBadgeExporter, badge_event, **form))
+    assert len([n for n in theirs if n]) == 6
+    assert [n for n, t in zip(ours, theirs) if t] == [t for t in theirs if t]
+
+
+def test_the_order_check_can_fail(badge_event):
+    # laminate's badges by name against pretix's by order code: they differ.
+    by_code = printable_names(badge_event, run(BadgeExporter, badge_event, items=[badge_event.attendee.pk]))
+    by_name = printable_names(
+        badge_event, run(LaminateBadgeExporter, badge_event, items=[badge_event.attendee.pk], order_by="name")
+    )
+    assert [n for n, t in zip(by_name, by_code) if t] != [t for t in by_code if t]
