@@ -115,30 +115,17 @@ class LaminateBadgeExporter(BaseExporter):
         return d
 
     def render(self, form_data: dict, output_file=None):
-        chosen = self._badged(self._positions(form_data))
-        if not chosen:
-            raise ExportError(_("None of the selected products is configured to print badges."))
-        converted = {}
-        for _op, layout in chosen:
-            if layout.pk not in converted:
-                converted[layout.pk] = layouts_.convert(layout)
-        options = self._options(form_data, converted.values())
         with tempfile.TemporaryDirectory(prefix="pretix-laminate-") as photos:
-            entries = Entries(self.event, photos)
-            passes = []
-            for i, (op, layout) in enumerate(chosen):
-                passes.append(entries.entry(op, converted[layout.pk]))
-                if i % 200 == 0:
-                    self.progress_callback(40 * i / len(chosen))
+            passes, converted = self._passes(form_data, Entries(self.event, photos))
             templates = {}
-            for c in converted.values():
+            for c in converted:
                 templates.update(c.files)
             try:
                 pdf = laminate_passes.render_bytes(
                     {"event": event_of(self.event), "passes": passes},
                     templates=templates,
                     progress=lambda done, total: self.progress_callback(40 + 60 * done / max(total, 1)),
-                    **options,
+                    **self._options(form_data, converted),
                 )
             except laminate_passes.InputError as e:
                 raise ExportError(
@@ -146,13 +133,38 @@ class LaminateBadgeExporter(BaseExporter):
                 ) from e
             except ValueError as e:
                 raise ExportError(str(e)) from e
-        for c in converted.values():
+        for c in converted:
             for w in c.warnings:
                 logger.info("badge layout %s: %s", c.title, w.message)
         if output_file:
             output_file.write(pdf)
             return "badges.pdf", "application/pdf", None
         return "badges.pdf", "application/pdf", pdf
+
+    def _passes(self, form_data, entries):
+        """The roster entries of the positions that print a badge, in the
+        form's order, and the layouts they use (each converted once). The
+        positions are read from the database in chunks and let go once their
+        entry is made, so that memory holds entries, not pretix's objects."""
+        layout_of = self._layouts()
+        key = self._sort_key(form_data.get("order_by") or "")
+        qs = self._positions(form_data)
+        total = max(qs.count(), 1)
+        converted = {}
+        rows = []
+        for i, op in enumerate(self._attached(qs.iterator(chunk_size=500))):
+            layout = layout_of(op.item_id)
+            if layout is None:
+                continue
+            if layout.pk not in converted:
+                converted[layout.pk] = layouts_.convert(layout)
+            rows.append((key(op) if key else (), i, entries.entry(op, converted[layout.pk])))
+            if i % 200 == 0:
+                self.progress_callback(40 * i / total)
+        if not rows:
+            raise ExportError(_("None of the selected products is configured to print badges."))
+        rows.sort(key=lambda r: (r[0], r[1]))
+        return [entry for _, _, entry in rows], list(converted.values())
 
     def _options(self, form_data, converted) -> dict:
         rendering = form_data.get("rendering") or "one"
@@ -180,8 +192,8 @@ class LaminateBadgeExporter(BaseExporter):
         return options
 
     def _positions(self, form_data):
-        """The order positions pretix's badge exporter picks for this form,
-        in its order."""
+        """The order positions pretix's badge exporter picks for this form
+        (its order comes from _sort_key)."""
         qs = OrderPosition.objects.filter(order__event=self.event, item_id__in=form_data["items"])
         if not form_data.get("include_addons"):
             qs = qs.filter(addon_to__isnull=True)
@@ -208,12 +220,13 @@ class LaminateBadgeExporter(BaseExporter):
             qs = qs.filter(order__datetime__gte=midnight(_day(form_data["order_date_from"])))
         if _day(form_data.get("order_date_to")):
             qs = qs.filter(order__datetime__lt=midnight(_day(form_data["order_date_to"]) + timedelta(days=1)))
-        qs = qs.select_related(
+        return qs.select_related(
             "order", "order__invoice_address", "seat", "addon_to", "addon_to__seat"
         ).prefetch_related("answers", "answers__question", "answers__options", "addon_to__answers")
-        positions = list(qs)
-        # The event, its products, variations and dates: one instance each
-        # for every position, instead of a copy a row from the database.
+
+    def _attached(self, positions):
+        """The positions, each pointed at the event's one instance of its
+        event, product, variation and date, instead of a copy a row."""
         items = {i.pk: i for i in self.event.items.all()}
         variations = {v.pk: v for v in ItemVariation.objects.filter(item__event=self.event)}
         subevents = {s.pk: s for s in self.event.subevents.all()} if self.event.has_subevents else {}
@@ -222,10 +235,7 @@ class LaminateBadgeExporter(BaseExporter):
             op.item = items[op.item_id]
             op.variation = variations.get(op.variation_id)
             op.subevent = subevents.get(op.subevent_id)
-        key = self._sort_key(form_data.get("order_by") or "")
-        if key:
-            positions.sort(key=key)
-        return positions
+            yield op
 
     def _sort_key(self, order_by):
         """A sort key for pretix's `order_by` choices (None: the database's
@@ -259,20 +269,15 @@ class LaminateBadgeExporter(BaseExporter):
             return lambda op: _answer_key(op, question)
         return None
 
-    def _badged(self, positions):
-        """(position, BadgeLayout) for the positions whose product prints a
-        badge: its assigned layout, else the event's default; a product
-        assigned "no badge" prints none."""
+    def _layouts(self):
+        """item id -> the BadgeLayout its badges use: its assigned one, else
+        the event's default; None for a product set to "no badge" (or no
+        layout at all)."""
         assigned = {
             bi.item_id: bi.layout for bi in BadgeItem.objects.select_related("layout").filter(item__event=self.event)
         }
         default = self.event.badge_layouts.filter(default=True).first()
-        chosen = []
-        for op in positions:
-            layout = assigned[op.item_id] if op.item_id in assigned else default
-            if layout is not None:
-                chosen.append((op, layout))
-        return chosen
+        return lambda item_id: assigned[item_id] if item_id in assigned else default
 
 
 def _answer_key(op, question):
