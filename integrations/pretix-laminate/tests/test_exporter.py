@@ -392,3 +392,24 @@ def test_the_order_check_can_fail(badge_event):
         badge_event, run(LaminateBadgeExporter, badge_event, items=[badge_event.attendee.pk], order_by="name")
     )
     assert [n for n, t in zip(by_name, by_code) if t] != [t for t in by_code if t]
+
+
+def test_pretix_finds_the_plugin_and_offers_the_export_only_where_it_is_enabled(badge_event, admin):
+    from importlib.metadata import entry_points
+
+    from pretix.base.plugins import get_all_plugins
+    from pretix.base.services.export import init_event_exporters
+
+    from pretix_laminate.apps import PluginApp
+
+    (ep,) = [e for e in entry_points(group="pretix.plugin") if e.name == "pretix_laminate"]
+    assert ep.load() is PluginApp.PretixPluginMeta
+    assert "pretix_laminate" in {m.module for m in get_all_plugins()}
+
+    def offered():
+        return {e.identifier for e in init_event_exporters(badge_event.event, user=admin)}
+
+    assert {"badges", "laminate_badges"} <= offered()
+    badge_event.event.disable_plugin("pretix_laminate")
+    badge_event.event.save()
+    assert "laminate_badges" not in offered() and "badges" in offered()
