@@ -10,7 +10,16 @@
 //! cargo bench --bench photos -- --baseline /path/to/laminate
 //! cargo bench --bench photos -- --jobs 1
 //! cargo bench --bench photos -- --pdfx                # render --pdfx: photos converted to CMYK
+//! cargo bench --bench photos -- --reportlab           # also reportlab, drawing the photos as pretix does
 //! ```
+//!
+//! `--reportlab` runs `benches/reportlab_photos.py` on the same photos in
+//! the same invocation, after laminate's runs of each roster: the badges
+//! drawn with reportlab the way pretix's badge renderer draws a holder's
+//! photo (Pillow shrinks the upload to the box at 300 dpi, reportlab
+//! embeds the pixels), one badge a page. It needs python3 with reportlab
+//! (and its C accelerator, rl_accel, as `pip install reportlab` on a
+//! current Python brings or `pip install rl-accel` adds).
 //!
 //! The photos are made here, once, and kept in `target/bench-photos/`: smooth
 //! shading with a head-and-shoulders shape and a few octaves of value noise
@@ -244,9 +253,33 @@ fn knows(bin: &Path, flag: &str) -> bool {
 fn usage(msg: &str) -> ExitCode {
     eprintln!("photos: {msg}");
     eprintln!(
-        "usage: cargo bench --bench photos -- [SIZE ...] [--runs N] [--jobs N] [--pdfx] [--baseline COMMIT|BINARY]"
+        "usage: cargo bench --bench photos -- [SIZE ...] [--runs N] [--jobs N] [--pdfx] [--reportlab] [--baseline COMMIT|BINARY]"
     );
     ExitCode::from(2)
+}
+
+/// The same photos drawn by reportlab as pretix draws them, `runs` times.
+fn reportlab_row(
+    manifest_dir: &Path,
+    dir: &Path,
+    photos: &[&String],
+    runs: usize,
+    n: usize,
+    label: &str,
+) -> Row {
+    let script = manifest_dir.join("benches/reportlab_photos.py");
+    let out = dir.join("reportlab.pdf");
+    let stderr = dir.join("reportlab-stderr.txt");
+    let mut timed = Vec::new();
+    for r in 0..runs {
+        let mut cmd = Command::new("python3");
+        cmd.arg(&script).arg(&out).args(photos);
+        let run = common::measure(cmd, &out, &stderr)
+            .unwrap_or_else(|e| die(format!("reportlab: {e} (pip install reportlab rl-accel)")));
+        eprintln!("photos: reportlab, {n} {label}, {}/{runs}: {:.2} s", r + 1, run.seconds);
+        timed.push(run);
+    }
+    Row { who: "reportlab".into(), roster: format!("{n} {label}"), mode: "none", n, runs: timed }
 }
 
 struct Row {
@@ -263,6 +296,7 @@ fn main() -> ExitCode {
     let mut jobs: Option<String> = None;
     let mut base: Option<String> = None;
     let mut pdfx = false;
+    let mut reportlab = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -276,6 +310,7 @@ fn main() -> ExitCode {
                 None => return usage("--jobs takes a number"),
             },
             "--pdfx" => pdfx = true,
+            "--reportlab" => reportlab = true,
             "--baseline" => match args.next() {
                 Some(b) => base = Some(b),
                 None => return usage("--baseline takes a commit or a binary"),
@@ -303,7 +338,7 @@ fn main() -> ExitCode {
     let dir = tempfile::tempdir().unwrap_or_else(|e| die(format!("temp dir: {e}")));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 
-    println!("laminate photos: {runs} run(s) per row, median wall time, peak memory the highest of the runs");
+    println!("laminate photos: {runs} run(s) per row, median wall and CPU time (user + system), peak memory the highest of the runs");
     println!("machine: {cores} cores, {}", cpu_model());
     println!("load:    {} (1, 5, 15 min load average before the runs)", load_average());
     println!(
@@ -386,10 +421,16 @@ fn main() -> ExitCode {
                     rows.push(Row { who: who.clone(), roster: label, mode: "warm", n, runs: warm });
                 }
             }
+            if reportlab {
+                let photos: Vec<&String> =
+                    if same { vec![&all[0]; n] } else { all[..n].iter().collect() };
+                rows.push(reportlab_row(&manifest_dir, dir.path(), &photos, runs, n, label));
+            }
         }
     }
 
-    let header = ["binary", "roster", "cache", "median s", "passes/s", "bytes/pass", "peak MB"];
+    let header =
+        ["binary", "roster", "cache", "median s", "cpu s", "passes/s", "bytes/pass", "peak MB"];
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -401,6 +442,7 @@ fn main() -> ExitCode {
                 r.roster.clone(),
                 r.mode.to_string(),
                 format!("{m:.2}"),
+                format!("{:.2}", median(&r.runs.iter().map(|x| x.cpu_seconds).collect::<Vec<_>>())),
                 group((r.n as f64 / m).round() as usize),
                 group((r.runs[0].bytes as f64 / r.n as f64).round() as usize),
                 format!("{:.1}", peak as f64 / 1024.0),
@@ -408,5 +450,19 @@ fn main() -> ExitCode {
         })
         .collect();
     common::print_table(&header, &cells, 3, false);
+    let time = |r: &Row| median(&r.runs.iter().map(|x| x.seconds).collect::<Vec<_>>());
+    for rl in rows.iter().filter(|r| r.who == "reportlab") {
+        for r in rows.iter().filter(|r| r.who != "reportlab" && r.roster == rl.roster) {
+            let cpu = |r: &Row| median(&r.runs.iter().map(|x| x.cpu_seconds).collect::<Vec<_>>());
+            println!(
+                "{} {} {}: {:.2} times as fast as reportlab ({:.2} times the CPU time)",
+                r.who,
+                r.roster,
+                r.mode,
+                time(rl) / time(r),
+                cpu(r) / cpu(rl)
+            );
+        }
+    }
     ExitCode::SUCCESS
 }

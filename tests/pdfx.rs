@@ -187,6 +187,7 @@ const BREAKS: &[(&str, &str)] = &[
     ("no-rgb/unreadable-content", "no-rgb: page 1: content stream cannot be read: …"),
     ("no-rgb/cs", "no-rgb: page 1: cs /DeviceRGB"),
     ("no-rgb/image", "no-rgb: page 1: image /ImRGB is DeviceRGB"),
+    ("no-rgb/masked-image", "no-rgb: page 1: image … is DeviceRGB"),
     ("no-rgb/calrgb", "no-rgb: colour space: /CalRGB"),
     ("spot-alternates", "spot-alternates: ink /Foil: 2 different alternates or tint transforms"),
 ];
@@ -226,6 +227,10 @@ fn each_check_broken_on_purpose_is_caught_and_no_other_rule_complains() {
     let festival = render(dir.path(), "f.pdf", "samples/festival.yaml", &[]);
     let (_, duplex_args) = &samples()[1];
     let duplex = render(dir.path(), "d.pdf", "samples/duplex-cmyk/roster.yaml", duplex_args);
+    // A template logo with alpha (a soft-masked image) for no-rgb/masked-image.
+    let t = conference_with_png_logo(dir.path());
+    let logo_args = ["--templates", &t, "--only", "OHS-001", "--sheet", "card", "--no-photo-cache"];
+    let logo = render(dir.path(), "l.pdf", "samples/conference/roster.yaml", &logo_args);
     let script = root().join(CHECKER).display().to_string();
     let rules = tool("python3", &[&script, "rules"]);
     let rules: Vec<&str> = rules.lines().collect();
@@ -240,7 +245,11 @@ fn each_check_broken_on_purpose_is_caught_and_no_other_rule_complains() {
     let mut wrong = Vec::new();
     for (case, want) in BREAKS {
         let rule = case.split('/').next().unwrap();
-        let src = if rule == "spot-alternates" { &duplex } else { &festival };
+        let src = match *case {
+            "spot-alternates" => &duplex,
+            "no-rgb/masked-image" => &logo,
+            _ => &festival,
+        };
         let broken = dir.path().join(format!("broken-{}.pdf", case.replace('/', "-")));
         let broken = broken.display().to_string();
         tool("python3", &[&script, "break", case, src, &broken]);
@@ -298,52 +307,110 @@ fn conference_photos_are_converted_to_cmyk_and_every_rule_holds() {
     assert!(photos.iter().all(|l| l.contains(" cmyk ")), "{list}");
 }
 
-#[test]
-fn rgb_images_stop_the_run_naming_page_element_and_entry() {
-    // Guards "claims PDF/X only when every rule holds": an RGB raster image
-    // the photo stage does not prepare (a template's PNG logo) fails the
-    // run, named with its page and entry, and nothing is written.
-    if !have_checker() {
-        return;
-    }
-    let dir = temp();
-    let t = dir.path().join("t");
+/// The conference templates with an RGB PNG logo with alpha on the band
+/// (a disc, transparent around it), in `dir/t`; the logo's corner is at
+/// (60, 3) mm, 12 mm square.
+fn conference_with_png_logo(dir: &Path) -> String {
+    let t = dir.join("t");
     fs::create_dir(&t).unwrap();
     for f in fs::read_dir(root().join("samples/conference/templates")).unwrap() {
         let f = f.unwrap().path();
         fs::copy(&f, t.join(f.file_name().unwrap())).unwrap();
     }
-    let logo = image::RgbImage::from_fn(60, 60, |x, _| image::Rgb([(x * 4) as u8, 40, 200]));
+    let logo = image::RgbaImage::from_fn(300, 300, |x, y| {
+        let (dx, dy) = (x as f32 - 149.5, y as f32 - 149.5);
+        let inside = dx * dx + dy * dy < 125.0 * 125.0;
+        image::Rgba([(x / 2) as u8, 40, 200, if inside { 255 } else { 0 }])
+    });
     logo.save(t.join("logo.png")).unwrap();
+    // Drawn after the band, so that it lies on the band's colour.
     let base = fs::read_to_string(t.join("base.yaml")).unwrap();
-    let base = base.replacen(
-        "elements:\n",
-        "elements:\n  logo: { type: image, x: 60, y: 3, width: 12, height: 12, file: logo.png }\n",
-        1,
-    );
+    let logo = "  logo: { type: image, x: 60, y: 3, width: 12, height: 12, file: logo.png }\n";
+    assert!(base.contains("\n  footer:"), "{base}");
+    let base = base.replacen("\n  footer:", &format!("\n{logo}  footer:"), 1);
     fs::write(t.join("base.yaml"), base).unwrap();
-    let out = dir.path().join("c.pdf");
-    let out_s = out.display().to_string();
-    let t_s = t.display().to_string();
-    let args = [
-        "render",
-        "samples/conference/roster.yaml",
-        "--templates",
-        &t_s,
-        "-o",
-        &out_s,
-        "--pdfx",
-        "--no-photo-cache",
-    ];
-    let run = laminate_in(&root(), &args, &[]);
-    assert_eq!(run.status, 1, "{}", run.stderr);
-    assert!(!out.exists(), "a file was written");
-    assert_eq!(util::names_in(dir.path()), vec!["t".to_string()], "a temporary file was left");
-    for (n, page) in [(1, 1), (5, 2)] {
-        let want = format!("error: entry \"OHS-00{n}\": PDF/X-4: page {page}: the image ");
-        assert!(run.stderr.contains(&want), "{want}\nnot in:\n{}", run.stderr);
+    t.display().to_string()
+}
+
+#[test]
+fn an_rgb_png_logo_with_alpha_is_converted_and_keeps_its_soft_mask() {
+    // Guards raster images under --pdfx: a template's RGB PNG logo with
+    // alpha goes through the output intent as photos do (CMYK, or ICCBased
+    // sRGB with --pdfx-photos srgb), its transparency a soft mask, and the
+    // file passes every rule of the checker. Before, the run stopped with an
+    // error for each such image, and the alpha was laid on white.
+    if !have_checker() || !have("pdfimages") || !have("pdftoppm") {
+        return;
     }
-    assert!(run.stderr.contains("is in RGB (DeviceRGB)"), "{}", run.stderr);
+    let dir = temp();
+    let t = conference_with_png_logo(dir.path());
+    for (name, extra, colour) in [
+        ("x.pdf", &["--pdfx"][..], "cmyk"),
+        ("s.pdf", &["--pdfx", "--pdfx-photos", "srgb"][..], "icc"),
+        ("plain.pdf", &[][..], "rgb"),
+    ] {
+        let out = dir.path().join(name).display().to_string();
+        let args = [
+            &["render", "samples/conference/roster.yaml", "--templates", &t, "-o", &out][..],
+            &["--no-photo-cache", "--quiet", "--only", "OHS-001", "--sheet", "card"][..],
+            &["--bleed", "0", "--no-crop-marks", "--no-slug"][..],
+            extra,
+        ]
+        .concat();
+        let run = laminate_in(&root(), &args, &[]);
+        assert_eq!(run.status, 0, "{name}: {}", run.stderr);
+        if !extra.is_empty() {
+            let (ok, report) = check(&out);
+            assert!(ok, "{name}: {report}");
+        }
+        if name == "x.pdf" {
+            // The checker catches the logo left RGB.
+            let broken = dir.path().join("broken.pdf").display().to_string();
+            let script = root().join(CHECKER).display().to_string();
+            tool("python3", &[&script, "break", "no-rgb/masked-image", &out, &broken]);
+            let (ok, report) = check(&broken);
+            assert!(!ok && report.contains("no-rgb: "), "{report}");
+        }
+        // The logo (142 x 142: 12 mm at 300 dpi) in the expected colours,
+        // with a soft mask of its size.
+        let list = tool("pdfimages", &["-list", &out]);
+        let logo: Vec<&str> = list.lines().filter(|l| l.contains(" 142   142 ")).collect();
+        assert_eq!(logo.len(), 2, "{name}: the logo and its mask:\n{list}");
+        assert!(
+            logo.iter().any(|l| l.contains(" image ") && l.contains(&format!(" {colour} "))),
+            "{name}:\n{list}"
+        );
+        assert!(
+            logo.iter().any(|l| l.contains(" smask ") && l.contains(" gray ")),
+            "{name}:\n{list}"
+        );
+        // Seen through its transparent corner: the band's colour, not white.
+        let png = dir.path().join(name.replace(".pdf", "-page"));
+        tool(
+            "pdftoppm",
+            &[
+                "-r",
+                "72",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-png",
+                "-singlefile",
+                &out,
+                &png.display().to_string(),
+            ],
+        );
+        let page = image::open(png.with_extension("png")).unwrap().to_rgb8();
+        // The page is the card; 72 dpi is 72 / 25.4 pixels a mm.
+        let px = |mm: f64| (mm * 72.0 / 25.4).round() as u32;
+        let (cx, cy) = (px(60.6), px(3.6));
+        let corner = page.get_pixel(cx, cy).0;
+        let band = page.get_pixel(cx - 6, cy).0;
+        let near = corner.iter().zip(band).all(|(a, b)| a.abs_diff(b) <= 12);
+        assert!(near, "{name}: the logo's transparent corner shows {corner:?}, the band {band:?}");
+        assert!(corner.iter().any(|&v| v < 200), "{name}: white behind the logo: {corner:?}");
+    }
 }
 
 #[test]
@@ -510,8 +577,10 @@ fn ghostscript_still_separates_foil_cut_contour_and_photo_plates() {
 fn template_colours_agree_with_imagecms_within_delta_e_2() {
     // Guards colour management: each pass type's accent, as sRGB hex,
     // lands in the PDF within delta E 2 of Pillow's ImageCms conversion
-    // (relative colorimetric + BPC through FOGRA39); the formula of the
-    // plain output does not, so the comparison can fail.
+    // (relative colorimetric + BPC through FOGRA39), with --pdfx and
+    // without it (the same conversion in every output). The comparison can
+    // fail: the same templates with the accents given as the old formula's
+    // cmyk(...) numbers are far off.
     if !have_python_modules(&["pikepdf", "PIL.ImageCms"]) {
         return;
     }
@@ -519,24 +588,46 @@ fn template_colours_agree_with_imagecms_within_delta_e_2() {
     let mut args = CARD_PAGES.to_vec();
     args.push("--proof");
     let pdfx = render(dir.path(), "x.pdf", "samples/festival.yaml", &args);
-    let plain = dir.path().join("plain.pdf").display().to_string();
-    let run = laminate_in(
-        &root(),
-        &[&["render", "samples/festival.yaml", "-o", &plain][..], &args].concat(),
-        &[],
-    );
-    assert_eq!(run.status, 0, "{}", run.stderr);
+    let plain_render = |out: &str, extra: &[&str]| -> String {
+        let out = dir.path().join(out).display().to_string();
+        let run = laminate_in(
+            &root(),
+            &[&["render", "samples/festival.yaml", "-o", &out][..], &args, extra].concat(),
+            &[],
+        );
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        out
+    };
+    let plain = plain_render("plain.pdf", &[]);
     let accents = ["#b3261e", "#263238", "#1b7a3e", "#5b2c83", "#c75a00"];
+    // The built-in templates with each accent as the formula's CMYK.
+    let t = dir.path().join("formula");
+    fs::create_dir(&t).unwrap();
+    for f in fs::read_dir(root().join("templates")).unwrap() {
+        let f = f.unwrap().path();
+        let mut text = fs::read_to_string(&f).unwrap();
+        for a in accents {
+            let [c, m, y, k] = laminate_passes_pdf::colour::Colour::parse(a).unwrap().to_cmyk();
+            let p = |v: f32| (v * 100.0).round();
+            let cmyk = format!("cmyk({}, {}, {}, {})", p(c), p(m), p(y), p(k));
+            text = text.replace(&format!("\"{a}\""), &cmyk);
+        }
+        fs::write(t.join(f.file_name().unwrap()), text).unwrap();
+    }
+    let t_s = t.display().to_string();
+    let formula = plain_render("formula.pdf", &["--templates", &t_s]);
     let script = root().join("tests/pdfx_colour.py").display().to_string();
     let icc = root().join("profiles/FOGRA39L_coated.icc").display().to_string();
     let measure = |pdf: &str| -> Vec<f64> {
         let out = tool("python3", &[&[&script[..], "colours", pdf, &icc][..], &accents].concat());
         out.lines().map(|l| l.split(' ').nth(1).unwrap().parse().unwrap()).collect()
     };
-    let managed = measure(&pdfx);
-    eprintln!("delta E with --pdfx: {managed:?}");
-    assert!(managed.iter().all(|&d| d < 2.0), "{accents:?}: {managed:?}");
-    let formula = measure(&plain);
+    for (what, pdf) in [("--pdfx", &pdfx), ("without --pdfx", &plain)] {
+        let managed = measure(pdf);
+        eprintln!("delta E {what}: {managed:?}");
+        assert!(managed.iter().all(|&d| d < 2.0), "{what}: {accents:?}: {managed:?}");
+    }
+    let formula = measure(&formula);
     eprintln!("delta E of the formula: {formula:?}");
     assert!(formula.iter().any(|&d| d >= 2.0), "the formula agrees too: {formula:?}");
 }
@@ -600,6 +691,92 @@ fn a_photo_patch_converts_like_imagecms_within_delta_e_2() {
     );
     let max: f64 = out.split(' ').next().unwrap().parse().unwrap();
     assert!(max >= 2.0, "the formula agrees too: {out}");
+}
+
+#[test]
+fn photos_follow_the_templates_rendering_intent() {
+    // Guards "photos follow rendering_intent": an out-of-gamut patch (sRGB
+    // blue) and a dark navy in a photo come out as ImageCms's perceptual
+    // CMYK under a perceptual template and as its relative colorimetric
+    // (with BPC) CMYK under the default, and the two differ. The intent is
+    // in the cache key: a perceptual run on a cache filled by a relative
+    // one writes the bytes of an uncached perceptual run.
+    if !have_python_modules(&["PIL.ImageCms"]) || !have("pdfimages") {
+        return;
+    }
+    let dir = temp();
+    let d = dir.path();
+    fs::create_dir(d.join("photos")).unwrap();
+    let photo = image::RgbImage::from_fn(600, 750, |x, _| {
+        image::Rgb(if x < 300 { [0, 0, 255] } else { [20, 20, 60] })
+    });
+    photo.save(d.join("photos/p.jpg")).unwrap();
+    fs::write(
+        d.join("roster.yaml"),
+        "event:\n  name: T\n  starts: 2026-01-01\n  ends: 2026-01-02\npasses:\n  - id: A-1\n    name: A\n    pass: crew\n    photo: photos/p.jpg\n",
+    )
+    .unwrap();
+    for (set, intent) in [("rel", None), ("per", Some("perceptual"))] {
+        let t = d.join(set);
+        fs::create_dir(&t).unwrap();
+        for f in fs::read_dir(root().join("samples/conference/templates")).unwrap() {
+            let f = f.unwrap().path();
+            let mut text = fs::read_to_string(&f).unwrap();
+            if let (Some(i), true) = (intent, f.ends_with("crew.yaml")) {
+                text = text.replace(
+                    "\nextends: base\n",
+                    &format!("\nextends: base\nrendering_intent: {i}\n"),
+                );
+                assert!(text.contains("rendering_intent"), "{text}");
+            }
+            fs::write(t.join(f.file_name().unwrap()), text).unwrap();
+        }
+    }
+    let cache = d.join("cache").display().to_string();
+    let render = |set: &str, out: &str, cached: bool| -> Vec<u8> {
+        let mut args =
+            vec!["render", "roster.yaml", "--templates", set, "-o", out, "--pdfx", "--quiet"];
+        if cached {
+            args.extend(["--photo-cache", &cache]);
+        } else {
+            args.push("--no-photo-cache");
+        }
+        let run = laminate_in(d, &args, &[]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        fs::read(d.join(out)).unwrap()
+    };
+    render("rel", "rel.pdf", true);
+    let warm = render("per", "per.pdf", true);
+    let cold = render("per", "per-uncached.pdf", false);
+    assert!(warm == cold, "a perceptual run took the relative photo from the cache");
+    let script = root().join("tests/pdfx_colour.py").display().to_string();
+    let icc = root().join("profiles/FOGRA39L_coated.icc").display().to_string();
+    let numbers =
+        |out: String| -> Vec<f64> { out.split_whitespace().map(|v| v.parse().unwrap()).collect() };
+    let mut seen = Vec::new();
+    for (pdf, intent) in [("rel.pdf", "relative-colorimetric"), ("per.pdf", "perceptual")] {
+        let prefix = d.join(pdf.replace(".pdf", "-img")).display().to_string();
+        tool("pdfimages", &["-j", &d.join(pdf).display().to_string(), &prefix]);
+        let jpeg = format!("{prefix}-000.jpg");
+        for (rgb, bx) in [
+            (["0", "0", "255"], ["0.1", "0.2", "0.4", "0.8"]),
+            (["20", "20", "60"], ["0.6", "0.2", "0.9", "0.8"]),
+        ] {
+            let want =
+                tool("python3", &[&[&script[..], "expect", intent, &icc][..], &rgb].concat());
+            let got = tool("python3", &[&[&script[..], "patch", &jpeg][..], &bx].concat());
+            let (want, got) = (numbers(want), numbers(got));
+            eprintln!("{pdf} {rgb:?}: ImageCms {intent} {want:?}, in the PDF {got:?}");
+            assert!(
+                want.iter().zip(&got).all(|(a, b)| (a - b).abs() <= 3.0),
+                "{pdf} {rgb:?}: {want:?} {got:?}"
+            );
+            seen.push(got);
+        }
+    }
+    // Blue and navy, relative then perceptual.
+    let differ = |a: &[f64], b: &[f64]| a.iter().zip(b).any(|(x, y)| (x - y).abs() >= 4.0);
+    assert!(differ(&seen[0], &seen[2]) && differ(&seen[1], &seen[3]), "{seen:?}");
 }
 
 #[test]

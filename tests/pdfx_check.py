@@ -843,6 +843,26 @@ def _(pdf, page):
     append_content(pdf, page, b"q 1 0 0 1 0 0 cm /ImRGB Do Q")
 
 
+@breaks("no-rgb/masked-image")
+def _(pdf, page):
+    # The first soft-masked image (a template's logo) as DeviceRGB, as
+    # before logos went through the output intent: for a file with one.
+    def masked(res, depth=0):
+        for xo in res.get("/XObject", Dictionary()).values():
+            if xo.get("/Subtype") == Name.Image and "/SMask" in xo:
+                return xo
+            if xo.get("/Subtype") == Name.Form and depth < 8:
+                found = masked(xo.get("/Resources", Dictionary()), depth + 1)
+                if found is not None:
+                    return found
+        return None
+    image = masked(page.obj.Resources)
+    assert image is not None, "the page has no soft-masked image"
+    image.ColorSpace = Name.DeviceRGB
+    if "/Decode" in image:
+        del image["/Decode"]
+
+
 @breaks("no-rgb/calrgb")
 def _(pdf, page):
     cal = Array([Name.CalRGB, Dictionary(WhitePoint=Array([0.9505, 1.0, 1.089]))])

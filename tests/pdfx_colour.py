@@ -12,6 +12,11 @@ as CIE76 delta E in Lab, both CMYK values taken to Lab through the profile.
     python3 tests/pdfx_colour.py pixels PROFILE.icc RGB.raw CMYK.raw
         a patch of sRGB pixels (3 bytes each) and laminate's CMYK for them
         (4 bytes each): prints "max DE mean DE".
+    python3 tests/pdfx_colour.py expect INTENT PROFILE.icc R G B
+        ImageCms's CMYK (0-255 each, 0 no ink) for one sRGB colour.
+    python3 tests/pdfx_colour.py patch FILE.jpg X0 Y0 X1 Y1
+        the mean CMYK (0-255, 0 no ink) of a CMYK JPEG's pixels in the box
+        from (X0, Y0) to (X1, Y1), as fractions of its width and height.
 """
 
 import sys
@@ -66,7 +71,9 @@ def pdf_cmyks(path):
                 streams.append(xo)
     for s in streams:
         for operands, op in pikepdf.parse_content_stream(s):
-            if str(op) in ("k", "K"):
+            # DeviceCMYK (k, K) and four-component colour spaces (the
+            # profiled colours' ICCBased CMYK: sc, SC).
+            if str(op) in ("k", "K") or (str(op) in ("sc", "SC", "scn", "SCN") and len(operands) == 4):
                 found.add(tuple(round(float(v) * 255) for v in operands))
     return sorted(found)
 
@@ -99,6 +106,21 @@ def main(argv):
         a, b = labs(to_lab, ours), labs(to_lab, theirs)
         d = [de(p, q) for p, q in zip(a, b)]
         print(f"{max(d):.2f} {sum(d) / len(d):.2f}")
+        return 0
+    if argv[1] == "expect":
+        intent, icc, rgb = argv[2], argv[3], bytes(int(v) for v in argv[4:7])
+        to_cmyk, _ = transforms(icc, intent)
+        cmyk = ImageCms.applyTransform(Image.frombytes("RGB", (1, 1), rgb), to_cmyk).tobytes()
+        print(" ".join(str(v) for v in cmyk))
+        return 0
+    if argv[1] == "patch":
+        img = Image.open(argv[2])
+        assert img.mode == "CMYK", img.mode
+        w, h = img.size
+        x0, y0, x1, y1 = (float(v) for v in argv[3:7])
+        box = img.crop((int(x0 * w), int(y0 * h), int(x1 * w), int(y1 * h)))
+        pixels = list(box.getdata())
+        print(" ".join(f"{sum(p[k] for p in pixels) / len(pixels):.1f}" for k in range(4)))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -520,3 +520,36 @@ fn pdfx_photos_are_cached_in_cmyk_beside_the_srgb_ones() {
         assert!(rows.len() == 3 && rows.iter().all(|r| r.contains(" cmyk ")), "{list}");
     }
 }
+
+#[test]
+fn progress_moves_photo_by_photo() {
+    // Guards progress per photo: a cold run of 12 photo passes (one chunk
+    // of the run) reports progress as its photos are prepared, never
+    // going back, ending at 12 of 12; before, it reported once, at the
+    // end of each chunk of 256 passes, and a cold run of large uploads
+    // looked stalled.
+    let dir = util::temp();
+    let d = dir.path();
+    let names: Vec<String> = (0..12).map(|i| format!("p{i}.jpg")).collect();
+    for (i, n) in names.iter().enumerate() {
+        jpeg(&d.join(n), 600, 750, i as u32);
+    }
+    roster(d, &names.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut opts = laminate_passes::RenderOptions::new(d.join("roster.yaml"));
+    opts.templates = Some(templates());
+    opts.photo_cache = laminate_passes::photos::CacheChoice::Off;
+    let calls = std::sync::Mutex::new(Vec::new());
+    let progress = |done: usize, total: usize| calls.lock().unwrap().push((done, total));
+    let report = laminate_passes::render_with_progress(&opts, Some(&d.join("out.pdf")), &progress)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(report.passes, 12);
+    let calls = calls.into_inner().unwrap();
+    eprintln!("{calls:?}");
+    assert_eq!(calls.last(), Some(&(12, 12)), "{calls:?}");
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "progress went back: {calls:?}");
+    // One call a photo, then one for the laid-out chunk; the photos' never
+    // claim the chunk done before its passes are.
+    assert_eq!(calls.len(), 13, "{calls:?}");
+    assert!(calls[..12].iter().all(|&(done, _)| done < 12), "{calls:?}");
+    assert!(calls[..12].iter().filter(|&&(done, _)| done > 0).count() >= 6, "{calls:?}");
+}

@@ -12,7 +12,7 @@ mod util;
 use std::fs;
 use std::path::Path;
 
-use util::{have, laminate_in, root, temp, tool, CARD_PAGES};
+use util::{have, have_python_modules, laminate_in, root, temp, tool, CARD_PAGES};
 
 /// 0.5 mm in pt.
 const TOLERANCE: f64 = 0.5 * 72.0 / 25.4;
@@ -201,6 +201,62 @@ fn the_background_is_vector_art_and_sets_the_page_size() {
     assert!(info.contains("419.528 x 297.638 pts"), "{info}");
     let text = tool("pdftotext", &[out.to_str().unwrap(), "-"]);
     assert!(text.contains("Harbour Jazz Night"), "the background's own text is there: {text}");
+}
+
+#[test]
+fn the_qr_code_sits_where_pretix_draws_it() {
+    // Regression: pretix draws reportlab's QR code with a 4-module border
+    // (none with `nowhitespace`); laminate's default border is 1 module, so
+    // an import that left the border out would draw a larger code than
+    // pretix. zxing-cpp reads both pages at 300 dpi and gives the corners of
+    // each code: they must agree within 0.5 mm, at the same error level.
+    if !have("pdftoppm") || !have("python3") || !have_python_modules(&["zxingcpp", "PIL"]) {
+        return;
+    }
+    let dir = temp();
+    let d = dir.path();
+    let src = root().join("tests/pretix");
+    let (layout, background) = (src.join("mixed.json"), src.join("mixed.pdf"));
+    let args = [
+        "import",
+        "pretix",
+        layout.to_str().unwrap(),
+        "--background",
+        background.to_str().unwrap(),
+        "-o",
+        "set",
+    ];
+    let run = laminate_in(d, &args, &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    fs::write(d.join("r.yaml"), roster("mixed")).unwrap();
+    let mut args = vec!["render", "r.yaml", "--templates", "set", "-o", "out.pdf", "--only", "P0"];
+    args.extend(CARD_PAGES);
+    let run = laminate_in(d, &args, &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let read = |pdf: &Path, name: &str| -> String {
+        let png = d.join(name).display().to_string();
+        let pdf = pdf.display().to_string();
+        tool("pdftoppm", &["-r", "300", "-png", "-f", "1", "-l", "1", "-singlefile", &pdf, &png]);
+        let script = "import sys, zxingcpp; from PIL import Image\n\
+            for b in zxingcpp.read_barcodes(Image.open(sys.argv[1])):\n\
+            \x20   p = b.position\n\
+            \x20   print(b.ec_level, *(v for c in (p.top_left, p.top_right, p.bottom_right, p.bottom_left) for v in (c.x, c.y)))";
+        tool("python3", &["-c", script, &format!("{png}.png")])
+    };
+    let ours = read(&d.join("out.pdf"), "ours");
+    let theirs = read(&src.join("ref/mixed.pdf"), "theirs");
+    let parse = |s: &str| -> (String, Vec<f64>) {
+        let f: Vec<&str> = s.split_whitespace().collect();
+        assert_eq!(f.len(), 9, "one code on the page: {s:?}");
+        (f[0].to_string(), f[1..].iter().map(|v| v.parse().unwrap()).collect())
+    };
+    let ((our_level, ours), (their_level, theirs)) = (parse(&ours), parse(&theirs));
+    assert_eq!(our_level, their_level);
+    // 0.5 mm at 300 dpi, in pixels.
+    let tolerance = 0.5 / 25.4 * 300.0;
+    for (a, b) in ours.iter().zip(&theirs) {
+        assert!((a - b).abs() <= tolerance, "corners: laminate {ours:?}, pretix {theirs:?} (px)");
+    }
 }
 
 #[test]

@@ -14,8 +14,22 @@ const POLL: Duration = Duration::from_millis(5);
 /// One finished run.
 pub struct Run {
     pub seconds: f64,
+    /// CPU time of the process and its threads, user and system, in s: on
+    /// a machine that other work shares, steadier than the wall time.
+    pub cpu_seconds: f64,
     pub peak_kb: u64,
     pub bytes: u64,
+}
+
+/// CPU time (user + system) of this process's waited-for children so far,
+/// in s (`cutime` and `cstime` of /proc/self/stat, in clock ticks of 1/100 s).
+fn children_cpu() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    let Some((_, rest)) = stat.rsplit_once(')') else { return 0.0 };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // Fields 16 and 17 of the file; 14 and 15 after the name and state.
+    (tick(13) + tick(14)) / 100.0
 }
 
 fn vm_hwm_kb(pid: u32) -> Option<u64> {
@@ -32,6 +46,7 @@ pub fn measure(mut cmd: Command, out: &Path, stderr: &Path) -> Result<Run, Strin
     let err_file =
         File::create(stderr).map_err(|e| format!("cannot create {}: {e}", stderr.display()))?;
     cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::from(err_file));
+    let cpu_before = children_cpu();
     let start = Instant::now();
     let mut child = cmd.spawn().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
     let pid = child.id();
@@ -49,6 +64,7 @@ pub fn measure(mut cmd: Command, out: &Path, stderr: &Path) -> Result<Run, Strin
         }
     };
     let seconds = start.elapsed().as_secs_f64();
+    let cpu_seconds = children_cpu() - cpu_before;
     let stderr_text = std::fs::read_to_string(stderr).unwrap_or_default();
     if !status.success() {
         return Err(format!("{cmd:?} exited with {status}\n{stderr_text}"));
@@ -65,7 +81,7 @@ pub fn measure(mut cmd: Command, out: &Path, stderr: &Path) -> Result<Run, Strin
         ));
     }
     let bytes = std::fs::metadata(out).map_err(|e| format!("{}: {e}", out.display()))?.len();
-    Ok(Run { seconds, peak_kb, bytes })
+    Ok(Run { seconds, cpu_seconds, peak_kb, bytes })
 }
 
 /// The CPU's model name, from `/proc/cpuinfo`.

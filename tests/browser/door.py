@@ -7,9 +7,14 @@ the page's menus, and scans a payload:
     while the focus is on a button, not in a text field;
   - "typed": typed into the page's field by hand;
   - "camera": shown to the camera; the plan's "y4m" is the fake camera's
-    video (Chromium's --use-file-for-fake-video-capture).
+    video (Chromium's --use-file-for-fake-video-capture);
+  - "camera_log": the camera runs for the step's "seconds" (the door grid,
+    tests/browser/door_grid.py, played once), and the step records the
+    page's whole log, the frames it decoded and how many a second.
 and records the verdict region's text (role="status") and the page's own
-scan-to-verdict time. "export" clicks Export CSV and Export JSON and saves
+scan-to-verdict time. The plan's "throttle" slows the page's CPU that many
+times (DevTools' CPU throttling, through a CDP session), as a low-end
+phone. "export" clicks Export CSV and Export JSON and saves
 the downloads into the plan's "export_dir".
 
 Prints one JSON object: the load time, each step's verdict, every request
@@ -75,6 +80,8 @@ with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
         )
     if plan.get("clock"):
         page.clock.set_fixed_time(plan["clock"])
+    if plan.get("throttle"):
+        browser.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": plan["throttle"]})
     t = time.perf_counter()
     page.goto(plan["page"])
     wait(page, "!!(window.__door && window.__door.ready)")
@@ -96,6 +103,21 @@ with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
             page.press("#typed", "Enter")
         elif how == "camera":
             page.click("#camera-toggle")
+        elif how == "camera_log":
+            page.click("#camera-toggle")
+            start = time.perf_counter()
+            wait(page, "(window.__door.frames || 0) > 0", 20000)
+            first = (time.perf_counter(), page.evaluate("window.__door.frames"))
+            time.sleep(max(0, step["seconds"] - (time.perf_counter() - start)))
+            last = (time.perf_counter(), page.evaluate("window.__door.frames"))
+            out["steps"].append({
+                "log": page.evaluate("window.__door.log"),
+                "decoder": page.evaluate("window.__door.decoder || null"),
+                "frames": last[1],
+                "per_second": (last[1] - first[1]) / (last[0] - first[0]),
+            })
+            page.click("#camera-toggle")
+            continue
         elif how == "export":
             saved = {}
             for kind in ("csv", "json"):

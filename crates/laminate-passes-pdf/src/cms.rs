@@ -3,12 +3,16 @@
 //! engine print software and Pillow's ImageCms use).
 //!
 //! Template colours are few: each is converted once and kept, so a run of
-//! 100,000 passes converts a handful of colours. Photos are converted by the
-//! photo stage with [`OutputIntent::photo_to_cmyk`] and cached there.
+//! 100,000 passes converts a handful of colours. Every run converts them,
+//! through the PDF/X condition's profile or else the bundled FOGRA39
+//! ([`default_condition`]), and writes them tagged with that profile
+//! ([`Ink::Profiled`]), so that viewers and printers show the colour the
+//! template meant. Photos are converted by the photo stage with
+//! [`OutputIntent::photo_to_cmyk`] and cached there.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use lcms2::{
     DisallowCache, Flags, GlobalContext, Intent as LcmsIntent, PixelFormat, Profile, Transform,
@@ -25,6 +29,36 @@ pub const FOGRA39: &[u8] = include_bytes!("../profiles/FOGRA39L_coated.icc");
 /// The sRGB profile that RGB photos are tagged with when they stay RGB
 /// (Argyll CMS's, MIT licence; see `profiles/README.md`).
 pub const SRGB: &[u8] = include_bytes!("../profiles/sRGB.icc");
+
+/// The bundled FOGRA39 condition, made once for the process: what template
+/// colours are converted through when a run names no printing condition
+/// (no `--pdfx`).
+pub fn default_condition() -> &'static OutputIntent {
+    static CONDITION: OnceLock<OutputIntent> = OnceLock::new();
+    CONDITION.get_or_init(OutputIntent::fogra39)
+}
+
+/// A template colour as a PDF writes it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Ink {
+    /// DeviceCMYK, the numbers as they are: a `cmyk(...)` colour as the
+    /// template wrote it, and pure black as 100 % K alone.
+    Device([f32; 4]),
+    /// CMYK converted from sRGB through the condition's profile, to be
+    /// written in an ICCBased colour space with that very profile (ISO 32000
+    /// 8.6.5.5), so that a viewer or printer turns the numbers back into
+    /// the colour the template meant instead of guessing with a formula.
+    Profiled([f32; 4]),
+}
+
+impl Ink {
+    /// The CMYK components, 0..=1, whatever the space.
+    pub fn cmyk(self) -> [f32; 4] {
+        match self {
+            Ink::Device(c) | Ink::Profiled(c) => c,
+        }
+    }
+}
 
 /// The registry of the standard printing conditions (ISO 15930-7 6.2.4).
 pub const REGISTRY: &str = "http://www.color.org";
@@ -267,6 +301,16 @@ impl OutputIntent {
         Ok(t)
     }
 
+    /// A template colour as a PDF writes it: see [`Ink`].
+    pub fn ink(&self, colour: Colour, intent: Intent) -> Ink {
+        match colour {
+            Colour::Rgb(r, g, b) if r > 0.0 || g > 0.0 || b > 0.0 => {
+                Ink::Profiled(self.cmyk(colour, intent))
+            }
+            _ => Ink::Device(self.cmyk(colour, intent)),
+        }
+    }
+
     /// A template colour as CMYK components (0..=1, to a thousandth):
     /// `cmyk(...)` as given; hex read as sRGB and converted through the
     /// profile. Pure black (#000000) becomes 100 % K alone, as print shops
@@ -439,6 +483,18 @@ mod tests {
         let [c, m, y, k] = i.cmyk(Colour::Rgb(1.0, 0.0, 0.0), Intent::default());
         assert!(c < 0.1 && m > 0.8 && y > 0.8 && k < 0.1, "{c} {m} {y} {k}");
         assert_ne!([c, m, y, k], Colour::Rgb(1.0, 0.0, 0.0).to_cmyk());
+    }
+
+    #[test]
+    fn hex_colours_are_profiled_and_cmyk_and_black_are_device_colours() {
+        let i = default_condition();
+        let teal = Colour::Rgb(0.0, 105.0 / 255.0, 92.0 / 255.0);
+        assert_eq!(i.ink(teal, Intent::default()), Ink::Profiled(i.cmyk(teal, Intent::default())));
+        assert_eq!(i.ink(Colour::BLACK, Intent::default()), Ink::Device([0.0, 0.0, 0.0, 1.0]));
+        let given = Colour::Cmyk(0.1, 0.2, 0.3, 0.4);
+        assert_eq!(i.ink(given, Intent::default()), Ink::Device([0.1, 0.2, 0.3, 0.4]));
+        assert!(std::ptr::eq(i, default_condition()), "made once");
+        assert_eq!(i.condition, "FOGRA39");
     }
 
     #[test]

@@ -193,6 +193,18 @@ impl Ops {
         self.nums(&cmyk.map(f64::from)).op("K");
     }
 
+    /// Fill in a named four-component colour space (an ICCBased CMYK).
+    pub fn fill_in(&mut self, space: &str, comps: [f32; 4]) {
+        self.name(space).op("cs");
+        self.nums(&comps.map(f64::from)).op("sc");
+    }
+
+    /// Stroke in a named four-component colour space (an ICCBased CMYK).
+    pub fn stroke_in(&mut self, space: &str, comps: [f32; 4]) {
+        self.name(space).op("CS");
+        self.nums(&comps.map(f64::from)).op("SC");
+    }
+
     /// Fill in a one-component colour space (a spot ink) at `tint`.
     pub fn fill_tint(&mut self, space: &str, tint: f32) {
         self.name(space).op("cs");

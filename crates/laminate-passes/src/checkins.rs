@@ -1,6 +1,14 @@
 //! Check-in logs: turns the scan logs that door pages export (CSV or JSON,
-//! see `src/door/page/door.js`) into one report: the passes admitted more
+//! see `door/page/door.js`) into one report: the passes admitted more
 //! than once across doors, and the admissions by pass type and by hour.
+//!
+//! The CSV export is safe to open in a spreadsheet: a cell that would start
+//! a formula (`=1+1`, `@SUM(A1)`: ids and event codes come from payloads
+//! nobody has verified, door names are typed by staff) has a leading `'`,
+//! as the manifest's cells do
+//! ([`crate::emit::manifest::spreadsheet_safe`]); reading takes it off
+//! again, so that a CSV and a JSON export of the same scans are the same
+//! scans.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -9,6 +17,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, FileId, Sources, Span};
+use crate::emit::manifest::unescape;
 use crate::outcome::Failure;
 
 /// The columns of an exported log, in order (the JSON export has the same keys).
@@ -166,8 +175,8 @@ pub fn read_log(text: &str, file: FileId, found: &mut Vec<Diagnostic>) -> Vec<Sc
                 .iter()
                 .position(|h| h == c)
                 .and_then(|i| record.get(i))
-                .unwrap_or("")
-                .to_string()
+                .map(unescape)
+                .unwrap_or_default()
         };
         match scan_of(&get) {
             Ok(s) => scans.push(s),
@@ -374,6 +383,30 @@ mod tests {
             "{}",
             one.text()
         );
+    }
+
+    // Guards issue 28: a log whose cells were made spreadsheet-safe reads
+    // back as the scans were, and the same scans exported as CSV and as
+    // JSON count once.
+    #[test]
+    fn spreadsheet_safe_cells_read_back_as_they_were() {
+        let csv = format!("{HEAD}2026-07-10T12:02:00Z,2026-07-10 14:02,'=A,entry,refuse,bad-signature,'@E,'=1+1,0,'-X,\n");
+        let (scans, found) = read(&csv);
+        assert!(found.is_empty(), "{found:?}");
+        let s = &scans[0];
+        assert_eq!(
+            (s.door.as_str(), s.event.as_str(), s.id.as_str(), s.pass.as_str()),
+            ("=A", "@E", "=1+1", "-X")
+        );
+        let json = r#"{"format": "laminate-door-log", "scans": [
+ {"time": "2026-07-10T12:02:00Z", "local": "2026-07-10 14:02", "door": "=A", "mode": "entry", "verdict": "refuse",
+  "reason": "bad-signature", "event": "@E", "id": "=1+1", "reprint": 0, "pass": "-X", "key": ""}]}"#;
+        let (more, found) = read(json);
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(more, scans, "the JSON export is the same scan");
+        let r =
+            merge(vec!["a.csv".into(), "a.json".into()], scans.into_iter().chain(more).collect());
+        assert_eq!(r.scans, 1);
     }
 
     #[test]

@@ -3,14 +3,18 @@
 //! pass payloads the way `laminate verify` does (see docs/door.md).
 //!
 //! The page is plain HTML, CSS and JavaScript kept beside this module
-//! (`src/door/page/`), with the vendored QR decoder (`src/door/vendor/`);
-//! everything it needs is inlined here, and its Content-Security-Policy
-//! forbids every network request (`default-src 'none'`, `connect-src
-//! 'none'`). Its scripts are allowed by their SHA-256 hashes, not by
-//! `'unsafe-inline'`, so that nothing injected into the page can run.
+//! (`page/`), with the vendored QR decoder, zxing-cpp's WebAssembly build
+//! (`vendor/zxing-wasm/`); everything it needs is inlined here, and its
+//! Content-Security-Policy forbids every network request (`default-src
+//! 'none'`, `connect-src 'none'`). Its scripts are allowed by their SHA-256
+//! hashes, not by `'unsafe-inline'`, so that nothing injected into the page
+//! can run; `'wasm-unsafe-eval'` lets it compile the decoder, and nothing
+//! more.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use ed25519_dalek::VerifyingKey;
 use jiff::Timestamp;
@@ -26,7 +30,8 @@ use crate::resolve::sign::Revocations;
 const TEMPLATE: &str = include_str!("page/door.html");
 const STYLE: &str = include_str!("page/door.css");
 const SCRIPT: &str = include_str!("page/door.js");
-const JSQR: &str = include_str!("vendor/jsqr/jsQR.js");
+const ZXING: &str = include_str!("vendor/zxing-wasm/zxing_reader.js");
+const ZXING_WASM: &[u8] = include_bytes!("vendor/zxing-wasm/zxing_reader.wasm");
 const SERVICE_WORKER: &str = include_str!("page/sw.js");
 
 /// A public key the page accepts, with the name it is shown under.
@@ -50,6 +55,9 @@ pub struct DoorOptions {
     pub reprints: Reprints,
     /// The event, from a roster: its name, dates and time zone.
     pub event: Option<Event>,
+    /// A pass id of the event's roster, shown as an example in the field
+    /// where a payload or an id is typed.
+    pub example_id: Option<String>,
     /// The zones the door's zone menu offers; the first is chosen at first.
     pub zones: Vec<String>,
     /// Whether the zone is checked at first (`--zone` given).
@@ -129,6 +137,18 @@ fn csp_hash(text: &str) -> String {
     format!("'sha256-{}'", data_encoding::BASE64.encode(&Sha256::digest(text.as_bytes())))
 }
 
+/// The decoder's WebAssembly as the page carries it: gzipped (946 KB to
+/// about 410 KB; the page unpacks it with `DecompressionStream`, which every
+/// browser with WebCrypto Ed25519 has) and in base64. Made once a process.
+fn zxing_wasm() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(ZXING_WASM).expect("writes to memory");
+        data_encoding::BASE64.encode(&gz.finish().expect("writes to memory"))
+    })
+}
+
 /// JSON that is safe inside a `<script type="application/json">`: no `</`
 /// that could end the element, no `<!--` that could start a comment.
 fn json_in_html(value: &impl Serialize) -> String {
@@ -181,21 +201,59 @@ pub fn page(opts: &DoorOptions) -> String {
     // ('self'), and only when `--pwa` wrote them; everything else is inline.
     let pwa_src = if opts.pwa.is_some() { "'self'" } else { "'none'" };
     let csp = format!(
-        "default-src 'none'; script-src {} {}; style-src {}; img-src data: blob:; \
-         media-src blob: mediastream:; connect-src 'none'; worker-src {pwa_src}; \
-         manifest-src {pwa_src}; base-uri 'none'; form-action 'none'",
-        csp_hash(JSQR),
+        "default-src 'none'; script-src 'wasm-unsafe-eval' {} {}; style-src {}; \
+         img-src data: blob:; media-src blob: mediastream:; connect-src 'none'; \
+         worker-src {pwa_src}; manifest-src {pwa_src}; base-uri 'none'; form-action 'none'",
+        csp_hash(ZXING),
         csp_hash(SCRIPT),
         csp_hash(STYLE),
     );
-    TEMPLATE
-        .replace("{{CSP}}", &escape_html(&csp))
-        .replace("{{TITLE}}", &escape_html(&title))
-        .replace("{{MANIFEST}}", &manifest_link)
-        .replace("{{STYLE}}", STYLE)
-        .replace("{{CONFIG}}", &json_in_html(&config))
-        .replace("{{JSQR}}", JSQR)
-        .replace("{{SCRIPT}}", SCRIPT)
+    let placeholder = match &opts.example_id {
+        Some(id) => format!("L1:... or {id}"),
+        None => "L1:... or a pass id".to_string(),
+    };
+    fill(
+        TEMPLATE,
+        &[
+            ("CSP", &escape_html(&csp)),
+            ("TITLE", &escape_html(&title)),
+            ("MANIFEST", &manifest_link),
+            ("STYLE", STYLE),
+            ("CONFIG", &json_in_html(&config)),
+            ("PLACEHOLDER", &escape_html(&placeholder)),
+            ("ZXING_WASM", zxing_wasm()),
+            ("ZXING", ZXING),
+            ("SCRIPT", SCRIPT),
+        ],
+    )
+}
+
+/// `template` with each `{{NAME}}` replaced by its value, in one pass: a
+/// value (an event's name, a door's name) that holds `{{SCRIPT}}` stays
+/// as it is.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out =
+        String::with_capacity(template.len() + values.iter().map(|v| v.1.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let value = after.find("}}").and_then(|end| {
+            values.iter().find(|(name, _)| *name == &after[..end]).map(|(_, v)| (*v, end))
+        });
+        match value {
+            Some((v, end)) => {
+                out.push_str(v);
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The service worker written beside the page by `--pwa`: it keeps the
@@ -301,6 +359,7 @@ pub fn make(req: &Request) -> Result<Written, Failure> {
         }
     };
     let mut event = None;
+    let mut example_id = None;
     let mut zones = req.zones.clone();
     let mut reprints_path = req.reprints.clone();
     if let Some(path) = &req.event {
@@ -312,6 +371,7 @@ pub fn make(req: &Request) -> Result<Written, Failure> {
         )?;
         if let Some(roster) = roster {
             event = Some(roster.event);
+            example_id = roster.entries.first().map(|e| e.id.to_string());
             // The zones named in the roster, after those given, for the menu.
             for z in roster.entries.iter().filter_map(|e| e.zones.as_ref()).flatten() {
                 if !zones.iter().any(|have| have.eq_ignore_ascii_case(z)) {
@@ -341,6 +401,7 @@ pub fn make(req: &Request) -> Result<Written, Failure> {
         revoked,
         reprints,
         event,
+        example_id,
         zone_checked: !req.zones.is_empty(),
         zones,
         door_name: req.door_name.clone(),
@@ -403,11 +464,56 @@ mod tests {
     fn the_page_inlines_everything_and_allows_its_scripts_by_hash() {
         let html = page(&opts());
         assert!(!html.contains("{{"), "every placeholder is filled");
-        assert!(html.contains(&csp_hash(SCRIPT)) && html.contains(&csp_hash(JSQR)));
-        assert!(!html.contains("unsafe-inline") && html.contains("connect-src 'none'"));
+        assert!(html.contains(&csp_hash(SCRIPT)) && html.contains(&csp_hash(ZXING)));
+        assert!(html.contains("script-src 'wasm-unsafe-eval' 'sha256-"));
+        assert!(!html.contains("unsafe-inline") && !html.contains("'unsafe-eval'"));
+        assert!(html.contains("connect-src 'none'"));
         // The door name cannot end the config element early.
         assert!(html.contains("Gate \\u003c/script>\\u003cb>"), "JSON escaped");
-        assert_eq!(html.matches("</script>").count(), 3, "config, jsQR, door.js");
+        assert_eq!(html.matches("</script>").count(), 4, "config, WebAssembly, zxing, door.js");
+        assert!(html.len() < 1_500_000, "one file under 1.5 MB: {} bytes", html.len());
+    }
+
+    // Guards issue 28: the WebAssembly the page unpacks is the vendored
+    // file, byte for byte, and the vendored files are those whose sha256
+    // the repository records.
+    #[test]
+    fn the_page_carries_the_vendored_decoder_unchanged() {
+        use std::io::Read;
+        let html = page(&opts());
+        let start = html.find("id=\"zxing-wasm\">").expect("the WebAssembly element") + 16;
+        let b64 = &html[start..start + html[start..].find('<').expect("its end")];
+        let gz = data_encoding::BASE64.decode(b64.trim().as_bytes()).expect("base64");
+        let mut wasm = Vec::new();
+        flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut wasm).expect("gzip");
+        assert!(wasm == ZXING_WASM, "the page's WebAssembly is the vendored file");
+        let sums = include_str!("vendor/zxing-wasm/SHA256SUMS");
+        for (bytes, name) in
+            [(ZXING.as_bytes(), "zxing_reader.js"), (ZXING_WASM, "zxing_reader.wasm")]
+        {
+            let hex = data_encoding::HEXLOWER.encode(&Sha256::digest(bytes));
+            assert!(
+                sums.contains(&format!("{hex}  {name}\n")),
+                "{name}: sha256 {hex} not in SHA256SUMS"
+            );
+        }
+    }
+
+    // Guards the placeholders: a door or event name that holds one is
+    // written as it is, not replaced by the page's script.
+    #[test]
+    fn names_that_look_like_placeholders_stay_as_they_are() {
+        let html = page(&DoorOptions { door_name: "{{SCRIPT}} {{ZXING_WASM}}".into(), ..opts() });
+        assert!(html.contains("\"door\":\"{{SCRIPT}} {{ZXING_WASM}}\""));
+        assert_eq!(html.matches("use strict").count(), 1, "door.js once");
+        assert_eq!(fill("a {{X}} {{Y}} {{", &[("X", "{{Y}}")]), "a {{Y}} {{Y}} {{");
+    }
+
+    #[test]
+    fn the_example_id_is_the_event_rosters() {
+        assert!(page(&opts()).contains("placeholder=\"L1:... or a pass id\""));
+        let html = page(&DoorOptions { example_id: Some("AV-0001".into()), ..opts() });
+        assert!(html.contains("placeholder=\"L1:... or AV-0001\""));
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub struct Content {
     pub(crate) registration: bool,
     pub(crate) security: bool,
     pub(crate) spot: bool,
+    /// Colours in the printing condition's ICCBased CMYK space (`P`).
+    pub(crate) profiled: bool,
     /// The CutContour layer, spot colour and overprint state are used.
     pub(crate) cut: bool,
     /// The security layer, in a spot ink, overprints (`GOP`).
@@ -56,6 +58,7 @@ impl Content {
             registration: false,
             security: false,
             spot: false,
+            profiled: false,
             cut: false,
             overprint: false,
         }

@@ -10,7 +10,7 @@ use crate::fonts::FontBook;
 use crate::frame::{ArtId, Clip, Item, Layer, Paint, Point, Seg};
 use crate::impose::{self, Sheet};
 use crate::photos::prepared::Photo;
-use laminate_passes_pdf::cms::Intent;
+use laminate_passes_pdf::cms::{self, Ink, Intent, OutputIntent};
 use laminate_passes_pdf::colour::Colour;
 use laminate_passes_pdf::ops::Ops;
 use laminate_passes_pdf::page::EmbeddedPage;
@@ -83,32 +83,43 @@ struct Builder {
     intent: Intent,
 }
 
-/// How colours are inked: the security layer's spot, and with PDF/X the
-/// printing condition that sRGB colours are converted into.
+/// How colours are inked: the security layer's spot, and the printing
+/// condition that sRGB colours are converted into (PDF/X's, else the
+/// bundled FOGRA39).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Inks {
     /// Print the security layer in this spot ink (a Separation colour
     /// space) instead of CMYK, so the shop can make a plate of it.
     pub security_spot: Option<Spot>,
     /// Write PDF/X-4 for this printing condition (`--pdfx`): colours are
-    /// converted through its profile instead of by formula.
+    /// converted through its profile instead of the bundled FOGRA39.
     pub pdfx: Option<Arc<PdfX>>,
 }
 
 impl Inks {
-    /// A colour's CMYK components: through the printing condition's
-    /// profile with PDF/X (with the default rendering intent), else by
-    /// [`Colour::to_cmyk`]'s formula.
+    /// The printing condition colours are converted into: the PDF/X run's,
+    /// else the bundled FOGRA39.
+    pub fn condition(&self) -> &OutputIntent {
+        match &self.pdfx {
+            Some(x) => &x.intent,
+            None => cms::default_condition(),
+        }
+    }
+
+    /// A colour's CMYK components through the printing condition's profile
+    /// (with the default rendering intent); see [`OutputIntent::cmyk`].
     pub fn cmyk(&self, colour: Colour) -> [f32; 4] {
         self.cmyk_as(colour, Intent::default())
     }
 
     /// Like [`Inks::cmyk`], with a template's rendering intent.
     pub fn cmyk_as(&self, colour: Colour, intent: Intent) -> [f32; 4] {
-        match &self.pdfx {
-            Some(x) => x.intent.cmyk(colour, intent),
-            None => colour.to_cmyk(),
-        }
+        self.condition().cmyk(colour, intent)
+    }
+
+    /// How a colour is written: see [`Ink`].
+    pub fn ink(&self, colour: Colour, intent: Intent) -> Ink {
+        self.condition().ink(colour, intent)
     }
 }
 
@@ -266,7 +277,7 @@ impl Builder {
     /// Draws a filled rectangle, its corners rounded if `radius` is above 0.
     fn rect(&mut self, pos: Point, w: f64, h: f64, radius: f64, fill: Colour, spot: bool) {
         let c = &mut self.c;
-        self.out.spot |= set_fill(c, &self.inks, self.intent, fill, spot);
+        set_fill(c, &mut self.out, &self.inks, self.intent, fill, spot);
         if radius > 0.0 {
             path(c, pos, &crate::layout::security::rounded_rect(w, h, radius));
         } else {
@@ -285,11 +296,11 @@ impl Builder {
         path_tenths(c, segs);
         match paint {
             Paint::Fill(col) => {
-                self.out.spot |= set_fill(c, &self.inks, self.intent, *col, spot);
+                set_fill(c, &mut self.out, &self.inks, self.intent, *col, spot);
                 c.fill();
             }
             Paint::FillEvenOdd(col) => {
-                self.out.spot |= set_fill(c, &self.inks, self.intent, *col, spot);
+                set_fill(c, &mut self.out, &self.inks, self.intent, *col, spot);
                 c.fill_even_odd();
             }
             Paint::Stroke(_, width) if self.cut => {
@@ -298,7 +309,7 @@ impl Builder {
                 c.stroke();
             }
             Paint::Stroke(col, width) => {
-                self.out.spot |= set_stroke(c, &self.inks, self.intent, *col, spot);
+                set_stroke(c, &mut self.out, &self.inks, self.intent, *col, spot);
                 c.line_width(*width * 10.0);
                 c.stroke();
             }
@@ -309,7 +320,7 @@ impl Builder {
     /// Draws a run of glyphs in its colour.
     fn text(&mut self, pos: Point, colour: Colour, run: &crate::emit::glyphs::Run, spot: bool) {
         let c = &mut self.c;
-        self.out.spot |= set_fill(c, &self.inks, self.intent, colour, spot);
+        set_fill(c, &mut self.out, &self.inks, self.intent, colour, spot);
         crate::emit::glyphs::show(c, &mut self.out, run, pos);
     }
 
@@ -361,7 +372,7 @@ impl Builder {
         // dark modules has integer corners (see `module_rects`).
         c.save();
         c.transform([module, 0.0, 0.0, module, pos.x, pos.y]);
-        self.out.spot |= set_fill(c, &self.inks, self.intent, colour, spot);
+        set_fill(c, &mut self.out, &self.inks, self.intent, colour, spot);
         for (x, row, w, h) in module_rects(n, dark) {
             c.rect(x as f64, (n - row - h) as f64, w as f64, h as f64);
         }
@@ -375,7 +386,7 @@ impl Builder {
         if spot {
             // One ink has no rainbow: a half tint of the spot.
             let mid = stops[stops.len() / 2];
-            self.out.spot |= set_fill(c, &self.inks, self.intent, mid.lighten(0.5), true);
+            set_fill(c, &mut self.out, &self.inks, self.intent, mid.lighten(0.5), true);
             c.rect(pos.x, pos.y, w, h);
             c.fill();
             return;
@@ -440,27 +451,58 @@ pub fn module_rects(n: usize, dark: &[bool]) -> Vec<(usize, usize, usize, usize)
     done
 }
 
-/// Sets the fill colour: DeviceCMYK, what a press prints (RGB template
-/// colours are converted), or on the security layer with a spot ink the
-/// spot's tint. Returns true when the spot colour space was used.
-fn set_fill(c: &mut Ops, inks: &Inks, intent: Intent, colour: Colour, spot: bool) -> bool {
+/// Sets the fill colour: CMYK, what a press prints (`#rrggbb` colours
+/// converted through the printing condition's profile and written in its
+/// ICCBased space `P`; `cmyk(...)` and pure black as DeviceCMYK), or on the
+/// security layer with a spot ink the spot's tint. Notes in `out` which
+/// colour spaces the content uses.
+fn set_fill(
+    c: &mut Ops,
+    out: &mut Content,
+    inks: &Inks,
+    intent: Intent,
+    colour: Colour,
+    spot: bool,
+) {
     if spot {
         c.fill_tint("Spot", colour.tint());
-    } else {
-        c.fill_cmyk(inks.cmyk_as(colour, intent));
+        out.spot = true;
+        return;
     }
-    spot
+    match inks.ink(colour, intent) {
+        Ink::Device(cmyk) => c.fill_cmyk(cmyk),
+        Ink::Profiled(cmyk) => {
+            c.fill_in(PROFILED, cmyk);
+            out.profiled = true;
+        }
+    }
 }
 
 /// Sets the stroke colour; see [`set_fill`].
-fn set_stroke(c: &mut Ops, inks: &Inks, intent: Intent, colour: Colour, spot: bool) -> bool {
+fn set_stroke(
+    c: &mut Ops,
+    out: &mut Content,
+    inks: &Inks,
+    intent: Intent,
+    colour: Colour,
+    spot: bool,
+) {
     if spot {
         c.stroke_tint("Spot", colour.tint());
-    } else {
-        c.stroke_cmyk(inks.cmyk_as(colour, intent));
+        out.spot = true;
+        return;
     }
-    spot
+    match inks.ink(colour, intent) {
+        Ink::Device(cmyk) => c.stroke_cmyk(cmyk),
+        Ink::Profiled(cmyk) => {
+            c.stroke_in(PROFILED, cmyk);
+            out.profiled = true;
+        }
+    }
 }
+
+/// The resource name of the ICCBased CMYK colour space of profiled colours.
+pub(crate) const PROFILED: &str = "P";
 
 fn path(c: &mut Ops, at: Point, segs: &[Seg]) {
     for s in segs {

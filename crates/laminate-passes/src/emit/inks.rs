@@ -10,6 +10,7 @@ use pdf_writer::{Chunk, Finish, Name, Ref};
 use laminate_passes_pdf::out::chunk;
 
 use crate::emit::writer::{f, CutRefs, PdfWriter};
+use laminate_passes_pdf::cms::Ink;
 use laminate_passes_pdf::colour::Colour;
 
 /// A Separation colour space named `name`, shown in viewers (and printed
@@ -36,14 +37,22 @@ impl<W: Write> PdfWriter<W> {
         stops: &[Colour],
         intent: laminate_passes_pdf::cms::Intent,
     ) -> io::Result<Ref> {
+        let inks = self.inks.clone();
+        // Stops converted from sRGB are in the condition's ICCBased space,
+        // as the rest of the card's colours; a gradient that mixes in a
+        // `cmyk(...)` stop stays DeviceCMYK.
+        let profiled = stops.iter().all(|c| matches!(inks.ink(*c, intent), Ink::Profiled(_)));
+        let space = if profiled { Some(self.profiled_space()?) } else { None };
         let r = self.alloc();
         let mut chunk = chunk();
         let mut d = chunk.indirect(r).dict();
         d.pair(Name(b"ShadingType"), 2);
-        d.pair(Name(b"ColorSpace"), Name(b"DeviceCMYK"));
+        match space {
+            Some(space) => d.pair(Name(b"ColorSpace"), space),
+            None => d.pair(Name(b"ColorSpace"), Name(b"DeviceCMYK")),
+        };
         d.insert(Name(b"Coords")).array().items([0.0, 0.0, f(w), 0.0]);
         d.insert(Name(b"Extend")).array().items([true, true]);
-        let inks = self.inks.clone();
         let comps = |c: &Colour| inks.cmyk_as(*c, intent);
         // A stitching function (ISO 32000 7.10.4) of linear pieces between stops.
         let mut func = d.insert(Name(b"Function")).dict();

@@ -54,15 +54,43 @@ impl<W: Write> PdfWriter<W> {
         Ok(r)
     }
 
+    /// The printing condition's CMYK profile as an ICC stream (ISO 32000
+    /// 8.6.5.5), written once: the profile of the profiled colours' space
+    /// and, with PDF/X, the output intent's DestOutputProfile.
+    pub(super) fn condition_profile(&mut self) -> io::Result<Ref> {
+        if let Some(r) = self.condition_profile {
+            return Ok(r);
+        }
+        let r = self.alloc();
+        let packed = deflate(&self.inks.condition().icc);
+        let mut c = chunk();
+        c.icc_profile(r, &packed).n(4).filter(Filter::FlateDecode);
+        self.emit(r, c)?;
+        self.condition_profile = Some(r);
+        Ok(r)
+    }
+
+    /// The ICCBased CMYK colour space (ISO 32000 8.6.5.5) that colours
+    /// converted from sRGB are written in, written once.
+    pub(super) fn profiled_space(&mut self) -> io::Result<Ref> {
+        if let Some(r) = self.profiled_space {
+            return Ok(r);
+        }
+        let profile = self.condition_profile()?;
+        let r = self.alloc();
+        let mut c = chunk();
+        c.color_space(r).icc_based(profile);
+        self.emit(r, c)?;
+        self.profiled_space = Some(r);
+        Ok(r)
+    }
+
     /// Writes the destination profile and the XMP packet; their references
     /// for the catalog. The XMP ids are hashes of the file so far, so the
     /// same input gives the same bytes.
     pub(super) fn pdfx_objects(&mut self, x: &PdfX) -> io::Result<PdfxRefs> {
-        let profile = self.alloc();
-        let packed = deflate(&x.intent.icc);
-        let mut c = chunk();
-        c.icc_profile(profile, &packed).n(4).filter(Filter::FlateDecode);
-        self.emit(profile, c)?;
+        // The same profile object as the profiled colours' space: one copy.
+        let profile = self.condition_profile()?;
 
         let digest = self.out.digest();
         let document = uuid(&digest);

@@ -157,7 +157,8 @@ impl<'a> Emit<'a> {
         let Pass { front, back, mut row } = pass;
         // PDF/X-4: what the writer cannot make true (RGB images), found
         // before the frames go to the imposer, reported with their pages.
-        let not_pdfx: Vec<(bool, String)> = match self.inks.pdfx.as_deref() {
+        let not_pdfx: Vec<(bool, crate::emit::preflight::Problem)> = match self.inks.pdfx.as_deref()
+        {
             Some(x) => std::iter::once((false, &front))
                 .chain(back.as_ref().map(|b| (true, b)))
                 .flat_map(|(is_back, f)| {
@@ -192,15 +193,13 @@ impl<'a> Emit<'a> {
         for (is_back, problem) in not_pdfx {
             let page =
                 if is_back { row.back_page.unwrap_or(row.front_page) } else { row.front_page };
-            let hint = if problem.starts_with("the background") {
-                "leave out --pdfx for a template with a PDF background, or draw its art in the template"
-            } else {
-                "keep photos RGB, tagged as sRGB, with --pdfx-photos srgb; or give CMYK photos"
-            };
             self.pdfx_problems.push(
-                Diagnostic::error(entry.spans.entry(), format!("PDF/X-4: page {page}: {problem}"))
-                    .entry(&*entry.id)
-                    .hint(hint),
+                Diagnostic::error(
+                    entry.spans.entry(),
+                    format!("PDF/X-4: page {page}: {}", problem.message),
+                )
+                .entry(&*entry.id)
+                .hint(problem.hint),
             );
         }
         if let Some(m) = self.manifest.as_mut() {

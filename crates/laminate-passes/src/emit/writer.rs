@@ -89,6 +89,10 @@ pub struct PdfWriter<W: Write> {
     pub(super) cut: Option<CutRefs>,
     /// The sRGB profile RGB photos are tagged with (PDF/X, photos kept RGB).
     pub(super) srgb: Option<Ref>,
+    /// The printing condition's profile, once written (see `intent`).
+    pub(super) condition_profile: Option<Ref>,
+    /// The ICCBased CMYK space of colours converted from sRGB, once written.
+    pub(super) profiled_space: Option<Ref>,
 }
 
 /// The objects of the CutContour die line, written on first use.
@@ -128,6 +132,8 @@ impl<W: Write> PdfWriter<W> {
             overprint: None,
             cut: None,
             srgb: None,
+            condition_profile: None,
+            profiled_space: None,
         };
         w.next_id = 4;
         w.fonts = book
@@ -286,6 +292,10 @@ impl<W: Write> PdfWriter<W> {
             };
             out.push(("ExtGState", "GOP".into(), r));
         }
+        if content.profiled {
+            let r = self.profiled_space()?;
+            out.push(("ColorSpace", crate::emit::draw::PROFILED.into(), r));
+        }
         if content.spot {
             let r = match self.spot {
                 Some(r) => r,
@@ -308,12 +318,19 @@ impl<W: Write> PdfWriter<W> {
             }
             _ => None,
         };
+        let smask = match &photo.smask {
+            Some(alpha) => Some(self.soft_mask(photo.width, photo.height, alpha)?),
+            None => None,
+        };
         let r = self.alloc();
         let mut chunk = chunk();
         let mut img = chunk.image_xobject(r, &photo.jpeg);
         img.filter(Filter::DctDecode);
         img.width(photo.width as i32);
         img.height(photo.height as i32);
+        if let Some(smask) = smask {
+            img.s_mask(smask);
+        }
         match photo.colour {
             PhotoColour::Gray => img.color_space().device_gray(),
             PhotoColour::Rgb if self.inks.pdfx.is_some() => {
@@ -340,6 +357,23 @@ impl<W: Write> PdfWriter<W> {
         img.finish();
         self.emit(r, chunk)?;
         self.images.insert(key.to_string(), r);
+        Ok(r)
+    }
+
+    /// An image's transparency as a soft-mask image (ISO 32000 11.6.5.3):
+    /// DeviceGray, 8 bits, compressed losslessly.
+    fn soft_mask(&mut self, width: u32, height: u32, alpha: &[u8]) -> io::Result<Ref> {
+        let r = self.alloc();
+        let packed = deflate(alpha);
+        let mut chunk = chunk();
+        let mut mask = chunk.image_xobject(r, &packed);
+        mask.filter(Filter::FlateDecode);
+        mask.width(width as i32);
+        mask.height(height as i32);
+        mask.color_space().device_gray();
+        mask.bits_per_component(8);
+        mask.finish();
+        self.emit(r, chunk)?;
         Ok(r)
     }
 

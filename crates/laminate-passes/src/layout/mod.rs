@@ -44,7 +44,7 @@ pub struct ArtBook {
 const FIXED_ARTS: u32 = 3;
 
 impl ArtBook {
-    fn new(set: &TemplateSet) -> Self {
+    pub(crate) fn new(set: &TemplateSet) -> Self {
         let mut first = Vec::with_capacity(set.templates.len());
         let mut n = 0;
         for t in &set.templates {
@@ -140,7 +140,9 @@ impl<'a> Layouter<'a> {
                         }
                     }
                 }
-                Kind::Qr { colour, quiet } => items.extend(qr(badge, el.at, pos, *colour, *quiet)),
+                Kind::Qr { colour, quiet_zone } => {
+                    items.extend(qr(badge, el.at, pos, *colour, *quiet_zone))
+                }
                 Kind::Photo { radius, frame, .. } => {
                     items.extend(photo(badge, el, pos, *radius, *frame));
                 }
@@ -323,7 +325,7 @@ impl<'a> Layouter<'a> {
                 ));
             }
             (Kind::Image { name, art, security: on_security }, _) if *on_security == security => {
-                items.push((pos, image(art, &format!("template:{}:{name}", t.name), el.at)));
+                items.push((pos, image(art, &template_image_key(&t.name, name), el.at)));
             }
             (Kind::Hologram, true) => {
                 let holo = security::hologram(el.at.w, el.at.h);
@@ -398,7 +400,7 @@ impl<'a> Layouter<'a> {
             let runs = self.fonts.runs(font, line);
             let width: f64 = runs.iter().map(|r| r.width_em).sum::<f64>() * fitted.size;
             let rtl = crate::fonts::reads_right_to_left(line);
-            let mut x = match align {
+            let x = match align {
                 Align::Center => at.x + (at.w - width) / 2.0,
                 Align::Left => at.x,
                 Align::Start if !rtl => at.x,
@@ -407,30 +409,8 @@ impl<'a> Layouter<'a> {
             };
             // Capitals centred in the line's slot.
             let baseline = top + line_h * i as f64 + line_h / 2.0 + cap * fitted.size / 2.0;
-            // Placed left to right, written in reading order: readers that
-            // keep content order (pdf.js, MuPDF) then read a line that mixes
-            // directions in the order it is read.
-            let mixed = runs.iter().any(|r| r.rtl) && runs.iter().any(|r| !r.rtl);
-            let mut placed = Vec::with_capacity(runs.len());
-            for run in runs {
-                let advance = run.width_em * fitted.size;
-                placed.push((
-                    run.start,
-                    Point::new(x, t.card.h - baseline),
-                    Item::Text {
-                        font: run.font,
-                        size: fitted.size,
-                        colour,
-                        glyphs: run.glyphs,
-                        text: run.text,
-                        rtl: run.rtl,
-                        mixed,
-                    },
-                ));
-                x += advance;
-            }
-            placed.sort_by_key(|(start, _, _)| *start);
-            items.extend(placed.into_iter().map(|(_, at, item)| (at, item)));
+            let start = Point::new(x, t.card.h - baseline);
+            items.extend(paragraph::place_line(runs, start, fitted.size, colour));
         }
         (items, fitted.shortfall)
     }
@@ -552,11 +532,23 @@ fn cut_line(t: &Template, die_radius: Option<f64>) -> Item {
     Item::Group { layer: Some(Layer::CutContour), transform: None, clip: None, items }
 }
 
+/// The key a template's image goes by (the writer embeds each key once):
+/// `template:PASS:FILE`.
+pub fn template_image_key(pass: &str, file: &str) -> String {
+    format!("template:{pass}:{file}")
+}
+
+/// The pass type and file of a template image's key (see
+/// [`template_image_key`]); `None` for a holder's photo.
+pub fn template_image_of(key: &str) -> Option<(&str, &str)> {
+    key.strip_prefix("template:")?.split_once(':')
+}
+
 /// A template image at its box: pixels stretched over it, or its vector
 /// paths (already fitted to the box) as a group.
 fn image(art: &ImageArt, key: &str, at: BoxPt) -> Item {
     match art {
-        ImageArt::Raster(photo) => {
+        ImageArt::Raster { photo, .. } => {
             Item::Image { key: key.to_string(), photo: photo.clone(), w: at.w, h: at.h }
         }
         ImageArt::Vector(items) => {
@@ -565,21 +557,17 @@ fn image(art: &ImageArt, key: &str, at: BoxPt) -> Item {
     }
 }
 
-/// Quiet zone around a QR code, in modules (ISO/IEC 18004 asks for 4).
-pub const QUIET_ZONE: usize = 4;
-
 /// The QR code of a payload, centred in its box on a white square that
-/// includes the quiet zone.
-fn qr(badge: &Badge, at: BoxPt, pos: Point, colour: Colour, quiet: bool) -> Vec<(Point, Item)> {
+/// includes the quiet zone of `quiet_zone` modules.
+fn qr(badge: &Badge, at: BoxPt, pos: Point, colour: Colour, quiet_zone: u8) -> Vec<(Point, Item)> {
     let code = laminate_passes_qr::encode_at(badge.payload.as_bytes(), badge.qr_level, None)
         .expect("resolve refuses payloads too long for a QR code");
     let n = code.size;
     let side = at.w.min(at.h);
-    let zone = if quiet { QUIET_ZONE } else { 0 };
-    let module = side / (n + 2 * zone) as f64;
+    let module = side / (n + 2 * quiet_zone as usize) as f64;
     let origin = Point::new(pos.x + (at.w - side) / 2.0, pos.y + (at.h - side) / 2.0);
     let dark = code.dark;
-    let q = zone as f64 * module;
+    let q = f64::from(quiet_zone) * module;
     vec![
         (origin, Item::Rect { w: side, h: side, radius: 0.0, fill: Colour::WHITE }),
         (Point::new(origin.x + q, origin.y + q), Item::Modules { n, module, dark, colour }),

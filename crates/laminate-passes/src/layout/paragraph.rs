@@ -4,10 +4,11 @@
 //! `leading` x size apart, the lines at the box's top, middle or bottom,
 //! the whole turned clockwise about the box's top-left corner.
 
-use crate::fonts::FontBook;
+use crate::fonts::{FontBook, Run};
 use crate::frame::{Clip, Item, Point};
 use crate::load::template::{Align, BoxPt, ParagraphStyle, TextStyle, VAlign};
 use crate::units::Size;
+use laminate_passes_pdf::colour::Colour;
 
 use super::text::{paragraph, ParagraphSpec, Shortfall};
 
@@ -53,7 +54,7 @@ pub(super) fn items(
         let runs = fonts.runs(font, &line.text);
         let width: f64 = runs.iter().map(|r| r.width_em).sum::<f64>() * size;
         let rtl = crate::fonts::reads_right_to_left(&line.text);
-        let mut x = match style.align {
+        let x = match style.align {
             Align::Center => (at.w - width) / 2.0,
             Align::Left => 0.0,
             Align::Start if !rtl => 0.0,
@@ -67,27 +68,7 @@ pub(super) fn items(
             extent[2].max(x + width),
             extent[3].max(baseline + size),
         ];
-        let mixed = runs.iter().any(|r| r.rtl) && runs.iter().any(|r| !r.rtl);
-        let mut placed = Vec::with_capacity(runs.len());
-        for run in runs {
-            let advance = run.width_em * size;
-            placed.push((
-                run.start,
-                Point::new(x, baseline),
-                Item::Text {
-                    font: run.font,
-                    size,
-                    colour: style.colour,
-                    glyphs: run.glyphs,
-                    text: run.text,
-                    rtl: run.rtl,
-                    mixed,
-                },
-            ));
-            x += advance;
-        }
-        placed.sort_by_key(|(start, _, _)| *start);
-        items.extend(placed.into_iter().map(|(_, at, item)| (at, item)));
+        items.extend(place_line(runs, Point::new(x, baseline), size, style.colour));
     }
     let short = (p.shrink && size < style.min_size).then_some(Shortfall::BelowMinimum(size));
     if items.is_empty() {
@@ -116,4 +97,38 @@ pub(super) fn items(
         group
     };
     (vec![(Point::default(), item)], short)
+}
+
+/// One line's shaped runs as text items from `at` (the line's left end on
+/// its baseline): placed left to right, written in reading order, so that
+/// readers that keep content order (pdf.js, MuPDF) read a line that mixes
+/// directions in the order it is read.
+pub(super) fn place_line(
+    runs: Vec<Run>,
+    at: Point,
+    size: f64,
+    colour: Colour,
+) -> impl Iterator<Item = (Point, Item)> {
+    let mixed = runs.iter().any(|r| r.rtl) && runs.iter().any(|r| !r.rtl);
+    let mut x = at.x;
+    let mut placed = Vec::with_capacity(runs.len());
+    for run in runs {
+        let advance = run.width_em * size;
+        placed.push((
+            run.start,
+            Point::new(x, at.y),
+            Item::Text {
+                font: run.font,
+                size,
+                colour,
+                glyphs: run.glyphs,
+                text: run.text,
+                rtl: run.rtl,
+                mixed,
+            },
+        ));
+        x += advance;
+    }
+    placed.sort_by_key(|(start, _, _)| *start);
+    placed.into_iter().map(|(_, at, item)| (at, item))
 }

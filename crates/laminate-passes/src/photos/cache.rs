@@ -116,7 +116,12 @@ impl Cache {
     }
 
     /// Stores an entry (atomically: a temporary file renamed into place).
+    /// Holder photos only: one with a soft mask (a template image, never
+    /// cached) is refused, as the entry's format has no room for it.
     pub fn put(&self, key: &Key, photo: &Photo) -> io::Result<()> {
+        if photo.smask.is_some() {
+            return Err(io::Error::other("a photo with a soft mask is not cached"));
+        }
         let path = self.path(key);
         let dir = path.parent().expect("entries are in a fan-out folder");
         fs::create_dir_all(dir)?;
@@ -197,7 +202,7 @@ fn decode(bytes: &[u8]) -> Option<Photo> {
         3 => PhotoColour::Cmyk { inverted: true },
         _ => return None,
     };
-    Some(Photo { width: word(8), height: word(12), jpeg: jpeg.to_vec(), colour })
+    Some(Photo { width: word(8), height: word(12), jpeg: jpeg.to_vec(), colour, smask: None })
 }
 
 /// Reads `500M`, `2G`, `1048576`: bytes, or K, M, G (powers of 1024).
@@ -218,7 +223,13 @@ mod tests {
     use super::*;
 
     fn photo() -> Photo {
-        Photo { width: 3, height: 2, jpeg: vec![0xFF, 0xD8, 1, 2, 3], colour: PhotoColour::Rgb }
+        Photo {
+            width: 3,
+            height: 2,
+            jpeg: vec![0xFF, 0xD8, 1, 2, 3],
+            colour: PhotoColour::Rgb,
+            smask: None,
+        }
     }
 
     #[test]

@@ -16,14 +16,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostic, Span};
 use crate::load::roster::Entry;
-use crate::load::template::{Element, Kind, Template, TemplateSet};
+use crate::load::template::{Element, ImageArt, Kind, Template, TemplateSet};
 use crate::outcome::Failure;
 use cache::{Cache, Lookup};
+use laminate_passes_pdf::pdfx::{PdfX, PhotoMode};
 use prepared::{Photo, PhotoError, Target};
 
 /// Where prepared photos are kept between runs.
@@ -117,17 +117,70 @@ fn uncached(path: &Path, target: &Target) -> Ready {
 
 /// The photo targets of a template's photo elements, front and back.
 pub fn targets(t: &Template) -> impl Iterator<Item = Target> + '_ {
-    t.elements.iter().chain(&t.back).filter_map(target_of)
+    t.elements.iter().chain(&t.back).filter_map(|el| target_of(t, el))
 }
 
-/// What a photo element asks of its photo: its box, dpi, crop and backdrop.
-pub fn target_of(el: &Element) -> Option<Target> {
+/// What a photo element of `t` asks of its photo: its box, dpi, crop and
+/// backdrop, and the template's rendering intent.
+pub fn target_of(t: &Template, el: &Element) -> Option<Target> {
     match el.kind {
-        Kind::Photo { dpi, crop, backdrop, .. } => {
-            Some(Target { w_pt: el.at.w, h_pt: el.at.h, dpi, crop, backdrop })
-        }
+        Kind::Photo { dpi, crop, backdrop, .. } => Some(Target {
+            w_pt: el.at.w,
+            h_pt: el.at.h,
+            dpi,
+            crop,
+            backdrop,
+            soft_mask: false,
+            intent: t.rendering_intent.unwrap_or_default(),
+        }),
         _ => None,
     }
+}
+
+/// Prepares the raster images of a template set (logos, signatures,
+/// backgrounds: PNG or JPEG) in a PDF/X run's CMYK, once a run, as the
+/// photo stage does photos: through the output intent's profile, with
+/// their template's rendering intent, transparency kept as a soft mask
+/// (PDF/X-4 allows transparency). With `--pdfx-photos srgb` they stay RGB,
+/// and the writer tags them sRGB. Problems are errors naming the pass type,
+/// element and file.
+pub fn template_images_in(set: &mut TemplateSet, pdfx: &PdfX) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if pdfx.photos != PhotoMode::Cmyk {
+        return out;
+    }
+    // A file several pass types draw in the same box and intent (a base
+    // template's logo) is prepared once.
+    type Key = (usize, u64, u64, u8);
+    let mut made: HashMap<Key, Result<Arc<Photo>, String>> = HashMap::new();
+    for t in &mut set.templates {
+        let intent = t.rendering_intent.unwrap_or_default();
+        for el in t.elements.iter_mut().chain(t.back.iter_mut()) {
+            let Kind::Image { name, art: ImageArt::Raster { photo, source }, .. } = &mut el.kind
+            else {
+                continue;
+            };
+            let (w, h) = (el.at.w.max(1.0), el.at.h.max(1.0));
+            let key = (source.as_ptr() as usize, w.to_bits(), h.to_bits(), intent as u8);
+            let result = made.entry(key).or_insert_with(|| {
+                let colours = prepared::Colours::Cmyk(&pdfx.intent);
+                prepare::template_image(source, w, h, colours, intent)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            });
+            match result {
+                Ok(p) => *photo = p.clone(),
+                Err(e) => out.push(
+                    Diagnostic::error_nowhere(format!(
+                        "pass type \"{}\", element \"{}\": image file \"{name}\" cannot be converted to the printing condition's CMYK: {e}",
+                        t.name, el.name
+                    ))
+                    .hint("give the image in CMYK or as SVG, or keep images RGB, tagged as sRGB, with --pdfx-photos srgb"),
+                ),
+            }
+        }
+    }
+    out
 }
 
 /// The photo stage of a run.
@@ -211,14 +264,14 @@ impl PhotoStage {
             },
         };
         // PDF/X-4 photos in CMYK (the default) are other photos than sRGB
-        // ones: the printing condition's profile and the intent are in the key.
+        // ones: the printing condition's profile is in the key (the
+        // rendering intent is in the target's part of it).
         let cmyk = pdfx.clone().filter(|x| x.photos == laminate_passes_pdf::pdfx::PhotoMode::Cmyk);
         let colour = match &cmyk {
             None => Vec::new(),
             Some(x) => {
                 let mut k = b"cmyk:".to_vec();
                 k.extend_from_slice(&x.intent.digest());
-                k.push(laminate_passes_pdf::cms::Intent::default() as u8);
                 k
             }
         };
@@ -234,16 +287,36 @@ impl PhotoStage {
 
     /// Prepares the photos of `chunk` on the pool's threads; problems with
     /// the cache are warnings in `found` (a photo that cannot be used is
-    /// an error of its entry, given by resolve).
+    /// an error of its entry, given by resolve). `tick(done, all)` is
+    /// called on this thread as each photo is ready, so that a caller can
+    /// show progress photo by photo.
     pub fn prepare(
         &self,
         pool: &rayon::ThreadPool,
         set: &TemplateSet,
         chunk: &[(usize, &Entry)],
         found: &mut Vec<Diagnostic>,
+        tick: &dyn Fn(usize, usize),
     ) -> Photos {
         let jobs = jobs(set, chunk.iter().map(|(_, e)| *e));
-        let done = pool.install(|| jobs.par_iter().map(|job| self.one(job)).collect());
+        let mut done: Vec<Option<(Ready, Option<Diagnostic>)>> = Vec::new();
+        done.resize_with(jobs.len(), || None);
+        let (tx, rx) = std::sync::mpsc::channel();
+        pool.in_place_scope(|scope| {
+            for (i, job) in jobs.iter().enumerate() {
+                let tx = tx.clone();
+                scope.spawn(move |_| {
+                    // The receiver lives until every photo is in.
+                    let _ = tx.send((i, self.one(job)));
+                });
+            }
+            drop(tx);
+            for (n, (i, result)) in rx.iter().enumerate() {
+                done[i] = Some(result);
+                tick(n + 1, jobs.len());
+            }
+        });
+        let done = done.into_iter().map(|d| d.expect("every photo sends its result")).collect();
         collect(jobs, done, found)
     }
 
@@ -295,9 +368,7 @@ impl PhotoStage {
             }
         }
         let colours = match &self.cmyk {
-            Some(x) => {
-                prepared::Colours::Cmyk(&x.intent, laminate_passes_pdf::cms::Intent::default())
-            }
+            Some(x) => prepared::Colours::Cmyk(&x.intent),
             None => prepared::Colours::Srgb,
         };
         let photo = match prepare::prepare_in(&bytes, &job.target, colours) {

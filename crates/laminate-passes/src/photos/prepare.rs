@@ -144,8 +144,8 @@ fn other(bytes: &[u8], target: &Target, colours: Colours) -> Result<Photo, Photo
     finish(img, orientation, icc.as_deref(), target, colours)
 }
 
-/// Upright, flattened, cropped, resampled, in sRGB or the printing
-/// condition's CMYK, and encoded.
+/// Upright, flattened (or its alpha kept apart as a soft mask), cropped,
+/// resampled, in sRGB or the printing condition's CMYK, and encoded.
 fn finish(
     mut img: DynamicImage,
     orientation: Orientation,
@@ -155,35 +155,38 @@ fn finish(
 ) -> Result<Photo, PhotoError> {
     img.apply_orientation(orientation);
     let (iw, ih) = (img.width(), img.height());
-    let (gray, pixels) = flatten(img, target.backdrop);
-    let px = if gray { fir::PixelType::U8 } else { fir::PixelType::U8x3 };
     let ((l, t, cw, ch), (tw, th)) = fit(iw, ih, target);
-    let mut pixels = if (l, t, cw, ch) == (0, 0, iw, ih) && (tw, th) == (iw, ih) {
-        pixels
-    } else {
-        let src = fir::images::Image::from_vec_u8(iw, ih, pixels, px).map_err(decode_err)?;
-        let mut dst = fir::images::Image::new(tw, th, px);
-        let options = fir::ResizeOptions::new()
-            .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3))
-            .crop(f64::from(l), f64::from(t), f64::from(cw), f64::from(ch));
-        fir::Resizer::new().resize(&src, &mut dst, &options).map_err(decode_err)?;
-        dst.into_vec()
-    };
     let (w16, h16) = (u16::try_from(tw), u16::try_from(th));
     let (Ok(w16), Ok(h16)) = (w16, h16) else {
         return Err(decode_err("the prepared photo is larger than a JPEG holds"));
     };
-    if let Colours::Cmyk(output, intent) = colours {
+    let crop = (l, t, cw, ch);
+    let (gray, mut pixels, smask) = if target.soft_mask && img.color().has_alpha() {
+        // Resampled with its alpha (premultiplied, so that the colour of
+        // transparent pixels does not bleed into the edges), then split.
+        let rgba =
+            resample(img.to_rgba8().into_raw(), (iw, ih), crop, (tw, th), fir::PixelType::U8x4)?;
+        let alpha: Vec<u8> = rgba.chunks_exact(4).map(|p| p[3]).collect();
+        let rgb = rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+        (false, rgb, Some(alpha).filter(|a| a.iter().any(|&v| v < 255)))
+    } else {
+        let (gray, pixels) = flatten(img, target.backdrop);
+        let px = if gray { fir::PixelType::U8 } else { fir::PixelType::U8x3 };
+        (gray, resample(pixels, (iw, ih), crop, (tw, th), px)?, None)
+    };
+    if let Colours::Cmyk(output) = colours {
         use laminate_passes_pdf::cms::Pixels;
         let px = if gray { Pixels::Gray(&pixels) } else { Pixels::Rgb(&pixels) };
-        let cmyk =
-            output.photo_to_cmyk(px, icc, intent).map_err(|e| PhotoError::Colour(e.to_string()))?;
+        let cmyk = output
+            .photo_to_cmyk(px, icc, target.intent)
+            .map_err(|e| PhotoError::Colour(e.to_string()))?;
         // jpeg-encoder stores CMYK as Adobe does: inverted, with an APP14 "Adobe" segment.
         return encode(&cmyk, w16, h16, jpeg_encoder::ColorType::Cmyk).map(|jpeg| Photo {
             width: tw,
             height: th,
             jpeg,
             colour: PhotoColour::Cmyk { inverted: true },
+            smask,
         });
     }
     if let Some(icc) = icc {
@@ -195,7 +198,29 @@ fn finish(
         (PhotoColour::Rgb, jpeg_encoder::ColorType::Rgb)
     };
     let jpeg = encode(&pixels, w16, h16, kind)?;
-    Ok(Photo { width: tw, height: th, jpeg, colour })
+    Ok(Photo { width: tw, height: th, jpeg, colour, smask })
+}
+
+/// Pixels of `size`, the `crop` (left, top, width, height) of them
+/// resampled to `to` with Lanczos3; as they are when nothing changes.
+fn resample(
+    pixels: Vec<u8>,
+    size: (u32, u32),
+    crop: (u32, u32, u32, u32),
+    to: (u32, u32),
+    px: fir::PixelType,
+) -> Result<Vec<u8>, PhotoError> {
+    let (l, t, cw, ch) = crop;
+    if crop == (0, 0, size.0, size.1) && to == size {
+        return Ok(pixels);
+    }
+    let src = fir::images::Image::from_vec_u8(size.0, size.1, pixels, px).map_err(decode_err)?;
+    let mut dst = fir::images::Image::new(to.0, to.1, px);
+    let options = fir::ResizeOptions::new()
+        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3))
+        .crop(f64::from(l), f64::from(t), f64::from(cw), f64::from(ch));
+    fir::Resizer::new().resize(&src, &mut dst, &options).map_err(decode_err)?;
+    Ok(dst.into_vec())
 }
 
 /// Encodes pixels as a JPEG at [`QUALITY`].
@@ -322,7 +347,7 @@ fn keep_as_is(bytes: &[u8], head: &JpegHeader, target: &Target, colours: Colours
         4 => PhotoColour::Cmyk { inverted: head.adobe },
         _ => return None,
     };
-    Some(Photo { width: w, height: h, jpeg: bytes.to_vec(), colour })
+    Some(Photo { width: w, height: h, jpeg: bytes.to_vec(), colour, smask: None })
 }
 
 /// What a JPEG's frame header says (ITU T.81 B.2.2), and whether it has an
@@ -398,7 +423,15 @@ pub fn load(path: &std::path::Path, w_pt: f64, h_pt: f64) -> Result<Photo, Photo
     prepare(&bytes, &Target::new(w_pt, h_pt))
 }
 
-/// Like [`load`], for image bytes already in memory (template images).
-pub fn from_bytes(bytes: &[u8], w_pt: f64, h_pt: f64) -> Result<Photo, PhotoError> {
-    prepare(bytes, &Target::new(w_pt, h_pt))
+/// A template image (logo, signature, background) for a box of `w_pt` x
+/// `h_pt` at 300 dpi, its transparency kept as a soft mask: in sRGB, or
+/// with [`Colours::Cmyk`] in the printing condition's CMYK with `intent`.
+pub fn template_image(
+    bytes: &[u8],
+    w_pt: f64,
+    h_pt: f64,
+    colours: Colours,
+    intent: laminate_passes_pdf::cms::Intent,
+) -> Result<Photo, PhotoError> {
+    prepare_in(bytes, &Target { soft_mask: true, intent, ..Target::new(w_pt, h_pt) }, colours)
 }

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use laminate_passes_pdf::cms::Intent;
+
 /// Print resolution photos are scaled to by default, in dots per inch.
 pub const DPI: f64 = 300.0;
 
@@ -29,6 +31,11 @@ pub struct Photo {
     pub jpeg: Vec<u8>,
     /// The colour space of the JPEG data.
     pub colour: PhotoColour,
+    /// A template image's transparency, kept as a soft mask (ISO 32000
+    /// 11.6.5.3): one byte a pixel, width x height, 0 transparent. None
+    /// for an opaque image, and for holder photos, whose transparent
+    /// pixels are laid on their backdrop.
+    pub smask: Option<Vec<u8>>,
 }
 
 /// The colours of a photo's JPEG data.
@@ -70,12 +77,28 @@ pub struct Target {
     /// The colour transparent pixels are laid on (the template's
     /// `photo_slot` colour, else white), as sRGB bytes.
     pub backdrop: [u8; 3],
+    /// Keep transparency as a soft mask instead (template images: a logo
+    /// on a coloured band stays cut out).
+    pub soft_mask: bool,
+    /// How colours outside the printing condition's gamut are brought in,
+    /// when the photo is converted to its CMYK (the template's
+    /// `rendering_intent`).
+    pub intent: Intent,
 }
 
 impl Target {
-    /// A box of `w_pt` x `h_pt` at 300 dpi, centred, on white.
+    /// A box of `w_pt` x `h_pt` at 300 dpi, centred, on white, relative
+    /// colorimetric.
     pub fn new(w_pt: f64, h_pt: f64) -> Target {
-        Target { w_pt, h_pt, dpi: DPI, crop: Crop::Centre, backdrop: [255; 3] }
+        Target {
+            w_pt,
+            h_pt,
+            dpi: DPI,
+            crop: Crop::Centre,
+            backdrop: [255; 3],
+            soft_mask: false,
+            intent: Intent::default(),
+        }
     }
 
     /// The bytes that tell this target from any other, for cache keys.
@@ -86,6 +109,8 @@ impl Target {
         }
         k.push(self.crop as u8);
         k.extend_from_slice(&self.backdrop);
+        k.push(u8::from(self.soft_mask));
+        k.push(self.intent as u8);
         k
     }
 }
@@ -96,8 +121,9 @@ pub enum Colours<'a> {
     /// sRGB (or gray): an embedded profile is converted to sRGB.
     Srgb,
     /// The printing condition's CMYK (PDF/X-4), through the photo's own
-    /// profile when it has one, else from sRGB, with this rendering intent.
-    Cmyk(&'a laminate_passes_pdf::cms::OutputIntent, laminate_passes_pdf::cms::Intent),
+    /// profile when it has one, else from sRGB, with the target's
+    /// rendering intent.
+    Cmyk(&'a laminate_passes_pdf::cms::OutputIntent),
 }
 
 /// Why a photo could not be used.

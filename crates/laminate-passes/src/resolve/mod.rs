@@ -241,7 +241,8 @@ impl<'a> Resolver<'a> {
                 Kind::Raised { text, .. } => Some(values.render(text)),
                 Kind::Microtext { .. } => Some(format!("{} · {} · ", self.event.name, e.id)),
                 Kind::Photo { .. } => {
-                    if let (Some(path), Some(target)) = (&e.photo, crate::photos::target_of(el)) {
+                    if let (Some(path), Some(target)) = (&e.photo, crate::photos::target_of(t, el))
+                    {
                         match photos.get_or_prepare(path, &target) {
                             Ok(p) => photo = Some(p),
                             Err(why) => errors.push(

@@ -92,7 +92,7 @@ pub fn load(opts: &RenderOptions) -> Result<Inputs, Failure> {
         (None, Some(dir)) => Origin::Dir(dir.clone()),
         (None, None) => Origin::Builtin,
     };
-    let set =
+    let mut set =
         template::folder::load(&origin, &mut sources, &mut found).map_err(Failure::Templates)?;
     let roster = sources::load(opts, &set, &mut sources, &mut found)?;
     let since = opts.since.as_deref().map(manifest::read_ids).transpose().map_err(|source| {
@@ -127,6 +127,9 @@ pub fn load(opts: &RenderOptions) -> Result<Inputs, Failure> {
             }
         }
     };
+    if let Some(x) = &pdfx {
+        found.extend(crate::photos::template_images_in(&mut set, x));
+    }
     Ok(Inputs { sources, found, profile, set, roster, since, pdfx })
 }
 
@@ -560,7 +563,8 @@ pub fn load_templates(dir: Option<&Path>) -> Result<TemplateSet, Failure> {
     let origin = dir.map_or(Origin::Builtin, |d| Origin::Dir(d.to_path_buf()));
     let set =
         template::folder::load(&origin, &mut sources, &mut out).map_err(Failure::Templates)?;
-    if !out.is_empty() {
+    // Warnings (art over a QR code) are for render and validate to show.
+    if out.iter().any(|d| d.severity == crate::diag::Severity::Error) {
         return Err(Failure::input(sources, out));
     }
     Ok(set)
@@ -631,8 +635,16 @@ pub fn render_with_progress(
         opts, writes, set, &roster, &selected, &slice, arts, profile, pdfx, &pool, book,
     )?;
     let mut passes = 0;
+    // Entries whose passes are finished (placed, or failed): what progress counts.
+    let mut handled = 0;
+    let total = selected.len();
     for chunk in selected.chunks(CHUNK) {
-        let photos = photo_stage.prepare(&pool, set, chunk, found);
+        // Photo by photo within the chunk, short of its end until its
+        // passes are laid out and placed: a cold run of large uploads
+        // moves on every photo instead of every 256.
+        let tick =
+            |done: usize, all: usize| progress(handled + chunk.len() * done / (all + 1), total);
+        let photos = photo_stage.prepare(&pool, set, chunk, found, &tick);
         let laid = stages.lay_out(&pool, chunk, &photos, failed);
         drop(photos);
         for (&(index, entry), laid) in chunk.iter().zip(laid) {
@@ -659,7 +671,8 @@ pub fn render_with_progress(
         if !failed {
             emit.flush()?;
         }
-        progress(passes, selected.len());
+        handled += chunk.len();
+        progress(handled, total);
         if let Err(e) = stop_if_cancelled(opts) {
             drop(emit);
             return Err(e);

@@ -315,9 +315,19 @@
   }
 
   const COLUMNS = ["time", "local", "door", "mode", "verdict", "reason", "event", "id", "reprint", "pass", "key"];
+  // A cell a spreadsheet shows as text and never runs as a formula (CSV
+  // injection, OWASP): ids and event codes come from payloads nobody has
+  // verified yet, and door names are typed by staff. As the manifest's
+  // spreadsheet_safe (laminate-passes, emit/manifest.rs): a cell that
+  // starts with = + - @ | % a tab or a carriage return gets a leading ',
+  // which spreadsheets do not show; a negative number stays as it is.
+  // `laminate checkins merge` takes the ' off again; the JSON is exact.
+  function spreadsheetSafe(s) {
+    return /^[=+\-@|%\t\r]/.test(s) && !/^-[0-9.,]+$/.test(s) ? `'${s}` : s;
+  }
   function csv() {
     const cell = (v) => {
-      const s = v === null || v === undefined ? "" : String(v);
+      const s = spreadsheetSafe(v === null || v === undefined ? "" : String(v));
       return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
     };
     return [COLUMNS.join(","), ...state.log.map((e) => COLUMNS.map((c) => cell(e[c])).join(","))].join("\n") + "\n";
@@ -429,7 +439,7 @@
     return state.last;
   }
 
-  // ---- Input: the keyboard wedge, typing, the camera ----
+  // ---- Input: the keyboard wedge, typing ----
 
   let typed = "", lastKey = 0;
   document.addEventListener("keydown", (ev) => {
@@ -459,28 +469,70 @@
     if (trim(text)) scan(text, "typed", t);
   });
 
-  let stream = null, detector = null, lastText = "", lastAt = 0;
+  // ---- The camera: zxing-cpp (WebAssembly), and BarcodeDetector where there is one ----
+
+  // The decoder's WebAssembly is inlined gzipped and in base64 (an element
+  // the browser does not run); it is compiled when the page opens, so that
+  // the first frame is read at once. The CSP allows compiling it
+  // ('wasm-unsafe-eval') and nothing else.
+  let zxing = null;
+  const zxingReady = (async () => {
+    if (typeof WebAssembly !== "object") throw new Error("this browser runs no WebAssembly (on an iPhone, Lockdown Mode turns it off)");
+    const b64 = $("zxing-wasm").textContent.trim();
+    const gz = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const wasm = await new Response(new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+    await window.ZXingWASM.prepareZXingModule({ overrides: { wasmBinary: wasm }, fireImmediately: true });
+    zxing = window.ZXingWASM;
+  })();
+  zxingReady.catch(() => {});
+
+  // zxing-cpp's options, measured on the door grid (docs/door.md): without
+  // downscaling it read 17 frames of 27, with it 20; trying harder,
+  // rotated (a card held sideways) and inverted read no fewer, for little.
+  const READ = { formats: ["QRCode"], maxNumberOfSymbols: 1, tryHarder: true, tryRotate: true, tryInvert: true, tryDownscale: true };
+  // Frame by frame, the whole picture at up to 1280 px wide (the camera's
+  // own pixels at 720p), then scaled to 960 px (which averages out noise
+  // in dim light): each reads frames the other misses.
+  const WIDTHS = [1280, 960];
+
+  let stream = null, detector = null, lastText = "", lastAt = 0, turn = 0;
   const canvas = document.createElement("canvas");
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
 
   async function detect(video) {
-    if (detector) {
+    const k = turn++;
+    // Where the browser has its own detector, it and zxing-cpp take turns.
+    if (detector && (!zxing || k % 2 === 0)) {
       const codes = await detector.detect(video);
       return codes.length ? codes[0].rawValue : null;
     }
-    const scale = Math.min(1, 960 / video.videoWidth);
-    canvas.width = Math.round(video.videoWidth * scale);
-    canvas.height = Math.round(video.videoHeight * scale);
+    const width = Math.min(video.videoWidth, WIDTHS[Math.floor(k / (detector ? 2 : 1)) % WIDTHS.length]);
+    canvas.width = width;
+    canvas.height = Math.round(video.videoHeight * width / video.videoWidth);
     ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
-    const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    const code = window.jsQR(img.data, img.width, img.height, { inversionAttempts: "dontInvert" });
-    return code ? code.data : null;
+    const found = await zxing.readBarcodes(ctx.getImageData(0, 0, canvas.width, canvas.height), READ);
+    return found.length ? found[0].text : null;
+  }
+
+  // A frame is read once: requestVideoFrameCallback says when a new one is
+  // shown (where a browser lacks it, every turn reads the picture).
+  let shown = 0, read = -1;
+  function watchFrames(video) {
+    if (!video.requestVideoFrameCallback) return;
+    const next = (now, meta) => {
+      shown = meta.presentedFrames;
+      if (stream) video.requestVideoFrameCallback(next);
+    };
+    video.requestVideoFrameCallback(next);
   }
 
   async function tick() {
     const video = $("video");
     if (!stream) return;
-    if (video.readyState >= 2 && video.videoWidth > 0 && state.busy === 0) {
+    const fresh = !video.requestVideoFrameCallback || shown !== read;
+    const go = fresh && video.readyState >= 2 && video.videoWidth > 0 && state.busy === 0;
+    if (go) {
+      read = shown;
       const t0 = performance.now();
       state.frames = (state.frames || 0) + 1;
       const text = await detect(video).catch(() => null);
@@ -491,7 +543,7 @@
         await scan(text, "camera", t0);
       }
     }
-    setTimeout(tick, 30);
+    setTimeout(tick, go ? 0 : 8);
   }
 
   async function camera() {
@@ -507,24 +559,41 @@
       warn("No camera here: the browser gives cameras only to pages opened from disk or over https (see docs/door.md). A scanner or typing still works.");
       return;
     }
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: { facingMode: "environment", width: { ideal: 1280 }, height: { ideal: 720 } } });
-    } catch (e) {
-      warn(`No camera: ${e.message || e.name}. A scanner or typing still works.`);
-      return;
-    }
     if ("BarcodeDetector" in window) {
       try {
         const formats = await window.BarcodeDetector.getSupportedFormats();
         if (formats.includes("qr_code")) detector = new window.BarcodeDetector({ formats: ["qr_code"] });
       } catch (e) { detector = null; }
     }
-    state.decoder = detector ? "BarcodeDetector" : "jsQR";
+    try {
+      await zxingReady;
+    } catch (e) {
+      if (!detector) {
+        warn(`The camera cannot read codes here: ${e.message}. A scanner or typing still works.`);
+        return;
+      }
+    }
+    try {
+      // 1080p where the camera has it: more pixels a module on a card held far off.
+      stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: { facingMode: "environment", width: { ideal: 1920 }, height: { ideal: 1080 } } });
+    } catch (e) {
+      warn(`No camera: ${e.message || e.name}. A scanner or typing still works.`);
+      return;
+    }
+    // Continuous focus where the camera offers it, so that a card brought
+    // close is sharp again without a tap.
+    const [track] = stream.getVideoTracks();
+    const caps = track && track.getCapabilities ? track.getCapabilities() : {};
+    if (caps.focusMode && caps.focusMode.includes("continuous")) {
+      await track.applyConstraints({ advanced: [{ focusMode: "continuous" }] }).catch(() => {});
+    }
+    state.decoder = [detector && "BarcodeDetector", zxing && "zxing-cpp"].filter(Boolean).join(" + ");
     const video = $("video");
     video.srcObject = stream;
     $("camera").hidden = false;
     button.textContent = "Stop camera";
     await video.play().catch(() => {});
+    watchFrames(video);
     tick();
   }
   $("camera-toggle").addEventListener("click", camera);

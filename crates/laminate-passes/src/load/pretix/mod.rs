@@ -349,9 +349,11 @@ impl Converter<'_> {
                 if let Some(c) = colour(el) {
                     line("colour", quote(&c));
                 }
-                if flag(el, "nowhitespace") == Some(true) {
-                    line("quiet_zone", "false".into());
-                }
+                // pretix draws reportlab's QrCodeWidget, whose border is 4
+                // modules unless `nowhitespace` makes it 0; laminate's own
+                // default is 1 (load::template::QR_QUIET_ZONE).
+                let border = if flag(el, "nowhitespace") == Some(true) { "0" } else { "4" };
+                line("quiet_zone", border.into());
                 let content = if content.is_empty() { "secret" } else { content };
                 if content != "secret" {
                     self.warn(el, i, format!("the QR code carries the pass's `ticket` (pretix's secret), not `{content}`"));
@@ -734,6 +736,21 @@ mod tests {
         let d = 492.0 / 2048.0 * 10.0 / MM / 2.5;
         assert!(yaml.contains(&format!("x: {}\n", mm(20.0 + d))), "{yaml}");
         assert!(yaml.contains(&format!("y: {}\n", mm(105.0 - 50.0))), "{yaml}");
+    }
+
+    #[test]
+    fn a_codes_border_is_pretixs() {
+        // Regression: reportlab's QR border is 4 modules, 0 with
+        // `nowhitespace`; laminate's default (1) must not stand in for it.
+        for (flag, want) in
+            [("", "quiet_zone: 4\n"), (r#","nowhitespace":true"#, "quiet_zone: 0\n")]
+        {
+            let l = format!(
+                r#"[{{"type":"barcodearea","left":"5","bottom":"5","size":"30","content":"secret"{flag}}}]"#
+            );
+            let yaml = String::from_utf8(imp(&l).unwrap().files[0].1.clone()).unwrap();
+            assert!(yaml.contains(want), "{want:?} in {yaml}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::diag::Severity;
 use crate::load::template::assets::{AssetError, Assets};
 use crate::load::template::*;
 use crate::yaml::map_get;
@@ -68,9 +69,64 @@ pub(super) fn convert(
         let (w, h) = b.pages[0].size;
         t.card = Size::new(w, h);
     }
-    read_elements(&mut t, node, elements_node, &what, &colours, assets, out);
-    read_back(&mut t, back_node, &colours, assets, out);
-    (out.len() == errors_before).then_some(t)
+    let front = read_elements(&mut t, node, elements_node, &what, &colours, assets, out);
+    let back = read_back(&mut t, back_node, &colours, assets, out);
+    warn_over_codes(&t.elements, &front, &what, out);
+    warn_over_codes(&t.back, &back, &what, out);
+    out[errors_before..].iter().all(|d| d.severity != Severity::Error).then_some(t)
+}
+
+/// Warns of each element drawn over a QR code or its quiet zone, that is
+/// over the QR element's box: the slot punch (a hole through the card),
+/// the security overlay (hologram, raised writing, an image with `security:
+/// true`, drawn over everything) and what is drawn after the code (text
+/// with fields, a photo, another code, later in the list). Art drawn under
+/// the code (backgrounds, fixed text, the guilloche) is hidden by the
+/// code's white square; art beside the box reads fine (docs/door.md). A box
+/// that touches the code's box counts: its ink would reach the quiet zone.
+fn warn_over_codes(elements: &[Element], spans: &[Span], what: &str, out: &mut Vec<Diagnostic>) {
+    let meets = |a: BoxPt, b: BoxPt| {
+        const EPS: f64 = 0.01; // pt: boxes that touch, whatever the rounding
+        a.x <= b.x + b.w + EPS
+            && b.x <= a.x + a.w + EPS
+            && a.y <= b.y + b.h + EPS
+            && b.y <= a.y + a.h + EPS
+    };
+    for (i, code) in elements.iter().enumerate() {
+        if !matches!(code.kind, Kind::Qr { .. }) {
+            continue;
+        }
+        for (j, (el, span)) in elements.iter().zip(spans).enumerate() {
+            let over = match &el.kind {
+                Kind::Punch { .. } | Kind::Hologram | Kind::Raised { .. } => true,
+                Kind::Image { security, .. } => *security,
+                Kind::Text(style) => j > i && !style.is_per_type(),
+                Kind::Photo { .. } | Kind::Qr { .. } => j > i,
+                _ => false,
+            };
+            if over && meets(el.at, code.at) {
+                let mm = |pt: f64| format!("{:.1}", pt * 25.4 / 72.0);
+                let b = code.at;
+                out.push(
+                    Diagnostic::warning(
+                        *span,
+                        format!(
+                            "{what}: element \"{}\" is drawn over QR code \"{}\" or its quiet zone",
+                            el.name, code.name
+                        ),
+                    )
+                    .hint(format!(
+                        "keep \"{}\" clear of the code's box (x {} to {} mm, y {} to {} mm): a scanner reads only what is left of the code",
+                        el.name,
+                        mm(b.x),
+                        mm(b.x + b.w),
+                        mm(b.y),
+                        mm(b.y + b.h)
+                    )),
+                );
+            }
+        }
+    }
 }
 
 /// A template named `stem` with every key at its default and no elements.
@@ -202,7 +258,8 @@ fn template_key(
     }
 }
 
-/// Reads the template's `elements` (which it must have) into its front.
+/// Reads the template's `elements` (which it must have) into its front;
+/// returns the span of each element read, in order.
 fn read_elements(
     t: &mut Template,
     node: &Node,
@@ -211,13 +268,15 @@ fn read_elements(
     colours: &BTreeMap<String, Colour>,
     assets: Assets<'_>,
     out: &mut Vec<Diagnostic>,
-) {
+) -> Vec<Span> {
+    let mut spans = Vec::new();
     match elements_node.map(|n| &n.value) {
         Some(Value::Map(els)) => {
             for (k, v) in els {
                 let Some(name) = k.as_str() else { continue };
                 if let Some(e) = element(name, v, t, colours, assets, out) {
                     t.elements.push(e);
+                    spans.push(v.span);
                 }
             }
         }
@@ -227,17 +286,19 @@ fn read_elements(
         )),
         None => out.push(Diagnostic::error(node.span, format!("{what} has no `elements`"))),
     }
+    spans
 }
 
 /// Reads the template's `back`, if any: elements, but no photo, hologram
-/// or raised writing.
+/// or raised writing; returns the span of each element read, in order.
 fn read_back(
     t: &mut Template,
     back_node: Option<&Node>,
     colours: &BTreeMap<String, Colour>,
     assets: Assets<'_>,
     out: &mut Vec<Diagnostic>,
-) {
+) -> Vec<Span> {
+    let mut spans = Vec::new();
     match back_node.map(|n| &n.value) {
         Some(Value::Map(els)) => {
             for (k, v) in els {
@@ -248,6 +309,7 @@ fn read_back(
                         continue;
                     }
                     t.back.push(e);
+                    spans.push(v.span);
                 }
             }
         }
@@ -257,6 +319,7 @@ fn read_back(
             "`back` must be a mapping of names to elements",
         )),
     }
+    spans
 }
 
 /// The paragraph keys of a text element (`fit: wrap` or `wrap-shrink`,
@@ -574,7 +637,7 @@ fn element(
         "text" => f.text(out),
         "qr" => Kind::Qr {
             colour: f.colour("colour", Colour::BLACK, out),
-            quiet: f.flag("quiet_zone", true, out),
+            quiet_zone: f.quiet_zone(out),
         },
         "photo" => f.photo(out),
         "image" => f.image(&at, assets, out)?,
@@ -700,6 +763,26 @@ impl<'a> Fields<'a> {
             Some((v, _)) => {
                 out.push(Diagnostic::error(v.span, format!("`{k}` is true or false")));
                 default
+            }
+        }
+    }
+
+    /// A QR code's `quiet_zone`: a whole number of modules, 0 to 8, else
+    /// [`QR_QUIET_ZONE`].
+    fn quiet_zone(&self, out: &mut Vec<Diagnostic>) -> u8 {
+        match self.get("quiet_zone").map(|v| (v, scalar(v, out))) {
+            None => super::QR_QUIET_ZONE,
+            Some((_, Some(s))) if s.parse::<u8>().is_ok_and(|q| q <= 8) => {
+                s.parse().expect("checked")
+            }
+            Some((v, _)) => {
+                out.push(
+                    Diagnostic::error(v.span, "`quiet_zone` is a whole number of modules, 0 to 8")
+                        .hint(
+                            "ISO/IEC 18004 asks for 4; laminate's default is 1 (see docs/door.md)",
+                        ),
+                );
+                super::QR_QUIET_ZONE
             }
         }
     }
@@ -879,9 +962,15 @@ impl<'a> Fields<'a> {
             );
             return None;
         } else {
-            crate::photos::prepare::from_bytes(&bytes, at.w.max(1.0), at.h.max(1.0))
-                .map(|p| ImageArt::Raster(Arc::new(p)))
-                .map_err(|e| e.to_string())
+            crate::photos::prepare::template_image(
+                &bytes,
+                at.w.max(1.0),
+                at.h.max(1.0),
+                crate::photos::prepared::Colours::Srgb,
+                Default::default(),
+            )
+            .map(|p| ImageArt::Raster { photo: Arc::new(p), source: bytes.into() })
+            .map_err(|e| e.to_string())
         };
         match art {
             Ok(art) => Some(Kind::Image { name: file, art, security }),

@@ -198,6 +198,15 @@ impl TextStyle {
     }
 }
 
+/// The white border of a QR code inside its box, in modules, unless the
+/// template says otherwise. ISO/IEC 18004 asks for 4; on the built-in
+/// cards' 28 mm box a border of 1 makes each module 0.60 mm instead of
+/// 0.53 mm (version 7), and zxing-cpp then read 69 of 81 door frames
+/// instead of 62, with glare on the laminate 64 instead of 59, and zbar as
+/// many (docs/door.md, "The printed code"). Art beside the box reads fine;
+/// art drawn over it does not, and is warned of.
+pub const QR_QUIET_ZONE: u8 = 1;
+
 /// What an element draws.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
@@ -207,11 +216,11 @@ pub enum Kind {
     Text(TextStyle),
     /// The QR code, square, quiet zone included in the box.
     Qr {
-        /// Colour of the dark modules.
+        /// The dark modules' colour.
         colour: Colour,
-        /// The 4-module quiet zone is inside the box (`quiet_zone: true`),
-        /// or the modules fill it.
-        quiet: bool,
+        /// White modules around the code inside the box (`quiet_zone`,
+        /// default [`QR_QUIET_ZONE`]).
+        quiet_zone: u8,
     },
     /// The holder's photo, cropped to fill the box.
     Photo {
@@ -261,8 +270,14 @@ impl Kind {
 /// A template image, decoded once when the template is loaded.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImageArt {
-    /// Pixels (PNG or JPEG), scaled for the element's box.
-    Raster(Arc<crate::photos::prepared::Photo>),
+    /// Pixels (PNG or JPEG), scaled for the element's box, in sRGB, and
+    /// the file's bytes, for a PDF/X run to prepare them in its CMYK.
+    Raster {
+        /// The image prepared for the box, in sRGB, alpha as a soft mask.
+        photo: Arc<crate::photos::prepared::Photo>,
+        /// The file as read.
+        source: Arc<[u8]>,
+    },
     /// Vector paths (from SVG), fitted to the element's box: pt, y upwards
     /// from the box's bottom-left corner.
     Vector(Arc<[(crate::frame::Point, crate::frame::Item)]>),
