@@ -15,12 +15,21 @@ from decimal import Decimal, InvalidOperation
 import dateutil.parser
 import laminate_passes
 from django import forms
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from pretix.base.exporter import BaseExporter
-from pretix.base.models import ItemVariation, Order, OrderPosition, Question
+from pretix.base.models import (
+    EventMetaValue,
+    ItemMetaValue,
+    ItemVariation,
+    ItemVariationMetaValue,
+    Order,
+    OrderPosition,
+    Question,
+    SubEventMetaValue,
+)
 from pretix.base.services.export import ExportError
 from pretix.plugins.badges.exporters import BadgeExporter
 from pretix.plugins.badges.models import BadgeItem
@@ -227,9 +236,25 @@ class LaminateBadgeExporter(BaseExporter):
     def _attached(self, positions):
         """The positions, each pointed at the event's one instance of its
         event, product, variation and date, instead of a copy a row."""
-        items = {i.pk: i for i in self.event.items.all()}
-        variations = {v.pk: v for v in ItemVariation.objects.filter(item__event=self.event)}
-        subevents = {s.pk: s for s in self.event.subevents.all()} if self.event.has_subevents else {}
+        event = self.event
+
+        def meta(model):
+            # What pretix's `meta_data` properties read, read once here.
+            return Prefetch("meta_values", model.objects.select_related("property"), to_attr="meta_values_cached")
+
+        prefetch_related_objects([event], "organizer__meta_properties", "item_meta_properties", meta(EventMetaValue))
+        items = {i.pk: i for i in event.items.prefetch_related(meta(ItemMetaValue))}
+        variations = {
+            v.pk: v
+            for v in ItemVariation.objects.filter(item__event=event).prefetch_related(meta(ItemVariationMetaValue))
+        }
+        subevents = {s.pk: s for s in event.subevents.prefetch_related(meta(SubEventMetaValue))}
+        for i in items.values():
+            i.event = event
+        for v in variations.values():
+            v.item = items[v.item_id]
+        for s in subevents.values():
+            s.event = event
         for op in positions:
             op.order.event = self.event
             op.item = items[op.item_id]

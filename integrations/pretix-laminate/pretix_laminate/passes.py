@@ -59,6 +59,8 @@ class Entries:
         # and image tables and its text evaluation, nothing drawn.
         self.renderer = Renderer(event, [], None)
         self.event = event
+        # Read once: each read of a setting may be a query.
+        self.region = event.settings.region
         self.photos = photos
 
     def value(self, op, variable: str) -> str:
@@ -66,7 +68,7 @@ class Entries:
 
     def entry(self, op, layout) -> dict:
         pid = position_id(op)
-        with language(op.order.locale, self.event.settings.region):
+        with language(op.order.locale, self.region):
             extra = {v: self.value(op, v) for v in layout.variables}
             name = extra.get("attendee_name") or self.value(op, "attendee_name")
             company = extra.get("attendee_company") or self.value(op, "attendee_company")

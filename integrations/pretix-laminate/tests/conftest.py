@@ -101,7 +101,8 @@ def speaker_layout(photo_question: str, text_question: str) -> list:
             bottom="20",
             width="76",
             height="18",
-            text="{event_name}\nProduct: {item} / order {order}-{positionid}\nTeam: {" + text_question + "}",
+            text="{event_name}\nProduct: {item} {variation} / order {order}-{positionid}\n"
+            "Team: {" + text_question + "} / {meta:Room} / {itemmeta:Level}",
         ),
         text(
             fontsize=10,
@@ -157,7 +158,12 @@ class Fixture:
 def badge_event(db):
     from pretix.base.models import (
         Event,
+        EventMetaProperty,
+        EventMetaValue,
         Item,
+        ItemMetaProperty,
+        ItemMetaValue,
+        ItemVariation,
         Order,
         OrderPosition,
         Organizer,
@@ -181,6 +187,12 @@ def badge_event(db):
         parking = Item.objects.create(event=ev, name="Parking", default_price=5, admission=False)
         photo_q = Question.objects.create(event=ev, question="Photo", type=Question.TYPE_FILE, identifier="PHOTO")
         team_q = Question.objects.create(event=ev, question="Team", type=Question.TYPE_STRING, identifier="TEAM")
+        # Meta data of the event and the speakers' product, and a variation.
+        room = EventMetaProperty.objects.create(organizer=org, name="Room")
+        EventMetaValue.objects.create(event=ev, property=room, value="Hall B")
+        level = ItemMetaProperty.objects.create(event=ev, name="Level")
+        ItemMetaValue.objects.create(item=speaker, property=level, value="Gold")
+        keynote = ItemVariation.objects.create(item=speaker, value="Keynote")
         # pretix's default layout (the model's default JSON, no background).
         default = BadgeLayout.objects.create(event=ev, name="Default", default=True)
         special = BadgeLayout.objects.create(
@@ -214,6 +226,7 @@ def badge_event(db):
                     op = OrderPosition.objects.create(
                         order=order,
                         item=item,
+                        variation=keynote if item == speaker else None,
                         price=Decimal(10),
                         positionid=1,
                         attendee_name_parts={"_scheme": "given_family", "given_name": given, "family_name": family},

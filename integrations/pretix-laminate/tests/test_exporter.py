@@ -413,3 +413,34 @@ def test_pretix_finds_the_plugin_and_offers_the_export_only_where_it_is_enabled(
     badge_event.event.disable_plugin("pretix_laminate")
     badge_event.event.save()
     assert "laminate_badges" not in offered() and "badges" in offered()
+
+
+def test_meta_data_and_variations_print_as_pretixs(badge_event, both):
+    # The speakers' custom text: "{item} {variation}" and "{meta:Room} /
+    # {itemmeta:Level}", read back from both PDFs.
+    pretix_pdf, laminate_pdf = both
+    for i, (op, script, _) in enumerate(badge_event.positions):
+        if op.item_id != badge_event.speaker.pk:
+            continue
+        ours = pdfcheck._plain(pdfcheck.page_text(laminate_pdf, i))
+        assert pdfcheck._plain("Product: Speaker pass Keynote / order ") in ours
+        assert pdfcheck._plain(f"Team: Team {script} / Hall B / Gold") in ours
+        if script == "Latin":
+            assert pdfcheck._plain(f"Team: Team {script} / Hall B / Gold") in pdfcheck._plain(
+                pdfcheck.page_text(pretix_pdf, i)
+            )
+
+
+def test_the_queries_do_not_grow_with_the_badges(badge_event, django_assert_max_num_queries):
+    # Settings, products, variations, dates and meta data are read once an
+    # export, positions 500 at a time: 38 badges take the same few queries
+    # as thousands would (32 when written; one a badge would be over 38).
+    with django_assert_max_num_queries(36):
+        run(LaminateBadgeExporter, badge_event)
+
+
+def test_the_query_check_can_fail(badge_event, django_assert_max_num_queries):
+    # pretix's own exporter reads meta data and settings for every badge.
+    with pytest.raises(pytest.fail.Exception, match="queries or less but"):
+        with django_assert_max_num_queries(36):
+            run(BadgeExporter, badge_event)
