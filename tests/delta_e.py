@@ -3,14 +3,15 @@
 between each swatch's sRGB value and the colour two PDF engines show for it,
 PDFium (Chrome's viewer, through pypdfium2) and poppler (pdftoppm).
 
-    python3 tests/delta_e.py [--untag] [--drop-intent] FILE.pdf DPI X,Y,SIZE,HEX...
+    python3 tests/delta_e.py [--untag] [--drop-intent] [--one-intent] FILE.pdf DPI X,Y,SIZE,HEX...
 
 Each swatch is a square of SIZE mm whose top-left corner is X, Y mm from the
 top-left of page 1; the middle third of it is averaged. One line per swatch
 and engine: "ENGINE HEX SHOWN DE". `--untag` first rewrites the file so that
 its ICCBased CMYK colours are plain DeviceCMYK (the numbers kept, the profile
-dropped), `--drop-intent` removes the output intents: both only to show what
-the measurement catches. `selftest` checks the CIEDE2000 code against
+dropped), `--drop-intent` removes the output intents, `--one-intent` keeps
+only the GTS_PDFX one (poppler then takes it as its display profile): all
+only to show what the measurement catches. `selftest` checks the CIEDE2000 code against
 Sharma, Wu and Dalal's published pairs.
 """
 
@@ -105,12 +106,15 @@ def selftest():
     return 0
 
 
-def rewrite(path, untag, drop_intent, out):
+def rewrite(path, untag, drop_intent, one_intent, out):
     import pikepdf
 
     pdf = pikepdf.open(path)
     if drop_intent and "/OutputIntents" in pdf.Root:
         del pdf.Root.OutputIntents
+    if one_intent and "/OutputIntents" in pdf.Root:
+        keep = [oi for oi in pdf.Root.OutputIntents if oi.get("/S") == pikepdf.Name.GTS_PDFX]
+        pdf.Root.OutputIntents = pikepdf.Array(keep)
     if untag:
         seen = set()
 
@@ -163,12 +167,13 @@ def main(argv):
     args = argv[1:]
     untag = "--untag" in args
     drop = "--drop-intent" in args
-    args = [a for a in args if a not in ("--untag", "--drop-intent")]
+    one = "--one-intent" in args
+    args = [a for a in args if a not in ("--untag", "--drop-intent", "--one-intent")]
     path, dpi, swatches = args[0], float(args[1]), args[2:]
     with tempfile.TemporaryDirectory() as d:
-        if untag or drop:
+        if untag or drop or one:
             changed = os.path.join(d, "changed.pdf")
-            rewrite(path, untag, drop, changed)
+            rewrite(path, untag, drop, one, changed)
             path = changed
         for engine, img in rendered(path, dpi):
             for s in swatches:

@@ -123,6 +123,10 @@ const BREAKS: &[(&str, &str)] = &[
     ("output-intent/two", "output-intent: catalog: 2 /GTS_PDFX output intents, not one"),
     ("output-intent/no-profile", "output-intent: output intent: no embedded DestOutputProfile"),
     (
+        "output-intent/other-profile",
+        "output-intent: /GTS_PDFA1 output intent: a DestOutputProfile other than the GTS_PDFX intent's",
+    ),
+    (
         "output-intent/profile-class",
         "output-intent: DestOutputProfile: a mntr profile for CMYK, not a CMYK output profile",
     ),

@@ -187,6 +187,18 @@ def check(path):
         for key in ("/OutputConditionIdentifier", "/RegistryName", "/Info"):
             if not str(oi.get(key, "")).strip():
                 r.fail("output-intent", "output intent", f"no {key}")
+    # Other output intents (laminate adds a GTS_PDFA1 one, so that poppler
+    # does not take the only intent as its display profile) must describe
+    # the same condition: the very profile object (ISO 19005-2 6.2.3).
+    if len(intents) == 1 and intents[0].get("/DestOutputProfile") is not None:
+        press = intents[0].DestOutputProfile.objgen
+        for oi in root.get("/OutputIntents", Array()):
+            if oi.get("/S") == Name.GTS_PDFX:
+                continue
+            prof = oi.get("/DestOutputProfile")
+            if prof is not None and prof.objgen != press:
+                r.fail("output-intent", f"{oi.get('/S')} output intent",
+                       "a DestOutputProfile other than the GTS_PDFX intent's")
 
     # XMP.
     meta = root.get("/Metadata")
@@ -582,6 +594,13 @@ def rewrite_profile(pdf, at, value):
     data = bytearray(prof.read_bytes())
     data[at:at + len(value)] = value
     prof.write(bytes(data))
+
+
+@breaks("output-intent/other-profile")
+def _(pdf, page):
+    other = next(oi for oi in pdf.Root.OutputIntents if oi.get("/S") != Name.GTS_PDFX)
+    copy = pdf.make_stream(first_intent(pdf).DestOutputProfile.read_bytes(), N=4)
+    other.DestOutputProfile = copy
 
 
 @breaks("output-intent/profile-class")

@@ -34,6 +34,18 @@ impl PdfxRefs {
         oi.pair(Name(b"Info"), TextStr(&self.info));
         oi.pair(Name(b"DestOutputProfile"), self.profile);
         oi.finish();
+        // The same condition again, for PDF/A readers: poppler takes a
+        // file's output intent as its display profile only when there is
+        // exactly one, and then shows the press's CMYK numbers by its own
+        // formula. Both entries name the same profile object, as PDF/A and
+        // PDF/X ask of files that carry both (ISO 19005-2 6.2.3).
+        let mut oi = list.push().dict();
+        oi.pair(Name(b"Type"), Name(b"OutputIntent"));
+        oi.pair(Name(b"S"), Name(b"GTS_PDFA1"));
+        oi.pair(Name(b"OutputConditionIdentifier"), TextStr(&self.condition));
+        oi.pair(Name(b"Info"), TextStr(&self.info));
+        oi.pair(Name(b"DestOutputProfile"), self.profile);
+        oi.finish();
         list.finish();
         cat.pair(Name(b"Metadata"), self.metadata);
     }
