@@ -64,6 +64,10 @@ class Entries:
         self.photos = photos
 
     def value(self, op, variable: str) -> str:
+        if variable not in self.renderer.variables and not variable.startswith(("meta:", "itemmeta:")):
+            # A {word} in custom text that is no pretix variable: pretix
+            # prints it as it is written.
+            return "{" + variable + "}"
         return _text(self.renderer._get_text_content(op, op.order, {"content": variable}))
 
     def entry(self, op, layout) -> dict:

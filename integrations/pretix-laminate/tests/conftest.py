@@ -114,7 +114,7 @@ def speaker_layout(photo_question: str, text_question: str) -> list:
             bottom="20",
             width="60",
             height="8",
-            text="SPEAKER",
+            text="SPEAKER {nickname}",
         ),
         text(
             fontsize=8,

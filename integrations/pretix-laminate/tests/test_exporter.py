@@ -416,19 +416,21 @@ def test_pretix_finds_the_plugin_and_offers_the_export_only_where_it_is_enabled(
 
 
 def test_meta_data_and_variations_print_as_pretixs(badge_event, both):
-    # The speakers' custom text: "{item} {variation}" and "{meta:Room} /
-    # {itemmeta:Level}", read back from both PDFs.
+    # The speakers' custom text: "{item} {variation}", "{meta:Room} /
+    # {itemmeta:Level}" and "SPEAKER {nickname}", read back from both PDFs.
     pretix_pdf, laminate_pdf = both
     for i, (op, script, _) in enumerate(badge_event.positions):
         if op.item_id != badge_event.speaker.pk:
             continue
         ours = pdfcheck._plain(pdfcheck.page_text(laminate_pdf, i))
         assert pdfcheck._plain("Product: Speaker pass Keynote / order ") in ours
+        # A {word} that is no pretix variable is printed as written.
+        assert "SPEAKER{nickname}" in ours
         assert pdfcheck._plain(f"Team: Team {script} / Hall B / Gold") in ours
         if script == "Latin":
-            assert pdfcheck._plain(f"Team: Team {script} / Hall B / Gold") in pdfcheck._plain(
-                pdfcheck.page_text(pretix_pdf, i)
-            )
+            theirs = pdfcheck._plain(pdfcheck.page_text(pretix_pdf, i))
+            assert pdfcheck._plain(f"Team: Team {script} / Hall B / Gold") in theirs
+            assert "SPEAKER{nickname}" in theirs
 
 
 def test_the_queries_do_not_grow_with_the_badges(badge_event, django_assert_max_num_queries):
