@@ -278,7 +278,7 @@ impl<'a> Resolver<'a> {
         let span = if text.contains(&*e.name) { e.spans.name() } else { e.spans.entry() };
         errors.push(
             error(e, span, format!("no bundled font has {}", list.join(", ")))
-                .hint("the bundled fonts cover Latin, Greek and Cyrillic"),
+                .hint("the bundled fonts cover Latin, Greek, Cyrillic, Armenian, Georgian, Arabic, Hebrew, Devanagari, Bengali, Tamil, Thai, Chinese, Japanese and Korean, not emoji: write the name without it"),
         );
     }
 
