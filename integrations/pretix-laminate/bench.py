@@ -50,12 +50,12 @@ def build_event(n: int, layouts: str = "mixed"):
     from datetime import timedelta
     from decimal import Decimal
 
-    from conftest import BACKGROUND, NAMES, speaker_layout
+    from conftest import BACKGROUND, NAMES, paid_order, speaker_layout
     from django.core.files.base import ContentFile
     from django.db import transaction
     from django.utils.timezone import now
     from django_scopes import scopes_disabled
-    from pretix.base.models import Event, Item, Order, OrderPosition, Organizer, Question
+    from pretix.base.models import Event, Item, OrderPosition, Organizer, Question
     from pretix.plugins.badges.models import BadgeItem, BadgeLayout
 
     with scopes_disabled():
@@ -83,17 +83,7 @@ def build_event(n: int, layouts: str = "mixed"):
         for i in range(n):
             _script, given, family, company = NAMES[i % len(NAMES)]
             with transaction.atomic():
-                order = Order.objects.create(
-                    event=ev,
-                    status=Order.STATUS_PAID,
-                    code=f"B{i:05d}",
-                    email="a@example.org",
-                    datetime=now(),
-                    expires=now() + timedelta(days=1),
-                    total=Decimal(10),
-                    locale="en",
-                    sales_channel=web,
-                )
+                order = paid_order(ev, web, f"B{i:05d}", 10)
                 OrderPosition.objects.create(
                     order=order,
                     item=speaker if layouts == "mixed" and i % 2 == 0 else day,

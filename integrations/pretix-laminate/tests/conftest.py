@@ -141,6 +141,24 @@ def speaker_layout(photo_question: str, text_question: str) -> list:
     ]
 
 
+def paid_order(ev, web, code, total, email="a@example.org"):
+    """A paid order of the event, sold on the sales channel `web` (call it inside
+    transaction.atomic(), then create its positions and its transactions)."""
+    from pretix.base.models import Order
+
+    return Order.objects.create(
+        event=ev,
+        status=Order.STATUS_PAID,
+        code=code,
+        email=email,
+        datetime=now(),
+        expires=now() + timedelta(days=1),
+        total=Decimal(total),
+        locale="en",
+        sales_channel=web,
+    )
+
+
 def portrait(colour, fmt="PNG") -> bytes:
     im = Image.new("RGB", (300, 400), colour)
     ImageDraw.Draw(im).ellipse((75, 60, 225, 240), fill=(240, 200, 170))
@@ -164,7 +182,6 @@ def badge_event(db):
         ItemMetaProperty,
         ItemMetaValue,
         ItemVariation,
-        Order,
         OrderPosition,
         Organizer,
         Question,
@@ -212,17 +229,7 @@ def badge_event(db):
         for i, (script, given, family, company) in enumerate(NAMES + [("no name", "", "", "")]):
             for item in (attendee, speaker):
                 with transaction.atomic():
-                    order = Order.objects.create(
-                        event=ev,
-                        status=Order.STATUS_PAID,
-                        code=f"C{len(positions):03d}X",
-                        email="a@example.org",
-                        datetime=now(),
-                        expires=now() + timedelta(days=1),
-                        total=Decimal(10),
-                        locale="en",
-                        sales_channel=web,
-                    )
+                    order = paid_order(ev, web, f"C{len(positions):03d}X", 10)
                     op = OrderPosition.objects.create(
                         order=order,
                         item=item,
@@ -243,17 +250,7 @@ def badge_event(db):
                     order.create_transactions()
                     positions.append((op, script, f"{given} {family}".strip()))
         with transaction.atomic():
-            order = Order.objects.create(
-                event=ev,
-                status=Order.STATUS_PAID,
-                code="PARK1",
-                email="p@example.org",
-                datetime=now(),
-                expires=now() + timedelta(days=1),
-                total=Decimal(5),
-                locale="en",
-                sales_channel=web,
-            )
+            order = paid_order(ev, web, "PARK1", 5, email="p@example.org")
             OrderPosition.objects.create(
                 order=order,
                 item=parking,
