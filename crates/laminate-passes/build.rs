@@ -6,7 +6,11 @@ use std::fs;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    // The variable as cargo sets it for this run, not as it was when the
+    // build script was compiled: one compiled script may serve a checkout
+    // in another folder that shares the target directory.
+    let manifest = env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR set by cargo");
+    let dir = Path::new(&manifest).join("templates");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<String> = fs::read_dir(&dir)
         .expect("templates/ exists")
