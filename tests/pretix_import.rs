@@ -97,6 +97,20 @@ fn lines(pdf: &Path) -> Vec<Line> {
 }
 
 /// Imports `tests/pretix/CASE.json` (with CASE.pdf as background when there
+/// is one) into the template set `set` inside `dir`; the import must succeed.
+fn import_case(dir: &Path, case: &str) {
+    let src = root().join("tests/pretix");
+    let layout = src.join(format!("{case}.json"));
+    let background = src.join(format!("{case}.pdf"));
+    let mut args = vec!["import", "pretix", layout.to_str().unwrap(), "-o", "set"];
+    if background.exists() {
+        args.extend(["--background", background.to_str().unwrap()]);
+    }
+    let run = laminate_in(dir, &args, &[]);
+    assert_eq!(run.status, 0, "import {case}: {}", run.stderr);
+}
+
+/// Imports `tests/pretix/CASE.json` (with CASE.pdf as background when there
 /// is one), renders pretix's attendees with it, and compares every line
 /// pretix drew with laminate's line of the same text on the same page.
 fn compare(case: &str, duplex: bool) {
@@ -105,14 +119,7 @@ fn compare(case: &str, duplex: bool) {
     }
     let dir = temp();
     let src = root().join("tests/pretix");
-    let layout = src.join(format!("{case}.json"));
-    let background = src.join(format!("{case}.pdf"));
-    let mut args = vec!["import", "pretix", layout.to_str().unwrap(), "-o", "set"];
-    if background.exists() {
-        args.extend(["--background", background.to_str().unwrap()]);
-    }
-    let run = laminate_in(dir.path(), &args, &[]);
-    assert_eq!(run.status, 0, "import {case}: {}", run.stderr);
+    import_case(dir.path(), case);
     fs::write(dir.path().join("r.yaml"), roster(case)).unwrap();
     let mut args = vec!["render", "r.yaml", "--templates", "set", "-o", "out.pdf"];
     args.extend(CARD_PAGES);
@@ -175,21 +182,7 @@ fn the_background_is_vector_art_and_sets_the_page_size() {
         return;
     }
     let dir = temp();
-    let src = root().join("tests/pretix");
-    let run = laminate_in(
-        dir.path(),
-        &[
-            "import",
-            "pretix",
-            src.join("twosided.json").to_str().unwrap(),
-            "--background",
-            src.join("twosided.pdf").to_str().unwrap(),
-            "-o",
-            "set",
-        ],
-        &[],
-    );
-    assert_eq!(run.status, 0, "{}", run.stderr);
+    import_case(dir.path(), "twosided");
     fs::write(dir.path().join("r.yaml"), roster("twosided")).unwrap();
     let mut args = vec!["render", "r.yaml", "--templates", "set", "-o", "out.pdf"];
     args.extend(CARD_PAGES);
@@ -216,18 +209,7 @@ fn the_qr_code_sits_where_pretix_draws_it() {
     let dir = temp();
     let d = dir.path();
     let src = root().join("tests/pretix");
-    let (layout, background) = (src.join("mixed.json"), src.join("mixed.pdf"));
-    let args = [
-        "import",
-        "pretix",
-        layout.to_str().unwrap(),
-        "--background",
-        background.to_str().unwrap(),
-        "-o",
-        "set",
-    ];
-    let run = laminate_in(d, &args, &[]);
-    assert_eq!(run.status, 0, "{}", run.stderr);
+    import_case(d, "mixed");
     fs::write(d.join("r.yaml"), roster("mixed")).unwrap();
     let mut args = vec!["render", "r.yaml", "--templates", "set", "-o", "out.pdf", "--only", "P0"];
     args.extend(CARD_PAGES);
@@ -283,19 +265,7 @@ fn pdfx_refuses_a_pdf_background_and_writes_nothing() {
     // Regression: a background's colours cannot be checked for PDF/X-4, so
     // --pdfx must not claim PDF/X for a file that draws one.
     let dir = temp();
-    let src = root().join("tests/pretix");
-    let layout = src.join("twosided.json");
-    let background = src.join("twosided.pdf");
-    let args = [
-        "import",
-        "pretix",
-        layout.to_str().unwrap(),
-        "--background",
-        background.to_str().unwrap(),
-        "-o",
-        "set",
-    ];
-    assert_eq!(laminate_in(dir.path(), &args, &[]).status, 0);
+    import_case(dir.path(), "twosided");
     fs::write(dir.path().join("r.yaml"), roster("twosided")).unwrap();
     let run = laminate_in(
         dir.path(),
